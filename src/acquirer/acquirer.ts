@@ -1,0 +1,28 @@
+import type { ParsedCard } from '../card/card.js';
+
+/**
+ * The bank side: asks the card network to authorise an amount on a card. The default is the
+ * simulator (simulator.ts); a real acquirer implements the same interface.
+ */
+export interface Acquirer {
+  /**
+   * Approves or declines. A technical failure (network, timeout, acquirer down) throws an
+   * EsipayError of kind 'unavailable' (code acquirer_error): the payment is FAILED, not DECLINED.
+   */
+  authorise(req: AuthorisationRequest): Promise<AuthorisationResult>;
+  /** Releases an authorisation whose payment was cancelled (the return URL did not answer 200). */
+  release(authCode: string): Promise<void>;
+}
+
+export interface AuthorisationRequest {
+  card: ParsedCard;
+  amount: number;
+  currency: string;
+  /** VERIFICATION: check the card for a later debit (initial multi-authorisation); DEBIT: take the money. */
+  operation: 'DEBIT' | 'VERIFICATION';
+  reference: string;
+}
+
+export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'lost_card' | 'stolen_card' | 'do_not_honour';
+
+export type AuthorisationResult = { approved: true; authCode: string } | { approved: false; reason: DeclineReason };

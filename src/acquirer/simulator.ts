@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { EsipayError } from '../domain/errors.js';
+import type { Acquirer, AuthorisationRequest, AuthorisationResult, DeclineReason } from './acquirer.js';
+
+/**
+ * The test acquirer: no network, deterministic by card number (Stripe-like test cards, all
+ * Luhn-valid). Any other valid card is approved. Documented in the README's "Test cards".
+ */
+export const TEST_CARDS: readonly { number: string; outcome: 'approved' | DeclineReason | 'technical_error'; note: string }[] = [
+  { number: '4111111111111111', outcome: 'approved', note: 'Visa, approved' },
+  { number: '5555555555554444', outcome: 'approved', note: 'Mastercard, approved' },
+  { number: '4000000000000002', outcome: 'card_declined', note: 'declined (generic)' },
+  { number: '4000000000009995', outcome: 'insufficient_funds', note: 'declined: insufficient funds' },
+  { number: '4000000000009987', outcome: 'lost_card', note: 'declined: lost card' },
+  { number: '4000000000009979', outcome: 'stolen_card', note: 'declined: stolen card' },
+  { number: '4000000000000119', outcome: 'technical_error', note: 'the acquirer fails (technical error, 500-class)' },
+];
+
+const BY_NUMBER = new Map(TEST_CARDS.map((c) => [c.number, c.outcome]));
+
+export class SimulatedAcquirer implements Acquirer {
+  async authorise(req: AuthorisationRequest): Promise<AuthorisationResult> {
+    const outcome = BY_NUMBER.get(req.card.pan) ?? 'approved';
+    if (outcome === 'technical_error') {
+      throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer could not process the card (technical error)', 'try again later');
+    }
+    if (outcome !== 'approved') return { approved: false, reason: outcome };
+    return { approved: true, authCode: randomBytes(3).toString('hex').toUpperCase() };
+  }
+
+  async release(): Promise<void> {
+    // Nothing was held on a simulated card.
+  }
+}

@@ -1,0 +1,131 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * Card numbers (PANs) enter here and leave only as first 6 + last 4 and a keyed hash.
+ * Nothing downstream of parseCard ever sees the full number again, except the acquirer call.
+ */
+export interface CardInput {
+  number: string;
+  month: string | number;
+  year: string | number;
+}
+
+export interface ParsedCard {
+  /** The full PAN: only for the acquirer, never stored, never logged. */
+  readonly pan: string;
+  readonly first6: string;
+  readonly last4: string;
+  readonly brand: CardBrand;
+  readonly expMonth: number;
+  readonly expYear: number;
+}
+
+export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'cb' | 'discover' | 'jcb' | 'unknown';
+
+export interface MaskedCard {
+  first6: string;
+  last4: string;
+  brand: CardBrand;
+}
+
+export type CardProblem = 'card_number' | 'card_month' | 'card_year' | 'card_expired';
+export type CardResult = { ok: true; card: ParsedCard } | { ok: false; problem: CardProblem; message: string };
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+export function cardBrand(pan: string): CardBrand {
+  if (/^4/.test(pan)) return 'visa';
+  if (/^(5[1-5]|2(2[2-9][1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720))/.test(pan)) return 'mastercard';
+  if (/^3[47]/.test(pan)) return 'amex';
+  if (/^(6011|65|64[4-9])/.test(pan)) return 'discover';
+  if (/^35(2[89]|[3-8])/.test(pan)) return 'jcb';
+  return 'unknown';
+}
+
+/**
+ * Validates number (12–19 digits, Luhn), month (1–12) and year (4 digits, or 2 read as 20YY),
+ * and that the card has not expired at `now` (a card is valid through the last day of its month).
+ */
+export function parseCard(input: CardInput, now: Date = new Date()): CardResult {
+  const number = String(input.number);
+  if (!/^\d{12,19}$/.test(number)) {
+    return { ok: false, problem: 'card_number', message: 'the card number must be 12 to 19 digits' };
+  }
+  if (!luhnValid(number)) {
+    return { ok: false, problem: 'card_number', message: 'the card number is not valid (Luhn check failed)' };
+  }
+  const monthText = String(input.month);
+  if (!/^\d{1,2}$/.test(monthText) || Number(monthText) < 1 || Number(monthText) > 12) {
+    return { ok: false, problem: 'card_month', message: 'the expiry month must be 1 to 12' };
+  }
+  const yearText = String(input.year);
+  let year: number;
+  if (/^\d{4}$/.test(yearText)) year = Number(yearText);
+  else if (/^\d{2}$/.test(yearText)) year = 2000 + Number(yearText);
+  else return { ok: false, problem: 'card_year', message: 'the expiry year must have 4 digits (or 2, read as 20YY)' };
+  const month = Number(monthText);
+  const nowIndex = now.getUTCFullYear() * 12 + now.getUTCMonth();
+  const expIndex = year * 12 + (month - 1);
+  if (expIndex < nowIndex) {
+    return { ok: false, problem: 'card_expired', message: `the card expired at the end of ${pad2(month)}/${year}` };
+  }
+  if (year > now.getUTCFullYear() + 50) {
+    return { ok: false, problem: 'card_year', message: `the expiry year ${year} is too far in the future` };
+  }
+  return {
+    ok: true,
+    card: {
+      pan: number,
+      first6: number.slice(0, 6),
+      last4: number.slice(-4),
+      brand: cardBrand(number),
+      expMonth: month,
+      expYear: year,
+    },
+  };
+}
+
+/** Parses "12/2030", "12/30" or "2030-12" into month and year strings for parseCard. */
+export function splitExpiry(expiry: string): { month: string; year: string } | undefined {
+  let m = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(expiry.trim());
+  if (m) return { month: m[1]!, year: m[2]! };
+  m = /^(\d{4})-(\d{1,2})$/.exec(expiry.trim());
+  if (m) return { month: m[2]!, year: m[1]! };
+  return undefined;
+}
+
+/** A keyed hash (HMAC-SHA256 under the installation's card key) to recognise a card without storing it. */
+export function cardHash(pan: string, key: Buffer): string {
+  return createHmac('sha256', key).update(pan).digest('hex');
+}
+
+export function maskCard(card: Pick<ParsedCard, 'first6' | 'last4' | 'brand'>): MaskedCard {
+  return { first6: card.first6, last4: card.last4, brand: card.brand };
+}
+
+/** "411111******1111" for display. */
+export function maskedNumber(card: MaskedCard): string {
+  return `${card.first6}******${card.last4}`;
+}
+
+/** Replaces anything in a text that looks like a PAN (12–19 digits) by its masked form: for logs. */
+export function redactPans(text: string): string {
+  return text.replace(/\d{12,19}/g, (digits) => (luhnValid(digits) ? `${digits.slice(0, 6)}******${digits.slice(-4)}` : digits));
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}

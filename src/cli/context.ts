@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { invalid, unavailable } from '../domain/errors.js';
+import type { Engine } from '../engine/engine.js';
+import { Output } from './output.js';
+import { resolveSetting } from './settings.js';
+
+/** Global options, shared by every subcommand (read with optsWithGlobals). */
+export interface GlobalOptions {
+  engine?: string;
+  db?: string;
+  url?: string;
+  token?: string;
+  merchant?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+/**
+ * What a command's action gets: its output, and the engine the global options choose, opened
+ * lazily (so `esipay config …` or `esipay completion` never open a database or load undici).
+ */
+export class CommandContext {
+  readonly out: Output;
+  private engine: Engine | undefined;
+
+  constructor(readonly opts: GlobalOptions) {
+    this.out = new Output(Boolean(opts.json), process.stdout, process.stderr, opts.color !== false);
+  }
+
+  static of(cmd: Command): CommandContext {
+    return new CommandContext(cmd.optsWithGlobals() as GlobalOptions);
+  }
+
+  async openEngine(): Promise<Engine> {
+    if (this.engine) return this.engine;
+    const kind = await resolveSetting('engine', this.opts.engine);
+    if (kind === 'remote') {
+      const url = await resolveSetting('url', this.opts.url);
+      if (!url) throw invalid('missing_url', 'the remote engine needs the service URL', 'pass --url http://host:6543 or set ESIPAY_URL');
+      const token = await resolveSetting('token', this.opts.token);
+      const { RemoteEngine } = await import('../engine/remote/remote-engine.js');
+      this.engine = new RemoteEngine({ url, ...(token ? { token } : {}) }) as unknown as Engine;
+    } else if (kind === 'local') {
+      const db = (await resolveSetting('db', this.opts.db))!;
+      const timeout = await resolveSetting('callbackTimeout', undefined);
+      const publicUrl = await resolveSetting('publicUrl', undefined);
+      const [{ openStore }, { LocalEngine }] = await Promise.all([
+        import('../store/open-store.js'),
+        import('../engine/local/local-engine.js'),
+      ]);
+      const store = await openStore(db).catch((e: unknown) => {
+        throw unavailable('store_unavailable', `cannot open the database ${db}: ${(e as Error).message}`, 'check --db or ESIPAY_DB');
+      });
+      this.engine = await LocalEngine.create(store, {
+        ...(timeout ? { callbackTimeoutMs: parseTimeout(timeout) } : {}),
+        ...(publicUrl ? { publicUrl } : {}),
+      });
+    } else {
+      throw invalid('invalid_engine', `unknown engine "${kind}"`, 'use --engine local or --engine remote');
+    }
+    return this.engine;
+  }
+
+  /** The merchant from --merchant, ESIPAY_MERCHANT or the config's default. */
+  async merchant(): Promise<string> {
+    const m = await resolveSetting('merchant', this.opts.merchant);
+    if (!m) throw invalid('missing_merchant', 'no merchant given', 'pass --merchant <uuid>, set ESIPAY_MERCHANT, or `esipay config set merchant <uuid>`');
+    return m;
+  }
+
+  async close(): Promise<void> {
+    await this.engine?.close();
+  }
+}
+
+function parseTimeout(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 600_000) throw invalid('invalid_timeout', 'the callback timeout must be 1 to 600000 milliseconds');
+  return n;
+}

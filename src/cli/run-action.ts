@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { EsipayError, exitCodeOf, EXIT_CODES } from '../domain/errors.js';
+import { redactPans } from '../card/card.js';
+import { CommandContext } from './context.js';
+
+/**
+ * The one top-level error handler. A command's action only parses, calls the engine and renders;
+ * this turns what it throws into one line on stderr (and, with --json, one error document on
+ * stdout) and the exit code: user errors by their kind, anything else as a bug (exit 1).
+ */
+export function action<A extends unknown[]>(fn: (ctx: CommandContext, ...args: A) => Promise<void>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const cmd = args.at(-1) as Command;
+    const ctx = CommandContext.of(cmd);
+    try {
+      await fn(ctx, ...(args.slice(0, -1) as A));
+    } catch (e) {
+      process.exitCode = reportError(ctx, e);
+    } finally {
+      await ctx.close().catch(() => undefined);
+    }
+  };
+}
+
+export function reportError(ctx: CommandContext, e: unknown): number {
+  const out = ctx.out;
+  if (e instanceof EsipayError) {
+    const line = `error: ${e.message}${e.hint ? ` (${e.hint})` : ''}`;
+    out.stderr.write(out.errColor.red(redactPans(line)) + '\n');
+    if (out.json) {
+      const doc: Record<string, unknown> = { error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
+      if (e.transaction) doc.transaction = e.transaction;
+      out.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    }
+    return exitCodeOf(e.kind);
+  }
+  const err = e as Error;
+  out.stderr.write(out.errColor.red(`bug: ${redactPans(err?.stack ?? String(e))}`) + '\n');
+  out.stderr.write('This is a bug in esipay; please report it with the command you ran.\n');
+  if (out.json) out.stdout.write(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }) + '\n');
+  return EXIT_CODES.bug;
+}

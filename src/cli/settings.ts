@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { defaultDbPath, esipayHome } from '../store/open-store.js';
+
+/**
+ * Settings resolved by precedence: flag > environment > config file > default.
+ * The config file (conf) is only read when a flag or the environment did not already answer,
+ * so a fully specified command does not pay for loading it.
+ */
+export const CONFIG_KEYS = {
+  engine: { env: 'ESIPAY_ENGINE', help: 'local or remote', values: ['local', 'remote'] },
+  db: { env: 'ESIPAY_DB', help: 'SQLite file path or postgres:// URL for the local engine' },
+  url: { env: 'ESIPAY_URL', help: 'base URL of an esipay service for the remote engine' },
+  token: { env: 'ESIPAY_TOKEN', help: 'operator token for the remote engine', secret: true },
+  merchant: { env: 'ESIPAY_MERCHANT', help: 'default merchant uuid' },
+  callbackTimeout: { env: 'ESIPAY_CALLBACK_TIMEOUT_MS', help: 'return URL timeout in milliseconds (default 10000)' },
+  publicUrl: { env: 'ESIPAY_PUBLIC_URL', help: 'public base URL of the service, used in payment links' },
+} as const satisfies Record<string, { env: string; help: string; values?: readonly string[]; secret?: boolean }>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+export function isConfigKey(key: string): key is ConfigKey {
+  return Object.hasOwn(CONFIG_KEYS, key);
+}
+
+type ConfStore = { get(key: string): unknown; set(key: string, value: unknown): void; delete(key: string): void; store: Record<string, unknown>; path: string };
+let conf: ConfStore | undefined;
+
+export async function configStore(): Promise<ConfStore> {
+  if (!conf) {
+    const { default: Conf } = await import('conf');
+    const dir = esipayHome().config;
+    conf = new Conf({ projectName: 'esipay', cwd: dir, configName: 'config', configFileMode: 0o600 }) as unknown as ConfStore;
+  }
+  return conf;
+}
+
+export function configPath(): string {
+  return join(esipayHome().config, 'config.json');
+}
+
+export async function resolveSetting(key: ConfigKey, flag: string | undefined): Promise<string | undefined> {
+  if (flag !== undefined && flag !== '') return flag;
+  const fromEnv = process.env[CONFIG_KEYS[key].env];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  const stored = (await configStore()).get(key);
+  if (typeof stored === 'string' && stored !== '') return stored;
+  if (key === 'engine') return 'local';
+  if (key === 'db') return defaultDbPath();
+  return undefined;
+}

@@ -1,0 +1,134 @@
+import type {
+  LinkMode,
+  MerchantView,
+  MerchantWithSecret,
+  Page,
+  RefundView,
+  TransactionDetail,
+  TransactionView,
+} from '../domain/types.js';
+import type { MerchantTotals } from '../store/store.js';
+
+/**
+ * The use cases of esipay. The CLI, the TUI and the HTTP service only talk to this.
+ * LocalEngine runs them in-process over a Store; RemoteEngine sends them to an `esipay serve`.
+ * Both raise EsipayError with the same codes for the same mistakes (the contract suite checks it).
+ *
+ * Amount inputs are strings of the decimal edge form ("74.12"), parsed by the engine with the
+ * merchant's currency, except where the wire format itself is in minor units (V4, links).
+ */
+export interface Engine {
+  /** "local sqlite /path/esipay.db" or "remote http://host:6543": for headers and messages. */
+  readonly description: string;
+
+  registerMerchant(input: RegisterMerchantInput): Promise<MerchantWithSecret>;
+  listMerchants(q?: { limit?: number; cursor?: string }): Promise<Page<MerchantView>>;
+  getMerchant(uuid: string): Promise<MerchantView>;
+  rotateMerchantSecret(uuid: string): Promise<MerchantWithSecret>;
+
+  pay(input: PayInput): Promise<TransactionView>;
+  refund(input: RefundInput): Promise<RefundOutcome>;
+
+  listTransactions(q: ListTransactionsInput): Promise<Page<TransactionView>>;
+  getTransaction(id: string, merchant?: string): Promise<TransactionDetail>;
+  merchantTotals(merchant: string): Promise<MerchantTotals>;
+
+  createInitial(input: CreateInitialInput): Promise<TransactionView>;
+  createShipment(input: CreateShipmentInput): Promise<TransactionView>;
+
+  createLink(input: CreateLinkInput): Promise<LinkView>;
+  listLinks(q: { merchant: string; limit?: number; cursor?: string }): Promise<Page<LinkView>>;
+  getLink(id: string, merchant?: string): Promise<LinkView>;
+
+  close(): Promise<void>;
+}
+
+export interface RegisterMerchantInput {
+  name: string;
+  ip: string;
+  returnUrl: string;
+  currency?: string;
+  notificationUrl?: string;
+}
+
+export interface PayInput {
+  merchant: string;
+  cid: string;
+  card: { number: string; month: string; year: string };
+  /** Decimal, "." separator, in the merchant's currency. */
+  amount: string;
+  /** The caller's address when the request came over the network; checked against the merchant's IP. */
+  callerIp?: string;
+}
+
+export interface RefundInput {
+  transaction: string;
+  /** Decimal; absent means the whole remaining amount. */
+  amount?: string;
+  /** When given, the transaction must belong to this merchant. */
+  merchant?: string;
+  callerIp?: string;
+}
+
+export interface RefundOutcome {
+  transaction: TransactionView;
+  refund: RefundView;
+}
+
+export interface ListTransactionsInput {
+  merchant: string;
+  limit?: number;
+  cursor?: string;
+  kinds?: string[];
+  topLevel?: boolean;
+}
+
+export interface CreateInitialInput {
+  merchant: string;
+  /** Minor units, as the V4 wire sends it. */
+  amount: number;
+  currency: string;
+  orderId: string;
+  email?: string;
+  card: { number: string; month: string; year: string };
+}
+
+export interface CreateShipmentInput {
+  merchant: string;
+  /** The initial transaction's uuid. */
+  initial: string;
+  /** Minor units. */
+  amount: number;
+  email?: string;
+  /** Makes a retry idempotent; the same key with other data is an error (PSP_236). */
+  idempotencyKey?: string;
+}
+
+export interface CreateLinkInput {
+  merchant: string;
+  /** Minor units. */
+  amount: number;
+  paymentReference: string;
+  consumerReference: string;
+  callbackUrl: string;
+  email: string;
+  phone: string;
+  mode?: LinkMode;
+  /** Every other field of the get_link_payment table, as sent. */
+  extra?: Record<string, unknown>;
+}
+
+export interface LinkView {
+  id: string;
+  merchant: string;
+  link: string;
+  paymentReference: string;
+  consumerReference: string;
+  amount: number;
+  currency: string;
+  mode: LinkMode;
+  state: 'open' | 'paid' | 'expired';
+  transaction: string | null;
+  expiresAt: string;
+  createdAt: string;
+}

@@ -1,0 +1,90 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Acquirer } from '../../acquirer/acquirer.js';
+import type { CallbackSender } from '../../callback/sender.js';
+import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
+import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
+import type { Store } from '../../store/store.js';
+import type { Clock } from '../../util/clock.js';
+import { sameIp } from '../../util/ip.js';
+
+/** Everything the local use cases share: the store and the outside world, injected. */
+export interface EngineContext {
+  store: Store;
+  acquirer: Acquirer;
+  callbacks: CallbackSender;
+  clock: Clock;
+  /** Key of the keyed card hash (HMAC-SHA256). */
+  cardKey: Buffer;
+  /** How long a return URL may take before the payment is cancelled. */
+  callbackTimeoutMs: number;
+  /** Base URL of the service for links handed to consumers (http://host:6543). */
+  publicUrl: string;
+}
+
+export interface EngineOptions {
+  acquirer?: Acquirer;
+  callbacks?: CallbackSender;
+  clock?: Clock;
+  callbackTimeoutMs?: number;
+  publicUrl?: string;
+  /** Hex; otherwise ESIPAY_CARD_KEY, otherwise a key generated once and kept in the store. */
+  cardKey?: string;
+}
+
+export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
+
+/** The card-hash key: given, from the environment, or created once per database. */
+export async function resolveCardKey(store: Store, given?: string): Promise<Buffer> {
+  const hex = given ?? process.env.ESIPAY_CARD_KEY;
+  if (hex) {
+    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw invalid('invalid_card_key', 'ESIPAY_CARD_KEY must be 64 hex characters (32 bytes)');
+    return Buffer.from(hex, 'hex');
+  }
+  return Buffer.from(await store.initSetting('card_hash_key', randomBytes(32).toString('hex')), 'hex');
+}
+
+export async function requireMerchant(ctx: EngineContext, id: string): Promise<MerchantRecord> {
+  const m = typeof id === 'string' && id.length <= 64 ? await ctx.store.getMerchant(id) : undefined;
+  if (!m) throw notFound('unknown_merchant', `no merchant ${printableId(id)}`, 'check the uuid with `esipay merchant list`');
+  return m;
+}
+
+export function checkCallerIp(merchant: MerchantRecord, callerIp: string | undefined): void {
+  if (callerIp !== undefined && !sameIp(callerIp, merchant.ip)) {
+    throw new EsipayError(
+      'forbidden',
+      'forbidden_ip',
+      `requests for merchant ${merchant.id} must come from its registered server address`,
+      'call from the server address given at registration',
+    );
+  }
+}
+
+/** A transaction of this merchant (or any, when merchant is undefined), else unknown_transaction. */
+export async function requireTransaction(ctx: EngineContext, id: string, merchantId?: string): Promise<TransactionRecord> {
+  const tx = typeof id === 'string' && id.length <= 64 ? await ctx.store.getTransaction(id) : undefined;
+  if (!tx || (merchantId !== undefined && tx.merchantId !== merchantId)) {
+    throw notFound('unknown_transaction', `no transaction ${printableId(id)}`, 'check the id with `esipay tx list`');
+  }
+  return tx;
+}
+
+export const fingerprint = (...parts: (string | number | null | undefined)[]): string =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+
+export function printableId(id: unknown): string {
+  const s = String(id).replace(/[^\x20-\x7e]/g, '?');
+  return s.length > 40 ? s.slice(0, 40) + '…' : s;
+}
+
+/** A merchant reference (cid, orderId…): 1 to 64 printable characters, no slash (it travels in a URL path). */
+export function checkReference(code: string, what: string, value: unknown, max = 64): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(code, `${what} is required`);
+  if (value.length > max) throw invalid(code, `${what} is longer than ${max} characters`);
+  if (!/^[\x21-\x7e]+$/.test(value) || value.includes('/')) {
+    throw invalid(code, `${what} may only hold printable characters without spaces or "/"`);
+  }
+  return value;
+}
+
+export { conflict };

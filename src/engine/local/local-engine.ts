@@ -1,0 +1,71 @@
+import { SimulatedAcquirer } from '../../acquirer/simulator.js';
+import { HttpCallbackSender } from '../../callback/sender.js';
+import type { Store } from '../../store/store.js';
+import { systemClock } from '../../util/clock.js';
+import type {
+  CreateInitialInput,
+  CreateLinkInput,
+  CreateShipmentInput,
+  Engine,
+  ListTransactionsInput,
+  PayInput,
+  RefundInput,
+  RegisterMerchantInput,
+} from '../engine.js';
+import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
+import * as links from './links.js';
+import * as merchants from './merchants.js';
+import * as payments from './payments.js';
+import * as refunds from './refunds.js';
+import * as shipments from './shipments.js';
+import * as transactions from './transactions.js';
+
+/** The use cases in-process, over a Store. Each method is one use-case function of its own file. */
+export class LocalEngine implements Engine {
+  readonly description: string;
+
+  private constructor(readonly ctx: EngineContext) {
+    this.description = `local ${ctx.store.kind} ${ctx.store.location}`;
+  }
+
+  static async create(store: Store, opts: EngineOptions = {}): Promise<LocalEngine> {
+    const ctx: EngineContext = {
+      store,
+      acquirer: opts.acquirer ?? new SimulatedAcquirer(),
+      callbacks: opts.callbacks ?? new HttpCallbackSender(),
+      clock: opts.clock ?? systemClock,
+      cardKey: await resolveCardKey(store, opts.cardKey),
+      callbackTimeoutMs: opts.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
+      publicUrl: (opts.publicUrl ?? 'http://127.0.0.1:6543').replace(/\/+$/, ''),
+    };
+    return new LocalEngine(ctx);
+  }
+
+  get store(): Store {
+    return this.ctx.store;
+  }
+
+  registerMerchant = (input: RegisterMerchantInput) => merchants.registerMerchant(this.ctx, input);
+  listMerchants = (q?: { limit?: number; cursor?: string }) => merchants.listMerchants(this.ctx, q);
+  getMerchant = (uuid: string) => merchants.getMerchant(this.ctx, uuid);
+  rotateMerchantSecret = (uuid: string) => merchants.rotateMerchantSecret(this.ctx, uuid);
+
+  pay = (input: PayInput) => payments.pay(this.ctx, input);
+  refund = (input: RefundInput) => refunds.refund(this.ctx, input);
+
+  listTransactions = (q: ListTransactionsInput) => transactions.listTransactions(this.ctx, q);
+  getTransaction = (id: string, merchant?: string) => transactions.getTransaction(this.ctx, id, merchant);
+  merchantTotals = (merchant: string) => transactions.merchantTotals(this.ctx, merchant);
+
+  createInitial = (input: CreateInitialInput) => shipments.createInitial(this.ctx, input);
+  createShipment = (input: CreateShipmentInput) => shipments.createShipment(this.ctx, input);
+
+  createLink = (input: CreateLinkInput) => links.createLink(this.ctx, input);
+  listLinks = (q: { merchant: string; limit?: number; cursor?: string }) => links.listLinks(this.ctx, q);
+  getLink = (id: string, merchant?: string) => links.getLink(this.ctx, id, merchant);
+
+  async close(): Promise<void> {
+    await this.ctx.callbacks.close?.();
+    await this.ctx.store.close();
+  }
+}

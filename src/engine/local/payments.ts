@@ -1,0 +1,174 @@
+import { cardHash, type ParsedCard, parseCard } from '../../card/card.js';
+import { signPayload } from '../../callback/signature.js';
+import { EsipayError, invalid } from '../../domain/errors.js';
+import type { MerchantRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
+import { formatDecimal, parseDecimal } from '../../money/amount.js';
+import { addMs } from '../../util/clock.js';
+import { newId } from '../../util/ids.js';
+import type { PayInput } from '../engine.js';
+import { checkCallerIp, checkReference, type EngineContext, fingerprint, requireMerchant } from './context.js';
+import { toTransactionView } from './views.js';
+
+/** Extra time past the callback timeout before a PENDING payment counts as abandoned by a crash. */
+const ABANDON_GRACE_MS = 30_000;
+
+/**
+ * A v2 card payment, as the seed describes it:
+ * validate → record PENDING (the unique cid makes retries idempotent) → authorise with the
+ * acquirer → POST the result to the merchant's return URL → PAID only if it answered 200,
+ * otherwise CANCELLED and the authorisation released. No database lock is held across the
+ * acquirer call or the callback: each step is its own short write.
+ */
+export async function pay(ctx: EngineContext, input: PayInput): Promise<TransactionView> {
+  const merchant = await requireMerchant(ctx, input.merchant);
+  checkCallerIp(merchant, input.callerIp);
+  const cid = checkReference('invalid_cid', 'the cid', input.cid);
+  const amount = parseDecimal(String(input.amount ?? ''), merchant.currency);
+  if (!amount.ok) throw invalid('invalid_amount', amount.message, `give a decimal amount in ${merchant.currency}, such as 74.12`);
+  const now = ctx.clock();
+  const card = parseCard(input.card, now);
+  if (!card.ok) throw invalid(`invalid_${card.problem}`.replace('invalid_card_expired', 'card_expired'), card.message);
+
+  const hash = cardHash(card.card.pan, ctx.cardKey);
+  const requestHash = fingerprint(amount.minor, merchant.currency, hash, card.card.expMonth, card.card.expYear);
+  const at = now.toISOString();
+  const tx: TransactionRecord = {
+    id: newId(),
+    merchantId: merchant.id,
+    kind: 'card',
+    cid,
+    idemKey: `card:${cid}`,
+    requestHash,
+    status: 'PENDING',
+    amount: amount.minor,
+    currency: merchant.currency,
+    refunded: 0,
+    shipped: 0,
+    parentId: null,
+    cardFirst6: card.card.first6,
+    cardLast4: card.card.last4,
+    cardBrand: card.card.brand,
+    cardHash: hash,
+    email: null,
+    authCode: null,
+    reason: null,
+    callbackStatus: null,
+    callbackError: null,
+    deadlineAt: addMs(now, ctx.callbackTimeoutMs + ABANDON_GRACE_MS),
+    expiresAt: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const inserted = await ctx.store.insertTransaction(tx);
+  if (!inserted.inserted) return replay(ctx, inserted.existing, requestHash);
+
+  const auth = await authorise(ctx, tx, card.card);
+  if (!auth.approved) {
+    const declined = await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+      status: 'DECLINED',
+      reason: auth.reason,
+      updatedAt: ctx.clock().toISOString(),
+    });
+    throw declinedError(declined ?? { ...tx, status: 'DECLINED', reason: auth.reason }, ctx);
+  }
+
+  return settleWithCallback(ctx, merchant, tx, auth.authCode);
+}
+
+async function authorise(ctx: EngineContext, tx: TransactionRecord, card: ParsedCard) {
+  try {
+    return await ctx.acquirer.authorise({ card, amount: tx.amount, currency: tx.currency, operation: 'DEBIT', reference: tx.id });
+  } catch (e) {
+    const reason = e instanceof EsipayError ? e.code : 'acquirer_error';
+    await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'FAILED', reason, updatedAt: ctx.clock().toISOString() });
+    if (e instanceof EsipayError) throw e;
+    throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer could not be reached', 'try again later');
+  }
+}
+
+/** The seed's return-URL POST: only a 200 makes the payment PAID. */
+async function settleWithCallback(ctx: EngineContext, merchant: MerchantRecord, tx: TransactionRecord, authCode: string): Promise<TransactionView> {
+  const body = new URLSearchParams({
+    type: 'card',
+    amount: formatDecimal(tx.amount, tx.currency),
+    transaction: tx.id,
+    cid: tx.cid,
+  }).toString();
+  const outcome = await ctx.callbacks.send({
+    url: merchant.returnUrl,
+    body,
+    contentType: 'application/x-www-form-urlencoded',
+    headers: { 'esipay-signature': signPayload(body, merchant.secrets, Math.floor(ctx.clock().getTime() / 1000)) },
+    timeoutMs: ctx.callbackTimeoutMs,
+  });
+  const at = ctx.clock().toISOString();
+  if (outcome.ok) {
+    const paid = await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+      status: 'PAID',
+      authCode,
+      callbackStatus: outcome.status,
+      callbackError: null,
+      deadlineAt: null,
+      updatedAt: at,
+    });
+    if (paid) return toTransactionView(paid, ctx.clock());
+    // Only a recovery that judged this payment abandoned can have moved it: it is cancelled.
+  }
+  const reason = `the return URL did not answer 200: ${outcome.error ?? 'abandoned'}`;
+  const cancelled = await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+    status: 'CANCELLED',
+    authCode,
+    reason,
+    callbackStatus: outcome.status,
+    callbackError: outcome.error,
+    deadlineAt: null,
+    updatedAt: at,
+  });
+  await ctx.acquirer.release(authCode).catch(() => undefined);
+  const final = cancelled ?? (await ctx.store.getTransaction(tx.id)) ?? tx;
+  throw cancelledError(final, ctx);
+}
+
+/** The same cid again: the same request gets the same outcome, another request is refused. */
+function replay(ctx: EngineContext, existing: TransactionRecord, requestHash: string): TransactionView {
+  if (existing.kind !== 'card' || existing.requestHash !== requestHash) {
+    throw new EsipayError(
+      'conflict',
+      'cid_reused',
+      `cid ${existing.cid} was already used for another payment`,
+      'use a new cid for a new payment; repeat a payment only with the same card and amount',
+    );
+  }
+  switch (existing.status) {
+    case 'PAID':
+      return toTransactionView(existing, ctx.clock());
+    case 'PENDING':
+      throw new EsipayError('conflict', 'payment_in_progress', `the payment with cid ${existing.cid} is still in progress`, 'retry in a few seconds');
+    case 'DECLINED':
+      throw declinedError(existing, ctx);
+    case 'FAILED':
+      throw new EsipayError('unavailable', 'acquirer_error', `the payment with cid ${existing.cid} failed at the acquirer`, 'use a new cid to try again');
+    default:
+      throw cancelledError(existing, ctx);
+  }
+}
+
+function declinedError(tx: TransactionRecord, ctx: EngineContext): EsipayError {
+  return new EsipayError(
+    'refused',
+    'card_declined',
+    `the card was declined (${tx.reason ?? 'card_declined'})`,
+    'ask the customer for another card; a new attempt needs a new cid',
+    toTransactionView(tx, ctx.clock()),
+  );
+}
+
+function cancelledError(tx: TransactionRecord, ctx: EngineContext): EsipayError {
+  return new EsipayError(
+    'cancelled',
+    'callback_failed',
+    `payment cancelled: ${tx.reason ?? 'the return URL did not answer 200'}`,
+    'make the return URL answer HTTP 200 (`esipay listen` can stand in for it), then pay again with a new cid',
+    toTransactionView(tx, ctx.clock()),
+  );
+}

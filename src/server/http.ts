@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * The service's small HTTP layer (node:http, no framework): a route is a function that either
+ * declines a request (returns undefined) or answers it. Route modules (v2, admin, V4, links,
+ * pay page) each export a list of routes; app.ts assembles them in order.
+ */
+export interface HttpRequest {
+  readonly method: string;
+  /** The raw path, before any decoding (for the access log and strict segment parsing). */
+  readonly rawPath: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingMessage['headers'];
+  /** The caller's address (socket, or X-Forwarded-For from a trusted proxy), IPv4-mapped form normalised. */
+  readonly callerIp: string;
+  /** Reads the body, at most maxBytes (413 beyond). */
+  body(maxBytes?: number): Promise<Buffer>;
+  readonly raw: IncomingMessage;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** What the access log shows of the path when the raw path must not be logged (card numbers). */
+  logPath?: string;
+}
+
+export type Route = (req: HttpRequest) => Promise<HttpAnswer> | HttpAnswer | undefined;
+
+export function jsonAnswer(status: number, value: unknown, extra: Partial<HttpAnswer> = {}): HttpAnswer {
+  return {
+    status,
+    ...extra,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra.headers },
+    body: JSON.stringify(value),
+  };
+}
+
+export function htmlAnswer(status: number, html: string, extra: Partial<HttpAnswer> = {}): HttpAnswer {
+  return {
+    status,
+    ...extra,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...extra.headers },
+    body: html,
+  };
+}
+
+/** Splits "/a/b/c" into raw segments (still percent-encoded); "" segments are kept so "//" is visible. */
+export function rawSegments(rawPath: string): string[] {
+  return rawPath.split('?')[0]!.split('/').slice(1);
+}
+
+/** Decodes one path segment, or undefined when it is malformed or decodes to a "/" or a control character. */
+export function decodeSegment(seg: string): string | undefined {
+  try {
+    const v = decodeURIComponent(seg);
+    if (v.includes('/') || /[\x00-\x1f\x7f]/.test(v)) return undefined;
+    return v;
+  } catch {
+    return undefined;
+  }
+}
+
+export type { IncomingMessage, ServerResponse };

@@ -1,0 +1,57 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Store } from './store.js';
+
+/**
+ * Chooses the adapter by the location: postgres:// or postgresql:// URLs open the PostgreSQL
+ * store, anything else is a SQLite file path. Each adapter is imported only when chosen, so a
+ * SQLite user never loads pg and the reverse.
+ */
+export async function openStore(location: string, opts: { migrate?: boolean } = {}): Promise<Store> {
+  let store: Store;
+  if (isPostgresUrl(location)) {
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
+    store = new PostgresStore(location) as unknown as Store;
+  } else {
+    const { SqliteStore } = await import('./sqlite/sqlite-store.js');
+    store = new SqliteStore(location);
+  }
+  if (opts.migrate !== false) {
+    try {
+      await store.migrate();
+    } catch (e) {
+      await store.close().catch(() => undefined);
+      throw e;
+    }
+  }
+  return store;
+}
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** Where esipay keeps its files: ESIPAY_HOME, else the XDG directories. */
+export function esipayHome(): { config: string; data: string } {
+  const home = process.env.ESIPAY_HOME;
+  if (home) return { config: home, data: home };
+  const xdgConfig = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  const xdgData = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return { config: join(xdgConfig, 'esipay'), data: join(xdgData, 'esipay') };
+}
+
+export function defaultDbPath(): string {
+  return join(esipayHome().data, 'esipay.db');
+}
+
+/** A location safe to print: the password of a URL is hidden. */
+export function printableLocation(location: string): string {
+  if (!isPostgresUrl(location)) return location;
+  try {
+    const u = new URL(location);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Versioned SQLite migrations, applied in order inside one transaction each; the applied versions
+ * are kept in schema_migrations. Never edit a released migration: add the next one.
+ *
+ * Money columns are INTEGER minor units. CHECK constraints make the database itself refuse a
+ * refund or a shipment that would exceed the amount, whatever the code above it does.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const SQLITE_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE merchants (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  return_url TEXT NOT NULL,
+  notification_url TEXT,
+  currency TEXT NOT NULL,
+  secrets TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX merchants_created ON merchants (created_at, id);
+
+CREATE TABLE transactions (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants (id),
+  kind TEXT NOT NULL CHECK (kind IN ('card', 'initial', 'shipment', 'link')),
+  cid TEXT NOT NULL,
+  idem_key TEXT,
+  request_hash TEXT,
+  status TEXT NOT NULL CHECK (status IN ('PENDING', 'PAID', 'AUTHORISED', 'DECLINED', 'FAILED', 'CANCELLED')),
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  currency TEXT NOT NULL,
+  refunded INTEGER NOT NULL DEFAULT 0 CHECK (refunded >= 0 AND refunded <= amount),
+  shipped INTEGER NOT NULL DEFAULT 0 CHECK (shipped >= 0 AND shipped <= amount),
+  parent_id TEXT REFERENCES transactions (id),
+  card_first6 TEXT,
+  card_last4 TEXT,
+  card_brand TEXT,
+  card_hash TEXT,
+  email TEXT,
+  auth_code TEXT,
+  reason TEXT,
+  callback_status INTEGER,
+  callback_error TEXT,
+  deadline_at TEXT,
+  expires_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX transactions_idem ON transactions (merchant_id, idem_key) WHERE idem_key IS NOT NULL;
+CREATE INDEX transactions_merchant_page ON transactions (merchant_id, created_at DESC, id DESC);
+CREATE INDEX transactions_top_page ON transactions (merchant_id, created_at DESC, id DESC) WHERE parent_id IS NULL;
+CREATE INDEX transactions_parent ON transactions (parent_id, created_at) WHERE parent_id IS NOT NULL;
+CREATE INDEX transactions_pending ON transactions (deadline_at) WHERE status = 'PENDING';
+
+CREATE TABLE refunds (
+  id TEXT PRIMARY KEY,
+  transaction_id TEXT NOT NULL REFERENCES transactions (id),
+  merchant_id TEXT NOT NULL REFERENCES merchants (id),
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  currency TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX refunds_transaction ON refunds (transaction_id, created_at);
+
+CREATE TABLE links (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL REFERENCES merchants (id),
+  token_hash TEXT NOT NULL UNIQUE,
+  payment_reference TEXT NOT NULL,
+  consumer_reference TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  currency TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  request TEXT NOT NULL,
+  callback_url TEXT NOT NULL,
+  redirect_url TEXT,
+  status TEXT NOT NULL CHECK (status IN ('open', 'paid')),
+  transaction_id TEXT REFERENCES transactions (id),
+  expires_at TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (merchant_id, payment_reference)
+);
+CREATE INDEX links_merchant_page ON links (merchant_id, created_at DESC, id DESC);
+
+CREATE TABLE outbox (
+  id TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  url TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  delivered_at TEXT,
+  last_error TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+`,
+  },
+];

@@ -1,0 +1,202 @@
+import type { CardBrand } from '../../card/card.js';
+import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, TransactionRecord } from '../../domain/types.js';
+
+/** Row ⇄ record mapping for SQLite (snake_case columns, INTEGER money, TEXT ISO-8601 UTC times). */
+export type Row = Record<string, unknown>;
+
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const int = (v: unknown): number => {
+  const n = typeof v === 'bigint' ? Number(v) : (v as number);
+  if (!Number.isSafeInteger(n)) throw new Error(`not a safe integer in the database: ${String(v)}`);
+  return n;
+};
+const intOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : int(v));
+
+export function merchantFromRow(r: Row): MerchantRecord {
+  return {
+    id: str(r.id),
+    name: str(r.name),
+    ip: str(r.ip),
+    returnUrl: str(r.return_url),
+    notificationUrl: strOrNull(r.notification_url),
+    currency: str(r.currency),
+    secrets: JSON.parse(str(r.secrets)) as string[],
+    createdAt: str(r.created_at),
+  };
+}
+
+export function merchantToRow(m: MerchantRecord): Row {
+  return {
+    id: m.id,
+    name: m.name,
+    ip: m.ip,
+    return_url: m.returnUrl,
+    notification_url: m.notificationUrl,
+    currency: m.currency,
+    secrets: JSON.stringify(m.secrets),
+    created_at: m.createdAt,
+  };
+}
+
+export function transactionFromRow(r: Row): TransactionRecord {
+  return {
+    id: str(r.id),
+    merchantId: str(r.merchant_id),
+    kind: str(r.kind) as TransactionRecord['kind'],
+    cid: str(r.cid),
+    idemKey: strOrNull(r.idem_key),
+    requestHash: strOrNull(r.request_hash),
+    status: str(r.status) as TransactionRecord['status'],
+    amount: int(r.amount),
+    currency: str(r.currency),
+    refunded: int(r.refunded),
+    shipped: int(r.shipped),
+    parentId: strOrNull(r.parent_id),
+    cardFirst6: strOrNull(r.card_first6),
+    cardLast4: strOrNull(r.card_last4),
+    cardBrand: strOrNull(r.card_brand) as CardBrand | null,
+    cardHash: strOrNull(r.card_hash),
+    email: strOrNull(r.email),
+    authCode: strOrNull(r.auth_code),
+    reason: strOrNull(r.reason),
+    callbackStatus: intOrNull(r.callback_status),
+    callbackError: strOrNull(r.callback_error),
+    deadlineAt: strOrNull(r.deadline_at),
+    expiresAt: strOrNull(r.expires_at),
+    createdAt: str(r.created_at),
+    updatedAt: str(r.updated_at),
+  };
+}
+
+export function transactionToRow(t: TransactionRecord): Row {
+  return {
+    id: t.id,
+    merchant_id: t.merchantId,
+    kind: t.kind,
+    cid: t.cid,
+    idem_key: t.idemKey,
+    request_hash: t.requestHash,
+    status: t.status,
+    amount: t.amount,
+    currency: t.currency,
+    refunded: t.refunded,
+    shipped: t.shipped,
+    parent_id: t.parentId,
+    card_first6: t.cardFirst6,
+    card_last4: t.cardLast4,
+    card_brand: t.cardBrand,
+    card_hash: t.cardHash,
+    email: t.email,
+    auth_code: t.authCode,
+    reason: t.reason,
+    callback_status: t.callbackStatus,
+    callback_error: t.callbackError,
+    deadline_at: t.deadlineAt,
+    expires_at: t.expiresAt,
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
+  };
+}
+
+export const TRANSACTION_COLUMNS = Object.keys(
+  transactionToRow({
+    id: '', merchantId: '', kind: 'card', cid: '', idemKey: null, requestHash: null, status: 'PENDING', amount: 1,
+    currency: '', refunded: 0, shipped: 0, parentId: null, cardFirst6: null, cardLast4: null, cardBrand: null,
+    cardHash: null, email: null, authCode: null, reason: null, callbackStatus: null, callbackError: null,
+    deadlineAt: null, expiresAt: null, createdAt: '', updatedAt: '',
+  }),
+);
+
+export function refundFromRow(r: Row): RefundRecord {
+  return {
+    id: str(r.id),
+    transactionId: str(r.transaction_id),
+    merchantId: str(r.merchant_id),
+    amount: int(r.amount),
+    currency: str(r.currency),
+    createdAt: str(r.created_at),
+  };
+}
+
+export function linkFromRow(r: Row): LinkRecord {
+  return {
+    id: str(r.id),
+    merchantId: str(r.merchant_id),
+    tokenHash: str(r.token_hash),
+    paymentReference: str(r.payment_reference),
+    consumerReference: str(r.consumer_reference),
+    amount: int(r.amount),
+    currency: str(r.currency),
+    mode: str(r.mode) as LinkRecord['mode'],
+    request: str(r.request),
+    callbackUrl: str(r.callback_url),
+    redirectUrl: strOrNull(r.redirect_url),
+    status: str(r.status) as LinkRecord['status'],
+    transactionId: strOrNull(r.transaction_id),
+    expiresAt: str(r.expires_at),
+    createdAt: str(r.created_at),
+    updatedAt: str(r.updated_at),
+  };
+}
+
+export function linkToRow(l: LinkRecord): Row {
+  return {
+    id: l.id,
+    merchant_id: l.merchantId,
+    token_hash: l.tokenHash,
+    payment_reference: l.paymentReference,
+    consumer_reference: l.consumerReference,
+    amount: l.amount,
+    currency: l.currency,
+    mode: l.mode,
+    request: l.request,
+    callback_url: l.callbackUrl,
+    redirect_url: l.redirectUrl,
+    status: l.status,
+    transaction_id: l.transactionId,
+    expires_at: l.expiresAt,
+    created_at: l.createdAt,
+    updated_at: l.updatedAt,
+  };
+}
+
+export function outboxFromRow(r: Row): OutboxRecord {
+  return {
+    id: str(r.id),
+    merchantId: str(r.merchant_id),
+    topic: str(r.topic),
+    url: str(r.url),
+    contentType: str(r.content_type),
+    body: str(r.body),
+    headers: str(r.headers),
+    attempts: int(r.attempts),
+    nextAttemptAt: str(r.next_attempt_at),
+    deliveredAt: strOrNull(r.delivered_at),
+    lastError: strOrNull(r.last_error),
+    createdAt: str(r.created_at),
+  };
+}
+
+export function outboxToRow(m: OutboxRecord): Row {
+  return {
+    id: m.id,
+    merchant_id: m.merchantId,
+    topic: m.topic,
+    url: m.url,
+    content_type: m.contentType,
+    body: m.body,
+    headers: m.headers,
+    attempts: m.attempts,
+    next_attempt_at: m.nextAttemptAt,
+    delivered_at: m.deliveredAt,
+    last_error: m.lastError,
+    created_at: m.createdAt,
+  };
+}
+
+/** "INSERT INTO t (a, b) VALUES (@a, @b)" for a row's keys. */
+export function insertSql(table: string, row: Row): string {
+  const cols = Object.keys(row);
+  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`;
+}

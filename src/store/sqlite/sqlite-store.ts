@@ -1,0 +1,423 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, TransactionRecord, TxStatus } from '../../domain/types.js';
+import type {
+  Keyset,
+  MerchantTotals,
+  MigrationStatus,
+  MovementResult,
+  ShipmentResult,
+  Store,
+  TransactionPatch,
+  TransactionQuery,
+} from '../store.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+import {
+  type Row,
+  insertSql,
+  linkFromRow,
+  linkToRow,
+  merchantFromRow,
+  merchantToRow,
+  outboxFromRow,
+  outboxToRow,
+  refundFromRow,
+  transactionFromRow,
+  transactionToRow,
+} from './rows.js';
+
+const REFUNDABLE_KINDS = new Set(['card', 'shipment', 'link']);
+
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method
+ * runs to completion before any other JavaScript runs; across processes (a CLI beside a running
+ * `esipay serve`), BEGIN IMMEDIATE takes the write lock before reading what it checks, and
+ * busy_timeout makes the other writer wait for it instead of failing.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  constructor(readonly location: string) {
+    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+    this.db = new Database(location);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode survives a process crash (not a power loss of the last commits): the
+    // trade-off every WAL deployment makes; FULL is one ESIPAY_SQLITE_SYNC=FULL away.
+    this.db.pragma(`synchronous = ${process.env.ESIPAY_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  private get(sql: string, params: unknown = {}): Row | undefined {
+    return this.stmt(sql).get(params as never) as Row | undefined;
+  }
+
+  private all(sql: string, params: unknown = {}): Row[] {
+    return this.stmt(sql).all(params as never) as Row[];
+  }
+
+  private run(sql: string, params: unknown = {}): Database.RunResult {
+    return this.stmt(sql).run(params as never);
+  }
+
+  /** Runs fn in BEGIN IMMEDIATE … COMMIT (rolled back if it throws). */
+  private write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  async migrate(): Promise<MigrationStatus> {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    for (const m of SQLITE_MIGRATIONS) {
+      this.write(() => {
+        const done = this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
+        if (done) return;
+        this.db.exec(m.sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(m.version, m.name, new Date().toISOString());
+      });
+    }
+    return this.migrationStatus();
+  }
+
+  async migrationStatus(): Promise<MigrationStatus> {
+    const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
+    const applied = exists
+      ? (this.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as Row[]).map((r) => ({
+          version: Number(r.version),
+          name: String(r.name),
+          appliedAt: String(r.applied_at),
+        }))
+      : [];
+    const done = new Set(applied.map((a) => a.version));
+    const latest = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
+    return {
+      current: applied.at(-1)?.version ?? 0,
+      latest,
+      applied,
+      pending: SQLITE_MIGRATIONS.filter((m) => !done.has(m.version)).map(({ version, name }) => ({ version, name })),
+    };
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const r = this.get('SELECT value FROM settings WHERE key = ?', [key]);
+    return r ? String(r.value) : undefined;
+  }
+
+  async initSetting(key: string, value: string): Promise<string> {
+    return this.write(() => {
+      this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [key, value]);
+      return String(this.get('SELECT value FROM settings WHERE key = ?', [key])!.value);
+    });
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  async insertMerchant(m: MerchantRecord): Promise<void> {
+    const row = merchantToRow(m);
+    this.run(insertSql('merchants', row), row);
+  }
+
+  async getMerchant(id: string): Promise<MerchantRecord | undefined> {
+    const r = this.get('SELECT * FROM merchants WHERE id = ?', [id]);
+    return r ? merchantFromRow(r) : undefined;
+  }
+
+  async listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]> {
+    const rows = q.after
+      ? this.all('SELECT * FROM merchants WHERE (created_at, id) > (@createdAt, @id) ORDER BY created_at, id LIMIT @limit', {
+          ...q.after,
+          limit: q.limit,
+        })
+      : this.all('SELECT * FROM merchants ORDER BY created_at, id LIMIT @limit', { limit: q.limit });
+    return rows.map(merchantFromRow);
+  }
+
+  async setMerchantSecrets(id: string, secrets: string[]): Promise<void> {
+    this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [JSON.stringify(secrets), id]);
+  }
+
+  async insertTransaction(t: TransactionRecord): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
+    const row = transactionToRow(t);
+    return this.write(() => {
+      if (t.idemKey !== null) {
+        const existing = this.get('SELECT * FROM transactions WHERE merchant_id = ? AND idem_key = ?', [t.merchantId, t.idemKey]);
+        if (existing) return { inserted: false as const, existing: transactionFromRow(existing) };
+      }
+      this.run(insertSql('transactions', row), row);
+      return { inserted: true as const };
+    });
+  }
+
+  async getTransaction(id: string): Promise<TransactionRecord | undefined> {
+    const r = this.get('SELECT * FROM transactions WHERE id = ?', [id]);
+    return r ? transactionFromRow(r) : undefined;
+  }
+
+  async findTransactionByIdemKey(merchantId: string, idemKey: string): Promise<TransactionRecord | undefined> {
+    const r = this.get('SELECT * FROM transactions WHERE merchant_id = ? AND idem_key = ?', [merchantId, idemKey]);
+    return r ? transactionFromRow(r) : undefined;
+  }
+
+  async transitionTransaction(id: string, from: TxStatus[], patch: TransactionPatch): Promise<TransactionRecord | undefined> {
+    const sets: string[] = [];
+    const params: Row = { id };
+    for (const [key, value] of Object.entries(transactionPatchColumns(patch))) {
+      sets.push(`${key} = @${key}`);
+      params[key] = value;
+    }
+    const inList = from.map((_, i) => `@from${i}`).join(', ');
+    from.forEach((s, i) => (params[`from${i}`] = s));
+    return this.write(() => {
+      const res = this.run(`UPDATE transactions SET ${sets.join(', ')} WHERE id = @id AND status IN (${inList})`, params);
+      if (res.changes === 0) return undefined;
+      return transactionFromRow(this.get('SELECT * FROM transactions WHERE id = ?', [id])!);
+    });
+  }
+
+  async listTransactions(q: TransactionQuery): Promise<TransactionRecord[]> {
+    const where = ['merchant_id = @merchantId'];
+    const params: Row = { merchantId: q.merchantId, limit: q.limit };
+    if (q.topLevel) where.push('parent_id IS NULL');
+    if (q.parentId) {
+      where.push('parent_id = @parentId');
+      params.parentId = q.parentId;
+    }
+    if (q.kinds && q.kinds.length > 0) {
+      where.push(`kind IN (${q.kinds.map((_, i) => `@kind${i}`).join(', ')})`);
+      q.kinds.forEach((k, i) => (params[`kind${i}`] = k));
+    }
+    if (q.before) {
+      where.push('(created_at, id) < (@beforeCreatedAt, @beforeId)');
+      params.beforeCreatedAt = q.before.createdAt;
+      params.beforeId = q.before.id;
+    }
+    const sql = `SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    return this.all(sql, params).map(transactionFromRow);
+  }
+
+  async merchantTotals(merchantId: string): Promise<MerchantTotals> {
+    const now = new Date().toISOString();
+    const r = this.get(
+      `SELECT
+         COALESCE(SUM(CASE WHEN status = 'PAID' AND kind IN ('card', 'shipment', 'link') THEN amount END), 0) AS paid,
+         COALESCE(SUM(CASE WHEN status = 'PAID' THEN refunded END), 0) AS refunded,
+         COALESCE(SUM(CASE WHEN status = 'AUTHORISED' AND kind = 'initial' AND expires_at > @now THEN amount - shipped END), 0) AS to_ship,
+         COUNT(*) AS count,
+         MAX(currency) AS currency
+       FROM transactions WHERE merchant_id = @merchantId`,
+      { merchantId, now },
+    )!;
+    return {
+      paid: Number(r.paid),
+      refunded: Number(r.refunded),
+      toShip: Number(r.to_ship),
+      count: Number(r.count),
+      currency: r.currency === null ? null : String(r.currency),
+    };
+  }
+
+  async addRefund(refund: RefundRecord): Promise<MovementResult> {
+    return this.write((): MovementResult => {
+      const row = this.get('SELECT * FROM transactions WHERE id = ?', [refund.transactionId]);
+      if (!row) return { ok: false, reason: 'not_found' };
+      const tx = transactionFromRow(row);
+      if (tx.merchantId !== refund.merchantId) return { ok: false, reason: 'not_found' };
+      if (tx.status !== 'PAID' || !REFUNDABLE_KINDS.has(tx.kind)) return { ok: false, reason: 'not_refundable', transaction: tx };
+      if (tx.refunded + refund.amount > tx.amount) return { ok: false, reason: 'exceeds_remaining', transaction: tx };
+      this.run(insertSql('refunds', refundRow(refund)), refundRow(refund));
+      this.run('UPDATE transactions SET refunded = refunded + @amount, updated_at = @at WHERE id = @id', {
+        amount: refund.amount,
+        at: refund.createdAt,
+        id: tx.id,
+      });
+      return { ok: true, transaction: { ...tx, refunded: tx.refunded + refund.amount, updatedAt: refund.createdAt } };
+    });
+  }
+
+  async listRefunds(transactionId: string): Promise<RefundRecord[]> {
+    return this.all('SELECT * FROM refunds WHERE transaction_id = ? ORDER BY created_at, id', [transactionId]).map(refundFromRow);
+  }
+
+  async addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult> {
+    return this.write((): ShipmentResult => {
+      if (shipment.idemKey !== null) {
+        const dup = this.get('SELECT * FROM transactions WHERE merchant_id = ? AND idem_key = ?', [shipment.merchantId, shipment.idemKey]);
+        if (dup) {
+          const existing = transactionFromRow(dup);
+          if (existing.requestHash !== shipment.requestHash || existing.parentId !== shipment.parentId) {
+            return { ok: false, reason: 'duplicate_mismatch', existing };
+          }
+          const parent = transactionFromRow(this.get('SELECT * FROM transactions WHERE id = ?', [existing.parentId])!);
+          return { ok: true, shipment: existing, parent, replayed: true };
+        }
+      }
+      const row = shipment.parentId ? this.get('SELECT * FROM transactions WHERE id = ?', [shipment.parentId]) : undefined;
+      if (!row) return { ok: false, reason: 'not_found' };
+      const parent = transactionFromRow(row);
+      if (parent.merchantId !== shipment.merchantId) return { ok: false, reason: 'not_found' };
+      if (parent.kind !== 'initial') return { ok: false, reason: 'not_initial', parent };
+      if (parent.status !== 'AUTHORISED') return { ok: false, reason: 'not_authorised', parent };
+      if (parent.expiresAt !== null && parent.expiresAt <= now) return { ok: false, reason: 'expired', parent };
+      if (parent.shipped + shipment.amount > parent.amount) return { ok: false, reason: 'exceeds_remaining', parent };
+      const srow = transactionToRow(shipment);
+      this.run(insertSql('transactions', srow), srow);
+      this.run('UPDATE transactions SET shipped = shipped + @amount, updated_at = @at WHERE id = @id', {
+        amount: shipment.amount,
+        at: shipment.createdAt,
+        id: parent.id,
+      });
+      return { ok: true, shipment, parent: { ...parent, shipped: parent.shipped + shipment.amount }, replayed: false };
+    });
+  }
+
+  async listShipments(parentId: string): Promise<TransactionRecord[]> {
+    return this.all('SELECT * FROM transactions WHERE parent_id = ? ORDER BY created_at, id', [parentId]).map(transactionFromRow);
+  }
+
+  async cancelAbandonedPayments(now: string): Promise<string[]> {
+    return this.write(() => {
+      const rows = this.all(`SELECT id FROM transactions WHERE status = 'PENDING' AND deadline_at <= ?`, [now]);
+      const ids = rows.map((r) => String(r.id));
+      for (const id of ids) {
+        this.run(
+          `UPDATE transactions SET status = 'CANCELLED', reason = 'abandoned: the service stopped while waiting for the return URL', updated_at = ?
+           WHERE id = ? AND status = 'PENDING'`,
+          [now, id],
+        );
+      }
+      return ids;
+    });
+  }
+
+  async insertLink(l: LinkRecord): Promise<{ inserted: true } | { inserted: false; existing: LinkRecord }> {
+    const row = linkToRow(l);
+    return this.write(() => {
+      const existing = this.get('SELECT * FROM links WHERE merchant_id = ? AND payment_reference = ?', [l.merchantId, l.paymentReference]);
+      if (existing) return { inserted: false as const, existing: linkFromRow(existing) };
+      this.run(insertSql('links', row), row);
+      return { inserted: true as const };
+    });
+  }
+
+  async getLink(id: string): Promise<LinkRecord | undefined> {
+    const r = this.get('SELECT * FROM links WHERE id = ?', [id]);
+    return r ? linkFromRow(r) : undefined;
+  }
+
+  async getLinkByTokenHash(tokenHash: string): Promise<LinkRecord | undefined> {
+    const r = this.get('SELECT * FROM links WHERE token_hash = ?', [tokenHash]);
+    return r ? linkFromRow(r) : undefined;
+  }
+
+  async listLinks(q: { merchantId: string; limit: number; before?: Keyset }): Promise<LinkRecord[]> {
+    const rows = q.before
+      ? this.all(
+          `SELECT * FROM links WHERE merchant_id = @merchantId AND (created_at, id) < (@createdAt, @id)
+           ORDER BY created_at DESC, id DESC LIMIT @limit`,
+          { merchantId: q.merchantId, limit: q.limit, ...q.before },
+        )
+      : this.all('SELECT * FROM links WHERE merchant_id = @merchantId ORDER BY created_at DESC, id DESC LIMIT @limit', {
+          merchantId: q.merchantId,
+          limit: q.limit,
+        });
+    return rows.map(linkFromRow);
+  }
+
+  async markLinkPaid(id: string, transactionId: string, now: string): Promise<boolean> {
+    const res = this.run(`UPDATE links SET status = 'paid', transaction_id = ?, updated_at = ? WHERE id = ? AND status = 'open'`, [
+      transactionId,
+      now,
+      id,
+    ]);
+    return res.changes === 1;
+  }
+
+  async enqueueOutbox(m: OutboxRecord): Promise<void> {
+    const row = outboxToRow(m);
+    this.run(insertSql('outbox', row), row);
+  }
+
+  async claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRecord[]> {
+    return this.write(() => {
+      const rows = this.all(
+        'SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
+        [now, limit],
+      );
+      for (const r of rows) this.run('UPDATE outbox SET next_attempt_at = ? WHERE id = ?', [leaseUntil, r.id]);
+      return rows.map(outboxFromRow);
+    });
+  }
+
+  async markOutboxDelivered(id: string, at: string): Promise<void> {
+    this.run('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?', [at, id]);
+  }
+
+  async markOutboxFailed(id: string, nextAttemptAt: string, error: string): Promise<void> {
+    this.run('UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?', [nextAttemptAt, error, id]);
+  }
+
+  async listOutbox(q: { merchantId?: string; topic?: string; limit: number }): Promise<OutboxRecord[]> {
+    const where: string[] = [];
+    const params: Row = { limit: q.limit };
+    if (q.merchantId) {
+      where.push('merchant_id = @merchantId');
+      params.merchantId = q.merchantId;
+    }
+    if (q.topic) {
+      where.push('topic = @topic');
+      params.topic = q.topic;
+    }
+    const sql = `SELECT * FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at, id LIMIT @limit`;
+    return this.all(sql, params).map(outboxFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function refundRow(r: RefundRecord): Row {
+  return {
+    id: r.id,
+    transaction_id: r.transactionId,
+    merchant_id: r.merchantId,
+    amount: r.amount,
+    currency: r.currency,
+    created_at: r.createdAt,
+  };
+}
+
+const PATCH_COLUMNS: Record<keyof TransactionPatch, string> = {
+  status: 'status',
+  authCode: 'auth_code',
+  reason: 'reason',
+  callbackStatus: 'callback_status',
+  callbackError: 'callback_error',
+  deadlineAt: 'deadline_at',
+  updatedAt: 'updated_at',
+};
+
+/** Patch keys to column names; shared with the PostgreSQL adapter. */
+export function transactionPatchColumns(patch: TransactionPatch): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    const col = PATCH_COLUMNS[key as keyof TransactionPatch];
+    if (col && value !== undefined) out[col] = value;
+  }
+  return out;
+}

@@ -1,0 +1,130 @@
+import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, TransactionRecord, TxStatus } from '../domain/types.js';
+
+/**
+ * The one narrow interface between the use cases and a database. Each adapter (sqlite/, postgres/)
+ * lives in its own folder and is loaded only when asked for (see open-store.ts).
+ *
+ * Every operation that moves money is one call here, so the adapter can do its check and its write
+ * in one database transaction (a row lock, a constraint): the use cases never check-then-write.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** A printable location (file path, or URL without password). */
+  readonly location: string;
+
+  migrate(): Promise<MigrationStatus>;
+  migrationStatus(): Promise<MigrationStatus>;
+
+  getSetting(key: string): Promise<string | undefined>;
+  /** Sets the value only if the key has none yet; returns the value that holds (the first writer wins). */
+  initSetting(key: string, value: string): Promise<string>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  insertMerchant(m: MerchantRecord): Promise<void>;
+  getMerchant(id: string): Promise<MerchantRecord | undefined>;
+  /** Oldest first, keyset-paged on (createdAt, id). */
+  listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]>;
+  setMerchantSecrets(id: string, secrets: string[]): Promise<void>;
+
+  /** Inserts, or when (merchantId, idemKey) already exists returns the existing transaction untouched. */
+  insertTransaction(t: TransactionRecord): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }>;
+  getTransaction(id: string): Promise<TransactionRecord | undefined>;
+  findTransactionByIdemKey(merchantId: string, idemKey: string): Promise<TransactionRecord | undefined>;
+  /**
+   * Compare-and-set of the status: changes only a transaction whose status is one of `from`.
+   * Returns the updated record, or undefined when it was not in one of those statuses.
+   */
+  transitionTransaction(id: string, from: TxStatus[], patch: TransactionPatch): Promise<TransactionRecord | undefined>;
+  /** Newest first, keyset-paged on (createdAt, id) descending; served by an index. */
+  listTransactions(q: TransactionQuery): Promise<TransactionRecord[]>;
+  /** Sums over a merchant's transactions for dashboards. */
+  merchantTotals(merchantId: string): Promise<MerchantTotals>;
+
+  /**
+   * Atomically: the transaction is refundable (PAID, kind card/shipment/link), the amount fits in
+   * what remains, the refund is recorded and the transaction's refunded sum grows.
+   */
+  addRefund(r: RefundRecord): Promise<MovementResult>;
+  listRefunds(transactionId: string): Promise<RefundRecord[]>;
+
+  /**
+   * Atomically: the parent is an AUTHORISED initial transaction of the same merchant, not expired
+   * at `now`, the amount fits in what remains to ship; the shipment is recorded (or, when its
+   * idemKey already exists, the existing one is returned) and the parent's shipped sum grows.
+   */
+  addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult>;
+  listShipments(parentId: string): Promise<TransactionRecord[]>;
+
+  /** Cancels PENDING payments whose deadline has passed (abandoned by a crash). Returns their ids. */
+  cancelAbandonedPayments(now: string): Promise<string[]>;
+
+  insertLink(l: LinkRecord): Promise<{ inserted: true } | { inserted: false; existing: LinkRecord }>;
+  getLink(id: string): Promise<LinkRecord | undefined>;
+  getLinkByTokenHash(tokenHash: string): Promise<LinkRecord | undefined>;
+  listLinks(q: { merchantId: string; limit: number; before?: Keyset }): Promise<LinkRecord[]>;
+  /** Compare-and-set open → paid with its transaction; false when it was already paid. */
+  markLinkPaid(id: string, transactionId: string, now: string): Promise<boolean>;
+
+  enqueueOutbox(m: OutboxRecord): Promise<void>;
+  /**
+   * Takes up to `limit` undelivered messages due at `now`, and pushes their next attempt to
+   * `leaseUntil` so no other instance takes them meanwhile (SKIP LOCKED on PostgreSQL).
+   */
+  claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRecord[]>;
+  markOutboxDelivered(id: string, at: string): Promise<void>;
+  markOutboxFailed(id: string, nextAttemptAt: string, error: string): Promise<void>;
+  listOutbox(q: { merchantId?: string; topic?: string; limit: number }): Promise<OutboxRecord[]>;
+
+  close(): Promise<void>;
+}
+
+export interface Keyset {
+  createdAt: string;
+  id: string;
+}
+
+export interface TransactionQuery {
+  merchantId: string;
+  limit: number;
+  /** Only rows strictly older than this keyset. */
+  before?: Keyset;
+  kinds?: string[];
+  /** Only the children of this transaction (shipments of an initial one). */
+  parentId?: string;
+  /** Only top-level transactions (no shipments): for lists that nest shipments under their parent. */
+  topLevel?: boolean;
+}
+
+export type TransactionPatch = Partial<
+  Pick<TransactionRecord, 'status' | 'authCode' | 'reason' | 'callbackStatus' | 'callbackError' | 'deadlineAt' | 'updatedAt'>
+> & { status: TxStatus; updatedAt: string };
+
+export type MovementResult =
+  | { ok: true; transaction: TransactionRecord }
+  | { ok: false; reason: 'not_found' | 'not_refundable' | 'exceeds_remaining'; transaction?: TransactionRecord };
+
+export type ShipmentResult =
+  | { ok: true; shipment: TransactionRecord; parent: TransactionRecord; replayed: boolean }
+  | {
+      ok: false;
+      reason: 'not_found' | 'not_initial' | 'not_authorised' | 'expired' | 'exceeds_remaining' | 'duplicate_mismatch';
+      parent?: TransactionRecord;
+      existing?: TransactionRecord;
+    };
+
+export interface MerchantTotals {
+  /** Sum of PAID card, link and shipment amounts. */
+  paid: number;
+  refunded: number;
+  /** What AUTHORISED, unexpired initial transactions still allow to ship. */
+  toShip: number;
+  count: number;
+  currency: string | null;
+}
+
+export interface MigrationStatus {
+  current: number;
+  latest: number;
+  applied: { version: number; name: string; appliedAt: string }[];
+  pending: { version: number; name: string }[];
+}
