@@ -10,6 +10,11 @@ export interface Acquirer {
    * EsipayError of kind 'unavailable' (code acquirer_error): the payment is FAILED, not DECLINED.
    */
   authorise(req: AuthorisationRequest): Promise<AuthorisationResult>;
+  /**
+   * Debits a card known by the token an earlier approval gave (a shipment against its initial
+   * authorisation, a link instalment). Same outcomes as authorise.
+   */
+  debit(req: { cardToken: string; amount: number; currency: string; reference: string }): Promise<AuthorisationResult>;
   /** Releases an authorisation whose payment was cancelled (the return URL did not answer 200). */
   release(authCode: string): Promise<void>;
 }
@@ -25,4 +30,5 @@ export interface AuthorisationRequest {
 
 export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'lost_card' | 'stolen_card' | 'do_not_honour';
 
-export type AuthorisationResult = { approved: true; authCode: string } | { approved: false; reason: DeclineReason };
+/** cardToken stands for the card in later debits: the acquirer's reference, never the PAN. */
+export type AuthorisationResult = { approved: true; authCode: string; cardToken: string } | { approved: false; reason: DeclineReason };

@@ -16,6 +16,8 @@ export const TEST_CARDS: readonly { number: string; outcome: 'approved' | Declin
   { number: '4000000000000119', outcome: 'technical_error', note: 'the acquirer fails (technical error, 500-class)' },
 ];
 
+const authCode = (): string => randomBytes(3).toString('hex').toUpperCase();
+
 const BY_NUMBER = new Map(TEST_CARDS.map((c) => [c.number, c.outcome]));
 
 export class SimulatedAcquirer implements Acquirer {
@@ -25,7 +27,15 @@ export class SimulatedAcquirer implements Acquirer {
       throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer could not process the card (technical error)', 'try again later');
     }
     if (outcome !== 'approved') return { approved: false, reason: outcome };
-    return { approved: true, authCode: randomBytes(3).toString('hex').toUpperCase() };
+    return { approved: true, authCode: authCode(), cardToken: `simtok_${outcome}_${randomBytes(12).toString('hex')}` };
+  }
+
+  /** A simulated token carries no card number; it debits like the approved card it came from. */
+  async debit(req: { cardToken: string }): Promise<AuthorisationResult> {
+    if (!req.cardToken.startsWith('simtok_')) {
+      throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer does not know this card token');
+    }
+    return { approved: true, authCode: authCode(), cardToken: req.cardToken };
   }
 
   async release(): Promise<void> {

@@ -50,6 +50,8 @@ export interface TransactionRecord {
   cardLast4: string | null;
   cardBrand: CardBrand | null;
   cardHash: string | null;
+  /** The acquirer's token for later debits (initial authorisations, link instalments); never the PAN. */
+  cardToken: string | null;
   email: string | null;
   authCode: string | null;
   /** Why it is DECLINED, FAILED or CANCELLED. */
@@ -175,4 +177,23 @@ export interface OutboxRecord {
   deliveredAt: string | null;
   lastError: string | null;
   createdAt: string;
+}
+
+/** One debit a link takes later: a multi_pay instalment, or the pay_later debit. */
+export interface ScheduledDebitRecord {
+  id: string;
+  linkId: string;
+  merchantId: string;
+  /** 1-based position in the schedule. */
+  seq: number;
+  amount: number;
+  currency: string;
+  dueAt: string;
+  status: 'scheduled' | 'paid' | 'failed';
+  cardToken: string | null;
+  transactionId: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
 }

@@ -1,4 +1,4 @@
-import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, TransactionRecord, TxStatus } from '../domain/types.js';
+import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, ScheduledDebitRecord, TransactionRecord, TxStatus } from '../domain/types.js';
 
 /**
  * The one narrow interface between the use cases and a database. Each adapter (sqlite/, postgres/)
@@ -64,6 +64,16 @@ export interface Store {
   listLinks(q: { merchantId: string; limit: number; before?: Keyset }): Promise<LinkRecord[]>;
   /** Compare-and-set open → paid with its transaction; false when it was already paid. */
   markLinkPaid(id: string, transactionId: string, now: string): Promise<boolean>;
+
+  insertScheduledDebits(rows: ScheduledDebitRecord[]): Promise<void>;
+  listScheduledDebits(linkId: string): Promise<ScheduledDebitRecord[]>;
+  /** Takes up to `limit` scheduled debits due at `now` that no one holds, and holds them until `leaseUntil`. */
+  claimDueDebits(now: string, leaseUntil: string, limit: number): Promise<ScheduledDebitRecord[]>;
+  /** Records the outcome of a debit (and releases its hold); a failed one may be retried by setting a later dueAt. */
+  settleScheduledDebit(
+    id: string,
+    patch: { status: ScheduledDebitRecord['status']; transactionId?: string | null; lastError?: string | null; dueAt?: string; cardToken?: string | null; updatedAt: string },
+  ): Promise<void>;
 
   enqueueOutbox(m: OutboxRecord): Promise<void>;
   /**

@@ -49,6 +49,7 @@ export async function pay(ctx: EngineContext, input: PayInput): Promise<Transact
     cardLast4: card.card.last4,
     cardBrand: card.card.brand,
     cardHash: hash,
+    cardToken: null,
     email: null,
     authCode: null,
     reason: null,

@@ -50,6 +50,7 @@ CREATE TABLE transactions (
   card_last4 TEXT,
   card_brand TEXT,
   card_hash TEXT,
+  card_token TEXT,
   email TEXT,
   auth_code TEXT,
   reason TEXT,
@@ -96,6 +97,27 @@ CREATE TABLE links (
   UNIQUE (merchant_id, payment_reference)
 );
 CREATE INDEX links_merchant_page ON links (merchant_id, created_at DESC, id DESC);
+
+-- Debits a link (multi_pay instalments, pay_later) takes later on the card token of its first payment.
+CREATE TABLE scheduled_debits (
+  id TEXT PRIMARY KEY,
+  link_id TEXT NOT NULL REFERENCES links (id),
+  merchant_id TEXT NOT NULL REFERENCES merchants (id),
+  seq INTEGER NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  currency TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('scheduled', 'paid', 'failed')),
+  card_token TEXT,
+  transaction_id TEXT REFERENCES transactions (id),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  claimed_until TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (link_id, seq)
+);
+CREATE INDEX scheduled_debits_due ON scheduled_debits (due_at) WHERE status = 'scheduled';
 
 CREATE TABLE outbox (
   id TEXT PRIMARY KEY,

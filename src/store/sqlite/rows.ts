@@ -1,5 +1,5 @@
 import type { CardBrand } from '../../card/card.js';
-import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, TransactionRecord } from '../../domain/types.js';
+import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
 
 /** Row ⇄ record mapping for SQLite (snake_case columns, INTEGER money, TEXT ISO-8601 UTC times). */
 export type Row = Record<string, unknown>;
@@ -57,6 +57,7 @@ export function transactionFromRow(r: Row): TransactionRecord {
     cardLast4: strOrNull(r.card_last4),
     cardBrand: strOrNull(r.card_brand) as CardBrand | null,
     cardHash: strOrNull(r.card_hash),
+    cardToken: strOrNull(r.card_token),
     email: strOrNull(r.email),
     authCode: strOrNull(r.auth_code),
     reason: strOrNull(r.reason),
@@ -87,6 +88,7 @@ export function transactionToRow(t: TransactionRecord): Row {
     card_last4: t.cardLast4,
     card_brand: t.cardBrand,
     card_hash: t.cardHash,
+    card_token: t.cardToken,
     email: t.email,
     auth_code: t.authCode,
     reason: t.reason,
@@ -103,7 +105,7 @@ export const TRANSACTION_COLUMNS = Object.keys(
   transactionToRow({
     id: '', merchantId: '', kind: 'card', cid: '', idemKey: null, requestHash: null, status: 'PENDING', amount: 1,
     currency: '', refunded: 0, shipped: 0, parentId: null, cardFirst6: null, cardLast4: null, cardBrand: null,
-    cardHash: null, email: null, authCode: null, reason: null, callbackStatus: null, callbackError: null,
+    cardHash: null, cardToken: null, email: null, authCode: null, reason: null, callbackStatus: null, callbackError: null,
     deadlineAt: null, expiresAt: null, createdAt: '', updatedAt: '',
   }),
 );
@@ -199,4 +201,42 @@ export function outboxToRow(m: OutboxRecord): Row {
 export function insertSql(table: string, row: Row): string {
   const cols = Object.keys(row);
   return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`;
+}
+
+export function scheduledDebitFromRow(r: Row): ScheduledDebitRecord {
+  return {
+    id: str(r.id),
+    linkId: str(r.link_id),
+    merchantId: str(r.merchant_id),
+    seq: int(r.seq),
+    amount: int(r.amount),
+    currency: str(r.currency),
+    dueAt: str(r.due_at),
+    status: str(r.status) as ScheduledDebitRecord['status'],
+    cardToken: strOrNull(r.card_token),
+    transactionId: strOrNull(r.transaction_id),
+    attempts: int(r.attempts),
+    lastError: strOrNull(r.last_error),
+    createdAt: str(r.created_at),
+    updatedAt: str(r.updated_at),
+  };
+}
+
+export function scheduledDebitToRow(d: ScheduledDebitRecord): Row {
+  return {
+    id: d.id,
+    link_id: d.linkId,
+    merchant_id: d.merchantId,
+    seq: d.seq,
+    amount: d.amount,
+    currency: d.currency,
+    due_at: d.dueAt,
+    status: d.status,
+    card_token: d.cardToken,
+    transaction_id: d.transactionId,
+    attempts: d.attempts,
+    last_error: d.lastError,
+    created_at: d.createdAt,
+    updated_at: d.updatedAt,
+  };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, TransactionRecord, TxStatus } from '../../domain/types.js';
+import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, ScheduledDebitRecord, TransactionRecord, TxStatus } from '../../domain/types.js';
 import type {
   Keyset,
   MerchantTotals,
@@ -23,6 +23,8 @@ import {
   outboxFromRow,
   outboxToRow,
   refundFromRow,
+  scheduledDebitFromRow,
+  scheduledDebitToRow,
   transactionFromRow,
   transactionToRow,
 } from './rows.js';
@@ -345,6 +347,44 @@ export class SqliteStore implements Store {
       id,
     ]);
     return res.changes === 1;
+  }
+
+  async insertScheduledDebits(rows: ScheduledDebitRecord[]): Promise<void> {
+    this.write(() => {
+      for (const d of rows) {
+        const row = scheduledDebitToRow(d);
+        this.run(insertSql('scheduled_debits', row), row);
+      }
+    });
+  }
+
+  async listScheduledDebits(linkId: string): Promise<ScheduledDebitRecord[]> {
+    return this.all('SELECT * FROM scheduled_debits WHERE link_id = ? ORDER BY seq', [linkId]).map(scheduledDebitFromRow);
+  }
+
+  async claimDueDebits(now: string, leaseUntil: string, limit: number): Promise<ScheduledDebitRecord[]> {
+    return this.write(() => {
+      const rows = this.all(
+        `SELECT * FROM scheduled_debits WHERE status = 'scheduled' AND due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
+         ORDER BY due_at LIMIT ?`,
+        [now, now, limit],
+      );
+      for (const r of rows) this.run('UPDATE scheduled_debits SET claimed_until = ?, attempts = attempts + 1 WHERE id = ?', [leaseUntil, r.id]);
+      return rows.map((r) => scheduledDebitFromRow({ ...r, attempts: Number(r.attempts) + 1 }));
+    });
+  }
+
+  async settleScheduledDebit(
+    id: string,
+    patch: { status: ScheduledDebitRecord['status']; transactionId?: string | null; lastError?: string | null; dueAt?: string; cardToken?: string | null; updatedAt: string },
+  ): Promise<void> {
+    const sets = ['status = @status', 'updated_at = @updatedAt', 'claimed_until = NULL'];
+    const params: Row = { id, status: patch.status, updatedAt: patch.updatedAt };
+    if (patch.transactionId !== undefined) (sets.push('transaction_id = @transactionId'), (params.transactionId = patch.transactionId));
+    if (patch.lastError !== undefined) (sets.push('last_error = @lastError'), (params.lastError = patch.lastError));
+    if (patch.dueAt !== undefined) (sets.push('due_at = @dueAt'), (params.dueAt = patch.dueAt));
+    if (patch.cardToken !== undefined) (sets.push('card_token = @cardToken'), (params.cardToken = patch.cardToken));
+    this.run(`UPDATE scheduled_debits SET ${sets.join(', ')} WHERE id = @id`, params);
   }
 
   async enqueueOutbox(m: OutboxRecord): Promise<void> {
