@@ -11,7 +11,7 @@ export async function openStore(location: string, opts: { migrate?: boolean } = 
   let store: Store;
   if (isPostgresUrl(location)) {
     const { PostgresStore } = await import('./postgres/postgres-store.js');
-    store = new PostgresStore(location) as unknown as Store;
+    store = new PostgresStore(location);
   } else {
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     store = new SqliteStore(location);

@@ -1,9 +1,465 @@
-import type { Store } from '../store.js';
+import type pg from 'pg';
+import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, ScheduledDebitRecord, TransactionRecord, TxStatus } from '../../domain/types.js';
+import { printableLocation } from '../open-store.js';
+// The row ⇄ record mapping is the same for both adapters (same snake_case columns, same TEXT
+// times, money as numbers once pool.ts has parsed int8): shared, so the two cannot drift apart.
+import {
+  linkFromRow,
+  linkToRow,
+  merchantFromRow,
+  merchantToRow,
+  outboxFromRow,
+  outboxToRow,
+  refundFromRow,
+  scheduledDebitFromRow,
+  scheduledDebitToRow,
+  transactionFromRow,
+  transactionToRow,
+} from '../sqlite/rows.js';
+import type {
+  Keyset,
+  MerchantTotals,
+  MigrationStatus,
+  MovementResult,
+  ShipmentResult,
+  Store,
+  TransactionPatch,
+  TransactionQuery,
+} from '../store.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { createPool, translate } from './pool.js';
+import { insertOf, Params, type Row, transactionPatchColumns } from './sql.js';
 
-// Placeholder until the PostgreSQL issue lands (see issue 7).
-export class PostgresStore {
-  constructor(readonly location: string) {
-    throw new Error('the PostgreSQL store is not built yet');
+const REFUNDABLE_KINDS = new Set(['card', 'shipment', 'link']);
+
+/** pg_advisory_xact_lock key for migrations: 'esip' in ASCII. Advisory locks are per database. */
+const MIGRATION_LOCK_KEY = 0x65736970;
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/**
+ * The shared store for several `esipay serve` instances: one PostgreSQL database through a pool.
+ * Nothing about money is decided in process memory, so it holds across instances:
+ * - a refund or a shipment locks its parent row (SELECT … FOR UPDATE) in a transaction, then
+ *   checks what remains, inserts and updates: concurrent movements on one transaction queue on
+ *   that row, wherever they come from (and CHECK constraints back this up);
+ * - idempotent inserts lean on the unique indexes (INSERT … ON CONFLICT DO NOTHING, then read
+ *   the row that won);
+ * - outbox messages and due debits are claimed with FOR UPDATE SKIP LOCKED, so two instances
+ *   never take the same one;
+ * - status changes are compare-and-set UPDATEs.
+ * See docs/scaling.md for why row locks rather than SERIALIZABLE.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly location: string;
+  private readonly pool: pg.Pool;
+  private closed = false;
+
+  constructor(private readonly url: string) {
+    this.location = printableLocation(url);
+    this.pool = createPool(url);
+  }
+
+  private async query(sql: string, values: unknown[] = [], on: Queryable = this.pool): Promise<Row[]> {
+    try {
+      return (await on.query(sql, values)).rows as Row[];
+    } catch (e) {
+      translate(e, this.url);
+    }
+  }
+
+  private async one(sql: string, values: unknown[] = [], on: Queryable = this.pool): Promise<Row | undefined> {
+    return (await this.query(sql, values, on))[0];
+  }
+
+  /** Runs fn in BEGIN … COMMIT on one connection (ROLLBACK if it throws). */
+  private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      translate(e, this.url);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error; // the connection is unusable: the pool must drop it
+      }
+      translate(e, this.url);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async migrate(): Promise<MigrationStatus> {
+    for (const m of POSTGRES_MIGRATIONS) {
+      await this.transaction(async (c) => {
+        // Instances starting together queue here; the first applies, the others find it done.
+        await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+        await c.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+        const done = await c.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+        if (done.rowCount) return;
+        await c.query(m.sql);
+        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+      });
+    }
+    return this.migrationStatus();
+  }
+
+  async migrationStatus(): Promise<MigrationStatus> {
+    const exists = await this.one(`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`);
+    const applied = exists?.present
+      ? (await this.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')).map((r) => ({
+          version: Number(r.version),
+          name: String(r.name),
+          appliedAt: String(r.applied_at),
+        }))
+      : [];
+    const done = new Set(applied.map((a) => a.version));
+    return {
+      current: applied.at(-1)?.version ?? 0,
+      latest: POSTGRES_MIGRATIONS.at(-1)?.version ?? 0,
+      applied,
+      pending: POSTGRES_MIGRATIONS.filter((m) => !done.has(m.version)).map(({ version, name }) => ({ version, name })),
+    };
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const r = await this.one('SELECT value FROM settings WHERE key = $1', [key]);
+    return r ? String(r.value) : undefined;
+  }
+
+  async initSetting(key: string, value: string): Promise<string> {
+    await this.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value]);
+    // ON CONFLICT waited for a concurrent writer to commit, so its value is visible now.
+    return String((await this.one('SELECT value FROM settings WHERE key = $1', [key]))!.value);
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  async insertMerchant(m: MerchantRecord): Promise<void> {
+    const q = insertOf('merchants', merchantToRow(m));
+    await this.query(q.text, q.values);
+  }
+
+  async getMerchant(id: string): Promise<MerchantRecord | undefined> {
+    const r = await this.one('SELECT * FROM merchants WHERE id = $1', [id]);
+    return r ? merchantFromRow(r) : undefined;
+  }
+
+  async listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]> {
+    const rows = q.after
+      ? await this.query('SELECT * FROM merchants WHERE (created_at, id) > ($1, $2) ORDER BY created_at, id LIMIT $3', [
+          q.after.createdAt,
+          q.after.id,
+          q.limit,
+        ])
+      : await this.query('SELECT * FROM merchants ORDER BY created_at, id LIMIT $1', [q.limit]);
+    return rows.map(merchantFromRow);
+  }
+
+  async setMerchantSecrets(id: string, secrets: string[]): Promise<void> {
+    await this.query('UPDATE merchants SET secrets = $1 WHERE id = $2', [JSON.stringify(secrets), id]);
+  }
+
+  async insertTransaction(t: TransactionRecord): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
+    const q = insertOf('transactions', transactionToRow(t));
+    if (t.idemKey === null) {
+      await this.query(q.text, q.values);
+      return { inserted: true };
+    }
+    // The unique index decides between instances: the loser's insert does nothing (after waiting
+    // for the winner to commit) and reads the winner's row.
+    const rows = await this.query(`${q.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`, q.values);
+    if (rows.length === 1) return { inserted: true };
+    const existing = await this.findTransactionByIdemKey(t.merchantId, t.idemKey);
+    if (!existing) throw new Error(`transaction with idempotency key ${t.idemKey} conflicted but cannot be read back`);
+    return { inserted: false, existing };
+  }
+
+  async getTransaction(id: string): Promise<TransactionRecord | undefined> {
+    const r = await this.one('SELECT * FROM transactions WHERE id = $1', [id]);
+    return r ? transactionFromRow(r) : undefined;
+  }
+
+  async findTransactionByIdemKey(merchantId: string, idemKey: string, on: Queryable = this.pool): Promise<TransactionRecord | undefined> {
+    const r = await this.one('SELECT * FROM transactions WHERE merchant_id = $1 AND idem_key = $2', [merchantId, idemKey], on);
+    return r ? transactionFromRow(r) : undefined;
+  }
+
+  async transitionTransaction(id: string, from: TxStatus[], patch: TransactionPatch): Promise<TransactionRecord | undefined> {
+    const p = new Params();
+    const sets = Object.entries(transactionPatchColumns(patch)).map(([col, value]) => `${col} = ${p.add(value)}`);
+    const r = await this.one(
+      `UPDATE transactions SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND status = ANY(${p.add(from)}::text[]) RETURNING *`,
+      p.values,
+    );
+    return r ? transactionFromRow(r) : undefined;
+  }
+
+  async listTransactions(q: TransactionQuery): Promise<TransactionRecord[]> {
+    const p = new Params();
+    const where = [`merchant_id = ${p.add(q.merchantId)}`];
+    if (q.topLevel) where.push('parent_id IS NULL');
+    if (q.parentId) where.push(`parent_id = ${p.add(q.parentId)}`);
+    if (q.kinds && q.kinds.length > 0) where.push(`kind = ANY(${p.add(q.kinds)}::text[])`);
+    if (q.before) where.push(`(created_at, id) < (${p.add(q.before.createdAt)}, ${p.add(q.before.id)})`);
+    const sql = `SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${p.add(q.limit)}`;
+    return (await this.query(sql, p.values)).map(transactionFromRow);
+  }
+
+  async merchantTotals(merchantId: string): Promise<MerchantTotals> {
+    const now = new Date().toISOString();
+    const r = (await this.one(
+      `SELECT
+         COALESCE(SUM(CASE WHEN status = 'PAID' AND kind IN ('card', 'shipment', 'link') THEN amount END), 0) AS paid,
+         COALESCE(SUM(CASE WHEN status = 'PAID' THEN refunded END), 0) AS refunded,
+         COALESCE(SUM(CASE WHEN status = 'AUTHORISED' AND kind = 'initial' AND expires_at > $2 THEN amount - shipped END), 0) AS to_ship,
+         COUNT(*) AS count,
+         MAX(currency) AS currency
+       FROM transactions WHERE merchant_id = $1`,
+      [merchantId, now],
+    ))!;
+    return {
+      paid: Number(r.paid),
+      refunded: Number(r.refunded),
+      toShip: Number(r.to_ship),
+      count: Number(r.count),
+      currency: r.currency === null ? null : String(r.currency),
+    };
+  }
+
+  async addRefund(refund: RefundRecord): Promise<MovementResult> {
+    return this.transaction(async (c): Promise<MovementResult> => {
+      // The row lock makes concurrent refunds of this transaction, from any instance, wait here
+      // and then read the refunded sum the previous one committed.
+      const row = await this.one('SELECT * FROM transactions WHERE id = $1 FOR UPDATE', [refund.transactionId], c);
+      if (!row) return { ok: false, reason: 'not_found' };
+      const tx = transactionFromRow(row);
+      if (tx.merchantId !== refund.merchantId) return { ok: false, reason: 'not_found' };
+      if (tx.status !== 'PAID' || !REFUNDABLE_KINDS.has(tx.kind)) return { ok: false, reason: 'not_refundable', transaction: tx };
+      if (tx.refunded + refund.amount > tx.amount) return { ok: false, reason: 'exceeds_remaining', transaction: tx };
+      const ins = insertOf('refunds', refundToRow(refund));
+      await this.query(ins.text, ins.values, c);
+      const updated = await this.one(
+        'UPDATE transactions SET refunded = refunded + $1, updated_at = $2 WHERE id = $3 RETURNING *',
+        [refund.amount, refund.createdAt, tx.id],
+        c,
+      );
+      return { ok: true, transaction: transactionFromRow(updated!) };
+    });
+  }
+
+  async listRefunds(transactionId: string): Promise<RefundRecord[]> {
+    return (await this.query('SELECT * FROM refunds WHERE transaction_id = $1 ORDER BY created_at, id', [transactionId])).map(refundFromRow);
+  }
+
+  async addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult> {
+    return this.transaction(async (c): Promise<ShipmentResult> => {
+      const replay = async (): Promise<ShipmentResult | undefined> => {
+        if (shipment.idemKey === null) return undefined;
+        const existing = await this.findTransactionByIdemKey(shipment.merchantId, shipment.idemKey, c);
+        if (!existing) return undefined;
+        if (existing.requestHash !== shipment.requestHash || existing.parentId !== shipment.parentId) {
+          return { ok: false, reason: 'duplicate_mismatch', existing };
+        }
+        const parent = transactionFromRow((await this.one('SELECT * FROM transactions WHERE id = $1', [existing.parentId], c))!);
+        return { ok: true, shipment: existing, parent, replayed: true };
+      };
+
+      const early = await replay();
+      if (early) return early;
+      const row = shipment.parentId ? await this.one('SELECT * FROM transactions WHERE id = $1 FOR UPDATE', [shipment.parentId], c) : undefined;
+      if (!row) return { ok: false, reason: 'not_found' };
+      // A retry with the same key may have committed while this one waited for the lock: it is
+      // a replay, not a second shipment (and not "exceeds remaining" because of itself).
+      const late = await replay();
+      if (late) return late;
+      const parent = transactionFromRow(row);
+      if (parent.merchantId !== shipment.merchantId) return { ok: false, reason: 'not_found' };
+      if (parent.kind !== 'initial') return { ok: false, reason: 'not_initial', parent };
+      if (parent.status !== 'AUTHORISED') return { ok: false, reason: 'not_authorised', parent };
+      if (parent.expiresAt !== null && parent.expiresAt <= now) return { ok: false, reason: 'expired', parent };
+      if (parent.shipped + shipment.amount > parent.amount) return { ok: false, reason: 'exceeds_remaining', parent };
+
+      const ins = insertOf('transactions', transactionToRow(shipment));
+      const inserted = shipment.idemKey === null
+        ? await this.query(`${ins.text} RETURNING id`, ins.values, c)
+        : await this.query(`${ins.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`, ins.values, c);
+      if (inserted.length === 0) {
+        // The same key committed meanwhile for another parent (so under another lock): that one stands.
+        return (await replay()) ?? { ok: false, reason: 'duplicate_mismatch' };
+      }
+      const updated = await this.one(
+        'UPDATE transactions SET shipped = shipped + $1, updated_at = $2 WHERE id = $3 RETURNING *',
+        [shipment.amount, shipment.createdAt, parent.id],
+        c,
+      );
+      return { ok: true, shipment, parent: transactionFromRow(updated!), replayed: false };
+    });
+  }
+
+  async listShipments(parentId: string): Promise<TransactionRecord[]> {
+    return (await this.query('SELECT * FROM transactions WHERE parent_id = $1 ORDER BY created_at, id', [parentId])).map(transactionFromRow);
+  }
+
+  async cancelAbandonedPayments(now: string): Promise<string[]> {
+    // One UPDATE: an instance running it at the same time waits on the row locks, then re-checks
+    // status = 'PENDING' on the committed row and skips it, so each payment is cancelled (and
+    // reported) by one instance only.
+    const rows = await this.query(
+      `UPDATE transactions SET status = 'CANCELLED', reason = 'abandoned: the service stopped while waiting for the return URL', updated_at = $1
+       WHERE status = 'PENDING' AND deadline_at <= $1 RETURNING id`,
+      [now],
+    );
+    return rows.map((r) => String(r.id));
+  }
+
+  async insertLink(l: LinkRecord): Promise<{ inserted: true } | { inserted: false; existing: LinkRecord }> {
+    const q = insertOf('links', linkToRow(l));
+    const rows = await this.query(`${q.text} ON CONFLICT (merchant_id, payment_reference) DO NOTHING RETURNING id`, q.values);
+    if (rows.length === 1) return { inserted: true };
+    const existing = await this.one('SELECT * FROM links WHERE merchant_id = $1 AND payment_reference = $2', [l.merchantId, l.paymentReference]);
+    if (!existing) throw new Error(`link ${l.paymentReference} conflicted but cannot be read back`);
+    return { inserted: false, existing: linkFromRow(existing) };
+  }
+
+  async getLink(id: string): Promise<LinkRecord | undefined> {
+    const r = await this.one('SELECT * FROM links WHERE id = $1', [id]);
+    return r ? linkFromRow(r) : undefined;
+  }
+
+  async getLinkByTokenHash(tokenHash: string): Promise<LinkRecord | undefined> {
+    const r = await this.one('SELECT * FROM links WHERE token_hash = $1', [tokenHash]);
+    return r ? linkFromRow(r) : undefined;
+  }
+
+  async listLinks(q: { merchantId: string; limit: number; before?: Keyset }): Promise<LinkRecord[]> {
+    const rows = q.before
+      ? await this.query(
+          `SELECT * FROM links WHERE merchant_id = $1 AND (created_at, id) < ($2, $3)
+           ORDER BY created_at DESC, id DESC LIMIT $4`,
+          [q.merchantId, q.before.createdAt, q.before.id, q.limit],
+        )
+      : await this.query('SELECT * FROM links WHERE merchant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2', [q.merchantId, q.limit]);
+    return rows.map(linkFromRow);
+  }
+
+  async markLinkPaid(id: string, transactionId: string, now: string): Promise<boolean> {
+    const rows = await this.query(
+      `UPDATE links SET status = 'paid', transaction_id = $1, updated_at = $2 WHERE id = $3 AND status = 'open' RETURNING id`,
+      [transactionId, now, id],
+    );
+    return rows.length === 1;
+  }
+
+  async insertScheduledDebits(rows: ScheduledDebitRecord[]): Promise<void> {
+    await this.transaction(async (c) => {
+      for (const d of rows) {
+        const q = insertOf('scheduled_debits', scheduledDebitToRow(d));
+        await this.query(q.text, q.values, c);
+      }
+    });
+  }
+
+  async listScheduledDebits(linkId: string): Promise<ScheduledDebitRecord[]> {
+    return (await this.query('SELECT * FROM scheduled_debits WHERE link_id = $1 ORDER BY seq', [linkId])).map(scheduledDebitFromRow);
+  }
+
+  async claimDueDebits(now: string, leaseUntil: string, limit: number): Promise<ScheduledDebitRecord[]> {
+    // SKIP LOCKED: rows another instance is claiming right now are passed over, not waited for;
+    // once it commits, their claimed_until is in the future and they no longer qualify.
+    const rows = await this.query(
+      `WITH due AS (
+         SELECT id FROM scheduled_debits
+         WHERE status = 'scheduled' AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+         ORDER BY due_at LIMIT $3
+         FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE scheduled_debits d SET claimed_until = $2, attempts = d.attempts + 1 FROM due WHERE d.id = due.id RETURNING d.*
+       )
+       SELECT * FROM claimed ORDER BY due_at, id`,
+      [now, leaseUntil, limit],
+    );
+    return rows.map(scheduledDebitFromRow);
+  }
+
+  async settleScheduledDebit(
+    id: string,
+    patch: { status: ScheduledDebitRecord['status']; transactionId?: string | null; lastError?: string | null; dueAt?: string; cardToken?: string | null; updatedAt: string },
+  ): Promise<void> {
+    const p = new Params();
+    const sets = [`status = ${p.add(patch.status)}`, `updated_at = ${p.add(patch.updatedAt)}`, 'claimed_until = NULL'];
+    if (patch.transactionId !== undefined) sets.push(`transaction_id = ${p.add(patch.transactionId)}`);
+    if (patch.lastError !== undefined) sets.push(`last_error = ${p.add(patch.lastError)}`);
+    if (patch.dueAt !== undefined) sets.push(`due_at = ${p.add(patch.dueAt)}`);
+    if (patch.cardToken !== undefined) sets.push(`card_token = ${p.add(patch.cardToken)}`);
+    await this.query(`UPDATE scheduled_debits SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values);
+  }
+
+  async enqueueOutbox(m: OutboxRecord): Promise<void> {
+    const q = insertOf('outbox', outboxToRow(m));
+    await this.query(q.text, q.values);
+  }
+
+  async claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRecord[]> {
+    // As claimDueDebits; the records come back as they were before the lease (like SQLite's).
+    const rows = await this.query(
+      `WITH due AS (
+         SELECT * FROM outbox
+         WHERE delivered_at IS NULL AND next_attempt_at <= $1
+         ORDER BY next_attempt_at LIMIT $3
+         FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE outbox o SET next_attempt_at = $2 FROM due WHERE o.id = due.id
+       )
+       SELECT * FROM due ORDER BY next_attempt_at, id`,
+      [now, leaseUntil, limit],
+    );
+    return rows.map(outboxFromRow);
+  }
+
+  async markOutboxDelivered(id: string, at: string): Promise<void> {
+    await this.query('UPDATE outbox SET delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2', [at, id]);
+  }
+
+  async markOutboxFailed(id: string, nextAttemptAt: string, error: string): Promise<void> {
+    await this.query('UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, last_error = $2 WHERE id = $3', [nextAttemptAt, error, id]);
+  }
+
+  async listOutbox(q: { merchantId?: string; topic?: string; limit: number }): Promise<OutboxRecord[]> {
+    const p = new Params();
+    const where: string[] = [];
+    if (q.merchantId) where.push(`merchant_id = ${p.add(q.merchantId)}`);
+    if (q.topic) where.push(`topic = ${p.add(q.topic)}`);
+    const sql = `SELECT * FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at, id LIMIT ${p.add(q.limit)}`;
+    return (await this.query(sql, p.values)).map(outboxFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
   }
 }
-export type _Check = Store;
+
+function refundToRow(r: RefundRecord): Row {
+  return {
+    id: r.id,
+    transaction_id: r.transactionId,
+    merchant_id: r.merchantId,
+    amount: r.amount,
+    currency: r.currency,
+    created_at: r.createdAt,
+  };
+}

@@ -1,0 +1,147 @@
+import type { Migration } from '../sqlite/migrations.js';
+
+/**
+ * Versioned PostgreSQL migrations, the same tables, columns and constraints as
+ * src/store/sqlite/migrations.ts, version for version. Each is applied in its own transaction
+ * under an advisory lock (see postgres-store.ts), so instances starting together do not race.
+ * Never edit a released migration: add the next one, here and in the SQLite list.
+ *
+ * Choices that differ from SQLite, and why:
+ * - Money is BIGINT minor units (pg hands int8 back as a string: pool.ts parses it to a safe
+ *   integer or throws). CHECK constraints refuse a refund or shipment beyond the amount, whatever
+ *   the code above does.
+ * - Times stay TEXT in the ISO-8601 UTC form the records carry (`Date#toISOString()`, fixed
+ *   width): a record reads back byte for byte, keyset cursors are the very strings the API hands
+ *   out, and `expires_at > $now` compares the way the code compares. timestamptz would have
+ *   needed a conversion at every edge and silently changed precision (microseconds) and form.
+ * - Ids and times are COLLATE "C": byte order, as in SQLite, whatever the database's locale, so
+ *   keyset paging returns the same order on both stores and the indexes serve `(created_at, id) < …`.
+ */
+const C = 'TEXT COLLATE "C"';
+
+export const POSTGRES_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE merchants (
+  id ${C} PRIMARY KEY,
+  name TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  return_url TEXT NOT NULL,
+  notification_url TEXT,
+  currency TEXT NOT NULL,
+  secrets TEXT NOT NULL,
+  created_at ${C} NOT NULL
+);
+CREATE INDEX merchants_created ON merchants (created_at, id);
+
+CREATE TABLE transactions (
+  id ${C} PRIMARY KEY,
+  merchant_id ${C} NOT NULL REFERENCES merchants (id),
+  kind TEXT NOT NULL CHECK (kind IN ('card', 'initial', 'shipment', 'link')),
+  cid TEXT NOT NULL,
+  idem_key TEXT,
+  request_hash TEXT,
+  status TEXT NOT NULL CHECK (status IN ('PENDING', 'PAID', 'AUTHORISED', 'DECLINED', 'FAILED', 'CANCELLED')),
+  amount BIGINT NOT NULL CHECK (amount > 0),
+  currency TEXT NOT NULL,
+  refunded BIGINT NOT NULL DEFAULT 0 CHECK (refunded >= 0 AND refunded <= amount),
+  shipped BIGINT NOT NULL DEFAULT 0 CHECK (shipped >= 0 AND shipped <= amount),
+  parent_id ${C} REFERENCES transactions (id),
+  card_first6 TEXT,
+  card_last4 TEXT,
+  card_brand TEXT,
+  card_hash TEXT,
+  card_token TEXT,
+  email TEXT,
+  auth_code TEXT,
+  reason TEXT,
+  callback_status INTEGER,
+  callback_error TEXT,
+  deadline_at ${C},
+  expires_at ${C},
+  created_at ${C} NOT NULL,
+  updated_at ${C} NOT NULL
+);
+CREATE UNIQUE INDEX transactions_idem ON transactions (merchant_id, idem_key) WHERE idem_key IS NOT NULL;
+CREATE INDEX transactions_merchant_page ON transactions (merchant_id, created_at DESC, id DESC);
+CREATE INDEX transactions_top_page ON transactions (merchant_id, created_at DESC, id DESC) WHERE parent_id IS NULL;
+CREATE INDEX transactions_parent ON transactions (parent_id, created_at) WHERE parent_id IS NOT NULL;
+CREATE INDEX transactions_pending ON transactions (deadline_at) WHERE status = 'PENDING';
+
+CREATE TABLE refunds (
+  id ${C} PRIMARY KEY,
+  transaction_id ${C} NOT NULL REFERENCES transactions (id),
+  merchant_id ${C} NOT NULL REFERENCES merchants (id),
+  amount BIGINT NOT NULL CHECK (amount > 0),
+  currency TEXT NOT NULL,
+  created_at ${C} NOT NULL
+);
+CREATE INDEX refunds_transaction ON refunds (transaction_id, created_at);
+
+CREATE TABLE links (
+  id ${C} PRIMARY KEY,
+  merchant_id ${C} NOT NULL REFERENCES merchants (id),
+  token_hash TEXT NOT NULL UNIQUE,
+  payment_reference TEXT NOT NULL,
+  consumer_reference TEXT NOT NULL,
+  amount BIGINT NOT NULL CHECK (amount > 0),
+  currency TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  request TEXT NOT NULL,
+  callback_url TEXT NOT NULL,
+  redirect_url TEXT,
+  status TEXT NOT NULL CHECK (status IN ('open', 'paid')),
+  transaction_id ${C} REFERENCES transactions (id),
+  expires_at ${C} NOT NULL,
+  created_at ${C} NOT NULL,
+  updated_at ${C} NOT NULL,
+  UNIQUE (merchant_id, payment_reference)
+);
+CREATE INDEX links_merchant_page ON links (merchant_id, created_at DESC, id DESC);
+
+-- Debits a link (multi_pay instalments, pay_later) takes later on the card token of its first payment.
+CREATE TABLE scheduled_debits (
+  id ${C} PRIMARY KEY,
+  link_id ${C} NOT NULL REFERENCES links (id),
+  merchant_id ${C} NOT NULL REFERENCES merchants (id),
+  seq INTEGER NOT NULL,
+  amount BIGINT NOT NULL CHECK (amount > 0),
+  currency TEXT NOT NULL,
+  due_at ${C} NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('scheduled', 'paid', 'failed')),
+  card_token TEXT,
+  transaction_id ${C} REFERENCES transactions (id),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  claimed_until ${C},
+  created_at ${C} NOT NULL,
+  updated_at ${C} NOT NULL,
+  UNIQUE (link_id, seq)
+);
+CREATE INDEX scheduled_debits_due ON scheduled_debits (due_at) WHERE status = 'scheduled';
+
+CREATE TABLE outbox (
+  id ${C} PRIMARY KEY,
+  merchant_id ${C} NOT NULL,
+  topic TEXT NOT NULL,
+  url TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at ${C} NOT NULL,
+  delivered_at ${C},
+  last_error TEXT,
+  created_at ${C} NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+`,
+  },
+];

@@ -1,0 +1,42 @@
+import type { TransactionPatch } from '../store.js';
+
+/** Small SQL builders for node-postgres' numbered parameters ($1, $2…). */
+export type Row = Record<string, unknown>;
+
+/** "INSERT INTO t (a, b) VALUES ($1, $2)" and its values, for a row's keys. */
+export function insertOf(table: string, row: Row): { text: string; values: unknown[] } {
+  const cols = Object.keys(row);
+  return {
+    text: `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+    values: Object.values(row),
+  };
+}
+
+/** Collects values and hands back their placeholders, so a query can be built piece by piece. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+const PATCH_COLUMNS: Record<keyof TransactionPatch, string> = {
+  status: 'status',
+  authCode: 'auth_code',
+  reason: 'reason',
+  callbackStatus: 'callback_status',
+  callbackError: 'callback_error',
+  deadlineAt: 'deadline_at',
+  updatedAt: 'updated_at',
+};
+
+/** Patch keys to column names (the SQLite adapter's twin, kept here so pg never loads better-sqlite3). */
+export function transactionPatchColumns(patch: TransactionPatch): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    const col = PATCH_COLUMNS[key as keyof TransactionPatch];
+    if (col && value !== undefined) out[col] = value;
+  }
+  return out;
+}
