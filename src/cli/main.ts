@@ -6,6 +6,7 @@ import { registerMerchant } from './commands/merchant.js';
 import { registerPay } from './commands/pay.js';
 import { registerRefund } from './commands/refund.js';
 import { registerTx } from './commands/tx.js';
+import { registerVerify } from './commands/verify.js';
 
 /**
  * The esipay command tree. Each register* only declares a command; engines, databases, undici,
@@ -32,6 +33,7 @@ export function buildProgram(version: string): Command {
   registerPay(program);
   registerRefund(program);
   registerTx(program);
+  registerVerify(program);
   registerListen(program);
   registerConfig(program);
   registerCompletion(program);

@@ -1,0 +1,209 @@
+import type { LinkRecord, MerchantRecord, TransactionRecord, TxStatus } from '../domain/types.js';
+import type { Keyset, Store } from '../store/store.js';
+import type { LedgerRule, LedgerViolation } from './rules.js';
+
+/**
+ * The ledger check behind `esipay verify`: reads every merchant, transaction, refund, shipment,
+ * link and outbox message through the Store interface (so it works on SQLite and PostgreSQL
+ * alike) and reports every broken invariant (see rules.ts). It never writes.
+ *
+ * It is meant for a stopped or quiet service. On a live one, a refund can land between reading a
+ * transaction and reading its refunds; a transaction whose sums disagree is therefore read again
+ * (`recheck` times) and reported only if it still disagrees.
+ */
+export interface LedgerCheckOptions {
+  /** The time PENDING deadlines are judged against. */
+  now?: Date;
+  /** Rows per page when walking merchants, transactions and links. */
+  pageSize?: number;
+  /** Re-reads of a transaction whose sums disagree before reporting it (a live service may be mid-write). */
+  recheck?: number;
+}
+
+export interface LedgerReport {
+  ok: boolean;
+  store: string;
+  checkedAt: string;
+  counts: {
+    merchants: number;
+    transactions: number;
+    byStatus: Partial<Record<TxStatus, number>>;
+    refunds: number;
+    shipments: number;
+    links: number;
+    outbox: { total: number; delivered: number; undelivered: number };
+  };
+  /** Per currency, in minor units: PAID card/shipment/link amounts, and what was refunded of them. */
+  totals: Record<string, { paid: number; refunded: number }>;
+  violations: LedgerViolation[];
+}
+
+const RACY_RULES = new Set<LedgerRule>(['refunded_mismatch', 'shipped_mismatch', 'movements_exceed_amount', 'movement_on_unpaid']);
+const MONEY_KINDS = new Set(['card', 'shipment', 'link']);
+/** listOutbox has no paging: one merchant's messages are read up to this many. */
+const OUTBOX_READ_LIMIT = 1_000_000;
+
+export async function checkLedger(store: Store, opts: LedgerCheckOptions = {}): Promise<LedgerReport> {
+  const now = (opts.now ?? new Date()).toISOString();
+  const pageSize = opts.pageSize ?? 500;
+  const recheck = opts.recheck ?? 2;
+  const report: LedgerReport = {
+    ok: true,
+    store: `${store.kind} ${store.location}`,
+    checkedAt: now,
+    counts: { merchants: 0, transactions: 0, byStatus: {}, refunds: 0, shipments: 0, links: 0, outbox: { total: 0, delivered: 0, undelivered: 0 } },
+    totals: {},
+    violations: [],
+  };
+
+  for await (const merchant of allMerchants(store, pageSize)) {
+    report.counts.merchants++;
+    for await (const tx of allTransactions(store, merchant.id, pageSize)) {
+      let found = await checkTransaction(store, tx, now);
+      for (let i = 0; i < recheck && found.violations.some((v) => RACY_RULES.has(v.rule)); i++) {
+        const fresh = await store.getTransaction(tx.id);
+        if (!fresh) break;
+        found = await checkTransaction(store, fresh, now);
+      }
+      const t = found.tx;
+      report.violations.push(...found.violations);
+      report.counts.transactions++;
+      report.counts.byStatus[t.status] = (report.counts.byStatus[t.status] ?? 0) + 1;
+      report.counts.refunds += found.refundCount;
+      if (t.kind === 'shipment') report.counts.shipments++;
+      if (t.status === 'PAID' && MONEY_KINDS.has(t.kind)) {
+        const sums = (report.totals[t.currency] ??= { paid: 0, refunded: 0 });
+        sums.paid += t.amount;
+        sums.refunded += t.refunded;
+      }
+    }
+    for await (const link of allLinks(store, merchant.id, pageSize)) {
+      report.counts.links++;
+      report.violations.push(...(await checkLink(store, link)));
+    }
+    for (const m of await store.listOutbox({ merchantId: merchant.id, limit: OUTBOX_READ_LIMIT })) {
+      report.counts.outbox.total++;
+      if (m.deliveredAt) report.counts.outbox.delivered++;
+      else report.counts.outbox.undelivered++;
+    }
+  }
+  report.ok = report.violations.length === 0;
+  return report;
+}
+
+interface TransactionFindings {
+  tx: TransactionRecord;
+  violations: LedgerViolation[];
+  refundCount: number;
+}
+
+async function checkTransaction(store: Store, t: TransactionRecord, now: string): Promise<TransactionFindings> {
+  const out: LedgerViolation[] = [];
+  const flag = (rule: LedgerRule, message: string, subject = t.id) => out.push({ rule, merchant: t.merchantId, subject, message });
+
+  const refunds = await store.listRefunds(t.id);
+  let refundSum = 0;
+  for (const r of refunds) {
+    if (r.merchantId !== t.merchantId || r.currency !== t.currency) {
+      flag('orphan_movement', `refund ${r.id} of ${t.id} belongs to ${r.merchantId} in ${r.currency}, its payment to ${t.merchantId} in ${t.currency}`, r.id);
+    }
+    refundSum += r.amount;
+  }
+  if (refundSum !== t.refunded) flag('refunded_mismatch', `${t.kind} ${t.id}: refunded ${t.refunded} but its ${refunds.length} refunds sum to ${refundSum}`);
+
+  const shipments = t.kind === 'initial' ? await store.listShipments(t.id) : [];
+  const shippedSum = shipments.filter((s) => s.status === 'PAID').reduce((sum, s) => sum + s.amount, 0);
+  if (shippedSum !== t.shipped) {
+    flag('shipped_mismatch', `${t.kind} ${t.id}: shipped ${t.shipped} but its PAID shipments sum to ${shippedSum}`);
+  }
+
+  const moved = Math.max(t.refunded, refundSum) + Math.max(t.shipped, shippedSum);
+  if (moved > t.amount) {
+    flag('movements_exceed_amount', `${t.kind} ${t.id}: refunds ${Math.max(t.refunded, refundSum)} + shipments ${Math.max(t.shipped, shippedSum)} exceed the amount ${t.amount}`);
+  }
+
+  if (t.status !== 'PAID' && (t.refunded > 0 || refunds.length > 0)) {
+    flag('movement_on_unpaid', `${t.kind} ${t.id} is ${t.status} but has ${refunds.length} refund(s), refunded ${t.refunded}`);
+  }
+  if (t.kind === 'initial' && t.status !== 'AUTHORISED' && (t.shipped > 0 || shipments.length > 0)) {
+    flag('movement_on_unpaid', `initial ${t.id} is ${t.status} but has ${shipments.length} shipment(s), shipped ${t.shipped}`);
+  }
+
+  if (t.kind === 'card' && t.status === 'PAID' && t.callbackStatus !== 200) {
+    flag('callback_not_acknowledged', `card ${t.id} (cid ${t.cid}) is PAID but its return URL answered ${t.callbackStatus ?? 'nothing'}`);
+  }
+
+  if (t.status === 'PENDING' && (t.deadlineAt === null || t.deadlineAt <= now)) {
+    flag('pending_past_deadline', `${t.kind} ${t.id} (cid ${t.cid}) is still PENDING, its deadline ${t.deadlineAt ?? '(none)'} has passed`);
+  }
+
+  if (t.kind === 'shipment') {
+    const parent = t.parentId ? await store.getTransaction(t.parentId) : undefined;
+    if (!parent || parent.merchantId !== t.merchantId || parent.kind !== 'initial' || parent.currency !== t.currency) {
+      const what = !parent ? `its parent ${t.parentId ?? '(none)'} does not exist` : `its parent ${parent.id} is a ${parent.kind} of ${parent.merchantId} in ${parent.currency}`;
+      flag('orphan_movement', `shipment ${t.id}: ${what}`);
+    }
+  }
+  return { tx: t, violations: out, refundCount: refunds.length };
+}
+
+async function checkLink(store: Store, link: LinkRecord): Promise<LedgerViolation[]> {
+  const out: LedgerViolation[] = [];
+  const paidBy = async (txId: string | null): Promise<string | undefined> => {
+    const tx = txId ? await store.getTransaction(txId) : undefined;
+    if (!tx) return `its transaction ${txId ?? '(none)'} does not exist`;
+    if (tx.merchantId !== link.merchantId) return `its transaction ${tx.id} belongs to ${tx.merchantId}`;
+    if (tx.status !== 'PAID') return `its transaction ${tx.id} is ${tx.status}`;
+    return undefined;
+  };
+  if (link.status === 'paid') {
+    const problem = await paidBy(link.transactionId);
+    if (problem) out.push({ rule: 'link_payment_missing', merchant: link.merchantId, subject: link.id, message: `link ${link.id} is paid but ${problem}` });
+  }
+  for (const d of await store.listScheduledDebits(link.id)) {
+    if (d.status !== 'paid') continue;
+    const problem = await paidBy(d.transactionId);
+    if (problem) {
+      out.push({ rule: 'link_payment_missing', merchant: link.merchantId, subject: d.id, message: `debit ${d.seq} of link ${link.id} is paid but ${problem}` });
+    }
+  }
+  return out;
+}
+
+async function* allMerchants(store: Store, pageSize: number): AsyncGenerator<MerchantRecord> {
+  let after: Keyset | undefined;
+  for (;;) {
+    const page = await store.listMerchants({ limit: pageSize, ...(after ? { after } : {}) });
+    yield* page;
+    const last = page.at(-1);
+    if (page.length < pageSize || !last) return;
+    after = { createdAt: last.createdAt, id: last.id };
+  }
+}
+
+async function* allTransactions(store: Store, merchantId: string, pageSize: number): AsyncGenerator<TransactionRecord> {
+  let before: Keyset | undefined;
+  for (;;) {
+    const page = await store.listTransactions({ merchantId, limit: pageSize, ...(before ? { before } : {}) });
+    yield* page;
+    const last = page.at(-1);
+    if (page.length < pageSize || !last) return;
+    before = { createdAt: last.createdAt, id: last.id };
+  }
+}
+
+async function* allLinks(store: Store, merchantId: string, pageSize: number): AsyncGenerator<LinkRecord> {
+  let before: Keyset | undefined;
+  for (;;) {
+    const page = await store.listLinks({ merchantId, limit: pageSize, ...(before ? { before } : {}) });
+    yield* page;
+    const last = page.at(-1);
+    if (page.length < pageSize || !last) return;
+    before = { createdAt: last.createdAt, id: last.id };
+  }
+}
+
+/** One line per violation, for people and logs. */
+export function formatViolation(v: LedgerViolation): string {
+  return `${v.rule}: ${v.message}`;
+}
