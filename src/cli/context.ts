@@ -39,7 +39,7 @@ export class CommandContext {
       if (!url) throw invalid('missing_url', 'the remote engine needs the service URL', 'pass --url http://host:6543 or set ESIPAY_URL');
       const token = await resolveSetting('token', this.opts.token);
       const { RemoteEngine } = await import('../engine/remote/remote-engine.js');
-      this.engine = new RemoteEngine({ url, ...(token ? { token } : {}) }) as unknown as Engine;
+      this.engine = new RemoteEngine({ url, ...(token ? { token } : {}) });
     } else if (kind === 'local') {
       const db = (await resolveSetting('db', this.opts.db))!;
       const timeout = await resolveSetting('callbackTimeout', undefined);

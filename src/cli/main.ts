@@ -5,6 +5,7 @@ import { registerListen } from './commands/listen.js';
 import { registerMerchant } from './commands/merchant.js';
 import { registerPay } from './commands/pay.js';
 import { registerRefund } from './commands/refund.js';
+import { registerServe } from './commands/serve.js';
 import { registerTx } from './commands/tx.js';
 import { registerVerify } from './commands/verify.js';
 
@@ -35,6 +36,7 @@ export function buildProgram(version: string): Command {
   registerTx(program);
   registerVerify(program);
   registerListen(program);
+  registerServe(program);
   registerConfig(program);
   registerCompletion(program);
 

@@ -26,7 +26,7 @@ export interface HttpAnswer {
   logPath?: string;
 }
 
-export type Route = (req: HttpRequest) => Promise<HttpAnswer> | HttpAnswer | undefined;
+export type Route = (req: HttpRequest) => Promise<HttpAnswer | undefined> | HttpAnswer | undefined;
 
 export function jsonAnswer(status: number, value: unknown, extra: Partial<HttpAnswer> = {}): HttpAnswer {
   return {
@@ -63,3 +63,27 @@ export function decodeSegment(seg: string): string | undefined {
 }
 
 export type { IncomingMessage, ServerResponse };
+
+/**
+ * A failure of the HTTP exchange itself rather than of a use case (a body too large, a malformed
+ * body): app.ts answers it with its own status.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Limits every request is held to (slow or huge requests must not exhaust the service). */
+export const LIMITS = {
+  /** Longest request target (path + query) accepted: 414 beyond. */
+  maxUrlBytes: 2048,
+  /** Largest request body: 413 beyond. */
+  maxBodyBytes: 64 * 1024,
+  /** Longest accepted path segment before decoding. */
+  maxSegmentBytes: 256,
+} as const;

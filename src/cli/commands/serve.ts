@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import { invalid } from '../../domain/errors.js';
+import { isValidCidr } from '../../util/ip.js';
+import { action } from '../run-action.js';
+import { resolveSetting } from '../settings.js';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  trustProxy?: string[];
+  publicUrl?: string;
+  callbackTimeout?: string;
+  adminToken?: string;
+  newAdminToken?: boolean;
+  quiet?: boolean;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the esipay HTTP service: the v2 card API, the operator API (/admin/), /healthz')
+    .option('--port <port>', 'TCP port (0 picks a free one)', '6543')
+    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    .option('--trust-proxy <cidr>', 'believe X-Forwarded-For from this reverse proxy (repeatable, or comma-separated)', collect)
+    .option('--public-url <url>', 'public base URL of the service, for links handed to customers (env ESIPAY_PUBLIC_URL)')
+    .option('--callback-timeout <ms>', 'how long a return URL may take before the payment is cancelled (env ESIPAY_CALLBACK_TIMEOUT_MS, default 10000)')
+    .option('--admin-token <token>', 'operator token to accept (env ESIPAY_ADMIN_TOKEN); otherwise one is created on first start and printed once')
+    .option('--new-admin-token', 'replace the stored operator token by a new one, printed once')
+    .option('--quiet', 'no access log')
+    .addHelpText(
+      'after',
+      `
+The database is --db, ESIPAY_DB, the config's db, or the default file, as for every command.
+Stops gracefully on SIGTERM or SIGINT: no new connections, requests in flight finish.
+Example:
+  esipay serve --port 6543 --db postgres://esipay@db/esipay --trust-proxy 10.0.0.0/8`,
+    )
+    .action(
+      action(async (ctx, opts: ServeOptions) => {
+        const port = parsePort(opts.port);
+        const trustProxy = (opts.trustProxy ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+        for (const cidr of trustProxy) {
+          if (!isValidCidr(cidr)) throw invalid('invalid_trust_proxy', `"${cidr}" is not an address or CIDR`, 'use e.g. --trust-proxy 10.0.0.0/8');
+        }
+        const db = (await resolveSetting('db', ctx.opts.db))!;
+        const timeoutText = await resolveSetting('callbackTimeout', opts.callbackTimeout);
+        const publicUrl = await resolveSetting('publicUrl', opts.publicUrl);
+        if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(publicUrl)) throw invalid('invalid_public_url', `"${publicUrl}" is not an http(s) URL`);
+        const adminToken = opts.adminToken ?? (process.env.ESIPAY_ADMIN_TOKEN || undefined);
+        if (adminToken !== undefined && adminToken.length < 16) {
+          throw invalid('weak_admin_token', 'the operator token must be at least 16 characters', 'e.g. openssl rand -hex 32');
+        }
+
+        const log = (line: string) => void process.stderr.write(line + '\n');
+        const { startService } = await import('../../server/service.js');
+        const service = await startService({
+          db,
+          host: opts.host,
+          port,
+          trustProxy,
+          ...(publicUrl ? { publicUrl } : {}),
+          ...(timeoutText ? { callbackTimeoutMs: parseTimeout(timeoutText) } : {}),
+          ...(adminToken ? { adminToken } : {}),
+          ...(opts.newAdminToken ? { newAdminToken: true } : {}),
+          quiet: Boolean(opts.quiet),
+          log,
+        });
+        log(`esipay serve listening on ${service.url}`);
+
+        const signal = await new Promise<NodeJS.Signals>((resolve) => {
+          process.once('SIGTERM', resolve);
+          process.once('SIGINT', resolve);
+        });
+        log(`esipay serve: ${signal}: finishing requests in flight, then stopping (send it again to drop them)`);
+        const force = () => service.abort();
+        process.on('SIGTERM', force).on('SIGINT', force);
+        try {
+          await service.close();
+        } finally {
+          process.off('SIGTERM', force).off('SIGINT', force);
+        }
+        log('esipay serve: stopped');
+      }),
+    );
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function parsePort(text: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw invalid('invalid_port', `"${text}" is not a TCP port`, 'use 0 to 65535, e.g. --port 6543');
+  return Number(text);
+}
+
+function parseTimeout(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 600_000) throw invalid('invalid_timeout', 'the callback timeout must be 1 to 600000 milliseconds');
+  return n;
+}

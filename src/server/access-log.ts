@@ -1,0 +1,42 @@
+import { redactPans } from '../card/card.js';
+import { LIMITS } from './http.js';
+
+/**
+ * One line per request on stderr: time, method, path, status, duration, caller.
+ * The path never shows a card number: routes that carry one say what to log instead
+ * (HttpAnswer.logPath), and every path also goes through redactPath as a safety net.
+ * The query string is left out (it is never needed to read the log, and may hold anything).
+ */
+export function accessLogLine(at: Date, method: string, path: string, status: number, ms: number, callerIp: string): string {
+  return `${at.toISOString()} ${printable(method)} ${path} ${status} ${ms.toFixed(1)}ms ${callerIp || '-'}`;
+}
+
+/** A raw path made safe to log: card-like segments masked, PANs inside segments masked, no query. */
+export function redactPath(rawPath: string): string {
+  const [path = '', query] = rawPath.split('?');
+  const clipped = path.length > LIMITS.maxUrlBytes ? path.slice(0, LIMITS.maxUrlBytes) + '…' : path;
+  const segments = clipped.split('/').map((seg) => (looksLikeCardNumber(decoded(seg)) ? maskSegment(seg) : seg));
+  return printable(redactPans(segments.join('/'))) + (query !== undefined ? '?…' : '');
+}
+
+/** Masks one segment that holds a card number, keeping only what a receipt shows (first 6, last 4). */
+export function maskSegment(seg: string): string {
+  const digits = decoded(seg).replace(/[^0-9]/g, '');
+  return digits.length >= 12 ? `${digits.slice(0, 6)}******${digits.slice(-4)}` : '****';
+}
+
+function looksLikeCardNumber(s: string): boolean {
+  return /^[\d -]{12,30}$/.test(s) && s.replace(/[^0-9]/g, '').length >= 12;
+}
+
+function decoded(seg: string): string {
+  try {
+    return decodeURIComponent(seg);
+  } catch {
+    return seg;
+  }
+}
+
+function printable(s: string): string {
+  return s.replace(/[^\x21-\x7e]/g, '?');
+}

@@ -1,0 +1,136 @@
+import { adminHttpStatusOf, invalid } from '../../domain/errors.js';
+import type { CreateInitialInput, CreateLinkInput, CreateShipmentInput } from '../../engine/engine.js';
+import type { ServiceDeps } from '../deps.js';
+import { errorAnswer } from '../error-answer.js';
+import { type HttpRequest, jsonAnswer, rawSegments, type Route } from '../http.js';
+import { type Endpoint, matchEndpoint } from '../router.js';
+import { bearerMatches } from './token.js';
+
+/**
+ * The operator API: JSON over /admin/, behind `Authorization: Bearer <token>`. Every Engine
+ * method the v2 routes do not carry has an endpoint here, so the remote engine can run every CLI
+ * command. Errors are {"error": {code, message, kind, hint?}} with REST statuses
+ * (adminHttpStatusOf). docs/service.md lists the endpoints.
+ */
+export function adminRoutes(deps: ServiceDeps, auth: { tokenHash: string }): Route[] {
+  const endpoints = adminEndpoints(deps);
+  return [
+    async (req) => {
+      if (rawSegments(req.rawPath)[0] !== 'admin') return undefined;
+      const header = req.headers.authorization;
+      if (!bearerMatches(header, auth.tokenHash)) {
+        return jsonAnswer(
+          401,
+          {
+            error: {
+              code: header ? 'invalid_token' : 'missing_token',
+              message: header ? 'the operator token is not valid' : 'the operator API needs a bearer token',
+              kind: 'unauthorized',
+              hint: 'send Authorization: Bearer <token>; `esipay serve` prints the token on its first start, or set ESIPAY_ADMIN_TOKEN',
+            },
+          },
+          { headers: { 'www-authenticate': 'Bearer realm="esipay"' } },
+        );
+      }
+      try {
+        const match = matchEndpoint(endpoints, req);
+        if (match.kind === 'none') return jsonAnswer(404, { error: { code: 'not_found', message: 'no such operator endpoint', kind: 'not_found' } });
+        if (match.kind === 'method') {
+          return jsonAnswer(405, { error: { code: 'method_not_allowed', message: `use ${match.allow.join(' or ')}`, kind: 'invalid' } }, { headers: { allow: match.allow.join(', ') } });
+        }
+        return await match.run();
+      } catch (e) {
+        return errorAnswer(e, adminHttpStatusOf);
+      }
+    },
+  ];
+}
+
+function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
+  const ok = (value: unknown) => jsonAnswer(200, value);
+  const created = (value: unknown) => jsonAnswer(201, value);
+  return [
+    { method: 'GET', path: '/admin/merchants', handler: async (req) => ok(await engine.listMerchants(page(req))) },
+    {
+      method: 'POST',
+      path: '/admin/merchants',
+      handler: async (req) => {
+        const b = await jsonBody(req);
+        return created(
+          await engine.registerMerchant({
+            name: b.name as string,
+            ip: b.ip as string,
+            returnUrl: b.returnUrl as string,
+            ...(b.currency !== undefined ? { currency: b.currency as string } : {}),
+            ...(b.notificationUrl !== undefined && b.notificationUrl !== null ? { notificationUrl: b.notificationUrl as string } : {}),
+          }),
+        );
+      },
+    },
+    { method: 'GET', path: '/admin/merchants/:merchant', handler: async (_req, p) => ok(await engine.getMerchant(p.merchant!)) },
+    { method: 'POST', path: '/admin/merchants/:merchant/rotate-secret', handler: async (_req, p) => ok(await engine.rotateMerchantSecret(p.merchant!)) },
+    {
+      method: 'GET',
+      path: '/admin/merchants/:merchant/transactions',
+      handler: async (req, p) => {
+        const kinds = req.query.get('kind');
+        const topLevel = req.query.get('top_level');
+        return ok(
+          await engine.listTransactions({
+            merchant: p.merchant!,
+            ...page(req),
+            ...(kinds ? { kinds: kinds.split(',').map((k) => k.trim()) } : {}),
+            ...(topLevel === 'true' || topLevel === '1' ? { topLevel: true } : {}),
+          }),
+        );
+      },
+    },
+    { method: 'GET', path: '/admin/merchants/:merchant/transactions/:transaction', handler: async (_req, p) => ok(await engine.getTransaction(p.transaction!, p.merchant!)) },
+    { method: 'GET', path: '/admin/merchants/:merchant/totals', handler: async (_req, p) => ok(await engine.merchantTotals(p.merchant!)) },
+    { method: 'GET', path: '/admin/merchants/:merchant/links', handler: async (req, p) => ok(await engine.listLinks({ merchant: p.merchant!, ...page(req) })) },
+    { method: 'GET', path: '/admin/transactions/:transaction', handler: async (req, p) => ok(await engine.getTransaction(p.transaction!, merchantOf(req))) },
+    {
+      method: 'POST',
+      path: '/admin/transactions/:transaction/refunds',
+      handler: async (req, p) => {
+        const b = await jsonBody(req);
+        const merchant = b.merchant ?? merchantOf(req);
+        return created(
+          await engine.refund({
+            transaction: p.transaction!,
+            ...(b.amount !== undefined && b.amount !== null ? { amount: String(b.amount) } : {}),
+            ...(merchant !== undefined ? { merchant: String(merchant) } : {}),
+          }),
+        );
+      },
+    },
+    { method: 'POST', path: '/admin/initials', handler: async (req) => created(await engine.createInitial((await jsonBody(req)) as unknown as CreateInitialInput)) },
+    { method: 'POST', path: '/admin/shipments', handler: async (req) => created(await engine.createShipment((await jsonBody(req)) as unknown as CreateShipmentInput)) },
+    { method: 'POST', path: '/admin/links', handler: async (req) => created(await engine.createLink((await jsonBody(req)) as unknown as CreateLinkInput)) },
+    { method: 'GET', path: '/admin/links/:link', handler: async (req, p) => ok(await engine.getLink(p.link!, merchantOf(req))) },
+  ];
+}
+
+/** ?limit=&cursor= : a limit that is not a number goes to the engine as NaN, which refuses it. */
+function page(req: HttpRequest): { limit?: number; cursor?: string } {
+  const limit = req.query.get('limit');
+  const cursor = req.query.get('cursor');
+  return { ...(limit !== null ? { limit: /^\d+$/.test(limit) ? Number(limit) : Number.NaN } : {}), ...(cursor ? { cursor } : {}) };
+}
+
+function merchantOf(req: HttpRequest): string | undefined {
+  return req.query.get('merchant') ?? undefined;
+}
+
+async function jsonBody(req: HttpRequest): Promise<Record<string, unknown>> {
+  const raw = (await req.body()).toString('utf8');
+  if (raw.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw invalid('invalid_json', 'the body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('invalid_json', 'the body must be a JSON object');
+  return value as Record<string, unknown>;
+}

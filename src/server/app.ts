@@ -1,0 +1,135 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { redactPans } from '../card/card.js';
+import { adminHttpStatusOf } from '../domain/errors.js';
+import { accessLogLine, redactPath } from './access-log.js';
+import { adminRoutes } from './admin/routes.js';
+import { callerIpOf } from './caller-ip.js';
+import type { ServiceDeps } from './deps.js';
+import { errorAnswer, internalErrorAnswer, isBug } from './error-answer.js';
+import { healthRoutes } from './health.js';
+import { type HttpAnswer, HttpError, type HttpRequest, jsonAnswer, LIMITS, type Route } from './http.js';
+import { linkRoutes } from './links/routes.js';
+import { v2Routes } from './v2/routes.js';
+import { v4Routes } from './v4/routes.js';
+
+export interface AppOptions {
+  /** CIDRs of reverse proxies whose X-Forwarded-For is believed. */
+  trustProxy: readonly string[];
+  /** SHA-256 of the operator token. */
+  adminTokenHash: string;
+  /** Where the access log goes; undefined for none (--quiet). */
+  accessLog: ((line: string) => void) | undefined;
+  /** Where bugs are reported (stack traces, card numbers redacted); never to the client. */
+  reportBug: (text: string) => void;
+  /** Set when shutdown begins: health turns 503 and answers close their connection. */
+  state: { stopping: boolean };
+}
+
+/** How long a client may take to send its body once the request has begun. */
+const BODY_TIMEOUT_MS = 15_000;
+
+/**
+ * The request handler of `esipay serve`: limits, caller address, the route modules in order
+ * (health, v2, operator API, V4, payment links), 404 when none answers, one access-log line.
+ */
+export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const routes: Route[] = [
+    ...healthRoutes(deps.store, opts.state),
+    ...v2Routes(deps),
+    ...adminRoutes(deps, { tokenHash: opts.adminTokenHash }),
+    ...v4Routes(deps),
+    ...linkRoutes(deps),
+  ];
+
+  return (raw, res) => {
+    const started = performance.now();
+    const callerIp = callerIpOf(raw.socket.remoteAddress, raw.headers['x-forwarded-for'], opts.trustProxy);
+    const req = toHttpRequest(raw, callerIp);
+    void answer(routes, req, opts)
+      .then((a) => {
+        send(res, req, a, opts.state);
+        opts.accessLog?.(accessLogLine(new Date(), req.method, a.logPath ?? redactPath(req.rawPath), a.status, performance.now() - started, callerIp));
+      })
+      .catch((e: unknown) => opts.reportBug(`bug while answering: ${redactPans((e as Error)?.stack ?? String(e))}`));
+  };
+}
+
+async function answer(routes: Route[], req: HttpRequest, opts: AppOptions): Promise<HttpAnswer> {
+  if (req.rawPath.length > LIMITS.maxUrlBytes) {
+    return jsonAnswer(414, { error: { code: 'uri_too_long', message: `the request target is longer than ${LIMITS.maxUrlBytes} bytes`, kind: 'invalid' } }, { logPath: redactPath(req.rawPath.slice(0, 200)) });
+  }
+  if (!req.rawPath.startsWith('/')) {
+    return jsonAnswer(400, { error: { code: 'invalid_path', message: 'the request target must be a path', kind: 'invalid' } }, { logPath: '-' });
+  }
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > LIMITS.maxBodyBytes) {
+    return jsonAnswer(413, { error: { code: 'body_too_large', message: `the body is larger than ${LIMITS.maxBodyBytes} bytes`, kind: 'invalid' } }, { headers: { connection: 'close' } });
+  }
+  try {
+    for (const route of routes) {
+      const a = await route(req);
+      if (a) return a;
+    }
+    return jsonAnswer(404, { error: { code: 'not_found', message: 'no such endpoint', kind: 'not_found' } });
+  } catch (e) {
+    // Route modules answer their own errors; this is the net under them.
+    if (isBug(e)) {
+      opts.reportBug(`bug in ${req.method} ${redactPath(req.rawPath)}: ${redactPans((e as Error)?.stack ?? String(e))}`);
+      return internalErrorAnswer();
+    }
+    return errorAnswer(e, adminHttpStatusOf);
+  }
+}
+
+function send(res: ServerResponse, req: HttpRequest, a: HttpAnswer, state: { stopping: boolean }): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = a.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(a.body) ? a.body : Buffer.from(a.body);
+  const headers: Record<string, string> = { 'x-content-type-options': 'nosniff', ...a.headers, 'content-length': String(body.length) };
+  if (state.stopping) headers.connection = 'close';
+  res.writeHead(a.status, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function toHttpRequest(raw: IncomingMessage, callerIp: string): HttpRequest {
+  const target = raw.url ?? '/';
+  const q = target.indexOf('?');
+  let body: Promise<Buffer> | undefined;
+  return {
+    method: (raw.method ?? 'GET').toUpperCase(),
+    rawPath: q === -1 ? target : target.slice(0, q),
+    query: new URLSearchParams(q === -1 ? '' : target.slice(q + 1)),
+    headers: raw.headers,
+    callerIp,
+    body: (maxBytes = LIMITS.maxBodyBytes) => (body ??= readBody(raw, maxBytes)),
+    raw,
+  };
+}
+
+function readBody(raw: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (Number(raw.headers['content-length'] ?? 0) > maxBytes) {
+      reject(new HttpError(413, 'body_too_large', `the body is larger than ${maxBytes} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (e?: Error) => {
+      clearTimeout(timer);
+      raw.off('data', onData).off('end', onEnd).off('error', onError);
+      if (e) {
+        raw.pause();
+        reject(e);
+      } else resolve(Buffer.concat(chunks));
+    };
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) done(new HttpError(413, 'body_too_large', `the body is larger than ${maxBytes} bytes`));
+      else chunks.push(c);
+    };
+    const onEnd = () => done();
+    const onError = (e: Error) => done(new HttpError(400, 'body_unreadable', `the body could not be read: ${e.message}`));
+    const timer = setTimeout(() => done(new HttpError(408, 'body_timeout', `the body did not arrive within ${BODY_TIMEOUT_MS} ms`)), BODY_TIMEOUT_MS);
+    raw.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}

@@ -1,0 +1,31 @@
+import { type ErrorKind, EsipayError } from '../domain/errors.js';
+import { HttpError, type HttpAnswer, jsonAnswer } from './http.js';
+
+/**
+ * The one JSON shape of an error on the wire:
+ *   {"error": {"code", "message", "kind", "hint"?}, "transaction"?}
+ * `kind` lets a client (the remote engine) rebuild the very same EsipayError, since several kinds
+ * share one HTTP status. A declined or cancelled payment also carries the transaction recorded.
+ * Anything that is not an EsipayError is a bug: the answer says so and nothing more.
+ */
+export function errorAnswer(e: unknown, statusOf: (kind: ErrorKind) => number): HttpAnswer {
+  if (e instanceof HttpError) {
+    return jsonAnswer(e.status, { error: { code: e.code, message: e.message, kind: 'invalid' } }, e.status === 413 ? { headers: { connection: 'close' } } : {});
+  }
+  if (e instanceof EsipayError) {
+    const error: Record<string, unknown> = { code: e.code, message: e.message, kind: e.kind };
+    if (e.hint) error.hint = e.hint;
+    const doc: Record<string, unknown> = { error };
+    if (e.transaction) doc.transaction = e.transaction;
+    return jsonAnswer(statusOf(e.kind), doc);
+  }
+  return internalErrorAnswer();
+}
+
+export function internalErrorAnswer(): HttpAnswer {
+  return jsonAnswer(500, { error: { code: 'internal', message: 'internal error', kind: 'internal' } });
+}
+
+export function isBug(e: unknown): boolean {
+  return !(e instanceof EsipayError) && !(e instanceof HttpError);
+}

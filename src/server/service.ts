@@ -1,0 +1,155 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EsipayError, unavailable } from '../domain/errors.js';
+import type { EngineOptions } from '../engine/local/context.js';
+import { LocalEngine } from '../engine/local/local-engine.js';
+import { openStore, printableLocation } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { setUpAdminToken } from './admin/token.js';
+import { createApp } from './app.js';
+import type { ServiceDeps } from './deps.js';
+import { type Worker, WORKERS } from './workers.js';
+
+export interface ServiceOptions {
+  /** SQLite file path or postgres:// URL. */
+  db: string;
+  host: string;
+  port: number;
+  trustProxy: string[];
+  publicUrl?: string;
+  callbackTimeoutMs?: number;
+  /** The operator token to accept instead of the stored one. */
+  adminToken?: string;
+  /** Replace the stored operator token by a new one (printed once). */
+  newAdminToken?: boolean;
+  /** No access log. */
+  quiet: boolean;
+  /** One line of operator output (stderr). */
+  log: (line: string) => void;
+  /** For tests that drive the engine's clock or acquirer in-process. */
+  engineOptions?: EngineOptions;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  store: Store;
+  /** The operator token when this start created it (already logged once). */
+  createdAdminToken?: string;
+  /** Graceful stop: no new connections, requests in flight finish, workers stop, the store closes. */
+  close(): Promise<void>;
+  /** Drops every connection now (a second signal); close() still finishes the rest. */
+  abort(): void;
+}
+
+/** Keep-alive: idle client connections are kept this long (behind the typical 60 s of proxies, above clients' pools). */
+const KEEP_ALIVE_MS = 5_000;
+/** Slowloris: the headers must arrive within 10 s, the whole request within 30 s. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * `esipay serve`: the store, the operator token, the HTTP server, the workers. Resolves once it
+ * listens and the workers' first runs are done (abandoned payments already cancelled).
+ */
+export async function startService(opts: ServiceOptions): Promise<RunningService> {
+  const store = await openStore(opts.db).catch((e: unknown) => {
+    throw unavailable('store_unavailable', `cannot open the database ${printableLocation(opts.db)}: ${(e as Error).message}`, 'check --db or ESIPAY_DB');
+  });
+  let engine: LocalEngine | undefined;
+  const workers: Worker[] = [];
+  const state = { stopping: false };
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const waiting: [IncomingMessage, ServerResponse][] = [];
+  // Requests that arrive between listen() and the end of start-up wait for the handler.
+  const server = createServer({ keepAlive: true, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS }, (req, res) => {
+    if (handler) handler(req, res);
+    else waiting.push([req, res]);
+  });
+
+  try {
+    const token = await setUpAdminToken(store, { ...(opts.adminToken ? { explicit: opts.adminToken } : {}), ...(opts.newAdminToken ? { renew: true } : {}) });
+    await listen(server, opts.port, opts.host);
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${urlHost(opts.host)}:${port}`;
+    const publicUrl = (opts.publicUrl ?? `http://${urlHost(reachableHost(opts.host))}:${port}`).replace(/\/+$/, '');
+    engine = await LocalEngine.create(store, {
+      ...opts.engineOptions,
+      ...(opts.callbackTimeoutMs ? { callbackTimeoutMs: opts.callbackTimeoutMs } : {}),
+      publicUrl,
+    });
+    const deps: ServiceDeps = { engine, store, publicUrl, log: (m) => opts.log(`esipay serve: ${m}`) };
+    for (const start of WORKERS) workers.push(start(deps));
+    await Promise.all(workers.map((w) => w.ready));
+
+    handler = createApp(deps, {
+      trustProxy: opts.trustProxy,
+      adminTokenHash: token.hash,
+      accessLog: opts.quiet ? undefined : opts.log,
+      reportBug: opts.log,
+      state,
+    });
+    for (const [req, res] of waiting.splice(0)) handler(req, res);
+
+    if (token.created) {
+      opts.log(`esipay serve: operator token (shown only now, keep it): ${token.created}`);
+      opts.log('esipay serve: use it as --token or ESIPAY_TOKEN with --engine remote, or as "Authorization: Bearer <token>" on /admin/');
+    }
+    const graceMs = (opts.callbackTimeoutMs ?? engine.ctx.callbackTimeoutMs) + 5_000;
+    const running: RunningService = {
+      url,
+      port,
+      store,
+      ...(token.created ? { createdAdminToken: token.created } : {}),
+      abort: () => server.closeAllConnections(),
+      close: async () => {
+        state.stopping = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Connections between requests are closed now; busy ones once their answer is out
+        // (answers say "Connection: close"), or after the longest a payment can take.
+        server.closeIdleConnections();
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const hard = setTimeout(() => server.closeAllConnections(), graceMs);
+        await closed;
+        clearInterval(sweep);
+        clearTimeout(hard);
+        await Promise.all(workers.map((w) => w.stop()));
+        await engine!.close();
+      },
+    };
+    return running;
+  } catch (e) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all(workers.map((w) => w.stop()));
+    await (engine ? engine.close() : store.close()).catch(() => undefined);
+    throw e;
+  }
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(unavailable('port_in_use', `port ${port} on ${host} is already in use`, 'stop the other service or choose another --port'));
+      else if (e.code === 'EACCES') reject(unavailable('port_forbidden', `not allowed to listen on port ${port}`, 'choose a port above 1023'));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(unavailable('bad_host', `cannot listen on ${host}: no such local address`, 'pass --host 0.0.0.0, 127.0.0.1 or an address of this machine'));
+      else reject(new EsipayError('unavailable', 'listen_failed', `cannot listen on ${host}:${port}: ${e.message}`));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** A wildcard address is not one a client can call: links then point at loopback unless --public-url says otherwise. */
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
+}

@@ -1,0 +1,96 @@
+import { type ErrorKind, EsipayError, invalid, v2HttpStatusOf } from '../../domain/errors.js';
+import { maskSegment, redactPath } from '../access-log.js';
+import type { ServiceDeps } from '../deps.js';
+import { errorAnswer } from '../error-answer.js';
+import { decodeSegment, type HttpAnswer, type HttpRequest, jsonAnswer, LIMITS, rawSegments, type Route } from '../http.js';
+
+/**
+ * The esipay v2 API, as the seed (000) defines it, on GET and POST alike:
+ *   /cardpay/{uuid}/{cid}/{cardnumber}/{cardmonth}/{cardyear}/{amount}   payment
+ *   /cardpay/{uuid}/{transaction}                                        full refund
+ *   /cardpay/{uuid}/{transaction}/{amount}                               partial refund
+ * Statuses: 400 a parameter is wrong (unknown merchant or transaction, amount over what remains,
+ * card declined included), 403 the caller is not the merchant's server, 500 service side
+ * (the return URL did not answer 200 and the payment was cancelled, the acquirer failed), 200 done.
+ */
+export function v2Routes(deps: ServiceDeps): Route[] {
+  return [(req) => (isV2Path(req.rawPath) ? handle(deps, req) : undefined)];
+}
+
+const PREFIX = 'cardpay';
+
+function isV2Path(rawPath: string): boolean {
+  return rawSegments(rawPath)[0] === PREFIX;
+}
+
+/** What each parameter's error is called when its segment is unusable, so the code names the parameter. */
+const PAY_PARAMS = [
+  { name: 'uuid', kind: 'not_found', code: 'unknown_merchant' },
+  { name: 'cid', kind: 'invalid', code: 'invalid_cid' },
+  { name: 'cardnumber', kind: 'invalid', code: 'invalid_card_number' },
+  { name: 'cardmonth', kind: 'invalid', code: 'invalid_card_month' },
+  { name: 'cardyear', kind: 'invalid', code: 'invalid_card_year' },
+  { name: 'amount', kind: 'invalid', code: 'invalid_amount' },
+] as const satisfies readonly Param[];
+const REFUND_PARAMS = [
+  { name: 'uuid', kind: 'not_found', code: 'unknown_merchant' },
+  { name: 'transaction', kind: 'not_found', code: 'unknown_transaction' },
+  { name: 'amount', kind: 'invalid', code: 'invalid_amount' },
+] as const satisfies readonly Param[];
+
+interface Param {
+  name: string;
+  kind: ErrorKind;
+  code: string;
+}
+
+async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> {
+  const segments = rawSegments(req.rawPath).slice(1);
+  const isPay = segments.length === PAY_PARAMS.length;
+  // The card number must not reach the log, whatever else is wrong with the request.
+  const logPath = isPay ? payLogPath(req.rawPath) : redactPath(req.rawPath);
+  if (req.method !== 'GET' && req.method !== 'POST') {
+    return jsonAnswer(405, { error: { code: 'method_not_allowed', message: 'use GET or POST', kind: 'invalid' } }, { headers: { allow: 'GET, POST' }, logPath });
+  }
+  try {
+    if (isPay) {
+      const [merchant, cid, number, month, year, amount] = decodeParams(segments, PAY_PARAMS) as [string, string, string, string, string, string];
+      const tx = await deps.engine.pay({ merchant, cid, card: { number, month, year }, amount, callerIp: req.callerIp });
+      return jsonAnswer(200, tx, { logPath });
+    }
+    if (segments.length === 2 || segments.length === 3) {
+      const [merchant, transaction, amount] = decodeParams(segments, REFUND_PARAMS) as [string, string, string?];
+      const outcome = await deps.engine.refund({ merchant, transaction, ...(amount !== undefined ? { amount } : {}), callerIp: req.callerIp });
+      return jsonAnswer(200, outcome, { logPath });
+    }
+    throw invalid(
+      'invalid_path',
+      `a /cardpay request has 2 parameters (refund), 3 (partial refund) or 6 (payment), not ${segments.length}`,
+      'see /cardpay/{uuid}/{cid}/{cardnumber}/{cardmonth}/{cardyear}/{amount}',
+    );
+  } catch (e) {
+    return { ...errorAnswer(e, v2HttpStatusOf), logPath };
+  }
+}
+
+/** Decodes each segment strictly; an unusable one is an error named after its parameter. */
+function decodeParams(segments: string[], params: readonly Param[]): string[] {
+  return segments.map((seg, i) => {
+    const p = params[i]!;
+    const fail = (why: string) => new EsipayError(p.kind, p.code, `the ${p.name} parameter ${why}`);
+    if (seg.length === 0) throw fail('is empty');
+    if (seg.length > LIMITS.maxSegmentBytes) throw fail(`is longer than ${LIMITS.maxSegmentBytes} characters`);
+    const value = decodeSegment(seg);
+    if (value === undefined) throw fail('holds an encoded "/", a control character or bad percent-encoding');
+    if (value === '.' || value === '..') throw fail('may not be "." or ".."');
+    return value;
+  });
+}
+
+function payLogPath(rawPath: string): string {
+  const path = rawPath.split('?')[0]!;
+  const parts = path.split('/');
+  // ['', 'cardpay', uuid, cid, cardnumber, …]
+  if (parts[4] !== undefined) parts[4] = maskSegment(parts[4]);
+  return redactPath(parts.join('/'));
+}

@@ -1,0 +1,14 @@
+import { abandonedPaymentsSweeper } from './abandoned-payments.js';
+import type { ServiceDeps } from './deps.js';
+import type { Worker } from './periodic.js';
+
+/**
+ * The background jobs of `esipay serve`: started after the store opens, awaited (first run) before
+ * the service says it is listening, stopped on shutdown before the store closes.
+ * To add one, write `(deps) => Worker` (periodic.ts helps) and append it to WORKERS.
+ */
+export type WorkerFactory = (deps: ServiceDeps) => Worker;
+
+export const WORKERS: WorkerFactory[] = [abandonedPaymentsSweeper];
+
+export type { Worker };
