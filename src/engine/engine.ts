@@ -91,6 +91,8 @@ export interface CreateInitialInput {
   orderId: string;
   email?: string;
   card: { number: string; month: string; year: string };
+  /** Makes a retry idempotent (the hosted form's single payment, a merchant's retries). */
+  idempotencyKey?: string;
 }
 
 export interface CreateShipmentInput {

@@ -53,6 +53,12 @@ export interface Store {
    * idemKey already exists, the existing one is returned) and the parent's shipped sum grows.
    */
   addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult>;
+  /**
+   * Atomically: a PENDING shipment whose debit was refused or failed becomes DECLINED or FAILED
+   * and its amount goes back to what its initial transaction may still ship (the parent's shipped
+   * sum shrinks). Returns the updated shipment, or undefined when it was not a PENDING shipment.
+   */
+  releaseShipment(id: string, patch: { status: 'DECLINED' | 'FAILED'; reason: string; updatedAt: string }): Promise<TransactionRecord | undefined>;
   listShipments(parentId: string): Promise<TransactionRecord[]>;
 
   /** Cancels PENDING payments whose deadline has passed (abandoned by a crash). Returns their ids. */
@@ -103,6 +109,8 @@ export interface TransactionQuery {
   parentId?: string;
   /** Only top-level transactions (no shipments): for lists that nest shipments under their parent. */
   topLevel?: boolean;
+  /** Only transactions with this merchant reference (v2 cid, V4 orderId): V4 Order/Get. */
+  cid?: string;
 }
 
 export type TransactionPatch = Partial<

@@ -1,13 +1,305 @@
-import { EsipayError } from '../../domain/errors.js';
-import type { TransactionView } from '../../domain/types.js';
+import { cardHash, parseCard } from '../../card/card.js';
+import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
+import type { MerchantRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
+import { checkMinor, formatMoney } from '../../money/amount.js';
+import { isCurrencyShaped, isKnownCurrency } from '../../money/currencies.js';
+import { addMs, DAY_MS } from '../../util/clock.js';
+import { newId } from '../../util/ids.js';
 import type { CreateInitialInput, CreateShipmentInput } from '../engine.js';
-import type { EngineContext } from './context.js';
+import { checkReference, type EngineContext, fingerprint, printableId, requireMerchant } from './context.js';
+import { remainingOf, toTransactionView } from './views.js';
 
-// Placeholder until the shipment issue lands (see issue 4).
-export async function createInitial(_ctx: EngineContext, _input: CreateInitialInput): Promise<TransactionView> {
-  throw new EsipayError('internal', 'not_built', 'shipment payments are not built yet');
+/**
+ * Payment at shipment (seed 001): an initial multi-authorisation checks the card for the order's
+ * total without debiting it and stays valid 180 days; each shipment then debits what was shipped,
+ * as long as the shipments together stay within the total.
+ *
+ * The error codes are the V4 API's own where the seed names one (INT_009, INT_010, PSP_519,
+ * PSP_606, PSP_229, PSP_236, PSP_227, PSP_228), so the CLI, the remote engine and the V4 API say
+ * the same thing about the same mistake.
+ */
+export const INITIAL_VALIDITY_DAYS = 180;
+
+export async function createInitial(ctx: EngineContext, input: CreateInitialInput): Promise<TransactionView> {
+  const merchant = await requireMerchant(ctx, input.merchant);
+  const amount = checkAmount(input.amount);
+  const currency = checkCurrency(input.currency, merchant);
+  const now = ctx.clock();
+  const id = newId();
+  // The orderId is only recommended by the seed: without one, the transaction's uuid stands in.
+  const cid = input.orderId === undefined || input.orderId === '' ? id : checkReference('invalid_order_id', 'the orderId', input.orderId);
+  const email = checkEmail(input.email);
+  const card = parseCard(input.card, now);
+  if (!card.ok) throw invalid(`invalid_${card.problem}`.replace('invalid_card_expired', 'card_expired'), card.message);
+
+  const hash = cardHash(card.card.pan, ctx.cardKey);
+  const idemKey = input.idempotencyKey === undefined ? null : `initial:${checkIdempotencyKey(input.idempotencyKey)}`;
+  const requestHash = fingerprint(amount, currency, cid, email, hash, card.card.expMonth, card.card.expYear);
+  if (idemKey) {
+    const existing = await ctx.store.findTransactionByIdemKey(merchant.id, idemKey);
+    if (existing) return replayInitial(ctx, existing, requestHash);
+  }
+
+  // VERIFICATION checks the card for the total and debits nothing, so it runs before the record
+  // is written: a crash in between loses no money, and the record is written once, complete.
+  let outcome: { status: 'AUTHORISED'; authCode: string; cardToken: string } | { status: 'DECLINED' | 'FAILED'; reason: string };
+  try {
+    const auth = await ctx.acquirer.authorise({ card: card.card, amount, currency, operation: 'VERIFICATION', reference: id });
+    outcome = auth.approved ? { status: 'AUTHORISED', authCode: auth.authCode, cardToken: auth.cardToken } : { status: 'DECLINED', reason: auth.reason };
+  } catch (e) {
+    outcome = { status: 'FAILED', reason: e instanceof EsipayError ? e.code : 'acquirer_error' };
+  }
+
+  const at = ctx.clock();
+  const tx: TransactionRecord = {
+    id,
+    merchantId: merchant.id,
+    kind: 'initial',
+    cid,
+    idemKey,
+    requestHash,
+    status: outcome.status,
+    amount,
+    currency,
+    refunded: 0,
+    shipped: 0,
+    parentId: null,
+    cardFirst6: card.card.first6,
+    cardLast4: card.card.last4,
+    cardBrand: card.card.brand,
+    cardHash: hash,
+    cardToken: outcome.status === 'AUTHORISED' ? outcome.cardToken : null,
+    email,
+    authCode: outcome.status === 'AUTHORISED' ? outcome.authCode : null,
+    reason: outcome.status === 'AUTHORISED' ? null : outcome.reason,
+    callbackStatus: null,
+    callbackError: null,
+    deadlineAt: null,
+    expiresAt: outcome.status === 'AUTHORISED' ? addMs(now, INITIAL_VALIDITY_DAYS * DAY_MS) : null,
+    createdAt: now.toISOString(),
+    updatedAt: at.toISOString(),
+  };
+  const inserted = await ctx.store.insertTransaction(tx);
+  if (!inserted.inserted) {
+    // A concurrent retry with the same key won the race: its outcome is the one that holds.
+    if (outcome.status === 'AUTHORISED') await ctx.acquirer.release(outcome.authCode).catch(() => undefined);
+    return replayInitial(ctx, inserted.existing, requestHash);
+  }
+  return outcomeOfInitial(ctx, tx);
 }
 
-export async function createShipment(_ctx: EngineContext, _input: CreateShipmentInput): Promise<TransactionView> {
-  throw new EsipayError('internal', 'not_built', 'shipment payments are not built yet');
+export async function createShipment(ctx: EngineContext, input: CreateShipmentInput): Promise<TransactionView> {
+  const merchant = await requireMerchant(ctx, input.merchant);
+  const amount = checkAmount(input.amount);
+  const email = checkEmail(input.email);
+  const idemKey = input.idempotencyKey === undefined ? null : `shipment:${checkIdempotencyKey(input.idempotencyKey)}`;
+  const parent = typeof input.initial === 'string' && input.initial.length <= 64 ? await ctx.store.getTransaction(input.initial) : undefined;
+  if (!parent || parent.merchantId !== merchant.id) {
+    throw new EsipayError('not_found', 'PSP_229', `no initial transaction ${printableId(input.initial)}`, 'give the uuid of the initial transaction (CreatePayment)');
+  }
+  if (parent.kind !== 'initial') {
+    throw conflict('PSP_229', `transaction ${parent.id} is not an initial transaction (it is a ${parent.kind} transaction)`, 'ship against the initial transaction');
+  }
+
+  const now = ctx.clock();
+  const at = now.toISOString();
+  // PENDING until the acquirer has debited: it already counts in what was shipped, so concurrent
+  // shipments cannot together exceed the total, and it shows as no money taken until PAID.
+  const shipment: TransactionRecord = {
+    id: newId(),
+    merchantId: merchant.id,
+    kind: 'shipment',
+    cid: parent.cid,
+    idemKey,
+    requestHash: fingerprint(parent.id, amount),
+    status: 'PENDING',
+    amount,
+    currency: parent.currency,
+    refunded: 0,
+    shipped: 0,
+    parentId: parent.id,
+    cardFirst6: parent.cardFirst6,
+    cardLast4: parent.cardLast4,
+    cardBrand: parent.cardBrand,
+    cardHash: parent.cardHash,
+    cardToken: null,
+    email: email ?? parent.email,
+    authCode: null,
+    reason: null,
+    callbackStatus: null,
+    callbackError: null,
+    deadlineAt: null,
+    expiresAt: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const result = await ctx.store.addShipment(shipment, at);
+  if (!result.ok) throw shipmentRefused(ctx, result, parent, amount);
+  if (result.replayed) return replayShipment(ctx, result.shipment, result.parent);
+
+  const debit = await debitShipment(ctx, result.parent, shipment);
+  if (!debit.approved) {
+    const released = await ctx.store.releaseShipment(shipment.id, {
+      status: debit.status,
+      reason: debit.reason,
+      updatedAt: ctx.clock().toISOString(),
+    });
+    const final = released ?? { ...shipment, status: debit.status, reason: debit.reason };
+    if (debit.status === 'DECLINED') throw declinedError(ctx, final, result.parent);
+    throw technicalError(final);
+  }
+  let paid: TransactionRecord | undefined;
+  try {
+    paid = await ctx.store.transitionTransaction(shipment.id, ['PENDING'], { status: 'PAID', authCode: debit.authCode, updatedAt: ctx.clock().toISOString() });
+  } catch {
+    paid = undefined;
+  }
+  // The card was debited but the record could not say so: it stays PENDING and keeps counting
+  // in what was shipped, so nothing can be shipped twice; a replay reports the same.
+  if (!paid) throw unknownOutcomeError(shipment);
+  return toTransactionView(paid, ctx.clock(), result.parent);
+}
+
+type DebitOutcome = { approved: true; authCode: string } | { approved: false; status: 'DECLINED' | 'FAILED'; reason: string };
+
+async function debitShipment(ctx: EngineContext, parent: TransactionRecord, shipment: TransactionRecord): Promise<DebitOutcome> {
+  if (!parent.cardToken) return { approved: false, status: 'FAILED', reason: 'no_card_token' };
+  try {
+    const auth = await ctx.acquirer.debit({ cardToken: parent.cardToken, amount: shipment.amount, currency: shipment.currency, reference: shipment.id });
+    return auth.approved ? { approved: true, authCode: auth.authCode } : { approved: false, status: 'DECLINED', reason: auth.reason };
+  } catch (e) {
+    return { approved: false, status: 'FAILED', reason: e instanceof EsipayError ? e.code : 'acquirer_error' };
+  }
+}
+
+function checkAmount(value: unknown): number {
+  const amount = checkMinor(value);
+  if (!amount.ok) throw invalid('INT_009', amount.message, 'give the amount as a positive integer of minor units, such as 7412 for 74.12 EUR');
+  return amount.minor;
+}
+
+function checkCurrency(value: unknown, merchant: MerchantRecord): string {
+  if (typeof value !== 'string' || !isCurrencyShaped(value)) {
+    throw invalid('INT_010', `the currency ${value === undefined ? 'is missing' : `"${printableId(value)}" is not three capital letters`}`, 'give an ISO 4217 alpha-3 code, such as EUR');
+  }
+  if (!isKnownCurrency(value)) throw invalid('PSP_519', `unknown currency ${value}`, 'give an ISO 4217 alpha-3 code, such as EUR');
+  if (value !== merchant.currency) {
+    throw invalid('PSP_606', `the currency ${value} is not supported by the merchant's contract (${merchant.currency})`, `pay in ${merchant.currency}`);
+  }
+  return value;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function checkEmail(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || value.length > 254 || !EMAIL.test(value) || /[\x00-\x1f\x7f]/.test(value)) {
+    throw invalid('invalid_email', `"${printableId(value)}" is not an e-mail address`, 'give an address such as sample@example.com');
+  }
+  return value;
+}
+
+export function checkIdempotencyKey(value: unknown): string {
+  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(value)) {
+    throw invalid('invalid_idempotency_key', 'the idempotency key must be 1 to 128 printable characters without spaces');
+  }
+  return value;
+}
+
+function outcomeOfInitial(ctx: EngineContext, tx: TransactionRecord): TransactionView {
+  if (tx.status === 'AUTHORISED') return toTransactionView(tx, ctx.clock());
+  if (tx.status === 'DECLINED') throw declinedError(ctx, tx);
+  throw new EsipayError(
+    'unavailable',
+    'acquirer_error',
+    'the acquirer could not verify the card (technical error)',
+    'try again later',
+    toTransactionView(tx, ctx.clock()),
+  );
+}
+
+/** The same key again: the same request gets the same outcome, another request is refused. */
+function replayInitial(ctx: EngineContext, existing: TransactionRecord, requestHash: string): TransactionView {
+  if (existing.kind !== 'initial' || existing.requestHash !== requestHash) {
+    throw conflict('idempotency_key_reused', 'this idempotency key was already used for another payment', 'use a new key for a new payment');
+  }
+  return outcomeOfInitial(ctx, existing);
+}
+
+function replayShipment(ctx: EngineContext, existing: TransactionRecord, parent: TransactionRecord): TransactionView {
+  switch (existing.status) {
+    case 'PAID':
+      return toTransactionView(existing, ctx.clock(), parent);
+    case 'DECLINED':
+      throw declinedError(ctx, existing, parent);
+    case 'PENDING':
+      throw unknownOutcomeError(existing);
+    default:
+      throw technicalError(existing);
+  }
+}
+
+function shipmentRefused(
+  ctx: EngineContext,
+  result: Extract<Awaited<ReturnType<EngineContext['store']['addShipment']>>, { ok: false }>,
+  parent: TransactionRecord,
+  amount: number,
+): EsipayError {
+  const current = result.parent ?? parent;
+  switch (result.reason) {
+    case 'not_found':
+      return notFound('PSP_229', `no initial transaction ${parent.id}`);
+    case 'not_initial':
+      return conflict('PSP_229', `transaction ${parent.id} is not an initial transaction`);
+    case 'not_authorised':
+      return conflict('PSP_229', `the initial transaction ${parent.id} is ${current.status}: nothing can be shipped against it`, 'create a new initial transaction');
+    case 'expired':
+      return conflict(
+        'PSP_229',
+        `the initial transaction ${parent.id} expired on ${current.expiresAt ?? 'its 180th day'}: shipments are possible for ${INITIAL_VALIDITY_DAYS} days`,
+        'create a new initial transaction for what remains to ship',
+      );
+    case 'exceeds_remaining': {
+      const left = remainingOf(current, ctx.clock());
+      return conflict(
+        'PSP_229',
+        `cannot ship ${formatMoney(amount, current.currency)}: only ${formatMoney(left, current.currency)} remains to ship on ${parent.id}`,
+        left > 0 ? 'ship at most what remains of the authorised total' : 'the whole authorised total was shipped',
+      );
+    }
+    case 'duplicate_mismatch':
+      return conflict(
+        'PSP_236',
+        'a shipment with this idempotency key was already created with other data: it cannot be duplicated',
+        'use a new idempotency key for a new shipment; repeat a key only with the same initial transaction and amount',
+      );
+  }
+}
+
+function declinedError(ctx: EngineContext, tx: TransactionRecord, parent?: TransactionRecord): EsipayError {
+  return new EsipayError(
+    'refused',
+    'card_declined',
+    `the card was declined (${tx.reason ?? 'card_declined'})`,
+    tx.kind === 'initial' ? 'ask the customer for another card' : 'the customer must update the card: create a new initial transaction',
+    toTransactionView(tx, ctx.clock(), parent),
+  );
+}
+
+function technicalError(tx: TransactionRecord): EsipayError {
+  return new EsipayError(
+    'unavailable',
+    'PSP_227',
+    `the shipment ${tx.id} failed at the acquirer (${tx.reason ?? 'technical error'}): nothing was debited`,
+    'try again later with a new idempotency key',
+  );
+}
+
+function unknownOutcomeError(tx: TransactionRecord): EsipayError {
+  return new EsipayError(
+    'unavailable',
+    'PSP_228',
+    `the shipment ${tx.id} was created but its result cannot be given yet`,
+    'read it back later with Transaction/Get (or `esipay tx show`); it keeps counting in what was shipped',
+  );
 }

@@ -199,6 +199,10 @@ export class SqliteStore implements Store {
       where.push('parent_id = @parentId');
       params.parentId = q.parentId;
     }
+    if (q.cid !== undefined) {
+      where.push('cid = @cid');
+      params.cid = q.cid;
+    }
     if (q.kinds && q.kinds.length > 0) {
       where.push(`kind IN (${q.kinds.map((_, i) => `@kind${i}`).join(', ')})`);
       q.kinds.forEach((k, i) => (params[`kind${i}`] = k));
@@ -284,6 +288,26 @@ export class SqliteStore implements Store {
         id: parent.id,
       });
       return { ok: true, shipment, parent: { ...parent, shipped: parent.shipped + shipment.amount }, replayed: false };
+    });
+  }
+
+  async releaseShipment(id: string, patch: { status: 'DECLINED' | 'FAILED'; reason: string; updatedAt: string }): Promise<TransactionRecord | undefined> {
+    return this.write(() => {
+      const row = this.get(`SELECT * FROM transactions WHERE id = ? AND kind = 'shipment' AND status = 'PENDING'`, [id]);
+      if (!row) return undefined;
+      const shipment = transactionFromRow(row);
+      this.run('UPDATE transactions SET status = @status, reason = @reason, updated_at = @at WHERE id = @id', {
+        status: patch.status,
+        reason: patch.reason,
+        at: patch.updatedAt,
+        id,
+      });
+      this.run('UPDATE transactions SET shipped = shipped - @amount, updated_at = @at WHERE id = @parentId', {
+        amount: shipment.amount,
+        at: patch.updatedAt,
+        parentId: shipment.parentId,
+      });
+      return { ...shipment, status: patch.status, reason: patch.reason, updatedAt: patch.updatedAt };
     });
   }
 
