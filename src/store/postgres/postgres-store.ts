@@ -212,6 +212,7 @@ export class PostgresStore implements Store {
     const where = [`merchant_id = ${p.add(q.merchantId)}`];
     if (q.topLevel) where.push('parent_id IS NULL');
     if (q.parentId) where.push(`parent_id = ${p.add(q.parentId)}`);
+    if (q.cid !== undefined) where.push(`cid = ${p.add(q.cid)}`);
     if (q.kinds && q.kinds.length > 0) where.push(`kind = ANY(${p.add(q.kinds)}::text[])`);
     if (q.before) where.push(`(created_at, id) < (${p.add(q.before.createdAt)}, ${p.add(q.before.id)})`);
     const sql = `SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${p.add(q.limit)}`;
@@ -306,6 +307,22 @@ export class PostgresStore implements Store {
         c,
       );
       return { ok: true, shipment, parent: transactionFromRow(updated!), replayed: false };
+    });
+  }
+
+  async releaseShipment(id: string, patch: { status: 'DECLINED' | 'FAILED'; reason: string; updatedAt: string }): Promise<TransactionRecord | undefined> {
+    return this.transaction(async (c) => {
+      // The compare-and-set on the shipment is what makes a release happen once: a concurrent
+      // release waits on the row lock, then finds it no longer PENDING.
+      const row = await this.one(
+        `UPDATE transactions SET status = $1, reason = $2, updated_at = $3 WHERE id = $4 AND kind = 'shipment' AND status = 'PENDING' RETURNING *`,
+        [patch.status, patch.reason, patch.updatedAt, id],
+        c,
+      );
+      if (!row) return undefined;
+      const shipment = transactionFromRow(row);
+      await this.query('UPDATE transactions SET shipped = shipped - $1, updated_at = $2 WHERE id = $3', [shipment.amount, patch.updatedAt, shipment.parentId], c);
+      return shipment;
     });
   }
 
