@@ -123,7 +123,11 @@ export interface CreateLinkInput {
 export interface LinkView {
   id: string;
   merchant: string;
-  link: string;
+  /**
+   * The URL to hand to the consumer. Only createLink returns it: the token in it is stored only
+   * as its SHA-256, so list and show cannot give it again (null there).
+   */
+  link: string | null;
   paymentReference: string;
   consumerReference: string;
   amount: number;
@@ -133,4 +137,23 @@ export interface LinkView {
   transaction: string | null;
   expiresAt: string;
   createdAt: string;
+  /** multi_pay and pay_later, once paid: every debit with its due date and outcome. */
+  schedule?: LinkDebitView[];
+  /** createLink with email_option / sms_option: whether each message really went out. */
+  notifications?: LinkNotificationView[];
+}
+
+export interface LinkDebitView {
+  seq: number;
+  amount: number;
+  dueAt: string;
+  status: 'paid' | 'scheduled' | 'failed';
+  transaction: string | null;
+}
+
+export interface LinkNotificationView {
+  channel: 'email' | 'sms';
+  to: string;
+  sent: boolean;
+  error?: string;
 }

@@ -1,17 +1,79 @@
-import { EsipayError } from '../../domain/errors.js';
-import type { Page } from '../../domain/types.js';
+import { invalid } from '../../domain/errors.js';
+import type { LinkMode, Page } from '../../domain/types.js';
+import { notifiersFromEnv } from '../../notify/from-env.js';
+import type { Notifiers } from '../../notify/notifier.js';
 import type { CreateLinkInput, LinkView } from '../engine.js';
-import type { EngineContext } from './context.js';
+import { type EngineContext, requireMerchant } from './context.js';
+import { linkError } from './link-codes.js';
+import { createLinkFor } from './link-create.js';
+import { toLinkView } from './link-views.js';
+import { decodeCursor, encodeCursor } from './views.js';
 
-// Placeholder until the payment-link issue lands (see issue 5).
-export async function createLink(_ctx: EngineContext, _input: CreateLinkInput): Promise<LinkView> {
-  throw new EsipayError('internal', 'not_built', 'payment links are not built yet');
+/**
+ * The payment-link use cases of the Engine (CLI, operator API). get_link_payment and the hosted
+ * page (src/server/links/) use the same building blocks: link-create.ts, link-pay.ts.
+ */
+
+const notifiersByContext = new WeakMap<EngineContext, Notifiers>();
+
+/** The email/SMS senders of an engine: set by the service or a test, else from the environment. */
+export function linkNotifiers(ctx: EngineContext): Notifiers {
+  let n = notifiersByContext.get(ctx);
+  if (!n) {
+    n = notifiersFromEnv();
+    notifiersByContext.set(ctx, n);
+  }
+  return n;
 }
 
-export async function listLinks(_ctx: EngineContext, _q: { merchant: string; limit?: number; cursor?: string }): Promise<Page<LinkView>> {
-  throw new EsipayError('internal', 'not_built', 'payment links are not built yet');
+export function setLinkNotifiers(ctx: EngineContext, notifiers: Notifiers): void {
+  notifiersByContext.set(ctx, notifiers);
 }
 
-export async function getLink(_ctx: EngineContext, _id: string, _merchant?: string): Promise<LinkView> {
-  throw new EsipayError('internal', 'not_built', 'payment links are not built yet');
+const MODES: readonly LinkMode[] = ['pay_now', 'multi_pay', 'pay_later'];
+
+/**
+ * The Engine's createLink: the same checks and codes as get_link_payment, on the wire form of the
+ * input (the merchant's own beneficiary reference by default: its uuid without dashes).
+ */
+export async function createLink(ctx: EngineContext, input: CreateLinkInput): Promise<LinkView> {
+  const merchant = await requireMerchant(ctx, input.merchant);
+  if (input.mode !== undefined && !MODES.includes(input.mode)) {
+    throw invalid('invalid_mode', `unknown link mode "${String(input.mode).slice(0, 20)}"`, 'use pay_now, multi_pay or pay_later');
+  }
+  const extra = typeof input.extra === 'object' && input.extra !== null && !Array.isArray(input.extra) ? input.extra : {};
+  const body: Record<string, unknown> = {
+    beneficiary_reference: merchant.id.replaceAll('-', ''),
+    ...extra,
+    amount: typeof input.amount === 'number' ? String(input.amount) : input.amount,
+    payment_reference: input.paymentReference,
+    consumer_reference: input.consumerReference,
+    url_callback: input.callbackUrl,
+    consumer_email: input.email,
+    consumer_phone_number: input.phone,
+    ...(input.mode ? { [input.mode]: true } : {}),
+  };
+  return createLinkFor(ctx, linkNotifiers(ctx), merchant, body);
+}
+
+export async function listLinks(ctx: EngineContext, q: { merchant: string; limit?: number; cursor?: string }): Promise<Page<LinkView>> {
+  const merchant = await requireMerchant(ctx, q.merchant);
+  const limit = q.limit === undefined ? 50 : q.limit;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid('invalid_limit', 'the page size must be 1 to 1000');
+  const before = decodeCursor(q.cursor);
+  if (q.cursor && !before) throw invalid('invalid_cursor', 'the cursor is not one esipay printed', 'use the "next" value of the previous page');
+  const rows = await ctx.store.listLinks({ merchantId: merchant.id, limit: limit + 1, ...(before ? { before } : {}) });
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const now = ctx.clock();
+  return { items: items.map((l) => toLinkView(l, now)), next: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+export async function getLink(ctx: EngineContext, id: string, merchant?: string): Promise<LinkView> {
+  const link = typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) ? await ctx.store.getLink(id) : undefined;
+  if (!link || (merchant !== undefined && link.merchantId !== merchant)) {
+    throw linkError('LINK_001', `no payment link ${String(id).slice(0, 40)}`, 'check the id with `esipay link list`');
+  }
+  const debits = link.status === 'paid' && link.mode !== 'pay_now' ? await ctx.store.listScheduledDebits(link.id) : undefined;
+  return toLinkView(link, ctx.clock(), debits);
 }

@@ -1,0 +1,202 @@
+import { cardHash, type ParsedCard, parseCard, splitExpiry } from '../../card/card.js';
+import { EsipayError } from '../../domain/errors.js';
+import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
+import { addMs } from '../../util/clock.js';
+import { newId } from '../../util/ids.js';
+import type { EngineContext } from './context.js';
+import { enqueueLinkCallback } from './link-callback.js';
+import type { LinkRequest } from './link-fields.js';
+import { interpretLinkRequest } from './link-request.js';
+import { type PlannedDebit, scheduleOf } from './link-schedule.js';
+import { linkState, TOKEN_PATTERN, tokenHashOf } from './link-views.js';
+
+/** Refused attempts a link accepts before it stops taking cards (card testing). */
+export const MAX_LINK_ATTEMPTS = 10;
+/** A payment attempt still PENDING this long after it began was abandoned (the service stopped). */
+const ATTEMPT_DEADLINE_MS = 2 * 60_000;
+
+export interface OpenedLink {
+  link: LinkRecord;
+  merchant: MerchantRecord;
+  request: LinkRequest;
+  state: 'open' | 'paid' | 'expired';
+}
+
+/** The link an SDESSID opens, or undefined when the token is malformed or unknown. */
+export async function openLink(ctx: EngineContext, token: string | null | undefined): Promise<OpenedLink | undefined> {
+  if (!token || !TOKEN_PATTERN.test(token)) return undefined;
+  const link = await ctx.store.getLinkByTokenHash(tokenHashOf(token));
+  if (!link) return undefined;
+  const merchant = await ctx.store.getMerchant(link.merchantId);
+  if (!merchant) return undefined;
+  return { link, merchant, request: JSON.parse(link.request) as LinkRequest, state: linkState(link, ctx.clock()) };
+}
+
+/** The debits a link would take if paid at `at`: what the page shows before payment. */
+export function plannedDebits(opened: OpenedLink, at: Date): PlannedDebit[] {
+  return scheduleOf(interpretLinkRequest(opened.request, opened.merchant).plan, opened.link.amount, at);
+}
+
+export type PayLinkResult =
+  | { ok: true; link: LinkRecord; transaction: TransactionRecord; debits: PlannedDebit[] }
+  | { ok: false; code: string; message: string; field?: 'number' | 'expiry' };
+
+/**
+ * Pays a link with a card, from the hosted page: the link's card use case.
+ *
+ * Each attempt is a transaction of kind 'link' whose idempotency key is `link:<id>:<n>`: the
+ * first free n is taken by inserting (the store's unique key), so two submissions at once cannot
+ * both reach the acquirer. A refused attempt leaves the link payable with the next n; an
+ * approved one makes the link paid (compare-and-set) and schedules the later debits. Then the
+ * result goes to url_callback through the outbox. The card number never leaves parseCard and
+ * the acquirer call.
+ */
+export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { number: string; expiry: string }): Promise<PayLinkResult> {
+  const { link, merchant } = opened;
+  const now = ctx.clock();
+  const state = linkState(link, now);
+  if (state !== 'open') return fail(state === 'paid' ? 'LINK_003' : 'LINK_002');
+
+  const number = input.number.replace(/[\s-]/g, '');
+  const expiry = splitExpiry(input.expiry);
+  if (!expiry) return { ok: false, code: 'CARD_002', message: 'expiry', field: 'expiry' };
+  const parsed = parseCard({ number, month: expiry.month, year: expiry.year }, now);
+  if (!parsed.ok) {
+    if (parsed.problem === 'card_number') return { ok: false, code: 'CARD_001', message: parsed.message, field: 'number' };
+    if (parsed.problem === 'card_expired') return { ok: false, code: 'CARD_003', message: parsed.message, field: 'expiry' };
+    return { ok: false, code: 'CARD_002', message: parsed.message, field: 'expiry' };
+  }
+  const card = parsed.card;
+  const terms = interpretLinkRequest(opened.request, merchant);
+  const debits = scheduleOf(terms.plan, link.amount, now);
+  const first = debits.find((d) => d.atPayment);
+  // pay_later verifies the card for the whole amount; the others debit what is due at payment.
+  const amountNow = first?.amount ?? link.amount;
+
+  const slot = await takeAttempt(ctx, link, attemptRecord(ctx, link, card, amountNow, now));
+  if ('code' in slot) return fail(slot.code);
+  const tx = slot.tx;
+
+  let auth;
+  try {
+    auth = await ctx.acquirer.authorise({ card, amount: amountNow, currency: link.currency, operation: first ? 'DEBIT' : 'VERIFICATION', reference: tx.id });
+  } catch (e) {
+    const reason = e instanceof EsipayError ? e.code : 'acquirer_error';
+    await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'FAILED', reason, deadlineAt: null, updatedAt: ctx.clock().toISOString() });
+    return fail('CARD_005');
+  }
+  if (!auth.approved) {
+    await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'DECLINED', reason: auth.reason, deadlineAt: null, updatedAt: ctx.clock().toISOString() });
+    return { ok: false, code: 'CARD_004', message: auth.reason };
+  }
+
+  const settledAt = ctx.clock().toISOString();
+  const settled = await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+    status: first ? 'PAID' : 'AUTHORISED',
+    authCode: auth.authCode,
+    deadlineAt: null,
+    updatedAt: settledAt,
+  });
+  if (!settled || !(await ctx.store.markLinkPaid(link.id, tx.id, settledAt))) {
+    // Cannot happen while attempts are serialised; if it does, nothing is taken twice.
+    await ctx.acquirer.release(auth.authCode).catch(() => undefined);
+    await ctx.store.transitionTransaction(tx.id, ['PENDING', 'PAID', 'AUTHORISED'], { status: 'CANCELLED', reason: 'the link was already paid', updatedAt: settledAt });
+    return fail('LINK_003');
+  }
+  const paidLink: LinkRecord = { ...link, status: 'paid', transactionId: tx.id, updatedAt: settledAt };
+
+  const later = debits.filter((d) => !d.atPayment);
+  if (later.length > 0) await ctx.store.insertScheduledDebits(later.map((d) => scheduledRow(paidLink, d, auth.cardToken, settledAt)));
+
+  await enqueueLinkCallback(ctx, {
+    event: 'link.paid',
+    merchant,
+    link: paidLink,
+    transaction: settled,
+    schedule: debits.map((d) => ({ seq: d.seq, amount: d.amount, dueAt: d.dueAt, status: d.atPayment ? 'paid' : 'scheduled', transaction: d.atPayment ? tx.id : null })),
+  });
+  return { ok: true, link: paidLink, transaction: settled, debits };
+}
+
+function fail(code: string): PayLinkResult {
+  return { ok: false, code, message: code };
+}
+
+function attemptRecord(ctx: EngineContext, link: LinkRecord, card: ParsedCard, amount: number, now: Date): TransactionRecord {
+  const at = now.toISOString();
+  return {
+    id: newId(),
+    merchantId: link.merchantId,
+    kind: 'link',
+    cid: link.paymentReference,
+    idemKey: null,
+    requestHash: null,
+    status: 'PENDING',
+    amount,
+    currency: link.currency,
+    refunded: 0,
+    shipped: 0,
+    parentId: null,
+    cardFirst6: card.first6,
+    cardLast4: card.last4,
+    cardBrand: card.brand,
+    cardHash: cardHash(card.pan, ctx.cardKey),
+    cardToken: null,
+    email: null,
+    authCode: null,
+    reason: null,
+    callbackStatus: null,
+    callbackError: null,
+    deadlineAt: addMs(now, ATTEMPT_DEADLINE_MS),
+    expiresAt: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/**
+ * Takes the first free attempt slot of the link. A slot held by a PENDING attempt means another
+ * submission is being processed (LINK_005), unless it is past its deadline (abandoned: cancelled,
+ * and the next slot tried). A slot already PAID/AUTHORISED means the link is paid: the link row
+ * is repaired if a stop came between the two writes.
+ */
+async function takeAttempt(ctx: EngineContext, link: LinkRecord, template: TransactionRecord): Promise<{ tx: TransactionRecord } | { code: string }> {
+  for (let n = 1; n <= MAX_LINK_ATTEMPTS; n++) {
+    const tx = { ...template, id: newId(), idemKey: `link:${link.id}:${n}` };
+    const r = await ctx.store.insertTransaction(tx);
+    if (r.inserted) return { tx };
+    const e = r.existing;
+    if (e.status === 'PENDING') {
+      const nowIso = ctx.clock().toISOString();
+      if (e.deadlineAt !== null && e.deadlineAt <= nowIso) {
+        await ctx.store.transitionTransaction(e.id, ['PENDING'], { status: 'CANCELLED', reason: 'abandoned: the service stopped during the payment', deadlineAt: null, updatedAt: nowIso });
+        continue;
+      }
+      return { code: 'LINK_005' };
+    }
+    if (e.status === 'PAID' || e.status === 'AUTHORISED') {
+      await ctx.store.markLinkPaid(link.id, e.id, e.updatedAt);
+      return { code: 'LINK_003' };
+    }
+  }
+  return { code: 'LINK_004' };
+}
+
+function scheduledRow(link: LinkRecord, d: PlannedDebit, cardToken: string, at: string): ScheduledDebitRecord {
+  return {
+    id: newId(),
+    linkId: link.id,
+    merchantId: link.merchantId,
+    seq: d.seq,
+    amount: d.amount,
+    currency: link.currency,
+    dueAt: d.dueAt,
+    status: 'scheduled',
+    cardToken,
+    transactionId: null,
+    attempts: 0,
+    lastError: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
