@@ -44,12 +44,12 @@ export class CommandContext {
       const db = (await resolveSetting('db', this.opts.db))!;
       const timeout = await resolveSetting('callbackTimeout', undefined);
       const publicUrl = await resolveSetting('publicUrl', undefined);
-      const [{ openStore }, { LocalEngine }] = await Promise.all([
+      const [{ openStore, printableLocation }, { LocalEngine }] = await Promise.all([
         import('../store/open-store.js'),
         import('../engine/local/local-engine.js'),
       ]);
       const store = await openStore(db).catch((e: unknown) => {
-        throw unavailable('store_unavailable', `cannot open the database ${db}: ${(e as Error).message}`, 'check --db or ESIPAY_DB');
+        throw unavailable('store_unavailable', `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`, 'check --db or ESIPAY_DB');
       });
       this.engine = await LocalEngine.create(store, {
         ...(timeout ? { callbackTimeoutMs: parseTimeout(timeout) } : {}),

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
+import { registerDb } from './commands/db.js';
 import { registerListen } from './commands/listen.js';
 import { registerMerchant } from './commands/merchant.js';
 import { registerPay } from './commands/pay.js';
@@ -37,6 +38,7 @@ export function buildProgram(version: string): Command {
   registerVerify(program);
   registerListen(program);
   registerServe(program);
+  registerDb(program);
   registerConfig(program);
   registerCompletion(program);
 

@@ -32,7 +32,6 @@ test('an unreachable PostgreSQL is "unavailable", in one line, without the passw
   assert.equal(err.code, 'store_unavailable');
   assert.doesNotMatch(err.message, /s3cret/);
   assert.doesNotMatch(err.message, /\n/);
-  assert.match(err.message, /postgres:\/\/esipay:\*\*\*@127\.0\.0\.1:1\/esipay/);
   assert.match(err.message, /ECONNREFUSED/);
 });
 

@@ -75,7 +75,8 @@ export function translate(e: unknown, url: string): never {
   throw new EsipayError(
     'unavailable',
     'store_unavailable',
-    `cannot use the PostgreSQL database ${printableLocation(url)}: ${detail}`,
+    // No location here: callers that open a store already say which one (printableLocation).
+    `PostgreSQL is unavailable: ${detail}`,
     'check that PostgreSQL runs and that --db or ESIPAY_DB is right',
   );
 }

@@ -1,0 +1,114 @@
+import type { Command } from 'commander';
+import { EsipayError, unavailable } from '../../domain/errors.js';
+import type { MigrationStatus, Store } from '../../store/store.js';
+import type { CommandContext } from '../context.js';
+import { resolveSetting } from '../settings.js';
+import { action } from '../run-action.js';
+
+/** What `esipay db status|migrate --json` prints. */
+interface DbStatusView extends MigrationStatus {
+  database: string;
+  kind: 'sqlite' | 'postgres';
+  upToDate: boolean;
+  /**
+   * migrate only: the version found before. Another instance migrating at the same time may have
+   * applied some of the difference: what is certain is where the database was and where it is.
+   */
+  previous?: number;
+}
+
+export function registerDb(program: Command): void {
+  const db = program.command('db').description('the database of the local engine and `esipay serve`: schema version and migrations');
+
+  db.command('status')
+    .description('where the database stands: current and latest schema version, applied migrations with dates, pending ones')
+    .action(
+      action(async (ctx) => {
+        const view = (await missingSqliteFile(ctx)) ?? (await withStore(ctx, async (store) => toView(store, await store.migrationStatus())));
+        ctx.out.result(view, () => renderStatus(view));
+      }),
+    );
+
+  db.command('migrate')
+    .description('apply the pending migrations (safe while other instances start or run), then print the status')
+    .action(
+      action(async (ctx) => {
+        const view = await withStore(ctx, async (store) => {
+          const before = await store.migrationStatus();
+          return { ...toView(store, await store.migrate()), previous: before.current };
+        });
+        ctx.out.result(view, () => {
+          const head = view.previous === view.current ? 'already up to date: nothing to apply' : `migrated from version ${view.previous} to ${view.current}`;
+          return `${head}\n${renderStatus(view)}`;
+        });
+      }),
+    );
+}
+
+/** A SQLite file that does not exist yet: its status, without creating it (status never writes). */
+async function missingSqliteFile(ctx: CommandContext): Promise<DbStatusView | undefined> {
+  const location = (await resolveSetting('db', ctx.opts.db))!;
+  const [{ existsSync }, { isPostgresUrl }, { SQLITE_MIGRATIONS }] = await Promise.all([
+    import('node:fs'),
+    import('../../store/open-store.js'),
+    import('../../store/sqlite/migrations.js'),
+  ]);
+  if (isPostgresUrl(location) || location === ':memory:' || existsSync(location)) return undefined;
+  return {
+    database: location,
+    kind: 'sqlite',
+    current: 0,
+    latest: SQLITE_MIGRATIONS.at(-1)?.version ?? 0,
+    applied: [],
+    pending: SQLITE_MIGRATIONS.map(({ version, name }) => ({ version, name })),
+    upToDate: SQLITE_MIGRATIONS.length === 0,
+  };
+}
+
+/** Opens the --db / ESIPAY_DB store without migrating it, runs fn, closes it. */
+async function withStore<T>(ctx: CommandContext, fn: (store: Store) => Promise<T>): Promise<T> {
+  const location = (await resolveSetting('db', ctx.opts.db))!;
+  const { openStore, printableLocation } = await import('../../store/open-store.js');
+  const failed = (e: unknown): never => {
+    throw unavailable(
+      'store_unavailable',
+      `cannot open the database ${printableLocation(location)}: ${oneLine(e instanceof Error ? e.message : String(e))}`,
+      e instanceof EsipayError && e.hint ? e.hint : 'check --db or ESIPAY_DB',
+    );
+  };
+  const store = await openStore(location, { migrate: false }).catch(failed);
+  try {
+    return await fn(store).catch((e: unknown) => {
+      // A database that cannot be reached or opened is "unavailable"; any other error is a bug.
+      if ((e instanceof EsipayError && e.kind === 'unavailable') || isSqliteOpenError(e)) return failed(e);
+      throw e;
+    });
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+}
+
+function isSqliteOpenError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(CANTOPEN|NOTADB|READONLY|PERM|IOERR|CORRUPT)/.test(code);
+}
+
+function toView(store: Store, s: MigrationStatus): DbStatusView {
+  return { database: store.location, kind: store.kind, ...s, upToDate: s.pending.length === 0 };
+}
+
+function renderStatus(v: DbStatusView): string {
+  const lines = [
+    `database: ${v.database} (${v.kind})`,
+    `schema:   version ${v.current} of ${v.latest}${v.upToDate ? ', up to date' : `, ${v.pending.length} pending (run: esipay db migrate)`}`,
+  ];
+  lines.push('applied:' + (v.applied.length === 0 ? ' none' : ''));
+  for (const a of v.applied) lines.push(`  ${String(a.version).padStart(3)}  ${a.appliedAt}  ${a.name}`);
+  lines.push('pending:' + (v.pending.length === 0 ? ' none' : ''));
+  for (const p of v.pending) lines.push(`  ${String(p.version).padStart(3)}  ${p.name}`);
+  return lines.join('\n');
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
