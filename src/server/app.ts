@@ -56,7 +56,7 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMe
 }
 
 async function answer(routes: Route[], req: HttpRequest, opts: AppOptions): Promise<HttpAnswer> {
-  if (req.rawPath.length > LIMITS.maxUrlBytes) {
+  if ((req.raw.url ?? '').length > LIMITS.maxUrlBytes) {
     return jsonAnswer(414, { error: { code: 'uri_too_long', message: `the request target is longer than ${LIMITS.maxUrlBytes} bytes`, kind: 'invalid' } }, { logPath: redactPath(req.rawPath.slice(0, 200)) });
   }
   if (!req.rawPath.startsWith('/')) {
