@@ -8,7 +8,7 @@ if [ "$(__esipay_node_major)" -lt 22 ]; then
   if [ ! -x "$ESIPAY_NODE_DIR/node_modules/.bin/node" ]; then
     echo "esipay: node $(node --version 2>/dev/null || echo missing) is too old; installing Node 24 into $ESIPAY_NODE_DIR" >&2
     mkdir -p "$ESIPAY_NODE_DIR"
-    npm install --prefix "$ESIPAY_NODE_DIR" --no-save --no-audit --no-fund --allow-scripts=node node@24 >&2 || return 1 2>/dev/null || exit 1
+    npm install --prefix "$ESIPAY_NODE_DIR" --no-audit --no-fund node@24 >&2 || return 1 2>/dev/null || exit 1
   fi
   export PATH="$ESIPAY_NODE_DIR/node_modules/.bin:$PATH"
   hash -r
