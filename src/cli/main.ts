@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerDb } from './commands/db.js';
+import { registerLink } from './commands/link.js';
 import { registerListen } from './commands/listen.js';
 import { registerMerchant } from './commands/merchant.js';
 import { registerPay } from './commands/pay.js';
@@ -33,6 +34,7 @@ export function buildProgram(version: string): Command {
 
   registerMerchant(program);
   registerPay(program);
+  registerLink(program);
   registerRefund(program);
   registerTx(program);
   registerVerify(program);

@@ -1,0 +1,160 @@
+import type { ChalkInstance } from 'chalk';
+import { type Command, Option } from 'commander';
+import { invalid } from '../../domain/errors.js';
+import type { LinkMode } from '../../domain/types.js';
+import type { LinkView } from '../../engine/engine.js';
+import { formatMoney, parseDecimal } from '../../money/amount.js';
+import { type Column, renderTable } from '../render.js';
+import { action } from '../run-action.js';
+
+interface CreateOptions {
+  paymentReference: string;
+  consumerReference: string;
+  email: string;
+  phone: string;
+  callbackUrl: string;
+  mode?: LinkMode;
+  duration?: string;
+  scenario?: string;
+  redirectUrl?: string;
+  label?: string;
+  beneficiaryReference?: string;
+  lang?: string;
+  sendEmail?: boolean;
+  sendSms?: boolean;
+}
+
+export function registerLink(program: Command): void {
+  const link = program.command('link').description('payment links: a page where a consumer pays by card (get_link_payment)');
+
+  link
+    .command('create <amount>')
+    .description('create a payment link and print it (the link is shown once: only its hash is kept)')
+    .requiredOption('--payment-reference <ref>', 'the payment reference (invoice…), once per merchant, ≤ 64 characters')
+    .requiredOption('--consumer-reference <ref>', "the consumer's reference, ≤ 32 characters")
+    .requiredOption('--email <address>', "the consumer's email, ≤ 70 characters")
+    .requiredOption('--phone <number>', "the consumer's mobile number, ≤ 32 characters")
+    .requiredOption('--callback-url <url>', 'where the signed result is POSTed, ≤ 128 characters')
+    .addOption(new Option('--mode <mode>', 'pay at once, in monthly instalments, or once later').choices(['pay_now', 'multi_pay', 'pay_later']))
+    .option('--scenario <scenario>', 'multi_pay: "2x".."12x" instalments (default 3x); pay_later: "1d".."90d" (default 30d)')
+    .option('--duration <minutes>', 'how long the link is valid, in minutes (default 10080 = 7 days)')
+    .option('--redirect-url <url>', 'a "back to the merchant" button on the page')
+    .option('--label <text>', 'a label shown on the page under the reference')
+    .option('--beneficiary-reference <ref>', 'default: the merchant uuid without dashes')
+    .option('--lang <lang>', 'the page and message language: fr or en (default en)')
+    .option('--send-email', 'send the link to --email (needs ESIPAY_SMTP_URL where the engine runs)')
+    .option('--send-sms', 'send the link to --phone (needs ESIPAY_SMS_URL where the engine runs)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  esipay link create 100.00 --payment-reference Facture31102019 --consumer-reference c-42 \\\n    --email a@b.c --phone 0600000000 --callback-url https://shop.example/esipay --mode multi_pay',
+    )
+    .action(
+      action(async (ctx, amountText: string, opts: CreateOptions) => {
+        const merchantId = await ctx.merchant();
+        const engine = await ctx.openEngine();
+        const merchant = await engine.getMerchant(merchantId);
+        const amount = parseDecimal(amountText, merchant.currency);
+        if (!amount.ok) throw invalid('invalid_amount', amount.message, `give a decimal amount in ${merchant.currency}, such as 100.00`);
+        const extra: Record<string, unknown> = {};
+        if (opts.duration !== undefined) extra.link_duration = opts.duration;
+        if (opts.scenario !== undefined) extra.payment_scenario = opts.scenario;
+        if (opts.redirectUrl !== undefined) extra.manual_redirect_url = opts.redirectUrl;
+        if (opts.label !== undefined) extra.reference_label = opts.label;
+        if (opts.beneficiaryReference !== undefined) extra.beneficiary_reference = opts.beneficiaryReference;
+        if (opts.lang !== undefined) extra.payment_lang = opts.lang;
+        if (opts.sendEmail) extra.email_option = 1;
+        if (opts.sendSms) extra.sms_option = 1;
+        const view = await engine.createLink({
+          merchant: merchantId,
+          amount: amount.minor,
+          paymentReference: opts.paymentReference,
+          consumerReference: opts.consumerReference,
+          callbackUrl: opts.callbackUrl,
+          email: opts.email,
+          phone: opts.phone,
+          ...(opts.mode ? { mode: opts.mode } : {}),
+          extra,
+        });
+        ctx.out.result(view, () => view.link ?? '');
+        if (!ctx.out.json) {
+          ctx.out.info(`${formatMoney(view.amount, view.currency)} ${view.mode}, link ${view.id}, valid until ${view.expiresAt}`);
+          for (const n of view.notifications ?? []) {
+            if (n.sent) ctx.out.info(`sent by ${n.channel} to ${n.to}`);
+            else ctx.out.warn(`NOT sent by ${n.channel} to ${n.to}: ${n.error ?? 'unknown reason'}`);
+          }
+        }
+      }),
+    );
+
+  link
+    .command('list')
+    .description("a merchant's payment links, newest first, with their state (open, paid, expired)")
+    .option('--limit <n>', 'page size (at most 1000)', (v) => Number(v), 50)
+    .option('--cursor <cursor>', 'the next-page cursor printed by the previous page')
+    .option('--all', 'every page, to the end')
+    .action(
+      action(async (ctx, opts: { limit: number; cursor?: string; all?: boolean }) => {
+        const merchant = await ctx.merchant();
+        const engine = await ctx.openEngine();
+        const items: LinkView[] = [];
+        let cursor = opts.cursor;
+        let next: string | null = null;
+        do {
+          const page = await engine.listLinks({ merchant, limit: opts.limit, ...(cursor ? { cursor } : {}) });
+          items.push(...page.items);
+          next = page.next;
+          cursor = next ?? undefined;
+        } while (opts.all && next);
+        ctx.out.result({ items, next }, () => {
+          if (items.length === 0) return 'no payment links';
+          const table = renderTable(linkColumns(ctx.out.color), items, ctx.out.columns);
+          return next ? `${table}\nmore: --cursor ${next}` : table;
+        });
+      }),
+    );
+
+  link
+    .command('show <id>')
+    .description('one payment link: its state, payment and schedule')
+    .action(
+      action(async (ctx, id: string) => {
+        const engine = await ctx.openEngine();
+        const view = await engine.getLink(id, ctx.opts.merchant);
+        ctx.out.result(view, () => renderLink(ctx.out.color, view));
+      }),
+    );
+}
+
+function stateColor(c: ChalkInstance, state: LinkView['state'], text: string = state): string {
+  return state === 'paid' ? c.green(text) : state === 'open' ? c.yellow(text) : c.dim(text);
+}
+
+function linkColumns(c: ChalkInstance): Column<LinkView>[] {
+  return [
+    { title: 'CREATED', value: (l) => l.createdAt.slice(0, 19).replace('T', ' ') },
+    { title: 'ID', value: (l) => l.id },
+    { title: 'REFERENCE', value: (l) => l.paymentReference },
+    { title: 'MODE', value: (l) => l.mode },
+    { title: 'AMOUNT', value: (l) => formatMoney(l.amount, l.currency), align: 'right' },
+    { title: 'STATE', value: (l) => l.state, color: (s, l) => stateColor(c, l.state, s) },
+    { title: 'EXPIRES', value: (l) => l.expiresAt.slice(0, 16).replace('T', ' ') },
+  ];
+}
+
+function renderLink(c: ChalkInstance, l: LinkView): string {
+  const kv = (k: string, v: string) => `  ${c.dim(k.padEnd(12))}${v}`;
+  const lines = [
+    `${stateColor(c, l.state)}  ${c.bold(formatMoney(l.amount, l.currency))}  ${l.mode}`,
+    kv('link', l.id),
+    kv('merchant', l.merchant),
+    kv('reference', l.paymentReference),
+    kv('consumer', l.consumerReference),
+    kv('created', l.createdAt),
+    kv('expires', l.expiresAt),
+  ];
+  if (l.transaction) lines.push(kv('transaction', l.transaction));
+  for (const d of l.schedule ?? []) {
+    lines.push(kv(`debit ${d.seq}`, `${formatMoney(d.amount, l.currency)} due ${d.dueAt.slice(0, 10)}  ${d.status}${d.transaction ? `  (${d.transaction})` : ''}`));
+  }
+  return lines.join('\n');
+}
