@@ -1,4 +1,5 @@
 import { abandonedPaymentsSweeper } from './abandoned-payments.js';
+import { scheduledDebitWorker } from './links/debit-worker.js';
 import type { ServiceDeps } from './deps.js';
 import type { Worker } from './periodic.js';
 
@@ -9,6 +10,6 @@ import type { Worker } from './periodic.js';
  */
 export type WorkerFactory = (deps: ServiceDeps) => Worker;
 
-export const WORKERS: WorkerFactory[] = [abandonedPaymentsSweeper];
+export const WORKERS: WorkerFactory[] = [abandonedPaymentsSweeper, scheduledDebitWorker];
 
 export type { Worker };
