@@ -8,6 +8,7 @@ import { registerMerchant } from './commands/merchant.js';
 import { registerPay } from './commands/pay.js';
 import { registerRefund } from './commands/refund.js';
 import { registerServe } from './commands/serve.js';
+import { registerShipment } from './commands/shipment.js';
 import { registerTx } from './commands/tx.js';
 import { registerVerify } from './commands/verify.js';
 
@@ -36,6 +37,7 @@ export function buildProgram(version: string): Command {
   registerPay(program);
   registerLink(program);
   registerRefund(program);
+  registerShipment(program);
   registerTx(program);
   registerVerify(program);
   registerListen(program);

@@ -107,5 +107,29 @@ export function transactionColumns(c: ChalkInstance): Column<TransactionView>[] 
     { title: 'AMOUNT', value: (t) => formatMoney(t.amount, t.currency), align: 'right' },
     { title: 'REFUNDED', value: (t) => (t.kind === 'initial' ? `shipped ${formatMoney(t.shipped ?? 0, t.currency)}` : formatMoney(t.refunded, t.currency)), align: 'right' },
     { title: 'REMAINING', value: (t) => formatMoney(t.remaining, t.currency), align: 'right', color: (s) => c.bold(s) },
+    // An initial authorisation's end of validity; a shipment's place in the 30-day guarantee.
+    { title: 'EXPIRES', value: (t) => (t.expiresAt ? t.expiresAt.slice(0, 10) : t.withinGuarantee === false ? 'no guarantee' : '') },
   ];
+}
+
+/**
+ * Rows in display order: each shipment right under its initial transaction when both are in the
+ * list (oldest shipment first), everything else in the order given.
+ */
+export function nestShipments(rows: TransactionView[]): TransactionView[] {
+  const present = new Set(rows.map((t) => t.id));
+  const children = new Map<string, TransactionView[]>();
+  for (const t of rows) {
+    if (t.kind === 'shipment' && t.parent && present.has(t.parent)) {
+      children.set(t.parent, [...(children.get(t.parent) ?? []), t]);
+    }
+  }
+  const out: TransactionView[] = [];
+  for (const t of rows) {
+    if (t.kind === 'shipment' && t.parent && present.has(t.parent)) continue;
+    out.push(t);
+    const kids = children.get(t.id);
+    if (kids) out.push(...[...kids].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)));
+  }
+  return out;
 }

@@ -1,3 +1,4 @@
+import { outboxWorker } from '../outbox/worker.js';
 import { abandonedPaymentsSweeper } from './abandoned-payments.js';
 import { scheduledDebitWorker } from './links/debit-worker.js';
 import type { ServiceDeps } from './deps.js';
@@ -10,6 +11,6 @@ import type { Worker } from './periodic.js';
  */
 export type WorkerFactory = (deps: ServiceDeps) => Worker;
 
-export const WORKERS: WorkerFactory[] = [abandonedPaymentsSweeper, scheduledDebitWorker];
+export const WORKERS: WorkerFactory[] = [abandonedPaymentsSweeper, outboxWorker, scheduledDebitWorker];
 
 export type { Worker };

@@ -8,18 +8,24 @@ import type { MerchantWithSecret } from '../../src/domain/types.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 
-/** A clock the test moves by hand: the 180-day validity and the 30-day guarantee without waiting. */
+/**
+ * A clock the test moves by hand: the 180-day validity and the 30-day guarantee without waiting.
+ * Frozen by default; `running` lets it tick with real time from its start (for the outbox
+ * deliverer, whose retries come due on the engine's clock).
+ */
 export class TestClock {
-  now: Date;
-  constructor(start = '2030-01-10T10:00:00.000Z') {
-    this.now = new Date(start);
+  private offsetMs: number;
+  private readonly frozenAt: number | undefined;
+  constructor(start = '2030-01-10T10:00:00.000Z', opts: { running?: boolean } = {}) {
+    this.offsetMs = Date.parse(start) - (opts.running ? Date.now() : 0);
+    this.frozenAt = opts.running ? undefined : 0;
   }
-  readonly read = (): Date => new Date(this.now.getTime());
+  readonly read = (): Date => new Date((this.frozenAt ?? Date.now()) + this.offsetMs);
   advanceDays(days: number): void {
-    this.now = new Date(this.now.getTime() + days * 86_400_000);
+    this.offsetMs += days * 86_400_000;
   }
   advanceMs(ms: number): void {
-    this.now = new Date(this.now.getTime() + ms);
+    this.offsetMs += ms;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { TransactionView } from '../../domain/types.js';
-import { renderTable, renderTransaction, transactionColumns } from '../render.js';
+import { nestShipments, renderTable, renderTransaction, transactionColumns } from '../render.js';
 import { action } from '../run-action.js';
 
 export function registerTx(program: Command): void {
@@ -28,7 +28,7 @@ export function registerTx(program: Command): void {
         } while (opts.all && next);
         ctx.out.result({ items, next }, () => {
           if (items.length === 0) return 'no transactions';
-          const table = renderTable(transactionColumns(ctx.out.color), items, ctx.out.columns);
+          const table = renderTable(transactionColumns(ctx.out.color), nestShipments(items), ctx.out.columns);
           return next ? `${table}\nmore: --cursor ${next}` : table;
         });
       }),

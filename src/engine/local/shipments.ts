@@ -33,7 +33,7 @@ export async function createInitial(ctx: EngineContext, input: CreateInitialInpu
   if (!card.ok) throw invalid(`invalid_${card.problem}`.replace('invalid_card_expired', 'card_expired'), card.message);
 
   const hash = cardHash(card.card.pan, ctx.cardKey);
-  const idemKey = input.idempotencyKey === undefined ? null : `initial:${checkIdempotencyKey(input.idempotencyKey)}`;
+  const idemKey = input.idempotencyKey === undefined ? null : initialIdemKey(checkIdempotencyKey(input.idempotencyKey));
   const requestHash = fingerprint(amount, currency, cid, email, hash, card.card.expMonth, card.card.expYear);
   if (idemKey) {
     const existing = await ctx.store.findTransactionByIdemKey(merchant.id, idemKey);
@@ -172,13 +172,15 @@ async function debitShipment(ctx: EngineContext, parent: TransactionRecord, ship
   }
 }
 
-function checkAmount(value: unknown): number {
+/** The V4 wire's amount: a positive integer of minor units (INT_009). */
+export function checkAmount(value: unknown): number {
   const amount = checkMinor(value);
   if (!amount.ok) throw invalid('INT_009', amount.message, 'give the amount as a positive integer of minor units, such as 7412 for 74.12 EUR');
   return amount.minor;
 }
 
-function checkCurrency(value: unknown, merchant: MerchantRecord): string {
+/** Shape (INT_010), existence (PSP_519), and the merchant's contract currency (PSP_606). */
+export function checkCurrency(value: unknown, merchant: MerchantRecord): string {
   if (typeof value !== 'string' || !isCurrencyShaped(value)) {
     throw invalid('INT_010', `the currency ${value === undefined ? 'is missing' : `"${printableId(value)}" is not three capital letters`}`, 'give an ISO 4217 alpha-3 code, such as EUR');
   }
@@ -191,13 +193,16 @@ function checkCurrency(value: unknown, merchant: MerchantRecord): string {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function checkEmail(value: unknown): string | null {
+export function checkEmail(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value !== 'string' || value.length > 254 || !EMAIL.test(value) || /[\x00-\x1f\x7f]/.test(value)) {
     throw invalid('invalid_email', `"${printableId(value)}" is not an e-mail address`, 'give an address such as sample@example.com');
   }
   return value;
 }
+
+/** The key under which an initial payment made with `idempotencyKey` is stored (the hosted form looks attempts up by it). */
+export const initialIdemKey = (key: string): string => `initial:${key}`;
 
 export function checkIdempotencyKey(value: unknown): string {
   if (typeof value !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(value)) {

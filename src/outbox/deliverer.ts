@@ -1,0 +1,122 @@
+import type { CallbackSender } from '../callback/sender.js';
+import type { OutboxRecord } from '../domain/types.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from '../util/clock.js';
+import { addMs } from '../util/clock.js';
+import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelayMs } from './backoff.js';
+import { onOutboxNotified } from './wakeup.js';
+
+/**
+ * Delivers the outbox: messages to merchants (V4 IPNs, link callbacks, any topic) that must
+ * arrive even if the merchant is down or esipay restarts. Each round claims the due messages with
+ * a lease (so another instance does not send them meanwhile; if this one dies, the lease runs out
+ * and they come due again), POSTs them, and marks each delivered on a 200 or schedules its next
+ * attempt with capped exponential back-off and jitter. Delivery is at least once: a merchant
+ * must accept the same message twice (the IPN's transaction uuid makes that easy).
+ */
+export interface OutboxDelivererOptions {
+  store: Store;
+  sender: CallbackSender;
+  clock: Clock;
+  backoff?: BackoffPolicy;
+  /** How often to look for due messages when nobody nudges. */
+  pollMs?: number;
+  /** How long a claimed message is held: longer than a delivery can take. */
+  leaseMs?: number;
+  /** Messages claimed (and sent in parallel) per round. */
+  batch?: number;
+  /** How long a merchant may take to answer one delivery. */
+  timeoutMs?: number;
+  log?: (message: string) => void;
+  random?: () => number;
+}
+
+export interface OutboxDeliverer {
+  ready: Promise<void>;
+  /** Look for due messages now. */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+export const OUTBOX_POLL_MS = 1_000;
+export const OUTBOX_TIMEOUT_MS = 10_000;
+
+export function startOutboxDeliverer(opts: OutboxDelivererOptions): OutboxDeliverer {
+  const pollMs = opts.pollMs ?? OUTBOX_POLL_MS;
+  const timeoutMs = opts.timeoutMs ?? OUTBOX_TIMEOUT_MS;
+  const leaseMs = opts.leaseMs ?? Math.max(60_000, timeoutMs * 3);
+  const batch = opts.batch ?? 20;
+  const backoff = opts.backoff ?? DEFAULT_BACKOFF;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let nudged = false;
+
+  const deliver = async (m: OutboxRecord): Promise<void> => {
+    let headers: Record<string, string> = {};
+    try {
+      headers = JSON.parse(m.headers) as Record<string, string>;
+    } catch {
+      // A message is written by esipay itself; unreadable headers are sent without them.
+    }
+    const outcome = await opts.sender.send({ url: m.url, body: m.body, contentType: m.contentType, headers, timeoutMs });
+    const now = opts.clock();
+    if (outcome.ok) {
+      await opts.store.markOutboxDelivered(m.id, now.toISOString());
+      return;
+    }
+    const attempt = m.attempts + 1;
+    const next = addMs(now, retryDelayMs(attempt, backoff, opts.random));
+    const error = outcome.error ?? `HTTP ${outcome.status}`;
+    await opts.store.markOutboxFailed(m.id, next, error);
+    opts.log?.(`${m.topic} ${m.id} to ${m.url}: attempt ${attempt} failed (${error}); next at ${next}`);
+  };
+
+  const round = async (): Promise<void> => {
+    // Drain what is due, a batch at a time; stop early when asked to stop.
+    while (!stopped) {
+      const now = opts.clock();
+      const due = await opts.store.claimOutbox(now.toISOString(), addMs(now, leaseMs), batch);
+      await Promise.all(
+        due.map((m) =>
+          deliver(m).catch((e: unknown) => {
+            // The lease runs out and the message comes due again: nothing is lost.
+            opts.log?.(`${m.topic} ${m.id}: could not record the delivery outcome: ${(e as Error)?.message ?? String(e)}`);
+          }),
+        ),
+      );
+      if (due.length < batch) return;
+    }
+  };
+
+  const run = async (): Promise<void> => {
+    clearTimeout(timer);
+    nudged = false;
+    running = round().catch((e: unknown) => opts.log?.(`outbox round failed: ${(e as Error)?.message ?? String(e)}`));
+    await running;
+    running = undefined;
+    if (!stopped) timer = setTimeout(() => void run(), nudged ? 0 : pollMs);
+  };
+
+  const unsubscribe = onOutboxNotified(() => deliverer.kick());
+  // The first round starts at once but is not awaited: a slow merchant must not delay start-up.
+  timer = setTimeout(() => void run(), 0);
+  const deliverer: OutboxDeliverer = {
+    ready: Promise.resolve(),
+    kick() {
+      if (stopped) return;
+      if (running) nudged = true;
+      else {
+        clearTimeout(timer);
+        timer = setTimeout(() => void run(), 0);
+      }
+    },
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      clearTimeout(timer);
+      await running;
+    },
+  };
+  return deliverer;
+}
