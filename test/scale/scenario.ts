@@ -10,7 +10,8 @@ import { type ServeProcess, startServe } from '../helpers/serve.js';
 /**
  * The money-under-concurrency scenario, run on N `esipay serve` processes over one database:
  * a merchant, a few payments and initial authorisations, then hundreds of concurrent partial
- * refunds (v2 GET /cardpay/{uuid}/{tx}/{amount}) and shipments (operator API) spread round-robin
+ * refunds (v2 GET /cardpay/{uuid}/{tx}/{amount}) and shipments (V4
+ * Charge/CreateShipmentTransaction, some retried with their idempotency key) spread round-robin
  * over the instances, their sums well beyond the amounts. Afterwards, for every transaction:
  * nothing beyond the amount, the recorded sum equals the sum of the successful answers, every
  * success has its record and no record lacks its success, and every refusal was a refusal for
@@ -71,6 +72,16 @@ export async function runScaleScenario(t: TestContext, setup: ScaleSetup): Promi
     const reg = await call(0, 'POST', '/admin/merchants', { name: 'Scale shop', ip: '127.0.0.1', returnUrl: `${receiver.url}/paid` });
     assert.equal(reg.status, 201, JSON.stringify(reg.body));
     const merchant = reg.body.uuid as string;
+    const basic = `Basic ${Buffer.from(`${merchant}:${reg.body.secret as string}`).toString('base64')}`;
+    /** A V4 web service as the merchant calls it: HTTP 200 and the envelope's status, or an HTTP error. */
+    const v4 = async (i: number, service: string, body: unknown): Promise<Answer> => {
+      const res = await fetch(`${at(i).url}/api-payment/V4/${service}`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    };
 
     // Payments, each through another instance.
     const payments: string[] = [];
@@ -82,16 +93,18 @@ export async function runScaleScenario(t: TestContext, setup: ScaleSetup): Promi
     }
     const initials: string[] = [];
     for (let i = 0; i < INITIALS; i++) {
-      const r = await call(i + 1, 'POST', '/admin/initials', {
-        merchant,
+      const r = await v4(i + 1, 'Charge/CreatePayment', {
         amount: INITIAL_AMOUNT,
         currency: 'EUR',
         orderId: `scale-initial-${i}`,
-        card: { number: VISA, month: '12', year: YEAR },
+        useCase: 'SHIPMENT_MULTIPLE_AUTHORISATION',
+        paymentForms: [{ paymentMethodType: 'CARD', pan: VISA, expiryMonth: 12, expiryYear: Number(YEAR) }],
       });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      assert.equal(r.body.status, 'AUTHORISED');
-      initials.push(r.body.id);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.status, 'SUCCESS', JSON.stringify(r.body));
+      const initial = r.body.answer.transactions[0];
+      assert.equal(initial.detailedStatus, 'ACCEPTED', JSON.stringify(r.body));
+      initials.push(initial.uuid);
     }
 
     // All at once: refunds and shipments interleaved, round-robin over the instances.
@@ -105,8 +118,8 @@ export async function runScaleScenario(t: TestContext, setup: ScaleSetup): Promi
     const started = performance.now();
     const [refundAnswers, shipmentAnswers, retryAnswers] = await Promise.all([
       Promise.all(refundPlan.map((r, j) => call(j, 'GET', `/cardpay/${merchant}/${r.tx}/${r.amount}`))),
-      Promise.all(shipmentPlan.map((s, j) => call(j + 1, 'POST', '/admin/shipments', { merchant, initial: s.initial, amount: s.amount, idempotencyKey: s.key }))),
-      Promise.all(retries.map((s, j) => call(j + 2, 'POST', '/admin/shipments', { merchant, initial: s.initial, amount: s.amount, idempotencyKey: s.key }))),
+      Promise.all(shipmentPlan.map((s, j) => v4(j + 1, 'Charge/CreateShipmentTransaction', { uuid: s.initial, amount: s.amount, idempotencyKey: s.key }))),
+      Promise.all(retries.map((s, j) => v4(j + 2, 'Charge/CreateShipmentTransaction', { uuid: s.initial, amount: s.amount, idempotencyKey: s.key }))),
     ]);
     const elapsed = performance.now() - started;
     const requests = refundPlan.length + shipmentPlan.length + retries.length;
@@ -141,36 +154,37 @@ export async function runScaleScenario(t: TestContext, setup: ScaleSetup): Promi
         assert.equal(seen.body.remaining, remaining);
       }
 
-      // Shipments: 201, or 409 PSP_229 (exceeds what remains to ship); a retried key answers the same shipment.
+      // Shipments: SUCCESS, or ERROR PSP_229 (exceeds what remains to ship); a retried key answers the same shipment.
       const all = [...shipmentPlan.map((s, j) => ({ ...s, answer: shipmentAnswers[j]!, retry: false })), ...retries.map((s, j) => ({ ...s, answer: retryAnswers[j]!, retry: true }))];
       const byKey = new Map<string, Set<string>>();
       for (const s of all) {
-        if (s.answer.status === 201) {
-          assert.equal(s.answer.body.status, 'PAID', JSON.stringify(s.answer.body));
-          assert.equal(s.answer.body.amount, s.amount);
-          byKey.set(s.key, (byKey.get(s.key) ?? new Set()).add(s.answer.body.id));
-        } else if (s.answer.status === 503 && s.retry) {
+        assert.equal(s.answer.status, 200, JSON.stringify(s.answer.body));
+        const answer = s.answer.body.answer;
+        if (s.answer.body.status === 'SUCCESS') {
+          assert.equal(answer.status, 'PAID', JSON.stringify(answer));
+          assert.equal(answer.amount, s.amount);
+          assert.equal(answer.transactionDetails.parentTransactionUuid, s.initial);
+          byKey.set(s.key, (byKey.get(s.key) ?? new Set()).add(answer.uuid));
+        } else if (s.retry && answer.errorCode === 'PSP_228') {
           // A retry that arrived while its original was still being debited: "ask again later".
-          assert.equal(s.answer.body.error.code, 'PSP_228', JSON.stringify(s.answer.body));
         } else {
-          assert.equal(s.answer.status, 409, JSON.stringify(s.answer.body));
-          assert.equal(s.answer.body.error.code, 'PSP_229', JSON.stringify(s.answer.body));
+          assert.equal(answer.errorCode, 'PSP_229', JSON.stringify(answer));
         }
       }
       for (const [key, ids] of byKey) assert.equal(ids.size, 1, `idempotency key ${key} created ${ids.size} shipments`);
       for (const initial of initials) {
         const okShipments = new Map<string, number>(); // id → amount
-        for (const s of all) if (s.initial === initial && s.answer.status === 201) okShipments.set(s.answer.body.id, s.amount);
+        for (const s of all) if (s.initial === initial && s.answer.body.status === 'SUCCESS') okShipments.set(s.answer.body.answer.uuid, s.amount);
         const okSum = [...okShipments.values()].reduce((a, b) => a + b, 0);
         const parent = (await store.getTransaction(initial))!;
         assert.ok(parent.shipped <= parent.amount, `${initial}: shipped ${parent.shipped} > amount ${parent.amount}`);
-        assert.equal(parent.shipped, okSum, `${initial}: shipped must equal the sum of the shipments answered 201`);
+        assert.equal(parent.shipped, okSum, `${initial}: shipped must equal the sum of the successful shipments`);
         const recorded = await store.listShipments(initial);
-        assert.deepEqual(new Set(recorded.map((s) => s.id)), new Set(okShipments.keys()), `${initial}: every 201 has its shipment record, and only those`);
+        assert.deepEqual(new Set(recorded.map((s) => s.id)), new Set(okShipments.keys()), `${initial}: every successful shipment has its record, and only those`);
         for (const s of recorded) assert.equal(s.status, 'PAID');
         const remaining = parent.amount - parent.shipped;
         for (const s of all) {
-          if (s.initial === initial && s.answer.status === 409 && !byKey.has(s.key)) {
+          if (s.initial === initial && s.answer.body.answer.errorCode === 'PSP_229' && !byKey.has(s.key)) {
             assert.ok(s.amount > remaining, `${initial}: a shipment of ${s.amount} was refused although ${remaining} remains`);
           }
         }
