@@ -74,10 +74,16 @@ export class SqliteStore implements Store {
     return this.stmt(sql).run(params as never);
   }
 
-  /** Runs fn in BEGIN IMMEDIATE … COMMIT (rolled back if it throws). */
+  /**
+   * Runs fn in BEGIN IMMEDIATE … COMMIT (rolled back if it throws). One transaction function,
+   * made once and given fn as its argument: db.transaction() builds new wrappers on each call,
+   * a cost every payment paid twice.
+   */
   private write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    this.inWrite ??= this.db.transaction((f: () => unknown) => f());
+    return this.inWrite.immediate(fn) as T;
   }
+  private inWrite: Database.Transaction<(f: () => unknown) => unknown> | undefined;
 
   async migrate(): Promise<MigrationStatus> {
     this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
