@@ -119,7 +119,11 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
       });
 
       it('lists merchants oldest first, in pages joined by cursors', async () => {
-        const mine = [(await merchant()).m.uuid, (await merchant()).m.uuid, (await merchant()).m.uuid];
+        const registered = [(await merchant()).m, (await merchant()).m, (await merchant()).m];
+        // Oldest first: by creation time, then uuid for those created in the same millisecond.
+        const mine = registered
+          .sort((a, b) => (a.createdAt === b.createdAt ? (a.uuid < b.uuid ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1))
+          .map((m) => m.uuid);
         const seen: string[] = [];
         let cursor: string | undefined;
         let pages = 0;
@@ -437,9 +441,11 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
         assert.equal(third.next, null);
 
         const listed = [...first.items, ...second.items, ...third.items];
+        // Newest first: by creation time, then id for those created in the same millisecond.
+        const newestFirst = [...paid].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
         assert.deepEqual(
           listed.map((t) => t.id),
-          paid.map((t) => t.id).reverse(),
+          newestFirst.map((t) => t.id),
         );
         const refunded = listed.find((t) => t.id === paid[1]!.id)!;
         assert.equal(refunded.refunded, 50);

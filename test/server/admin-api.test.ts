@@ -84,16 +84,19 @@ describe('operator API', () => {
 
   it("lists a merchant's transactions newest first in pages, shows one with its refunds, and refunds", async () => {
     const m = await registerMerchant(serve.url, serve.token, `${r.url}/ok`);
-    const ids: string[] = [];
+    const paid: { id: string; createdAt: string; amount: number }[] = [];
     for (const [i, amount] of ['10.00', '20.00', '30.00'].entries()) {
       const a = await http(serve.url, 'GET', `/cardpay/${m.uuid}/o${i}/4111111111111111/12/${nextYear}/${amount}`);
-      ids.push(a.json().id);
+      paid.push(a.json());
     }
+    // Newest first (creation time, then id within one millisecond).
+    const newestFirst = [...paid].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1)).map((t) => t.id);
+    const ids = paid.map((t) => t.id);
     const first = await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions?limit=2`);
     assert.equal(first.status, 200);
-    assert.deepEqual(first.json().items.map((t: { id: string }) => t.id), [ids[2], ids[1]]);
+    assert.deepEqual(first.json().items.map((t: { id: string }) => t.id), newestFirst.slice(0, 2));
     const second = await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions?limit=2&cursor=${first.json().next}`);
-    assert.deepEqual(second.json().items.map((t: { id: string }) => t.id), [ids[0]]);
+    assert.deepEqual(second.json().items.map((t: { id: string }) => t.id), newestFirst.slice(2));
     assert.equal(second.json().next, null);
     assert.equal((await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions?limit=abc`)).json().error.code, 'invalid_limit');
     assert.equal((await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions?cursor=zz`)).json().error.code, 'invalid_cursor');
