@@ -14,9 +14,10 @@ export function accessLogLine(at: Date, method: string, path: string, status: nu
 /** A raw path made safe to log: card-like segments masked, PANs inside segments masked, no query. */
 export function redactPath(rawPath: string): string {
   const [path = '', query] = rawPath.split('?');
-  const clipped = path.length > LIMITS.maxUrlBytes ? path.slice(0, LIMITS.maxUrlBytes) + '…' : path;
-  const segments = clipped.split('/').map((seg) => (looksLikeCardNumber(decoded(seg)) ? maskSegment(seg) : seg));
-  return printable(redactPans(segments.join('/'))) + (query !== undefined ? '?…' : '');
+  const segments = path.split('/').map((seg) => (looksLikeCardNumber(decoded(seg)) ? maskSegment(seg) : seg));
+  // Masked first, clipped after: clipping must not cut a card number into an unrecognisable piece.
+  const safe = printable(redactPans(segments.join('/')));
+  return (safe.length > LIMITS.maxUrlBytes ? safe.slice(0, LIMITS.maxUrlBytes) + '…' : safe) + (query !== undefined ? '?…' : '');
 }
 
 /** Masks one segment that holds a card number, keeping only what a receipt shows (first 6, last 4). */

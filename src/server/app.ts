@@ -10,7 +10,7 @@ import { errorAnswer, internalErrorAnswer, isBug } from './error-answer.js';
 import { healthRoutes } from './health.js';
 import { type HttpAnswer, HttpError, type HttpRequest, jsonAnswer, LIMITS, type Route } from './http.js';
 import { linkRoutes } from './links/routes.js';
-import { v2Routes } from './v2/routes.js';
+import { isV2Path, v2LogPath, v2Routes } from './v2/routes.js';
 import { v4Routes } from './v4/routes.js';
 
 export interface AppOptions {
@@ -49,7 +49,7 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMe
     void answer(routes, req, opts)
       .then((a) => {
         send(res, req, a, opts.state);
-        opts.accessLog?.(accessLogLine(new Date(), req.method, a.logPath ?? redactPath(req.rawPath), a.status, performance.now() - started, callerIp));
+        opts.accessLog?.(accessLogLine(new Date(), req.method, a.logPath ?? logPathOf(req.rawPath), a.status, performance.now() - started, callerIp));
       })
       .catch((e: unknown) => opts.reportBug(`bug while answering: ${redactPans((e as Error)?.stack ?? String(e))}`));
   };
@@ -57,7 +57,7 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMe
 
 async function answer(routes: Route[], req: HttpRequest, opts: AppOptions): Promise<HttpAnswer> {
   if ((req.raw.url ?? '').length > LIMITS.maxUrlBytes) {
-    return jsonAnswer(414, { error: { code: 'uri_too_long', message: `the request target is longer than ${LIMITS.maxUrlBytes} bytes`, kind: 'invalid' } }, { logPath: redactPath(req.rawPath.slice(0, 200)) });
+    return jsonAnswer(414, { error: { code: 'uri_too_long', message: `the request target is longer than ${LIMITS.maxUrlBytes} bytes`, kind: 'invalid' } }, { logPath: logPathOf(req.rawPath) });
   }
   if (!req.rawPath.startsWith('/')) {
     return jsonAnswer(400, { error: { code: 'invalid_path', message: 'the request target must be a path', kind: 'invalid' } }, { logPath: '-' });
@@ -75,11 +75,16 @@ async function answer(routes: Route[], req: HttpRequest, opts: AppOptions): Prom
   } catch (e) {
     // Route modules answer their own errors; this is the net under them.
     if (isBug(e)) {
-      opts.reportBug(`bug in ${req.method} ${redactPath(req.rawPath)}: ${redactPans((e as Error)?.stack ?? String(e))}`);
+      opts.reportBug(`bug in ${req.method} ${logPathOf(req.rawPath)}: ${redactPans((e as Error)?.stack ?? String(e))}`);
       return internalErrorAnswer();
     }
     return errorAnswer(e, adminHttpStatusOf);
   }
+}
+
+/** The path as the access log shows it, card numbers masked (by position on v2 payment paths). */
+function logPathOf(rawPath: string): string {
+  return isV2Path(rawPath) ? v2LogPath(rawPath) : redactPath(rawPath);
 }
 
 function send(res: ServerResponse, req: HttpRequest, a: HttpAnswer, state: { stopping: boolean }): void {

@@ -62,10 +62,20 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const waiting: [IncomingMessage, ServerResponse][] = [];
   // Requests that arrive between listen() and the end of start-up wait for the handler.
-  const server = createServer({ keepAlive: true, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS }, (req, res) => {
-    if (handler) handler(req, res);
-    else waiting.push([req, res]);
-  });
+  const server = createServer(
+    {
+      keepAlive: true,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_MS,
+      // How often those timeouts are checked (Node's default, 30 s, would let a slow client hold 40 s).
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      if (handler) handler(req, res);
+      else waiting.push([req, res]);
+    },
+  );
 
   try {
     const token = await setUpAdminToken(store, { ...(opts.adminToken ? { explicit: opts.adminToken } : {}), ...(opts.newAdminToken ? { renew: true } : {}) });

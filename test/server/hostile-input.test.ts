@@ -84,6 +84,8 @@ describe('hostile input on the v2 routes', () => {
     ['an unknown route', () => '/cardpayments', 404],
     ['a path off every route', () => '/etc/passwd', 404],
     ['a request target over 2 KB', () => pay({ cid: 'x' }) + '?' + 'q'.repeat(3000), 414],
+    ['a path over 2 KB with the card number past the first 2 KB', () => pay({ cid: 'c'.repeat(2100) }), 414],
+    ['a wrong segment count with a card number', () => `/cardpay/${uuid}/order-1/${VISA}/12/${nextYear}/10.00/more`, 400, 'invalid_path'],
   ];
 
   for (const [what, path, status, code] of cases) {

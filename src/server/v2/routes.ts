@@ -19,7 +19,7 @@ export function v2Routes(deps: ServiceDeps): Route[] {
 
 const PREFIX = 'cardpay';
 
-function isV2Path(rawPath: string): boolean {
+export function isV2Path(rawPath: string): boolean {
   return rawSegments(rawPath)[0] === PREFIX;
 }
 
@@ -48,7 +48,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
   const segments = rawSegments(req.rawPath).slice(1);
   const isPay = segments.length === PAY_PARAMS.length;
   // The card number must not reach the log, whatever else is wrong with the request.
-  const logPath = isPay ? payLogPath(req.rawPath) : redactPath(req.rawPath);
+  const logPath = v2LogPath(req.rawPath);
   if (req.method !== 'GET' && req.method !== 'POST') {
     return jsonAnswer(405, { error: { code: 'method_not_allowed', message: 'use GET or POST', kind: 'invalid' } }, { headers: { allow: 'GET, POST' }, logPath });
   }
@@ -85,6 +85,11 @@ function decodeParams(segments: string[], params: readonly Param[]): string[] {
     if (value === '.' || value === '..') throw fail('may not be "." or ".."');
     return value;
   });
+}
+
+/** What the access log shows of a v2 path: the card segment of a payment masked by its position. */
+export function v2LogPath(rawPath: string): string {
+  return rawSegments(rawPath).length - 1 === PAY_PARAMS.length ? payLogPath(rawPath) : redactPath(rawPath);
 }
 
 function payLogPath(rawPath: string): string {
