@@ -39,7 +39,8 @@ export class Output {
     this.stderr.write(this.errColor.yellow('warning: ') + message + '\n');
   }
 
+  /** Terminal width to truncate tables to; a pipe or a file gets whole lines. */
   get columns(): number {
-    return this.stdout.columns ?? 120;
+    return this.stdout.isTTY ? (this.stdout.columns ?? 80) : Number.POSITIVE_INFINITY;
   }
 }
