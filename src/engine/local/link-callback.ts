@@ -1,5 +1,6 @@
 import { signPayload, SIGNATURE_HEADER } from '../../callback/signature.js';
 import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
+import { notifyOutbox } from '../../outbox/wakeup.js';
 import { newId } from '../../util/ids.js';
 import type { EngineContext } from './context.js';
 import type { LinkRequest } from './link-fields.js';
@@ -85,4 +86,6 @@ export async function enqueueLinkCallback(ctx: EngineContext, input: LinkCallbac
     lastError: null,
     createdAt: at,
   });
+  // The deliverer of this process sends it now rather than at its next poll.
+  notifyOutbox();
 }
