@@ -97,8 +97,9 @@ function kv(c: ChalkInstance, key: string, value: string): string {
   return `  ${c.dim(key.padEnd(12))}${value}`;
 }
 
-export function transactionColumns(c: ChalkInstance): Column<TransactionView>[] {
-  return [
+/** The columns of `tx list`; EXPIRES only when `rows` hold an initial authorisation. */
+export function transactionColumns(c: ChalkInstance, rows: readonly TransactionView[] = []): Column<TransactionView>[] {
+  const columns: Column<TransactionView>[] = [
     { title: 'DATE', value: (t) => t.createdAt.slice(0, 19).replace('T', ' ') },
     { title: 'ID', value: (t) => t.id },
     { title: 'CID', value: (t) => (t.kind === 'shipment' ? '└ ' : '') + t.cid },
@@ -107,9 +108,12 @@ export function transactionColumns(c: ChalkInstance): Column<TransactionView>[] 
     { title: 'AMOUNT', value: (t) => formatMoney(t.amount, t.currency), align: 'right' },
     { title: 'REFUNDED', value: (t) => (t.kind === 'initial' ? `shipped ${formatMoney(t.shipped ?? 0, t.currency)}` : formatMoney(t.refunded, t.currency)), align: 'right' },
     { title: 'REMAINING', value: (t) => formatMoney(t.remaining, t.currency), align: 'right', color: (s) => c.bold(s) },
-    // An initial authorisation's end of validity; a shipment's place in the 30-day guarantee.
-    { title: 'EXPIRES', value: (t) => (t.expiresAt ? t.expiresAt.slice(0, 10) : t.withinGuarantee === false ? 'no guarantee' : '') },
   ];
+  if (rows.some((t) => t.kind === 'initial')) {
+    // An initial authorisation's end of validity; a shipment outside the 30-day guarantee.
+    columns.push({ title: 'EXPIRES', value: (t) => (t.expiresAt ? t.expiresAt.slice(0, 10) : t.withinGuarantee === false ? 'no guarantee' : '') });
+  }
+  return columns;
 }
 
 /**

@@ -28,7 +28,8 @@ export function registerTx(program: Command): void {
         } while (opts.all && next);
         ctx.out.result({ items, next }, () => {
           if (items.length === 0) return 'no transactions';
-          const table = renderTable(transactionColumns(ctx.out.color), nestShipments(items), ctx.out.columns);
+          const rows = nestShipments(items);
+          const table = renderTable(transactionColumns(ctx.out.color, rows), rows, ctx.out.columns);
           return next ? `${table}\nmore: --cursor ${next}` : table;
         });
       }),

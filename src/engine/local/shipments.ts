@@ -29,11 +29,12 @@ export async function createInitial(ctx: EngineContext, input: CreateInitialInpu
   // The orderId is only recommended by the seed: without one, the transaction's uuid stands in.
   const cid = input.orderId === undefined || input.orderId === '' ? id : checkReference('invalid_order_id', 'the orderId', input.orderId);
   const email = checkEmail(input.email);
+  if (typeof input.card !== 'object' || input.card === null) throw invalid('invalid_card_number', 'the card is required');
   const card = parseCard(input.card, now);
   if (!card.ok) throw invalid(`invalid_${card.problem}`.replace('invalid_card_expired', 'card_expired'), card.message);
 
   const hash = cardHash(card.card.pan, ctx.cardKey);
-  const idemKey = input.idempotencyKey === undefined ? null : initialIdemKey(checkIdempotencyKey(input.idempotencyKey));
+  const idemKey = input.idempotencyKey == null ? null : initialIdemKey(checkIdempotencyKey(input.idempotencyKey));
   const requestHash = fingerprint(amount, currency, cid, email, hash, card.card.expMonth, card.card.expYear);
   if (idemKey) {
     const existing = await ctx.store.findTransactionByIdemKey(merchant.id, idemKey);
@@ -92,7 +93,7 @@ export async function createShipment(ctx: EngineContext, input: CreateShipmentIn
   const merchant = await requireMerchant(ctx, input.merchant);
   const amount = checkAmount(input.amount);
   const email = checkEmail(input.email);
-  const idemKey = input.idempotencyKey === undefined ? null : `shipment:${checkIdempotencyKey(input.idempotencyKey)}`;
+  const idemKey = input.idempotencyKey == null ? null : `shipment:${checkIdempotencyKey(input.idempotencyKey)}`;
   const parent = typeof input.initial === 'string' && input.initial.length <= 64 ? await ctx.store.getTransaction(input.initial) : undefined;
   if (!parent || parent.merchantId !== merchant.id) {
     throw new EsipayError('not_found', 'PSP_229', `no initial transaction ${printableId(input.initial)}`, 'give the uuid of the initial transaction (CreatePayment)');
