@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDbPath, esipayHome } from '../store/open-store.js';
 
@@ -42,9 +43,31 @@ export async function resolveSetting(key: ConfigKey, flag: string | undefined): 
   if (flag !== undefined && flag !== '') return flag;
   const fromEnv = process.env[CONFIG_KEYS[key].env];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const stored = (await configStore()).get(key);
+  const stored = await storedSetting(key);
   if (typeof stored === 'string' && stored !== '') return stored;
   if (key === 'engine') return 'local';
   if (key === 'db') return defaultDbPath();
   return undefined;
+}
+
+/**
+ * A stored setting, read without loading conf: conf brings ajv and semver (over 300 modules,
+ * most of a short command's start-up) and keeps the settings as plain JSON in configPath().
+ * Writes, and any file this reader does not understand, still go through conf as before.
+ */
+async function storedSetting(key: ConfigKey): Promise<unknown> {
+  let text: string;
+  try {
+    text = readFileSync(configPath(), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return (await configStore()).get(key);
+  }
+  try {
+    const doc: unknown = JSON.parse(text);
+    if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) return Object.hasOwn(doc, key) ? (doc as Record<string, unknown>)[key] : undefined;
+  } catch {
+    // Not JSON: conf reports it as it always did.
+  }
+  return (await configStore()).get(key);
 }
