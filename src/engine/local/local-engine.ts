@@ -13,12 +13,13 @@ import type {
   RegisterMerchantInput,
 } from '../engine.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
-import * as links from './links.js';
 import * as merchants from './merchants.js';
 import * as payments from './payments.js';
 import * as refunds from './refunds.js';
 import * as shipments from './shipments.js';
 import * as transactions from './transactions.js';
+
+const loadLinks = () => import('./links.js');
 
 /** The use cases in-process, over a Store. Each method is one use-case function of its own file. */
 export class LocalEngine implements Engine {
@@ -60,9 +61,11 @@ export class LocalEngine implements Engine {
   createInitial = (input: CreateInitialInput) => shipments.createInitial(this.ctx, input);
   createShipment = (input: CreateShipmentInput) => shipments.createShipment(this.ctx, input);
 
-  createLink = (input: CreateLinkInput) => links.createLink(this.ctx, input);
-  listLinks = (q: { merchant: string; limit?: number; cursor?: string }) => links.listLinks(this.ctx, q);
-  getLink = (id: string, merchant?: string) => links.getLink(this.ctx, id, merchant);
+  // Payment links load on first use: their field schemas bring zod (over 200 modules), which
+  // `esipay pay` or `esipay tx list` would otherwise load for nothing on every run.
+  createLink = async (input: CreateLinkInput) => (await loadLinks()).createLink(this.ctx, input);
+  listLinks = async (q: { merchant: string; limit?: number; cursor?: string }) => (await loadLinks()).listLinks(this.ctx, q);
+  getLink = async (id: string, merchant?: string) => (await loadLinks()).getLink(this.ctx, id, merchant);
 
   async close(): Promise<void> {
     await this.ctx.callbacks.close?.();
