@@ -65,7 +65,7 @@ ${scheduleSection(o, s.debits, lang)}
 <input type="hidden" name="form_token" value="${esc(s.formToken)}">
 ${alert}
 ${field('number', t.cardNumber, 'type="text" inputmode="numeric" autocomplete="cc-number" maxlength="23" placeholder="1234 5678 9012 3456" required value=""')}
-${field('expiry', t.expiry, `type="text" inputmode="numeric" autocomplete="cc-exp" maxlength="7" placeholder="MM/YY" required value="${esc(s.expiry ?? '')}"`)}
+${field('expiry', t.expiry, `type="text" inputmode="numeric" autocomplete="cc-exp" maxlength="7" placeholder="${esc(t.expiryPlaceholder)}" required value="${esc(s.expiry ?? '')}"`)}
 <button type="submit">${esc(buttonText)}</button>
 </form>
 </section>
