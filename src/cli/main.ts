@@ -10,6 +10,7 @@ import { registerRefund } from './commands/refund.js';
 import { registerServe } from './commands/serve.js';
 import { registerShipment } from './commands/shipment.js';
 import { registerTx } from './commands/tx.js';
+import { registerTui } from './commands/tui.js';
 import { registerVerify } from './commands/verify.js';
 
 /**
@@ -39,6 +40,7 @@ export function buildProgram(version: string): Command {
   registerRefund(program);
   registerShipment(program);
   registerTx(program);
+  registerTui(program);
   registerVerify(program);
   registerListen(program);
   registerServe(program);
