@@ -72,7 +72,7 @@ describe('crash safety: SIGKILL under load, restart, verify', () => {
 
       const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
       for (let k = 0; k < KILLS; k++) {
-        await delay(800 + Math.floor(rand() * 2000)); // a random moment under load
+        await delay(1500 + Math.floor(rand() * 2500)); // a random moment under load
         let back!: () => void;
         up = new Promise<void>((resolve) => (back = resolve));
         const exit = await serve.stop('SIGKILL');
@@ -83,7 +83,7 @@ describe('crash safety: SIGKILL under load, restart, verify', () => {
         serve = await restartServe(serve, serveOpts);
         back();
       }
-      await delay(1000);
+      await delay(2000);
       stop = true;
       await Promise.all(clients);
 
