@@ -191,18 +191,22 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       assert.deepEqual(result.ok ? 'paid' : result.code, 'LINK_002');
     });
 
-    it('two submissions at once charge the card once', async () => {
+    it('submissions at once charge the card once', async () => {
       now = new Date('2027-08-01T08:00:00.000Z');
-      const { view, token } = await link('pay_now', 2500);
-      authoriseCalls = 0;
-      const results = await Promise.all(Array.from({ length: 5 }, () => pay(token)));
-      const ok = results.filter((r) => r.ok);
-      assert.equal(ok.length, 1, JSON.stringify(results));
-      for (const r of results.filter((x) => !x.ok)) assert.ok(['LINK_003', 'LINK_005'].includes(r.ok ? '' : r.code));
-      const charged = (await engine.listTransactions({ merchant: m.uuid, limit: 100 })).items.filter((t) => t.cid === view.paymentReference && t.status === 'PAID');
-      assert.equal(charged.length, 1);
-      assert.equal(authoriseCalls, 1, 'the acquirer was asked once');
-      assert.equal((await engine.getLink(view.id)).state, 'paid');
+      for (let round = 0; round < 5; round++) {
+        const { view, token } = await link('pay_now', 2500);
+        authoriseCalls = 0;
+        const results = await Promise.all(Array.from({ length: 6 }, () => pay(token)));
+        const ok = results.filter((r) => r.ok);
+        assert.equal(ok.length, 1, JSON.stringify(results));
+        for (const r of results.filter((x) => !x.ok)) assert.ok(['LINK_003', 'LINK_005'].includes(r.ok ? '' : r.code));
+        const charged = (await engine.listTransactions({ merchant: m.uuid, limit: 100 })).items.filter((t) => t.cid === view.paymentReference && t.status === 'PAID');
+        assert.equal(charged.length, 1);
+        assert.equal(authoriseCalls, 1, 'the acquirer was asked once');
+        const shown = await engine.getLink(view.id);
+        assert.equal(shown.state, 'paid');
+        assert.equal(shown.transaction, charged[0]!.id);
+      }
     });
 
     it('stops taking cards after 10 refused attempts', async () => {

@@ -97,7 +97,7 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
     deadlineAt: null,
     updatedAt: settledAt,
   });
-  if (!settled || !(await ctx.store.markLinkPaid(link.id, tx.id, settledAt))) {
+  if (!settled || !(await markPaidBy(ctx, link.id, tx.id, settledAt))) {
     // Cannot happen while attempts are serialised; if it does, nothing is taken twice.
     await ctx.acquirer.release(auth.authCode).catch(() => undefined);
     await ctx.store.transitionTransaction(tx.id, ['PENDING', 'PAID', 'AUTHORISED'], { status: 'CANCELLED', reason: 'the link was already paid', updatedAt: settledAt });
@@ -116,6 +116,15 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
     schedule: debits.map((d) => ({ seq: d.seq, amount: d.amount, dueAt: d.dueAt, status: d.atPayment ? 'paid' : 'scheduled', transaction: d.atPayment ? tx.id : null })),
   });
   return { ok: true, link: paidLink, transaction: settled, debits };
+}
+
+/**
+ * open → paid with this transaction. A concurrent submission that found this transaction PAID
+ * may have repaired the link with it first (takeAttempt): that is a success too.
+ */
+async function markPaidBy(ctx: EngineContext, linkId: string, txId: string, at: string): Promise<boolean> {
+  if (await ctx.store.markLinkPaid(linkId, txId, at)) return true;
+  return (await ctx.store.getLink(linkId))?.transactionId === txId;
 }
 
 function fail(code: string): PayLinkResult {
