@@ -45,7 +45,7 @@ export function App({ controller }: AppProps) {
   const total = Math.max(8, rows - 1);
 
   const mode = state.mode;
-  const prompt = promptHeight(mode);
+  const prompt = promptHeight(mode, state.filter !== undefined);
   const detailHeight = state.detail && mode.name !== 'picker' ? Math.min(14, Math.floor(total / 2)) : 0;
   const tableHeight = Math.max(1, total - HEADER_LINES - 1 - detailHeight - prompt - FOOTER_LINES);
 
@@ -123,12 +123,10 @@ export function App({ controller }: AppProps) {
         width={width}
         engine={state.engine}
         loading={state.loading}
-        scanned={state.scanned}
         newAbove={state.newAbove}
         {...(state.merchant ? { merchant: state.merchant } : {})}
         {...(state.totals ? { totals: state.totals } : {})}
         {...(state.polledAt ? { polledAt: state.polledAt } : {})}
-        {...(state.filter !== undefined ? { filter: state.filter } : {})}
       />
       {mode.name === 'picker' && state.picker ? (
         <MerchantPicker picker={state.picker} height={tableHeight + 1} width={width} {...(state.merchant ? { current: state.merchant.uuid } : {})} />
@@ -136,7 +134,7 @@ export function App({ controller }: AppProps) {
         <TransactionTable entries={state.entries} layout={layout} selected={state.selected} top={state.top} height={tableHeight} width={width} empty={empty} />
       )}
       {detailHeight > 0 && state.detail ? <DetailPane detail={state.detail} height={detailHeight} width={width} /> : null}
-      <PromptLine mode={mode} width={width} />
+      <PromptLine mode={mode} width={width} scanned={state.scanned} {...(state.filter !== undefined ? { filter: state.filter } : {})} />
       <MessageLine {...(state.message ? { message: state.message } : {})} />
       <HelpLine text={helpText(mode.name, Boolean(state.detail))} />
     </Box>

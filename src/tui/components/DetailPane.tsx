@@ -54,7 +54,8 @@ function detailLines(t: TransactionDetail, width: number): ReactNode[] {
   const card = t.card ? `${t.card.brand} ${t.card.first6}…${t.card.last4}` : 'none';
   lines.push(line('card', `card ${card}  cid ${t.cid}  created ${t.createdAt}`));
   const cb = t.callback;
-  lines.push(line('cb', `callback ${cb ? (cb.status !== null ? `HTTP ${cb.status}` : '') + (cb.error ? ` ${cb.error}` : '') : 'none'}`));
+  const outcome = cb ? [cb.status !== null ? `HTTP ${cb.status}` : '', cb.error ?? ''].filter(Boolean).join(' ') : 'none';
+  lines.push(line('cb', `callback ${outcome}`));
   if (t.expiresAt) lines.push(line('exp', `authorisation valid until ${t.expiresAt}`));
   if (t.parent) {
     const g = t.withinGuarantee === undefined ? '' : t.withinGuarantee ? '  within the 30-day payment guarantee' : '  outside the 30-day payment guarantee';

@@ -10,8 +10,6 @@ export interface HeaderProps {
   totals?: MerchantTotals;
   polledAt?: string;
   loading: boolean;
-  filter?: string;
-  scanned: number;
   newAbove: number;
 }
 
@@ -55,7 +53,6 @@ export function Header(props: HeaderProps) {
         )}
         <Text dimColor>{`  · ${live}`}</Text>
         {props.loading ? <Text dimColor>{' · reading…'}</Text> : null}
-        {props.filter !== undefined ? <Text color="cyan">{`  · filter "${props.filter}" (${props.scanned.toLocaleString('en-US')} scanned)`}</Text> : null}
         {props.newAbove > 0 ? <Text color="yellow">{`  · ${props.newAbove} new above (g)`}</Text> : null}
       </Text>
     </Box>

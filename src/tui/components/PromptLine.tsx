@@ -5,21 +5,31 @@ import type { Mode } from '../model/controller.js';
 export interface PromptLineProps {
   mode: Mode;
   width: number;
+  /** The filter in force, shown while the list is filtered. */
+  filter?: string;
+  scanned?: number;
 }
 
 /** How many lines the prompt of a mode takes (the layout reserves them). */
-export function promptHeight(mode: Mode): number {
+export function promptHeight(mode: Mode, filtered: boolean): number {
   if (mode.name === 'amount') return mode.error ? 2 : 1;
   if (mode.name === 'filter' || mode.name === 'confirm') return 1;
-  return 0;
+  return mode.name === 'list' && filtered ? 1 : 0;
 }
 
 /**
  * The line where the user types: the filter, a refund or shipment amount, and the confirmation
  * that shows what remains after the operation, before anything is sent.
  */
-export function PromptLine({ mode, width }: PromptLineProps) {
+export function PromptLine({ mode, width, filter, scanned = 0 }: PromptLineProps) {
   switch (mode.name) {
+    case 'list':
+      if (filter === undefined) return null;
+      return (
+        <Text wrap="truncate-end" color="cyan">
+          {`filter "${filter}" · ${scanned.toLocaleString('en-US')} rows scanned · / to change, esc to clear`}
+        </Text>
+      );
     case 'filter':
       return (
         <Text wrap="truncate-end">

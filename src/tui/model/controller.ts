@@ -243,7 +243,7 @@ export class DashboardController {
     } finally {
       if (win === this.window) this.set({ loading: false });
     }
-    this.sync(undefined);
+    this.sync();
   }
 
   /** Re-reads the window's rows into the state, keeping the selection on the same id. */
@@ -281,11 +281,10 @@ export class DashboardController {
     if (!nearEnd && !nearStart) return;
     this.set({ loading: true });
     void this.enqueue(async () => {
-      const id = this.selectedId();
       try {
         if (win !== this.window) return;
         if (nearEnd) await win.loadOlder();
-        else await win.loadNewer(id);
+        else await win.loadNewer(this.selectedId());
       } catch (e) {
         this.fail(e);
         return;
@@ -294,7 +293,8 @@ export class DashboardController {
       }
       if (win === this.window) {
         if (nearStart && !win.hasNewer) this.set({ newAbove: 0 });
-        this.sync(id);
+        // The selection as it is now: keys may have moved it while the chunk was read.
+        this.sync();
         const pending = this.pendingMove;
         this.pendingMove = 0;
         if (pending !== 0) this.move(pending);
