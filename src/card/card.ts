@@ -137,7 +137,18 @@ export function maskedNumber(card: MaskedCard): string {
 
 /** Replaces anything in a text that looks like a PAN (12–19 digits) by its masked form: for logs. */
 export function redactPans(text: string): string {
-  return text.replace(/\d{12,19}/g, (digits) => (luhnValid(digits) ? `${digits.slice(0, 6)}******${digits.slice(-4)}` : digits));
+  return text.replace(/\d{12,}/g, (digits) => {
+    if (digits.length <= 19 && luhnValid(digits)) return `${digits.slice(0, 6)}******${digits.slice(-4)}`;
+    // A card number may hide inside a longer run of digits: mask the run if any window could be one.
+    return containsPan(digits) ? `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}` : digits;
+  });
+}
+
+function containsPan(digits: string): boolean {
+  for (let len = 12; len <= Math.min(19, digits.length); len++) {
+    for (let i = 0; i + len <= digits.length; i++) if (luhnValid(digits.slice(i, i + len))) return true;
+  }
+  return false;
 }
 
 function pad2(n: number): string {
