@@ -1,4 +1,5 @@
 import type { CallbackSender } from '../callback/sender.js';
+import { SIGNATURE_HEADER, signPayload } from '../callback/signature.js';
 import type { OutboxRecord } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
@@ -59,6 +60,7 @@ export function startOutboxDeliverer(opts: OutboxDelivererOptions): OutboxDelive
     } catch {
       // A message is written by esipay itself; unreadable headers are sent without them.
     }
+    await resign(m, headers);
     const outcome = await opts.sender.send({ url: m.url, body: m.body, contentType: m.contentType, headers, timeoutMs });
     const now = opts.clock();
     if (outcome.ok) {
@@ -70,6 +72,18 @@ export function startOutboxDeliverer(opts: OutboxDelivererOptions): OutboxDelive
     const error = outcome.error ?? `HTTP ${outcome.status}`;
     await opts.store.markOutboxFailed(m.id, next, error);
     opts.log?.(`${m.topic} ${m.id} to ${m.url}: attempt ${attempt} failed (${error}); next at ${next}`);
+  };
+
+  /**
+   * An Esipay-Signature carries a timestamp that receivers check against a tolerance window, so a
+   * retry hours later is signed anew, at sending time, with the merchant's current secrets (a
+   * rotation in between is honoured too). Signatures without a timestamp (the IPN's kr-hash) stay.
+   */
+  const resign = async (m: OutboxRecord, headers: Record<string, string>): Promise<void> => {
+    const key = Object.keys(headers).find((h) => h.toLowerCase() === SIGNATURE_HEADER);
+    if (!key) return;
+    const merchant = await opts.store.getMerchant(m.merchantId);
+    if (merchant) headers[key] = signPayload(m.body, merchant.secrets, Math.floor(opts.clock().getTime() / 1000));
   };
 
   const round = async (): Promise<void> => {

@@ -149,15 +149,16 @@ async function checkTransaction(store: Store, t: TransactionRecord, now: string)
 
 async function checkLink(store: Store, link: LinkRecord): Promise<LedgerViolation[]> {
   const out: LedgerViolation[] = [];
-  const paidBy = async (txId: string | null): Promise<string | undefined> => {
+  const paidBy = async (txId: string | null, accepted: readonly string[] = ['PAID']): Promise<string | undefined> => {
     const tx = txId ? await store.getTransaction(txId) : undefined;
     if (!tx) return `its transaction ${txId ?? '(none)'} does not exist`;
     if (tx.merchantId !== link.merchantId) return `its transaction ${tx.id} belongs to ${tx.merchantId}`;
-    if (tx.status !== 'PAID') return `its transaction ${tx.id} is ${tx.status}`;
+    if (!accepted.includes(tx.status)) return `its transaction ${tx.id} is ${tx.status}`;
     return undefined;
   };
   if (link.status === 'paid') {
-    const problem = await paidBy(link.transactionId);
+    // pay_later only verifies the card when the consumer pays: its transaction is AUTHORISED, the debit comes later.
+    const problem = await paidBy(link.transactionId, link.mode === 'pay_later' ? ['PAID', 'AUTHORISED'] : ['PAID']);
     if (problem) out.push({ rule: 'link_payment_missing', merchant: link.merchantId, subject: link.id, message: `link ${link.id} is paid but ${problem}` });
   }
   for (const d of await store.listScheduledDebits(link.id)) {

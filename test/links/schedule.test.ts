@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { checkLedger } from '../../src/verify/ledger-check.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +156,8 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       assert.deepEqual(debitCalls.map((c) => c.amount), [4999]);
       const shown = await engine.getLink(view.id);
       assert.deepEqual(shown.schedule?.map((d) => [d.amount, d.status]), [[4999, 'paid']]);
+      const ledger = await checkLedger(engine.store, { now });
+      assert.deepEqual(ledger.violations, [], 'a paid pay_later link (its payment AUTHORISED, its debit PAID) is a sound ledger');
     });
 
     it('a refused scheduled debit is retried daily, then fails for good and the merchant is told', async () => {

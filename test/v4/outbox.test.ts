@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { CallbackRequest, CallbackSender } from '../../src/callback/sender.js';
+import { signPayload, verifySignature } from '../../src/callback/signature.js';
 import type { OutboxRecord } from '../../src/domain/types.js';
 import { backoffFromEnv, retryDelayMs } from '../../src/outbox/backoff.js';
 import { startOutboxDeliverer } from '../../src/outbox/deliverer.js';
@@ -82,6 +83,25 @@ describe('outbox deliverer', () => {
       await sender.waitFor(2);
       await waitUntil(async () => (await f.store.listOutbox({ limit: 1 }))[0]?.deliveredAt !== null);
       assert.equal((await f.store.listOutbox({ limit: 1 }))[0]!.attempts, 2);
+    } finally {
+      await deliverer.stop();
+    }
+  });
+
+  it('signs an Esipay-Signature anew when it sends, so a retry hours later still verifies', async () => {
+    fx = await engineFixture();
+    const f = fx;
+    const secrets = (await f.store.getMerchant(f.merchant.uuid))!.secrets;
+    const body = '{"event":"link.paid"}';
+    const stale = signPayload(body, secrets, Math.floor(f.clock.read().getTime() / 1000) - 3 * 3600);
+    await f.store.enqueueOutbox(message(f, { body, headers: JSON.stringify({ 'esipay-signature': stale }) }));
+    const sender = new ScriptedSender([]);
+    const deliverer = startOutboxDeliverer({ store: f.store, sender, clock: f.clock.read, pollMs: 5 });
+    try {
+      await sender.waitFor(1);
+      const header = sender.sent[0]!.headers?.['esipay-signature'];
+      assert.notEqual(header, stale);
+      assert.equal(verifySignature(body, header, secrets, Math.floor(f.clock.read().getTime() / 1000)).ok, true);
     } finally {
       await deliverer.stop();
     }
