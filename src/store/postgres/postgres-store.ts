@@ -14,6 +14,7 @@ import {
   scheduledDebitFromRow,
   scheduledDebitToRow,
   transactionFromRow,
+  transactionPatchColumns,
   transactionToRow,
 } from '../sqlite/rows.js';
 import type {
@@ -28,7 +29,7 @@ import type {
 } from '../store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { createPool, translate } from './pool.js';
-import { insertOf, Params, type Row, transactionPatchColumns } from './sql.js';
+import { insertOf, Params, type Row } from './sql.js';
 
 const REFUNDABLE_KINDS = new Set(['card', 'shipment', 'link']);
 

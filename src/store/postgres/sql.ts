@@ -1,5 +1,3 @@
-import type { TransactionPatch } from '../store.js';
-
 /** Small SQL builders for node-postgres' numbered parameters ($1, $2…). */
 export type Row = Record<string, unknown>;
 
@@ -19,24 +17,4 @@ export class Params {
     this.values.push(value);
     return `$${this.values.length}`;
   }
-}
-
-const PATCH_COLUMNS: Record<keyof TransactionPatch, string> = {
-  status: 'status',
-  authCode: 'auth_code',
-  reason: 'reason',
-  callbackStatus: 'callback_status',
-  callbackError: 'callback_error',
-  deadlineAt: 'deadline_at',
-  updatedAt: 'updated_at',
-};
-
-/** Patch keys to column names (the SQLite adapter's twin, kept here so pg never loads better-sqlite3). */
-export function transactionPatchColumns(patch: TransactionPatch): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(patch)) {
-    const col = PATCH_COLUMNS[key as keyof TransactionPatch];
-    if (col && value !== undefined) out[col] = value;
-  }
-  return out;
 }

@@ -136,4 +136,10 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
 `,
   },
+  {
+    version: 2,
+    name: 'index transactions by merchant reference',
+    // Order/Get and the filters look a merchant's transactions up by cid (orderId): no scan.
+    sql: `CREATE INDEX transactions_merchant_cid ON transactions (merchant_id, cid);`,
+  },
 ];

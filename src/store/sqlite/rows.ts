@@ -1,4 +1,5 @@
 import type { CardBrand } from '../../card/card.js';
+import type { TransactionPatch } from '../store.js';
 import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
 
 /** Row ⇄ record mapping for SQLite (snake_case columns, INTEGER money, TEXT ISO-8601 UTC times). */
@@ -239,4 +240,24 @@ export function scheduledDebitToRow(d: ScheduledDebitRecord): Row {
     created_at: d.createdAt,
     updated_at: d.updatedAt,
   };
+}
+
+const PATCH_COLUMNS: Record<keyof TransactionPatch, string> = {
+  status: 'status',
+  authCode: 'auth_code',
+  reason: 'reason',
+  callbackStatus: 'callback_status',
+  callbackError: 'callback_error',
+  deadlineAt: 'deadline_at',
+  updatedAt: 'updated_at',
+};
+
+/** A transaction patch's keys as column names (undefined values left out), for both adapters. */
+export function transactionPatchColumns(patch: TransactionPatch): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    const col = PATCH_COLUMNS[key as keyof TransactionPatch];
+    if (col && value !== undefined) out[col] = value;
+  }
+  return out;
 }

@@ -26,6 +26,7 @@ import {
   scheduledDebitFromRow,
   scheduledDebitToRow,
   transactionFromRow,
+  transactionPatchColumns,
   transactionToRow,
 } from './rows.js';
 
@@ -470,24 +471,4 @@ function refundRow(r: RefundRecord): Row {
     currency: r.currency,
     created_at: r.createdAt,
   };
-}
-
-const PATCH_COLUMNS: Record<keyof TransactionPatch, string> = {
-  status: 'status',
-  authCode: 'auth_code',
-  reason: 'reason',
-  callbackStatus: 'callback_status',
-  callbackError: 'callback_error',
-  deadlineAt: 'deadline_at',
-  updatedAt: 'updated_at',
-};
-
-/** Patch keys to column names; shared with the PostgreSQL adapter. */
-export function transactionPatchColumns(patch: TransactionPatch): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(patch)) {
-    const col = PATCH_COLUMNS[key as keyof TransactionPatch];
-    if (col && value !== undefined) out[col] = value;
-  }
-  return out;
 }
