@@ -63,7 +63,7 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
     const topSeq = () => Number(/order-(\d+)/.exec(screen().split('\n').find((l) => ROW.test(l)) ?? '')?.[1] ?? NaN);
     const startSeq = topSeq();
 
-    const batch = opts.batch ?? 50;
+    const batch = opts.batch ?? 10;
     const rssAfterPagingMb: number[] = [];
     for (let done = 0; done < opts.pages; done += batch) {
       tmux('send-keys', '-t', session, ...Array.from({ length: batch }, () => 'PageDown'));
