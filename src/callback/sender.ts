@@ -25,7 +25,7 @@ export interface CallbackSender {
   close?(): Promise<void>;
 }
 
-const MAX_ANSWER_BYTES = 64 * 1024;
+export const MAX_ANSWER_BYTES = 64 * 1024;
 
 type Undici = typeof import('undici');
 let undici: Promise<Undici> | undefined;
@@ -77,7 +77,8 @@ export class HttpCallbackSender implements CallbackSender {
   }
 }
 
-function describeNetworkError(e: unknown, timeoutMs: number, aborted: boolean): string {
+/** Why no answer came, in the words every sender uses (shared with node-http-sender.ts). */
+export function describeNetworkError(e: unknown, timeoutMs: number, aborted: boolean): string {
   if (aborted) return `no answer within ${timeoutMs} ms`;
   const err = e as { code?: string; message?: string; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code;

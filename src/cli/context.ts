@@ -44,14 +44,17 @@ export class CommandContext {
       const db = (await resolveSetting('db', this.opts.db))!;
       const timeout = await resolveSetting('callbackTimeout', undefined);
       const publicUrl = await resolveSetting('publicUrl', undefined);
-      const [{ openStore, printableLocation }, { LocalEngine }] = await Promise.all([
+      const [{ openStore, printableLocation }, { LocalEngine }, { NodeHttpCallbackSender }] = await Promise.all([
         import('../store/open-store.js'),
         import('../engine/local/local-engine.js'),
+        import('../callback/node-http-sender.js'),
       ]);
       const store = await openStore(db).catch((e: unknown) => {
         throw unavailable('store_unavailable', `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`, 'check --db or ESIPAY_DB');
       });
       this.engine = await LocalEngine.create(store, {
+        // One command, one POST: node's own client, not undici's pool (its loading was most of `esipay pay`).
+        callbacks: new NodeHttpCallbackSender(),
         ...(timeout ? { callbackTimeoutMs: parseTimeout(timeout) } : {}),
         ...(publicUrl ? { publicUrl } : {}),
       });
