@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+
+/**
+ * The baselines' database work: the very SQL statements SqliteStore runs for a payment and a
+ * refund, on the same schema, with the same pragmas (WAL, synchronous NORMAL), through
+ * better-sqlite3 — and nothing of esipay around them (no validation, no card hash, no views).
+ * Keep it in step with src/store/sqlite/sqlite-store.ts when the statements there change.
+ */
+export class BareSql {
+  readonly db: Database.Database;
+  private readonly s;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('foreign_keys = ON');
+    for (const m of SQLITE_MIGRATIONS) this.db.exec(m.sql);
+    const txCols = TX_COLUMNS.join(', ');
+    const txParams = TX_COLUMNS.map((c) => '@' + c).join(', ');
+    this.s = {
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      merchant: this.db.prepare('SELECT * FROM merchants WHERE id = ?'),
+      byIdem: this.db.prepare('SELECT * FROM transactions WHERE merchant_id = ? AND idem_key = ?'),
+      insertTx: this.db.prepare(`INSERT INTO transactions (${txCols}) VALUES (${txParams})`),
+      settle: this.db.prepare(
+        `UPDATE transactions SET status = @status, auth_code = @auth_code, callback_status = @callback_status, callback_error = @callback_error,
+         deadline_at = @deadline_at, updated_at = @updated_at WHERE id = @id AND status IN (@from0)`,
+      ),
+      tx: this.db.prepare('SELECT * FROM transactions WHERE id = ?'),
+      insertRefund: this.db.prepare(
+        'INSERT INTO refunds (id, transaction_id, merchant_id, amount, currency, created_at) VALUES (@id, @transaction_id, @merchant_id, @amount, @currency, @created_at)',
+      ),
+      addRefunded: this.db.prepare('UPDATE transactions SET refunded = refunded + @amount, updated_at = @at WHERE id = @id'),
+    };
+  }
+
+  addMerchant(returnUrl: string): string {
+    const id = randomUUID();
+    this.db
+      .prepare(
+        `INSERT INTO merchants (id, name, ip, return_url, notification_url, currency, secrets, created_at)
+         VALUES (?, 'Bench', '127.0.0.1', ?, NULL, 'EUR', '["whsec_bench"]', ?)`,
+      )
+      .run(id, returnUrl, new Date().toISOString());
+    return id;
+  }
+
+  /** A payment's first half: the merchant read, then the idempotent PENDING insert in one write. */
+  beginPayment(merchantId: string, cid: string, amount: number): { id: string; returnUrl: string } {
+    const merchant = this.s.merchant.get(merchantId) as { return_url: string } | undefined;
+    if (!merchant) throw new Error('no merchant');
+    const id = randomUUID().replaceAll('-', '');
+    const at = new Date().toISOString();
+    this.s.begin.run();
+    try {
+      if (this.s.byIdem.get(merchantId, `card:${cid}`)) throw new Error('duplicate cid');
+      this.s.insertTx.run({ ...EMPTY_TX, id, merchant_id: merchantId, cid, idem_key: `card:${cid}`, amount, created_at: at, updated_at: at, deadline_at: at });
+      this.s.commit.run();
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw e;
+    }
+    return { id, returnUrl: merchant.return_url };
+  }
+
+  /** A payment's second half, after the callback answered 200: PENDING → PAID and the row read back. */
+  settlePayment(id: string): void {
+    this.s.begin.run();
+    this.s.settle.run({
+      id,
+      status: 'PAID',
+      auth_code: 'A1B2C3',
+      callback_status: 200,
+      callback_error: null,
+      deadline_at: null,
+      updated_at: new Date().toISOString(),
+      from0: 'PENDING',
+    });
+    this.s.tx.get(id);
+    this.s.commit.run();
+  }
+
+  /** A refund: the reads the use case makes, then check and write in one transaction. */
+  refund(transactionId: string, amount: number, merchantReads = 1): void {
+    const first = this.s.tx.get(transactionId) as { merchant_id: string } | undefined;
+    if (!first) throw new Error('no transaction');
+    for (let i = 0; i < merchantReads; i++) this.s.merchant.get(first.merchant_id);
+    const at = new Date().toISOString();
+    this.s.begin.run();
+    try {
+      const tx = this.s.tx.get(transactionId) as { status: string; amount: number; refunded: number; merchant_id: string };
+      if (tx.status !== 'PAID' || tx.refunded + amount > tx.amount) throw new Error('not refundable');
+      this.s.insertRefund.run({
+        id: randomUUID().replaceAll('-', ''),
+        transaction_id: transactionId,
+        merchant_id: tx.merchant_id,
+        amount,
+        currency: 'EUR',
+        created_at: at,
+      });
+      this.s.addRefunded.run({ amount, at, id: transactionId });
+      this.s.commit.run();
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  paidIds(limit: number): string[] {
+    return (this.db.prepare(`SELECT id FROM transactions WHERE status = 'PAID' LIMIT ?`).all(limit) as { id: string }[]).map((r) => r.id);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+const TX_COLUMNS = [
+  'id', 'merchant_id', 'kind', 'cid', 'idem_key', 'request_hash', 'status', 'amount', 'currency', 'refunded', 'shipped',
+  'parent_id', 'card_first6', 'card_last4', 'card_brand', 'card_hash', 'card_token', 'email', 'auth_code', 'reason',
+  'callback_status', 'callback_error', 'deadline_at', 'expires_at', 'created_at', 'updated_at',
+] as const;
+
+/** A PENDING card row as esipay writes it (masked card, 64-hex hashes), minus the per-payment fields. */
+const EMPTY_TX = {
+  kind: 'card',
+  request_hash: 'f'.repeat(64),
+  status: 'PENDING',
+  currency: 'EUR',
+  refunded: 0,
+  shipped: 0,
+  parent_id: null,
+  card_first6: '411111',
+  card_last4: '1111',
+  card_brand: 'visa',
+  card_hash: 'e'.repeat(64),
+  card_token: null,
+  email: null,
+  auth_code: null,
+  reason: null,
+  callback_status: null,
+  callback_error: null,
+  expires_at: null,
+};
+
+/** Paths of the v2 payment URL the service and the bare server both parse. */
+export function parsePaymentPath(path: string): { merchant: string; cid: string; amount: number } | undefined {
+  const seg = path.split('/');
+  // ['', 'cardpay', uuid, cid, card, month, year, amount]
+  if (seg.length !== 8 || seg[1] !== 'cardpay') return undefined;
+  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(seg[7]!);
+  if (!m) return undefined;
+  const amount = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')); // integer cents, no float
+  return { merchant: decodeURIComponent(seg[2]!), cid: decodeURIComponent(seg[3]!), amount };
+}

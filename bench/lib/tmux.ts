@@ -1,0 +1,32 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Whether tmux is there to give the TUI a real pseudo-terminal. */
+export function hasTmux(): boolean {
+  return spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
+}
+
+/**
+ * Runs `command` in a detached tmux pane (160×40) and measures the time until `ready` matches
+ * the screen and the process's resident memory then. The session is killed afterwards.
+ */
+export async function firstScreen(command: string, ready: RegExp, timeoutMs = 20_000): Promise<{ ms: number; rssMb: number }> {
+  const session = `esipay-bench-base-${process.pid}-${Date.now()}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+  try {
+    const t0 = performance.now();
+    tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '40', command);
+    const end = Date.now() + timeoutMs;
+    while (!ready.test(tmux('capture-pane', '-p', '-t', session))) {
+      if (Date.now() > end) throw new Error(`no ${ready} on screen within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const ms = performance.now() - t0;
+    const pid = Number(tmux('display', '-p', '-t', session, '#{pane_pid}').trim());
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rssMb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+    return { ms, rssMb };
+  } finally {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+  }
+}

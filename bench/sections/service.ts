@@ -1,0 +1,183 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { cannon, type CannonResult } from '../lib/cannon.js';
+import { type RunningChild, startChild } from '../lib/child.js';
+import { esipayEnv, profileArgs, registerMerchant, startServe } from '../lib/esipay.js';
+import { childScript } from '../lib/paths.js';
+import { notRun, row, type Row } from '../lib/report.js';
+import type { BenchOptions } from '../options.js';
+
+/** A v2 payment path with a cid unique to the run. */
+export const payPath = (merchant: string, prefix: string) => (n: number) => `/cardpay/${merchant}/${prefix}-${n}/4111111111111111/12/2030/10.00`;
+
+/**
+ * `esipay serve` (its own process, SQLite, access log off) under autocannon, keep-alive, against
+ * bare node:http servers (their own processes) doing the same work with nothing of esipay:
+ * payments against one that makes the same callback POST (and one that also runs the payment's
+ * SQLite statements), refunds against one that runs the refund's SQLite statements, and
+ * /healthz against hello-world. Each pair takes turns; the best run of each side counts.
+ */
+export async function benchService(opts: BenchOptions, log: (s: string) => void): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'esipay-bench-service-'));
+  const children: RunningChild[] = [];
+  const start = async (c: Promise<RunningChild>) => {
+    const child = await c;
+    children.push(child);
+    return child;
+  };
+  try {
+    const receiver = await start(startChild(childScript('receiver'), { args: [], ready: /listening on (http:\/\/\S+)/ }));
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    const db = join(dir, 'esipay.db');
+    const merchant = registerMerchant(db, receiver.url + '/paid', esipayEnv(home));
+    const serve = await start(startServe(db, home, profileArgs(opts.profileDir, 'serve')));
+    const barePost = await start(bareServer(['pay-post', receiver.url]));
+    const bareSqlPost = await start(bareServer(['pay', join(dir, 'bare-pay.db'), receiver.url]));
+    const bareRefund = await start(bareServer(['refund', join(dir, 'bare-refund.db')]));
+    const hello = await start(bareServer(['hello']));
+
+    const load = { connections: opts.concurrency, durationMs: opts.durationMs, warmupMs: opts.warmupMs };
+    let prefix = 0;
+    const pay = (url: string, m: string) => () => cannon([url], { ...load, path: payPath(m, `c${prefix++}`) });
+    const payments = await turns(opts.rounds, log, 'service payments', {
+      bare: pay(barePost.url, 'bare'),
+      bareSql: pay(bareSqlPost.url, bareSqlPost.match[2]!),
+      esipay: pay(serve.url, merchant),
+    });
+
+    const esipayIds = paidIds(db);
+    const bareIds = seedBareRefunds(join(dir, 'bare-refund.db'), bareRefund.match[2]!);
+    const refund = (url: string, m: string, ids: string[]) => () => cannon([url], { ...load, path: (n) => `/cardpay/${m}/${ids[n % ids.length]}/0.01` });
+    const refunds = await turns(opts.rounds, log, 'service refunds', {
+      bare: refund(bareRefund.url, bareRefund.match[2]!, bareIds),
+      esipay: refund(serve.url, merchant, esipayIds),
+    });
+    const scale = await turns(1, log, 'hello world', {
+      bare: () => cannon([hello.url], { ...load, path: () => '/' }),
+      esipay: () => cannon([serve.url], { ...load, path: () => '/healthz' }),
+    });
+
+    const conn = `${opts.concurrency} connections`;
+    const p = payments.esipay;
+    return [
+      row({
+        section: 'service',
+        measure: `payments/s, ${conn}`,
+        unit: '/s',
+        esipay: p.perSecond,
+        baseline: payments.bare.perSecond,
+        baselineName: 'node:http + undici POST',
+        target: { kind: 'min-ratio', value: 0.6 },
+      }),
+      row({
+        section: 'service',
+        measure: `payments/s, ${conn}`,
+        unit: '/s',
+        esipay: p.perSecond,
+        baseline: payments.bareSql!.perSecond,
+        baselineName: 'node:http + SQL + POST',
+        target: null,
+      }),
+      row({ section: 'service', measure: 'payment p50 latency', unit: 'ms', esipay: p.p50Ms, baseline: payments.bare.p50Ms, baselineName: 'node:http + POST', target: null }),
+      row({
+        section: 'service',
+        measure: 'payment p99 latency',
+        unit: 'ms',
+        esipay: p.p99Ms,
+        baseline: payments.bare.p99Ms,
+        baselineName: 'node:http + POST',
+        target: { kind: 'max', value: 25 },
+      }),
+      row({
+        section: 'service',
+        measure: `refunds/s, ${conn}`,
+        unit: '/s',
+        esipay: refunds.esipay.perSecond,
+        baseline: refunds.bare.perSecond,
+        baselineName: 'node:http + SQL',
+        target: { kind: 'min-ratio', value: 0.6 },
+        note: `p50/p99 ${refunds.esipay.p50Ms}/${refunds.esipay.p99Ms} ms (bare ${refunds.bare.p50Ms}/${refunds.bare.p99Ms} ms)`,
+      }),
+      row({
+        section: 'service',
+        measure: 'GET /healthz req/s (for scale)',
+        unit: '/s',
+        esipay: scale.esipay.perSecond,
+        baseline: scale.bare.perSecond,
+        baselineName: 'node:http hello world',
+        target: null,
+      }),
+    ];
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function bareServer(args: string[]): Promise<RunningChild> {
+  return startChild(childScript('bare-server'), { args, ready: /listening on (http:\/\/\S+) merchant (\S+)/ });
+}
+
+/** PAID payments of the esipay database (written by the payment runs), to refund. */
+function paidIds(db: string): string[] {
+  const d = new Database(db, { readonly: true });
+  try {
+    const ids = (d.prepare(`SELECT id FROM transactions WHERE status = 'PAID' LIMIT 20000`).all() as { id: string }[]).map((r) => r.id);
+    if (ids.length === 0) throw new Error('no PAID payment to refund');
+    return ids;
+  } finally {
+    d.close();
+  }
+}
+
+/** The same number of PAID rows in the bare refund server's database, written beside it (WAL allows it). */
+function seedBareRefunds(db: string, merchant: string): string[] {
+  const d = new Database(db);
+  try {
+    d.pragma('busy_timeout = 10000');
+    const at = new Date().toISOString();
+    const ins = d.prepare(
+      `INSERT INTO transactions (id, merchant_id, kind, cid, idem_key, request_hash, status, amount, currency, refunded, shipped, card_first6, card_last4, card_brand, card_hash, auth_code, callback_status, created_at, updated_at)
+       VALUES (?, ?, 'card', ?, ?, ?, 'PAID', 1000, 'EUR', 0, 0, '411111', '1111', 'visa', ?, 'A1B2C3', 200, ?, ?)`,
+    );
+    const ids: string[] = [];
+    d.transaction(() => {
+      for (let i = 0; i < 5000; i++) {
+        const id = `bare${String(i).padStart(28, '0')}`;
+        ins.run(id, merchant, `seed-${i}`, `card:seed-${i}`, 'f'.repeat(64), 'e'.repeat(64), at, at);
+        ids.push(id);
+      }
+    })();
+    return ids;
+  } finally {
+    d.close();
+  }
+}
+
+type Side = 'bare' | 'bareSql' | 'esipay';
+
+/** Each side in turn (the order rotates each round); the best run of each counts. Failures refuse the figure. */
+async function turns(
+  rounds: number,
+  log: (s: string) => void,
+  what: string,
+  sides: Partial<Record<Side, () => Promise<CannonResult>>> & { bare: () => Promise<CannonResult>; esipay: () => Promise<CannonResult> },
+): Promise<Record<'bare' | 'esipay', CannonResult> & { bareSql?: CannonResult }> {
+  const names = Object.keys(sides) as Side[];
+  const best: Partial<Record<Side, CannonResult>> = {};
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? names : [...names].reverse();
+    for (const side of order) {
+      const res = await sides[side]!();
+      if (res.failures > 0) throw new Error(`${what} (${side}): ${res.failures} failed requests: ${res.failureNote}`);
+      log(`${what}, ${side}: ${Math.round(res.perSecond)}/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms`);
+      if (!best[side] || res.perSecond > best[side].perSecond) best[side] = res;
+    }
+  }
+  return best as Record<'bare' | 'esipay', CannonResult> & { bareSql?: CannonResult };
+}
+
+export { notRun };
