@@ -1,70 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { isEsipayError } from '../../domain/errors.js';
-import type { MerchantView, TransactionDetail, TransactionView } from '../../domain/types.js';
+import type { TransactionView } from '../../domain/types.js';
 import type { Engine } from '../../engine/engine.js';
-import { formatDecimal, formatMoney, parseDecimal } from '../../money/amount.js';
-import type { MerchantTotals } from '../../store/store.js';
 import { refundable, shippable } from './columns.js';
 import { parseFilter, scanningReader, type TxFilter } from './filter.js';
-import { type ChunkReader, type Entry, type TxPage, TxWindow } from './tx-window.js';
+import { checkAmount, perform } from './operations.js';
+import { type DashboardState, errorText, type Mode } from './state.js';
+import { type ChunkReader, type TxPage, TxWindow } from './tx-window.js';
 import { clampIndex, reselect, scrollTop } from './viewport.js';
+
+export type { DashboardState, DetailState, Message, Mode, PickerState } from './state.js';
+export { errorText } from './state.js';
 
 /** Totals are re-read at least this often even when nothing seems to change (changes out of view). */
 const IDLE_TOTALS_MS = 30_000;
 /** Longer than Ink's frame interval (33 ms at 30 fps), so the first rows are painted first. */
 const FIRST_TOTALS_DELAY_MS = 60;
-
-/** What the dashboard is doing with the keyboard. */
-export type Mode =
-  | { name: 'list' }
-  | { name: 'filter'; text: string }
-  | { name: 'amount'; action: 'refund' | 'ship'; tx: TransactionView; text: string; error?: string }
-  | { name: 'confirm'; action: 'refund' | 'ship'; tx: TransactionView; amount: number; all: boolean; busy: boolean }
-  | { name: 'picker' };
-
-export interface Message {
-  kind: 'info' | 'error';
-  text: string;
-}
-
-export interface PickerState {
-  merchants: MerchantView[];
-  selected: number;
-  next: string | null;
-  loading: boolean;
-}
-
-export interface DetailState {
-  id: string;
-  data?: TransactionDetail;
-  error?: string;
-}
-
-/** Everything the view needs, as one immutable snapshot (a new object after each change). */
-export interface DashboardState {
-  engine: string;
-  merchant?: MerchantView;
-  totals?: MerchantTotals;
-  entries: readonly Entry[];
-  selected: number;
-  top: number;
-  viewHeight: number;
-  filter?: string;
-  /** Rows read by the filter's scan so far. */
-  scanned: number;
-  /** A read is in flight. */
-  loading: boolean;
-  hasOlder: boolean;
-  hasNewer: boolean;
-  /** Transactions that arrived above a window that does not start at the top. */
-  newAbove: number;
-  detail?: DetailState;
-  mode: Mode;
-  message?: Message;
-  picker?: PickerState;
-  /** When the last poll answered (ISO), for the "live" indicator. */
-  polledAt?: string;
-}
 
 export interface ControllerOptions {
   engine: Engine;
@@ -418,28 +368,7 @@ export class DashboardController {
   /** Enter in the amount prompt: checks the amount and asks for confirmation. */
   submitAmount(): void {
     const mode = this.state.mode;
-    if (mode.name !== 'amount') return;
-    const { tx, action } = mode;
-    const text = mode.text.trim();
-    if (text === '' && action === 'refund') {
-      this.set({ mode: { name: 'confirm', action, tx, amount: tx.remaining, all: true, busy: false } });
-      return;
-    }
-    if (text === '') {
-      this.set({ mode: { ...mode, error: 'type the amount to ship' } });
-      return;
-    }
-    const parsed = parseDecimal(text, tx.currency);
-    if (!parsed.ok) {
-      this.set({ mode: { ...mode, error: parsed.message } });
-      return;
-    }
-    if (parsed.minor > tx.remaining) {
-      const what = action === 'refund' ? 'remains to refund' : 'remains to ship';
-      this.set({ mode: { ...mode, error: `${formatMoney(parsed.minor, tx.currency)} is more than the ${formatMoney(tx.remaining, tx.currency)} that ${what}` } });
-      return;
-    }
-    this.set({ mode: { name: 'confirm', action, tx, amount: parsed.minor, all: false, busy: false } });
+    if (mode.name === 'amount') this.set({ mode: checkAmount(mode) });
   }
 
   /** y/enter in the confirmation: sends the refund or the shipment to the engine. */
@@ -448,37 +377,12 @@ export class DashboardController {
     if (mode.name !== 'confirm' || mode.busy) return;
     this.set({ mode: { ...mode, busy: true } });
     await this.enqueue(async () => {
-      const engine = this.opts.engine;
-      const merchant = this.state.merchant?.uuid;
       const { tx } = mode;
       try {
-        if (mode.action === 'refund') {
-          const outcome = await engine.refund({
-            transaction: tx.id,
-            ...(mode.all ? {} : { amount: formatDecimal(mode.amount, tx.currency) }),
-            ...(merchant ? { merchant } : {}),
-          });
-          const after = outcome.transaction;
-          this.window?.replace(after);
-          this.set({
-            message: {
-              kind: 'info',
-              text: `Refunded ${formatMoney(outcome.refund.amount, outcome.refund.currency)} on ${tx.id}: ${formatMoney(after.remaining, after.currency)} remains`,
-            },
-          });
-        } else {
-          if (!merchant) return;
-          await engine.createShipment({ merchant, initial: tx.id, amount: mode.amount, idempotencyKey: randomUUID() });
-          const parent = await engine.getTransaction(tx.id, merchant);
-          this.window?.replace(parent);
-          this.window?.setChildren(parent.id, parent.shipments);
-          this.set({
-            message: {
-              kind: 'info',
-              text: `Shipped ${formatMoney(mode.amount, tx.currency)} against ${tx.id}: ${formatMoney(parent.remaining, parent.currency)} left to ship`,
-            },
-          });
-        }
+        const done = await perform(this.opts.engine, this.state.merchant?.uuid, mode);
+        for (const row of done.rows) this.window?.replace(row);
+        if (done.shipments) this.window?.setChildren(tx.id, done.shipments);
+        this.set({ message: { kind: 'info', text: done.message } });
       } catch (e) {
         this.set({ message: { kind: 'error', text: errorText(e) } });
         await this.refreshRow(tx.id);
@@ -657,10 +561,4 @@ export class DashboardController {
   private now(): Date {
     return this.opts.now?.() ?? new Date();
   }
-}
-
-/** One line for the message bar: the engine's message and hint, or what broke. */
-export function errorText(e: unknown): string {
-  if (isEsipayError(e)) return `${e.message}${e.hint ? ` (${e.hint})` : ''}`;
-  return `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
 }

@@ -1,0 +1,62 @@
+import { isEsipayError } from '../../domain/errors.js';
+import type { MerchantView, TransactionDetail, TransactionView } from '../../domain/types.js';
+import type { MerchantTotals } from '../../store/store.js';
+import type { Entry } from './tx-window.js';
+
+/** What the dashboard is doing with the keyboard. */
+export type Mode =
+  | { name: 'list' }
+  | { name: 'filter'; text: string }
+  | { name: 'amount'; action: 'refund' | 'ship'; tx: TransactionView; text: string; error?: string }
+  | { name: 'confirm'; action: 'refund' | 'ship'; tx: TransactionView; amount: number; all: boolean; busy: boolean }
+  | { name: 'picker' };
+
+export interface Message {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export interface PickerState {
+  merchants: MerchantView[];
+  selected: number;
+  next: string | null;
+  loading: boolean;
+}
+
+export interface DetailState {
+  id: string;
+  data?: TransactionDetail;
+  error?: string;
+}
+
+/** Everything the view needs, as one immutable snapshot (a new object after each change). */
+export interface DashboardState {
+  engine: string;
+  merchant?: MerchantView;
+  totals?: MerchantTotals;
+  entries: readonly Entry[];
+  selected: number;
+  top: number;
+  viewHeight: number;
+  filter?: string;
+  /** Rows read by the filter's scan so far. */
+  scanned: number;
+  /** A read is in flight. */
+  loading: boolean;
+  hasOlder: boolean;
+  hasNewer: boolean;
+  /** Transactions that arrived above a window that does not start at the top. */
+  newAbove: number;
+  detail?: DetailState;
+  mode: Mode;
+  message?: Message;
+  picker?: PickerState;
+  /** When the last poll answered (ISO), for the "live" indicator. */
+  polledAt?: string;
+}
+
+/** One line for the message bar: the engine's message and hint, or what broke. */
+export function errorText(e: unknown): string {
+  if (isEsipayError(e)) return `${e.message}${e.hint ? ` (${e.hint})` : ''}`;
+  return `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
+}
