@@ -71,6 +71,15 @@ export interface Store {
   /** Compare-and-set open → paid with its transaction; false when it was already paid. */
   markLinkPaid(id: string, transactionId: string, now: string): Promise<boolean>;
 
+  /**
+   * Atomically, a link paid by one of its attempts: the attempt goes PENDING → `patch.status`
+   * (PAID/AUTHORISED), the link open → paid with it, its later debits are scheduled and the
+   * link.paid callback is queued. All or nothing, so a stop can never leave a paid link without
+   * its instalments or its callback, nor an approved attempt beside an open link. Returns the
+   * settled attempt, or undefined (nothing changed) when the attempt was no longer PENDING or the
+   * link no longer open.
+   */
+  settleLinkPayment(p: { linkId: string; transactionId: string; patch: TransactionPatch; debits: ScheduledDebitRecord[]; callback: OutboxRecord }): Promise<TransactionRecord | undefined>;
   insertScheduledDebits(rows: ScheduledDebitRecord[]): Promise<void>;
   listScheduledDebits(linkId: string): Promise<ScheduledDebitRecord[]>;
   /** Takes up to `limit` scheduled debits due at `now` that no one holds, and holds them until `leaseUntil`. */

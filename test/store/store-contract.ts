@@ -550,6 +550,70 @@ export function storeContract(h: StoreHarness): void {
         assert.deepEqual(await s.getLink(target.id), { ...target, status: 'paid', transactionId: winner.id, updatedAt: at });
       }));
 
+      test('settleLinkPayment settles the attempt, pays the link, schedules its debits and queues its callback, once', many(h, 3, async (stores) => {
+        const [s] = stores as [Store];
+        const tick = ticker();
+        const m = merchant(tick());
+        await s.insertMerchant(m);
+        const l = link(m, tick());
+        await s.insertLink(l);
+        const attempts = Array.from({ length: 8 }, () => transaction(m, tick(), { kind: 'link', status: 'PENDING', authCode: null, deadlineAt: '2030-01-01T01:00:00.000Z' }));
+        for (const t of attempts) await s.insertTransaction(t);
+        const at = tick();
+        const patch = { status: 'PAID' as const, authCode: 'OK1234', deadlineAt: null, updatedAt: at };
+        const plans = attempts.map((t) => ({
+          linkId: l.id,
+          transactionId: t.id,
+          patch,
+          debits: [debit(l, 2, '2030-02-01T00:00:00.000Z', at), debit(l, 3, '2030-03-01T00:00:00.000Z', at)],
+          callback: message(m.id, at, at, { topic: 'link_callback', body: JSON.stringify({ transaction: t.id }) }),
+        }));
+        const results = await Promise.all(plans.map((p, i) => pick(stores, i).settleLinkPayment(p)));
+        const winners = results.flatMap((r, i) => (r ? [i] : []));
+        assert.equal(winners.length, 1, 'one attempt pays the link');
+        const w = winners[0]!;
+        assert.deepEqual(results[w], { ...attempts[w]!, status: 'PAID', authCode: 'OK1234', deadlineAt: null, updatedAt: at });
+        assert.deepEqual(await s.getLink(l.id), { ...l, status: 'paid', transactionId: attempts[w]!.id, updatedAt: at });
+        assert.deepEqual(await s.listScheduledDebits(l.id), plans[w]!.debits, "only the winner's debits");
+        assert.deepEqual(await s.listOutbox({ topic: 'link_callback', limit: 10 }), [plans[w]!.callback], "only the winner's callback");
+        for (const [i, t] of attempts.entries()) if (i !== w) assert.equal((await s.getTransaction(t.id))!.status, 'PENDING', 'a loser is untouched');
+
+        // An attempt no longer PENDING pays nothing, even on an open link.
+        const other = link(m, tick());
+        await s.insertLink(other);
+        const cancelled = transaction(m, tick(), { kind: 'link', status: 'CANCELLED' });
+        await s.insertTransaction(cancelled);
+        const none = await s.settleLinkPayment({ linkId: other.id, transactionId: cancelled.id, patch, debits: [debit(other, 2, at, at)], callback: message(m.id, at, at) });
+        assert.equal(none, undefined);
+        assert.deepEqual(await s.getLink(other.id), other);
+        assert.deepEqual(await s.listScheduledDebits(other.id), []);
+      }));
+
+      test('settleLinkPayment is all or nothing: a write failing midway (a crash) leaves the attempt PENDING and the link open', one(h, async (s) => {
+        const tick = ticker();
+        const m = merchant(tick());
+        await s.insertMerchant(m);
+        const l = link(m, tick(), { mode: 'pay_later' });
+        await s.insertLink(l);
+        const attempt = transaction(m, tick(), { kind: 'link', status: 'PENDING', authCode: null });
+        await s.insertTransaction(attempt);
+        const at = tick();
+        // The second debit breaks UNIQUE(link_id, seq) after the attempt, the link and the first debit were written.
+        const broken = [debit(l, 2, '2030-02-01T00:00:00.000Z', at), debit(l, 2, '2030-03-01T00:00:00.000Z', at)];
+        const callback = message(m.id, at, at, { topic: 'link_callback' });
+        const patch = { status: 'AUTHORISED' as const, authCode: 'OK1234', deadlineAt: null, updatedAt: at };
+        await assert.rejects(s.settleLinkPayment({ linkId: l.id, transactionId: attempt.id, patch, debits: broken, callback }));
+        assert.deepEqual(await s.getTransaction(attempt.id), attempt);
+        assert.deepEqual(await s.getLink(l.id), l);
+        assert.deepEqual(await s.listScheduledDebits(l.id), []);
+        assert.deepEqual(await s.listOutbox({ limit: 10 }), []);
+
+        const fixed = [broken[0]!];
+        assert.equal((await s.settleLinkPayment({ linkId: l.id, transactionId: attempt.id, patch, debits: fixed, callback }))?.status, 'AUTHORISED');
+        assert.deepEqual(await s.listScheduledDebits(l.id), fixed);
+        assert.equal((await s.getLink(l.id))!.status, 'paid');
+      }));
+
       test('scheduled debits: listed by seq, claimed when due and not held, held until the lease ends, settled', one(h, async (s) => {
         const tick = ticker();
         const m = merchant(tick());

@@ -1,5 +1,5 @@
 import { signPayload, SIGNATURE_HEADER } from '../../callback/signature.js';
-import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
+import type { LinkRecord, MerchantRecord, OutboxRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
 import { notifyOutbox } from '../../outbox/wakeup.js';
 import { newId } from '../../util/ids.js';
 import type { EngineContext } from './context.js';
@@ -69,10 +69,17 @@ export function linkCallbackBody(input: LinkCallbackInput, at: string): Record<s
 }
 
 export async function enqueueLinkCallback(ctx: EngineContext, input: LinkCallbackInput): Promise<void> {
+  await ctx.store.enqueueOutbox(linkCallbackMessage(ctx, input));
+  // The deliverer of this process sends it now rather than at its next poll.
+  notifyOutbox();
+}
+
+/** The outbox message of a link event, for a store call that queues it with other writes (settleLinkPayment). */
+export function linkCallbackMessage(ctx: EngineContext, input: LinkCallbackInput): OutboxRecord {
   const now = ctx.clock();
   const at = now.toISOString();
   const body = JSON.stringify(linkCallbackBody(input, at));
-  await ctx.store.enqueueOutbox({
+  return {
     id: newId(),
     merchantId: input.merchant.id,
     topic: LINK_CALLBACK_TOPIC,
@@ -85,7 +92,5 @@ export async function enqueueLinkCallback(ctx: EngineContext, input: LinkCallbac
     deliveredAt: null,
     lastError: null,
     createdAt: at,
-  });
-  // The deliverer of this process sends it now rather than at its next poll.
-  notifyOutbox();
+  };
 }

@@ -1,10 +1,11 @@
 import { cardHash, type ParsedCard, parseCard, splitExpiry } from '../../card/card.js';
 import { EsipayError } from '../../domain/errors.js';
 import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
+import { notifyOutbox } from '../../outbox/wakeup.js';
 import { addMs } from '../../util/clock.js';
 import { newId } from '../../util/ids.js';
 import type { EngineContext } from './context.js';
-import { enqueueLinkCallback } from './link-callback.js';
+import { linkCallbackMessage } from './link-callback.js';
 import type { LinkRequest } from './link-fields.js';
 import { interpretLinkRequest } from './link-request.js';
 import { type PlannedDebit, scheduleOf } from './link-schedule.js';
@@ -47,9 +48,10 @@ export type PayLinkResult =
  * Each attempt is a transaction of kind 'link' whose idempotency key is `link:<id>:<n>`: the
  * first free n is taken by inserting (the store's unique key), so two submissions at once cannot
  * both reach the acquirer. A refused attempt leaves the link payable with the next n; an
- * approved one makes the link paid (compare-and-set) and schedules the later debits. Then the
- * result goes to url_callback through the outbox. The card number never leaves parseCard and
- * the acquirer call.
+ * approved one, in one store call (settleLinkPayment), settles the attempt, makes the link paid
+ * (compare-and-set), schedules the later debits and queues the result for url_callback in the
+ * outbox. A stop before that call leaves a PENDING attempt that the next submission cancels as
+ * abandoned after its deadline. The card number never leaves parseCard and the acquirer call.
  */
 export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { number: string; expiry: string }): Promise<PayLinkResult> {
   const { link, merchant } = opened;
@@ -91,40 +93,36 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
   }
 
   const settledAt = ctx.clock().toISOString();
-  const settled = await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
-    status: first ? 'PAID' : 'AUTHORISED',
-    authCode: auth.authCode,
-    deadlineAt: null,
-    updatedAt: settledAt,
-  });
-  if (!settled || !(await markPaidBy(ctx, link.id, tx.id, settledAt))) {
-    // Cannot happen while attempts are serialised; if it does, nothing is taken twice.
-    await ctx.acquirer.release(auth.authCode).catch(() => undefined);
-    await ctx.store.transitionTransaction(tx.id, ['PENDING', 'PAID', 'AUTHORISED'], { status: 'CANCELLED', reason: 'the link was already paid', updatedAt: settledAt });
-    return fail('LINK_003');
-  }
+  const patch = { status: first ? ('PAID' as const) : ('AUTHORISED' as const), authCode: auth.authCode, deadlineAt: null, updatedAt: settledAt };
   const paidLink: LinkRecord = { ...link, status: 'paid', transactionId: tx.id, updatedAt: settledAt };
-
   const later = debits.filter((d) => !d.atPayment);
-  if (later.length > 0) await ctx.store.insertScheduledDebits(later.map((d) => scheduledRow(paidLink, d, auth.cardToken, settledAt)));
-
-  await enqueueLinkCallback(ctx, {
+  const callback = linkCallbackMessage(ctx, {
     event: 'link.paid',
     merchant,
     link: paidLink,
-    transaction: settled,
+    transaction: { ...tx, ...patch },
     schedule: debits.map((d) => ({ seq: d.seq, amount: d.amount, dueAt: d.dueAt, status: d.atPayment ? 'paid' : 'scheduled', transaction: d.atPayment ? tx.id : null })),
   });
+  // One store call for the attempt, the link, its later debits and its callback: a crash between
+  // separate writes used to leave a paid link whose instalments were never scheduled (the link
+  // row could be repaired from its attempt, the schedule could not: the card token is known only
+  // here). Atomic writes leave nothing to repair, so no sweep is needed.
+  const settled = await ctx.store.settleLinkPayment({
+    linkId: link.id,
+    transactionId: tx.id,
+    patch,
+    debits: later.map((d) => scheduledRow(paidLink, d, auth.cardToken, settledAt)),
+    callback,
+  });
+  if (!settled) {
+    // The attempt was cancelled as abandoned, or the link paid by another: nothing is taken twice.
+    await ctx.acquirer.release(auth.authCode).catch(() => undefined);
+    await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'CANCELLED', reason: 'the link was already paid', updatedAt: settledAt });
+    return fail('LINK_003');
+  }
+  // The deliverer of this process sends the callback now rather than at its next poll.
+  notifyOutbox();
   return { ok: true, link: paidLink, transaction: settled, debits };
-}
-
-/**
- * open → paid with this transaction. A concurrent submission that found this transaction PAID
- * may have repaired the link with it first (takeAttempt): that is a success too.
- */
-async function markPaidBy(ctx: EngineContext, linkId: string, txId: string, at: string): Promise<boolean> {
-  if (await ctx.store.markLinkPaid(linkId, txId, at)) return true;
-  return (await ctx.store.getLink(linkId))?.transactionId === txId;
 }
 
 function fail(code: string): PayLinkResult {
@@ -166,8 +164,9 @@ function attemptRecord(ctx: EngineContext, link: LinkRecord, card: ParsedCard, a
 /**
  * Takes the first free attempt slot of the link. A slot held by a PENDING attempt means another
  * submission is being processed (LINK_005), unless it is past its deadline (abandoned: cancelled,
- * and the next slot tried). A slot already PAID/AUTHORISED means the link is paid: the link row
- * is repaired if a stop came between the two writes.
+ * and the next slot tried). A slot already PAID/AUTHORISED means the link is paid. (Since
+ * settleLinkPayment writes both at once, an approved attempt beside an open link only exists in a
+ * database written by an earlier version: the link row is repaired then.)
  */
 async function takeAttempt(ctx: EngineContext, link: LinkRecord, template: TransactionRecord): Promise<{ tx: TransactionRecord } | { code: string }> {
   for (let n = 1; n <= MAX_LINK_ATTEMPTS; n++) {

@@ -381,6 +381,32 @@ export class PostgresStore implements Store {
     return rows.length === 1;
   }
 
+  async settleLinkPayment(p: {
+    linkId: string;
+    transactionId: string;
+    patch: TransactionPatch;
+    debits: ScheduledDebitRecord[];
+    callback: OutboxRecord;
+  }): Promise<TransactionRecord | undefined> {
+    return this.transaction(async (c) => {
+      // The link row locked first: a concurrent settlement of the same link waits, then finds it paid.
+      const open = await this.one(`SELECT 1 FROM links WHERE id = $1 AND status = 'open' FOR UPDATE`, [p.linkId], c);
+      if (!open) return undefined;
+      const q = new Params();
+      const sets = Object.entries(transactionPatchColumns(p.patch)).map(([col, value]) => `${col} = ${q.add(value)}`);
+      const settled = await this.one(`UPDATE transactions SET ${sets.join(', ')} WHERE id = ${q.add(p.transactionId)} AND status = 'PENDING' RETURNING *`, q.values, c);
+      if (!settled) return undefined;
+      await this.query(`UPDATE links SET status = 'paid', transaction_id = $1, updated_at = $2 WHERE id = $3`, [p.transactionId, p.patch.updatedAt, p.linkId], c);
+      for (const d of p.debits) {
+        const ins = insertOf('scheduled_debits', scheduledDebitToRow(d));
+        await this.query(ins.text, ins.values, c);
+      }
+      const message = insertOf('outbox', outboxToRow(p.callback));
+      await this.query(message.text, message.values, c);
+      return transactionFromRow(settled);
+    });
+  }
+
   async insertScheduledDebits(rows: ScheduledDebitRecord[]): Promise<void> {
     await this.transaction(async (c) => {
       for (const d of rows) {

@@ -380,6 +380,35 @@ export class SqliteStore implements Store {
     return res.changes === 1;
   }
 
+  async settleLinkPayment(p: {
+    linkId: string;
+    transactionId: string;
+    patch: TransactionPatch;
+    debits: ScheduledDebitRecord[];
+    callback: OutboxRecord;
+  }): Promise<TransactionRecord | undefined> {
+    const sets: string[] = [];
+    const params: Row = { id: p.transactionId };
+    for (const [key, value] of Object.entries(transactionPatchColumns(p.patch))) {
+      sets.push(`${key} = @${key}`);
+      params[key] = value;
+    }
+    // BEGIN IMMEDIATE holds the write lock: the link read open here is still open when written.
+    return this.write(() => {
+      if (this.get(`SELECT 1 FROM links WHERE id = ? AND status = 'open'`, [p.linkId]) === undefined) return undefined;
+      const res = this.run(`UPDATE transactions SET ${sets.join(', ')} WHERE id = @id AND status = 'PENDING'`, params);
+      if (res.changes === 0) return undefined;
+      this.run(`UPDATE links SET status = 'paid', transaction_id = ?, updated_at = ? WHERE id = ?`, [p.transactionId, p.patch.updatedAt, p.linkId]);
+      for (const d of p.debits) {
+        const row = scheduledDebitToRow(d);
+        this.run(insertSql('scheduled_debits', row), row);
+      }
+      const message = outboxToRow(p.callback);
+      this.run(insertSql('outbox', message), message);
+      return transactionFromRow(this.get('SELECT * FROM transactions WHERE id = ?', [p.transactionId])!);
+    });
+  }
+
   async insertScheduledDebits(rows: ScheduledDebitRecord[]): Promise<void> {
     this.write(() => {
       for (const d of rows) {
