@@ -103,6 +103,8 @@ describe('esipay CLI on the embedded engine, end to end', () => {
     const r = await cli(['pay', '5.00', '--card', '4000000000000119', '--expiry', '12/2030', '--merchant', merchant.uuid, '--json']);
     assert.equal(r.code, 5);
     assert.equal(r.json().error.code, 'acquirer_error');
+    assert.equal(r.json().transaction.status, 'FAILED', 'the failed attempt is recorded and shown, like a declined one');
+    assert.equal(r.json().transaction.amount, 500);
   });
 
   it('bad input exits 2 with a one-line error and stores nothing', async () => {

@@ -97,7 +97,7 @@ describe('fuzzing the live service', () => {
         for (const pan of PANS) if (a.body.includes(pan)) problems.push(`card number echoed: ${what}`);
         for (const id of [doc?.id, doc?.transaction?.id, doc?.refund?.transaction]) if (typeof id === 'string') seenTx.add(id);
         if (typeof doc?.refund?.id === 'string') seenRefunds.add(doc.refund.id);
-        // An acquirer failure records the attempt FAILED (so the cid cannot be reused) without carrying it in the answer.
+        // An acquirer failure records the attempt FAILED (so the cid cannot be reused); its answer carries it too.
         if (doc?.error?.code === 'acquirer_error') {
           const [, , m, c] = r.target.split('?')[0]!.split('/');
           failedAttempts.add(`${decodeURIComponent(m!)}/${decodeURIComponent(c!)}`);

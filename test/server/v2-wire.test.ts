@@ -144,8 +144,9 @@ describe('v2 API over HTTP', () => {
     const { m, r } = await shop();
     const a = await http(serve.url, 'GET', payPath(m.uuid, 'acq', '10.00', '4000000000000119'));
     assert.equal(a.status, 500);
-    assert.deepEqual(Object.keys(a.json()), ['error']);
+    assert.deepEqual(Object.keys(a.json()), ['error', 'transaction']);
     assert.equal(a.json().error.code, 'acquirer_error');
+    assert.equal(a.json().transaction.status, 'FAILED', 'the recorded attempt, as a declined answer carries its own');
     assert.doesNotMatch(a.text, /at .*\.js|stack|Error:/);
     assert.equal(r.received.length, 0);
   });

@@ -81,9 +81,11 @@ async function authorise(ctx: EngineContext, tx: TransactionRecord, card: Parsed
     return await ctx.acquirer.authorise({ card, amount: tx.amount, currency: tx.currency, operation: 'DEBIT', reference: tx.id });
   } catch (e) {
     const reason = e instanceof EsipayError ? e.code : 'acquirer_error';
-    await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'FAILED', reason, updatedAt: ctx.clock().toISOString() });
-    if (e instanceof EsipayError) throw e;
-    throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer could not be reached', 'try again later');
+    const failed = await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'FAILED', reason, updatedAt: ctx.clock().toISOString() });
+    // The answer carries the FAILED transaction, as declined and cancelled answers carry theirs.
+    const view = toTransactionView(failed ?? { ...tx, status: 'FAILED', reason }, ctx.clock());
+    if (e instanceof EsipayError) throw new EsipayError(e.kind, e.code, e.message, e.hint, view);
+    throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer could not be reached', 'try again later', view);
   }
 }
 
@@ -148,7 +150,13 @@ function replay(ctx: EngineContext, existing: TransactionRecord, requestHash: st
     case 'DECLINED':
       throw declinedError(existing, ctx);
     case 'FAILED':
-      throw new EsipayError('unavailable', 'acquirer_error', `the payment with cid ${existing.cid} failed at the acquirer`, 'use a new cid to try again');
+      throw new EsipayError(
+        'unavailable',
+        'acquirer_error',
+        `the payment with cid ${existing.cid} failed at the acquirer`,
+        'use a new cid to try again',
+        toTransactionView(existing, ctx.clock()),
+      );
     default:
       throw cancelledError(existing, ctx);
   }
