@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 
 /**
  * Where a command's results go. With --json, exactly one JSON document on stdout; otherwise
@@ -16,9 +16,9 @@ export class Output {
     readonly stderr: Writable & { isTTY?: boolean } = process.stderr,
     colorWanted = true,
   ) {
-    const allowed = colorWanted && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb';
-    this.color = new Chalk({ level: allowed && this.stdout.isTTY ? 1 : 0 });
-    this.errColor = new Chalk({ level: allowed && this.stderr.isTTY ? 1 : 0 });
+    const allowed = colorsAllowed(colorWanted);
+    this.color = painter(allowed && Boolean(this.stdout.isTTY));
+    this.errColor = painter(allowed && Boolean(this.stderr.isTTY));
   }
 
   /** The command's result: JSON document or human text. */
@@ -44,3 +44,27 @@ export class Output {
     return this.stdout.isTTY ? (this.stdout.columns ?? 80) : Number.POSITIVE_INFINITY;
   }
 }
+
+function colorsAllowed(colorWanted: boolean): boolean {
+  return colorWanted && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb';
+}
+
+/**
+ * chalk is loaded only when a terminal will show colours: piped and --json output never use it,
+ * and loading it was about a tenth of a short command's start-up (docs/performance.md).
+ * run-action.ts calls this before it builds a command's Output.
+ */
+let chalk: typeof import('chalk') | undefined;
+export async function loadColors(colorWanted: boolean): Promise<void> {
+  if (!chalk && colorsAllowed(colorWanted) && (process.stdout.isTTY || process.stderr.isTTY)) chalk = await import('chalk');
+}
+
+function painter(on: boolean): ChalkInstance {
+  return on && chalk ? new chalk.Chalk({ level: 1 }) : PLAIN;
+}
+
+/** A chalk without colours, without chalk: any chain of styles returns its text unchanged. */
+const PLAIN: ChalkInstance = new Proxy(() => undefined, {
+  get: (_target, key) => (key === 'level' ? 0 : PLAIN),
+  apply: (_target, _this, args: unknown[]) => args.join(' '),
+}) as unknown as ChalkInstance;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { EsipayError, exitCodeOf, EXIT_CODES } from '../domain/errors.js';
 import { redactPans } from '../card/card.js';
 import { CommandContext } from './context.js';
+import { loadColors } from './output.js';
 
 /**
  * The one top-level error handler. A command's action only parses, calls the engine and renders;
@@ -11,6 +12,7 @@ import { CommandContext } from './context.js';
 export function action<A extends unknown[]>(fn: (ctx: CommandContext, ...args: A) => Promise<void>) {
   return async (...args: unknown[]): Promise<void> => {
     const cmd = args.at(-1) as Command;
+    await loadColors(cmd.optsWithGlobals().color !== false);
     const ctx = CommandContext.of(cmd);
     try {
       await fn(ctx, ...(args.slice(0, -1) as A));
