@@ -3,13 +3,19 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * The merchant's return URL for the bench, in its own process so it does not share the event
- * loop of what is measured: reads the whole POST and answers 200, keep-alive, nothing else.
+ * loop of what is measured: reads the whole POST and answers 200, keep-alive, nothing else;
+ * after `argv[2]` milliseconds when given (a slow merchant).
  */
+const delayMs = Number(process.argv[2] ?? 0);
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
-    res.end('ok');
+    const answer = () => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+      res.end('ok');
+    };
+    if (delayMs > 0) setTimeout(answer, delayMs);
+    else answer();
   });
 });
 server.keepAliveTimeout = 30_000;

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { processCpuMs } from './cpu.js';
 
 export interface CannonResult {
   /** 2xx answers per second over the measured window. */
@@ -9,6 +10,8 @@ export interface CannonResult {
   failures: number;
   /** A sample of what failed, to say why. */
   failureNote?: string;
+  /** CPU time the server processes used per answered request (µs), when known. */
+  cpuUsPerRequest: number | null;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface CannonResult {
  */
 export async function cannon(
   urls: string[],
-  opts: { connections: number; durationMs: number; warmupMs: number; path: (n: number) => string },
+  opts: { connections: number; durationMs: number; warmupMs: number; path: (n: number) => string; serverPids?: number[] },
 ): Promise<CannonResult> {
   let n = 0;
   const once = (durationMs: number) =>
@@ -33,13 +36,26 @@ export async function cannon(
       ),
     );
   if (opts.warmupMs > 0) await once(opts.warmupMs);
+  const cpu = (): number | null => {
+    let sum = 0;
+    for (const pid of opts.serverPids ?? []) {
+      const ms = processCpuMs(pid);
+      if (ms === null) return null;
+      sum += ms;
+    }
+    return sum;
+  };
+  const cpuBefore = cpu();
   const results = await once(opts.durationMs);
+  const cpuAfter = cpu();
   const ok = results.reduce((s, r) => s + r['2xx'], 0);
   const seconds = Math.max(...results.map((r) => r.duration));
   const failures = results.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0);
   const codes = results.flatMap((r) => Object.entries(r.statusCodeStats ?? {}).filter(([c]) => !c.startsWith('2')).map(([c, v]) => `${v.count}×${c}`));
+  const answered = results.reduce((s, r) => s + r.requests.total, 0);
   return {
     perSecond: ok / seconds,
+    cpuUsPerRequest: cpuBefore !== null && cpuAfter !== null && answered > 0 && opts.serverPids?.length ? ((cpuAfter - cpuBefore) * 1000) / answered : null,
     // Per-instance percentiles; with several targets the worst one is reported.
     p50Ms: Math.max(...results.map((r) => r.latency.p50)),
     p99Ms: Math.max(...results.map((r) => r.latency.p99)),

@@ -10,6 +10,8 @@ export interface LoadResult {
   p99Ms: number;
   /** The first error, to say why a run failed. */
   firstError?: string;
+  /** CPU time of this process (all threads) per completed operation, µs. */
+  cpuUsPerOp: number;
 }
 
 /**
@@ -40,8 +42,10 @@ export async function runFor(
       }
     };
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await Promise.all(Array.from({ length: opts.concurrency }, worker));
-    return { latencies, errors, firstError, elapsed: performance.now() - t0 };
+    const cpu = process.cpuUsage(cpu0);
+    return { latencies, errors, firstError, elapsed: performance.now() - t0, cpuUs: cpu.user + cpu.system };
   };
   if (opts.warmupMs > 0) await phase(opts.warmupMs, false);
   const r = await phase(opts.durationMs, true);
@@ -51,6 +55,7 @@ export async function runFor(
     errors: r.errors,
     p50Ms: percentile(r.latencies, 50),
     p99Ms: percentile(r.latencies, 99),
+    cpuUsPerOp: r.latencies.length > 0 ? r.cpuUs / r.latencies.length : Number.NaN,
     ...(r.firstError ? { firstError: r.firstError } : {}),
   };
 }

@@ -63,7 +63,7 @@ export async function benchEmbedded(opts: BenchOptions, log: (s: string) => void
         baseline: pay.bare.perSecond,
         baselineName: 'bare SQL + undici POST',
         target: { kind: 'min-ratio', value: 0.6 },
-        note: `latency p50/p99 ${pay.esipay.p50Ms.toFixed(1)}/${pay.esipay.p99Ms.toFixed(1)} ms (bare ${pay.bare.p50Ms.toFixed(1)}/${pay.bare.p99Ms.toFixed(1)} ms)`,
+        note: `p50/p99 ${pay.esipay.p50Ms.toFixed(1)}/${pay.esipay.p99Ms.toFixed(1)} ms (bare ${pay.bare.p50Ms.toFixed(1)}/${pay.bare.p99Ms.toFixed(1)} ms); ${cpuNote(pay)}`,
       }),
       row({
         section: 'embedded',
@@ -73,6 +73,7 @@ export async function benchEmbedded(opts: BenchOptions, log: (s: string) => void
         baseline: refund.bare.perSecond,
         baselineName: 'bare SQL',
         target: { kind: 'min-ratio', value: 0.5 },
+        note: cpuNote(refund),
       }),
     ];
   } finally {
@@ -82,6 +83,10 @@ export async function benchEmbedded(opts: BenchOptions, log: (s: string) => void
     await receiver.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function cpuNote(r: { bare: LoadResult; esipay: LoadResult }): string {
+  return `CPU ${Math.round(r.esipay.cpuUsPerOp)} µs/operation (bare ${Math.round(r.bare.cpuUsPerOp)})`;
 }
 
 /** Baseline and esipay take turns (the order flips each round); the best of each side is kept. */
@@ -98,7 +103,7 @@ async function alternate(
     for (const side of r % 2 === 0 ? (['bare', 'esipay'] as const) : (['esipay', 'bare'] as const)) {
       const res = side === 'bare' ? await bare() : await esipay();
       if (res.errors > 0) throw new Error(`${what} (${side}): ${res.errors} operations failed, first: ${res.firstError}`);
-      log(`${what}, ${side}: ${Math.round(res.perSecond)}/s`);
+      log(`${what}, ${side}: ${Math.round(res.perSecond)}/s, ${Math.round(res.cpuUsPerOp)} µs CPU/operation`);
       (side === 'bare' ? b : e).push(res);
     }
   }

@@ -6,18 +6,25 @@ import { cannon, type CannonResult } from '../lib/cannon.js';
 import { type RunningChild, startChild } from '../lib/child.js';
 import { esipayEnv, profileArgs, registerMerchant, startServe } from '../lib/esipay.js';
 import { childScript } from '../lib/paths.js';
-import { notRun, row, type Row } from '../lib/report.js';
+import { row, type Row } from '../lib/report.js';
 import type { BenchOptions } from '../options.js';
 
 /** A v2 payment path with a cid unique to the run. */
 export const payPath = (merchant: string, prefix: string) => (n: number) => `/cardpay/${merchant}/${prefix}-${n}/4111111111111111/12/2030/10.00`;
 
+/** How long the slow merchant's return URL takes to answer. */
+const SLOW_CALLBACK_MS = 50;
+
 /**
  * `esipay serve` (its own process, SQLite, access log off) under autocannon, keep-alive, against
- * bare node:http servers (their own processes) doing the same work with nothing of esipay:
- * payments against one that makes the same callback POST (and one that also runs the payment's
- * SQLite statements), refunds against one that runs the refund's SQLite statements, and
- * /healthz against hello-world. Each pair takes turns; the best run of each side counts.
+ * bare node:http servers (their own processes) with nothing of esipay in them:
+ * - payments against one that makes the same callback POST and answers (the issue's baseline),
+ *   and one that also runs the payment's SQLite statements around the POST (the same work);
+ * - payments again with a return URL that takes 50 ms, against the bare POST server: a waiting
+ *   callback must not serialise the service;
+ * - refunds against one that runs the refund's SQLite statements;
+ * - /healthz against hello-world, for scale.
+ * Each group takes turns, the best run of each side counts; CPU per request goes in the notes.
  */
 export async function benchService(opts: BenchOptions, log: (s: string) => void): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'esipay-bench-service-'));
@@ -29,35 +36,44 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
   };
   try {
     const receiver = await start(startChild(childScript('receiver'), { args: [], ready: /listening on (http:\/\/\S+)/ }));
+    const slowReceiver = await start(startChild(childScript('receiver'), { args: [String(SLOW_CALLBACK_MS)], ready: /listening on (http:\/\/\S+)/ }));
     const home = join(dir, 'home');
     mkdirSync(home);
     const db = join(dir, 'esipay.db');
-    const merchant = registerMerchant(db, receiver.url + '/paid', esipayEnv(home));
+    const env = esipayEnv(home);
+    const merchant = registerMerchant(db, receiver.url + '/paid', env);
+    const slowMerchant = registerMerchant(db, slowReceiver.url + '/paid', env);
     const serve = await start(startServe(db, home, profileArgs(opts.profileDir, 'serve')));
     const barePost = await start(bareServer(['pay-post', receiver.url]));
     const bareSqlPost = await start(bareServer(['pay', join(dir, 'bare-pay.db'), receiver.url]));
+    const bareSlowPost = await start(bareServer(['pay-post', slowReceiver.url]));
     const bareRefund = await start(bareServer(['refund', join(dir, 'bare-refund.db')]));
     const hello = await start(bareServer(['hello']));
 
     const load = { connections: opts.concurrency, durationMs: opts.durationMs, warmupMs: opts.warmupMs };
     let prefix = 0;
-    const pay = (url: string, m: string) => () => cannon([url], { ...load, path: payPath(m, `c${prefix++}`) });
+    const pay = (server: RunningChild, m: string) => () => cannon([server.url], { ...load, path: payPath(m, `c${prefix++}`), serverPids: [server.pid] });
     const payments = await turns(opts.rounds, log, 'service payments', {
-      bare: pay(barePost.url, 'bare'),
-      bareSql: pay(bareSqlPost.url, bareSqlPost.match[2]!),
-      esipay: pay(serve.url, merchant),
+      bare: pay(barePost, 'bare'),
+      bareSql: pay(bareSqlPost, bareSqlPost.match[2]!),
+      esipay: pay(serve, merchant),
+    });
+    const slow = await turns(1, log, `service payments, return URL ${SLOW_CALLBACK_MS} ms`, {
+      bare: pay(bareSlowPost, 'bare'),
+      esipay: pay(serve, slowMerchant),
     });
 
-    const esipayIds = paidIds(db);
+    const esipayIds = paidIds(db, merchant);
     const bareIds = seedBareRefunds(join(dir, 'bare-refund.db'), bareRefund.match[2]!);
-    const refund = (url: string, m: string, ids: string[]) => () => cannon([url], { ...load, path: (n) => `/cardpay/${m}/${ids[n % ids.length]}/0.01` });
+    const refund = (server: RunningChild, m: string, ids: string[]) => () =>
+      cannon([server.url], { ...load, path: (n) => `/cardpay/${m}/${ids[n % ids.length]}/0.01`, serverPids: [server.pid] });
     const refunds = await turns(opts.rounds, log, 'service refunds', {
-      bare: refund(bareRefund.url, bareRefund.match[2]!, bareIds),
-      esipay: refund(serve.url, merchant, esipayIds),
+      bare: refund(bareRefund, bareRefund.match[2]!, bareIds),
+      esipay: refund(serve, merchant, esipayIds),
     });
     const scale = await turns(1, log, 'hello world', {
-      bare: () => cannon([hello.url], { ...load, path: () => '/' }),
-      esipay: () => cannon([serve.url], { ...load, path: () => '/healthz' }),
+      bare: () => cannon([hello.url], { ...load, path: () => '/', serverPids: [hello.pid] }),
+      esipay: () => cannon([serve.url], { ...load, path: () => '/healthz', serverPids: [serve.pid] }),
     });
 
     const conn = `${opts.concurrency} connections`;
@@ -71,6 +87,7 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
         baseline: payments.bare.perSecond,
         baselineName: 'node:http + undici POST',
         target: { kind: 'min-ratio', value: 0.6 },
+        note: `the bare server stores nothing; ${cpuNote(p, payments.bare)}`,
       }),
       row({
         section: 'service',
@@ -79,17 +96,28 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
         esipay: p.perSecond,
         baseline: payments.bareSql!.perSecond,
         baselineName: 'node:http + SQL + POST',
-        target: null,
+        target: { kind: 'min-ratio', value: 0.6 },
+        note: `the same work; ${cpuNote(p, payments.bareSql!)}`,
       }),
-      row({ section: 'service', measure: 'payment p50 latency', unit: 'ms', esipay: p.p50Ms, baseline: payments.bare.p50Ms, baselineName: 'node:http + POST', target: null }),
+      row({ section: 'service', measure: 'payment p50 latency', unit: 'ms', esipay: p.p50Ms, baseline: payments.bareSql!.p50Ms, baselineName: 'node:http + SQL + POST', target: null }),
       row({
         section: 'service',
         measure: 'payment p99 latency',
         unit: 'ms',
         esipay: p.p99Ms,
-        baseline: payments.bare.p99Ms,
-        baselineName: 'node:http + POST',
+        baseline: payments.bareSql!.p99Ms,
+        baselineName: 'node:http + SQL + POST',
         target: { kind: 'max', value: 25 },
+      }),
+      row({
+        section: 'service',
+        measure: `payments/s, return URL takes ${SLOW_CALLBACK_MS} ms`,
+        unit: '/s',
+        esipay: slow.esipay.perSecond,
+        baseline: slow.bare.perSecond,
+        baselineName: 'node:http + undici POST',
+        target: { kind: 'min-ratio', value: 0.6 },
+        note: `at most ${opts.concurrency} / ${SLOW_CALLBACK_MS} ms = ${Math.round((opts.concurrency * 1000) / SLOW_CALLBACK_MS)}/s when waiting callbacks overlap; p99 ${slow.esipay.p99Ms} ms`,
       }),
       row({
         section: 'service',
@@ -99,7 +127,7 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
         baseline: refunds.bare.perSecond,
         baselineName: 'node:http + SQL',
         target: { kind: 'min-ratio', value: 0.6 },
-        note: `p50/p99 ${refunds.esipay.p50Ms}/${refunds.esipay.p99Ms} ms (bare ${refunds.bare.p50Ms}/${refunds.bare.p99Ms} ms)`,
+        note: `p50/p99 ${refunds.esipay.p50Ms}/${refunds.esipay.p99Ms} ms (bare ${refunds.bare.p50Ms}/${refunds.bare.p99Ms} ms); ${cpuNote(refunds.esipay, refunds.bare)}`,
       }),
       row({
         section: 'service',
@@ -109,6 +137,7 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
         baseline: scale.bare.perSecond,
         baselineName: 'node:http hello world',
         target: null,
+        note: cpuNote(scale.esipay, scale.bare),
       }),
     ];
   } finally {
@@ -117,15 +146,20 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
   }
 }
 
+function cpuNote(esipay: CannonResult, bare: CannonResult): string {
+  if (esipay.cpuUsPerRequest === null || bare.cpuUsPerRequest === null) return 'CPU per request unknown';
+  return `server CPU ${Math.round(esipay.cpuUsPerRequest)} µs/request (bare ${Math.round(bare.cpuUsPerRequest)})`;
+}
+
 export function bareServer(args: string[]): Promise<RunningChild> {
   return startChild(childScript('bare-server'), { args, ready: /listening on (http:\/\/\S+) merchant (\S+)/ });
 }
 
-/** PAID payments of the esipay database (written by the payment runs), to refund. */
-function paidIds(db: string): string[] {
+/** PAID payments of the merchant in the esipay database (written by the payment runs), to refund. */
+function paidIds(db: string, merchant: string): string[] {
   const d = new Database(db, { readonly: true });
   try {
-    const ids = (d.prepare(`SELECT id FROM transactions WHERE status = 'PAID' LIMIT 20000`).all() as { id: string }[]).map((r) => r.id);
+    const ids = (d.prepare(`SELECT id FROM transactions WHERE merchant_id = ? AND status = 'PAID' LIMIT 20000`).all(merchant) as { id: string }[]).map((r) => r.id);
     if (ids.length === 0) throw new Error('no PAID payment to refund');
     return ids;
   } finally {
@@ -133,7 +167,7 @@ function paidIds(db: string): string[] {
   }
 }
 
-/** The same number of PAID rows in the bare refund server's database, written beside it (WAL allows it). */
+/** As many PAID rows in the bare refund server's database, written beside it (WAL allows it). */
 function seedBareRefunds(db: string, merchant: string): string[] {
   const d = new Database(db);
   try {
@@ -173,11 +207,10 @@ async function turns(
     for (const side of order) {
       const res = await sides[side]!();
       if (res.failures > 0) throw new Error(`${what} (${side}): ${res.failures} failed requests: ${res.failureNote}`);
-      log(`${what}, ${side}: ${Math.round(res.perSecond)}/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms`);
+      const cpu = res.cpuUsPerRequest === null ? '' : `, ${Math.round(res.cpuUsPerRequest)} µs CPU/request`;
+      log(`${what}, ${side}: ${Math.round(res.perSecond)}/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms${cpu}`);
       if (!best[side] || res.perSecond > best[side].perSecond) best[side] = res;
     }
   }
   return best as Record<'bare' | 'esipay', CannonResult> & { bareSql?: CannonResult };
 }
-
-export { notRun };
