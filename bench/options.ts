@@ -20,6 +20,8 @@ export interface BenchOptions {
   postgresUrl: string;
   /** Write node --cpu-prof profiles of the esipay processes into this directory. */
   profileDir: string | null;
+  /** Also print the table as Markdown (for docs/performance.md). */
+  markdown: boolean;
 }
 
 export const SECTIONS = ['embedded', 'service', 'cli', 'tui', 'instances'] as const;
@@ -36,6 +38,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     only: new Set(),
     postgresUrl: process.env.ESIPAY_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     profileDir: null,
+    markdown: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -53,6 +56,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (flag === '--only') for (const s of value().split(',')) o.only.add(section(s.trim()));
     else if (flag === '--pg') o.postgresUrl = value();
     else if (flag === '--profile') o.profileDir = value();
+    else if (flag === '--markdown') o.markdown = true;
     else if (flag === '--quick') {
       o.durationMs = 2_000;
       o.warmupMs = 500;
@@ -88,6 +92,7 @@ const HELP = `npm run bench -- [flags]
   --tui-transactions <n>   transactions seeded for the TUI (default 1000000)
   --pg <url>               PostgreSQL server for the instances section (default ESIPAY_BENCH_PG or postgres://postgres@127.0.0.1:5432/postgres)
   --profile <dir>          write node --cpu-prof profiles of esipay processes there
+  --markdown               also print the table as Markdown
   --quick                  shorter runs, for trying the bench itself
 Writes bench/results.json.
 `;

@@ -6,7 +6,7 @@ import { benchInstances } from './sections/instances.js';
 import { hasServe } from './lib/esipay.js';
 import { parseOptions, SECTIONS } from './options.js';
 import { RESULTS_FILE } from './lib/paths.js';
-import { machine, notRun, type Row, tableLines, writeResults } from './lib/report.js';
+import { machine, markdownTable, notRun, type Row, tableLines, writeResults } from './lib/report.js';
 
 /**
  * `npm run bench`: every section in turn, each figure beside its baseline from this same run,
@@ -40,6 +40,7 @@ for (const name of SECTIONS) {
 }
 
 process.stdout.write('\n' + tableLines(rows).join('\n') + '\n');
+if (opts.markdown) process.stdout.write(`\n${markdownTable(rows)}\n\n${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GB, Node ${m.node}, ${startedAt}\n`);
 writeResults(RESULTS_FILE, {
   startedAt,
   finishedAt: new Date().toISOString(),

@@ -83,6 +83,8 @@ export function tableLines(rows: readonly Row[]): string[] {
   const line = (c: readonly string[]) => c.map((v, i) => (i >= 2 && i <= 4 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' | ').trimEnd();
   const out = [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('-|-')];
   for (const c of cells) out.push(line(c));
+  const count = (result: Row['result']) => rows.filter((r) => r.result === result).length;
+  out.push('', `${count('PASS')} PASS, ${count('MISS')} MISS, ${count('not run')} not run`);
   const notes = rows.filter((r) => r.note).map((r) => `- ${r.section} / ${r.measure}: ${r.note}`);
   if (notes.length) out.push('', ...notes);
   return out;
