@@ -26,8 +26,13 @@ export interface Store {
   listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]>;
   setMerchantSecrets(id: string, secrets: string[]): Promise<void>;
 
-  /** Inserts, or when (merchantId, idemKey) already exists returns the existing transaction untouched. */
-  insertTransaction(t: TransactionRecord): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }>;
+  /**
+   * Inserts, or when (merchantId, idemKey) already exists returns the existing transaction untouched.
+   * `opts.outbox` is queued in the same database transaction as the insert, and only when the row
+   * is inserted: a payment written with its final status (a V4 initial payment) and its IPN are
+   * both stored or both absent, and a replay queues nothing.
+   */
+  insertTransaction(t: TransactionRecord, opts?: WithOutbox): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }>;
   getTransaction(id: string): Promise<TransactionRecord | undefined>;
   findTransactionByIdemKey(merchantId: string, idemKey: string): Promise<TransactionRecord | undefined>;
   /**
@@ -84,11 +89,18 @@ export interface Store {
   listScheduledDebits(linkId: string): Promise<ScheduledDebitRecord[]>;
   /** Takes up to `limit` scheduled debits due at `now` that no one holds, and holds them until `leaseUntil`. */
   claimDueDebits(now: string, leaseUntil: string, limit: number): Promise<ScheduledDebitRecord[]>;
-  /** Records the outcome of a debit (and releases its hold); a failed one may be retried by setting a later dueAt. */
+  /**
+   * Records the outcome of a debit (and releases its hold); a failed one may be retried by setting a
+   * later dueAt. A compare-and-set: only a debit still 'scheduled' changes (paid and failed are
+   * final), so two workers that both took a debit (a lease outlived) settle it once. Returns
+   * whether it changed. `opts.outbox` (the link.debit callback) is queued in the same database
+   * transaction, only when it changed.
+   */
   settleScheduledDebit(
     id: string,
     patch: { status: ScheduledDebitRecord['status']; transactionId?: string | null; lastError?: string | null; dueAt?: string; cardToken?: string | null; updatedAt: string },
-  ): Promise<void>;
+    opts?: WithOutbox,
+  ): Promise<boolean>;
 
   enqueueOutbox(m: OutboxRecord): Promise<void>;
   /**
@@ -101,6 +113,11 @@ export interface Store {
   listOutbox(q: { merchantId?: string; topic?: string; limit: number }): Promise<OutboxRecord[]>;
 
   close(): Promise<void>;
+}
+
+/** A message to queue in the same database transaction as the state change that causes it. */
+export interface WithOutbox {
+  outbox?: OutboxRecord;
 }
 
 export interface Keyset {

@@ -181,6 +181,46 @@ export function storeContract(h: StoreHarness): void {
         assert.deepEqual(listed.map((t) => t.id), [winners[0]!.id]);
       }));
 
+      test('insertTransaction queues its outbox message in the same write: with the row, never with a replay, never alone', many(h, 3, async (stores) => {
+        const [s] = stores as [Store];
+        const tick = ticker();
+        const m = merchant(tick());
+        await s.insertMerchant(m);
+        const ipns = async () => (await s.listOutbox({ merchantId: m.id, limit: 100 })).map((x) => x.body);
+        const ipnOf = (t: TransactionRecord) => message(m.id, t.createdAt, t.createdAt, { body: `ipn of ${t.id}` });
+
+        const first = transaction(m, tick(), { kind: 'initial', status: 'AUTHORISED', idemKey: 'initial:A' });
+        const firstIpn = ipnOf(first);
+        assert.deepEqual(await s.insertTransaction(first, { outbox: firstIpn }), { inserted: true });
+        assert.deepEqual(await s.listOutbox({ merchantId: m.id, limit: 100 }), [firstIpn]);
+        // A replay of the key: the first transaction stands and nothing more is queued.
+        const retry = transaction(m, tick(), { kind: 'initial', status: 'AUTHORISED', idemKey: 'initial:A' });
+        assert.deepEqual(await s.insertTransaction(retry, { outbox: ipnOf(retry) }), { inserted: false, existing: first });
+        assert.deepEqual(await ipns(), [`ipn of ${first.id}`]);
+        const noKey = transaction(m, tick(), { kind: 'initial', status: 'DECLINED' });
+        assert.deepEqual(await s.insertTransaction(noKey, { outbox: ipnOf(noKey) }), { inserted: true });
+        assert.deepEqual(await ipns(), [`ipn of ${first.id}`, `ipn of ${noKey.id}`]);
+
+        // Racing inserts of one key from several stores: only the winner's message is queued.
+        const at = tick();
+        const racers = Array.from({ length: 8 }, () => transaction(m, at, { kind: 'initial', status: 'AUTHORISED', idemKey: 'initial:race' }));
+        const results = await Promise.all(racers.map((t, i) => pick(stores, i).insertTransaction(t, { outbox: ipnOf(t) })));
+        const winners = racers.filter((_, i) => results[i]!.inserted);
+        assert.equal(winners.length, 1);
+        assert.deepEqual((await ipns()).filter((b) => racers.some((t) => b === `ipn of ${t.id}`)), [`ipn of ${winners[0]!.id}`]);
+
+        // The message's write fails after the row's (its id is taken): neither is stored.
+        const doomed = transaction(m, tick(), { kind: 'initial', status: 'AUTHORISED', idemKey: 'initial:B' });
+        const before = await ipns();
+        await assert.rejects(s.insertTransaction(doomed, { outbox: { ...ipnOf(doomed), id: firstIpn.id } }));
+        assert.equal(await s.getTransaction(doomed.id), undefined, 'no payment without its message');
+        assert.equal(await s.findTransactionByIdemKey(m.id, 'initial:B'), undefined);
+        assert.deepEqual(await ipns(), before);
+        // And the key is still free: the retry writes both.
+        assert.deepEqual(await s.insertTransaction(doomed, { outbox: ipnOf(doomed) }), { inserted: true });
+        assert.deepEqual((await ipns()).at(-1), `ipn of ${doomed.id}`);
+      }));
+
       test('transitionTransaction is a compare-and-set: only from the given statuses, one winner under concurrency', many(h, 2, async (stores) => {
         const [s] = stores as [Store];
         const tick = ticker();
@@ -635,13 +675,57 @@ export function storeContract(h: StoreHarness): void {
 
         const tx = transaction(m, tick(), { kind: 'link' });
         await s.insertTransaction(tx);
-        await s.settleScheduledDebit(d1.id, { status: 'paid', transactionId: tx.id, updatedAt: '2030-03-15T00:06:00.000Z' });
-        await s.settleScheduledDebit(d2.id, { status: 'scheduled', lastError: 'card_declined', dueAt: '2030-03-20T00:00:00.000Z', updatedAt: '2030-03-15T00:06:00.000Z' });
+        assert.equal(await s.settleScheduledDebit(d1.id, { status: 'paid', transactionId: tx.id, updatedAt: '2030-03-15T00:06:00.000Z' }), true);
+        assert.equal(
+          await s.settleScheduledDebit(d2.id, { status: 'scheduled', lastError: 'card_declined', dueAt: '2030-03-20T00:00:00.000Z', updatedAt: '2030-03-15T00:06:00.000Z' }),
+          true,
+          'a retried debit stays scheduled',
+        );
         const after = await s.listScheduledDebits(l.id);
         assert.deepEqual(after[0], { ...d1, attempts: 2, status: 'paid', transactionId: tx.id, updatedAt: '2030-03-15T00:06:00.000Z' });
         assert.deepEqual(after[1], { ...d2, attempts: 1, lastError: 'card_declined', dueAt: '2030-03-20T00:00:00.000Z', updatedAt: '2030-03-15T00:06:00.000Z' });
         // Settling released the hold: the retried debit is claimable again at its new due date, the paid one never.
         assert.deepEqual((await s.claimDueDebits('2030-03-20T00:00:00.000Z', '2030-03-20T00:05:00.000Z', 10)).map((d) => d.id), [d2.id]);
+      }));
+
+      test('settleScheduledDebit is a compare-and-set that queues its callback with the settlement: once, all or nothing', many(h, 3, async (stores) => {
+        const [s] = stores as [Store];
+        const tick = ticker();
+        const m = merchant(tick());
+        await s.insertMerchant(m);
+        const l = link(m, tick(), { status: 'paid' });
+        await s.insertLink(l);
+        const d = debit(l, 2, '2030-02-01T00:00:00.000Z', tick());
+        await s.insertScheduledDebits([d]);
+        const tx = transaction(m, tick(), { kind: 'link', amount: d.amount });
+        await s.insertTransaction(tx);
+        const earlier = message(m.id, tick(), tick(), { topic: 'link_callback', body: 'an earlier callback' });
+        await s.enqueueOutbox(earlier);
+        const callbacks = async () => (await s.listOutbox({ merchantId: m.id, topic: 'link_callback', limit: 100 })).map((x) => x.body);
+        const at = tick();
+        const paid = { status: 'paid' as const, transactionId: tx.id, lastError: null, updatedAt: at };
+
+        // The callback's write fails after the debit's (its id is taken): neither is stored.
+        const doomed = message(m.id, at, at, { topic: 'link_callback', id: earlier.id, body: 'doomed' });
+        await assert.rejects(s.settleScheduledDebit(d.id, paid, { outbox: doomed }));
+        assert.deepEqual(await s.listScheduledDebits(l.id), [d], 'the debit is still scheduled');
+        assert.deepEqual(await callbacks(), ['an earlier callback']);
+
+        // Settlements racing on several stores: one changes the debit and queues its callback.
+        const racers = Array.from({ length: 6 }, (_, i) => message(m.id, at, at, { topic: 'link_callback', body: `link.debit ${i}` }));
+        const results = await Promise.all(racers.map((x, i) => pick(stores, i).settleScheduledDebit(d.id, paid, { outbox: x })));
+        assert.equal(results.filter(Boolean).length, 1, 'one settlement');
+        const w = results.indexOf(true);
+        assert.deepEqual(await callbacks(), ['an earlier callback', `link.debit ${w}`]);
+        assert.deepEqual(await s.listScheduledDebits(l.id), [{ ...d, status: 'paid', transactionId: tx.id, updatedAt: at }]);
+        // Final: nothing changes it any more, and nothing is queued.
+        const late = message(m.id, at, at, { topic: 'link_callback', body: 'late' });
+        assert.equal(await s.settleScheduledDebit(d.id, { status: 'failed', lastError: 'late', updatedAt: tick() }, { outbox: late }), false);
+        assert.equal(await s.settleScheduledDebit(d.id, { status: 'scheduled', dueAt: '2031-01-01T00:00:00.000Z', updatedAt: tick() }), false);
+        assert.equal((await s.listScheduledDebits(l.id))[0]!.status, 'paid');
+        assert.deepEqual(await callbacks(), ['an earlier callback', `link.debit ${w}`]);
+        assert.equal(await s.settleScheduledDebit('f'.repeat(32), paid, { outbox: late }), false, 'an unknown debit');
+        assert.deepEqual(await callbacks(), ['an earlier callback', `link.debit ${w}`]);
       }));
 
       test('concurrent claimers on several stores never get the same due debit twice', many(h, 3, async (stores) => {

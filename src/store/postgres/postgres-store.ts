@@ -26,6 +26,7 @@ import type {
   Store,
   TransactionPatch,
   TransactionQuery,
+  WithOutbox,
 } from '../store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { createPool, translate } from './pool.js';
@@ -173,17 +174,32 @@ export class PostgresStore implements Store {
     await this.query('UPDATE merchants SET secrets = $1 WHERE id = $2', [JSON.stringify(secrets), id]);
   }
 
-  async insertTransaction(t: TransactionRecord): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
+  async insertTransaction(t: TransactionRecord, opts: WithOutbox = {}): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
+    const { outbox } = opts;
+    // A message to queue with it needs a database transaction; a bare insert is one statement.
+    return outbox ? this.transaction((c) => this.insertTransactionOn(c, t, outbox)) : this.insertTransactionOn(this.pool, t);
+  }
+
+  private async insertTransactionOn(
+    on: Queryable,
+    t: TransactionRecord,
+    outbox?: OutboxRecord,
+  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
     const q = insertOf('transactions', transactionToRow(t));
     if (t.idemKey === null) {
-      await this.query(q.text, q.values);
+      await this.query(q.text, q.values, on);
+      if (outbox) await this.insertOutbox(outbox, on);
       return { inserted: true };
     }
     // The unique index decides between instances: the loser's insert does nothing (after waiting
-    // for the winner to commit) and reads the winner's row.
-    const rows = await this.query(`${q.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`, q.values);
-    if (rows.length === 1) return { inserted: true };
-    const existing = await this.findTransactionByIdemKey(t.merchantId, t.idemKey);
+    // for the winner to commit) and reads the winner's row (each statement of READ COMMITTED
+    // sees what committed before it began, so this holds inside a transaction too).
+    const rows = await this.query(`${q.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`, q.values, on);
+    if (rows.length === 1) {
+      if (outbox) await this.insertOutbox(outbox, on);
+      return { inserted: true };
+    }
+    const existing = await this.findTransactionByIdemKey(t.merchantId, t.idemKey, on);
     if (!existing) throw new Error(`transaction with idempotency key ${t.idemKey} conflicted but cannot be read back`);
     return { inserted: false, existing };
   }
@@ -401,8 +417,7 @@ export class PostgresStore implements Store {
         const ins = insertOf('scheduled_debits', scheduledDebitToRow(d));
         await this.query(ins.text, ins.values, c);
       }
-      const message = insertOf('outbox', outboxToRow(p.callback));
-      await this.query(message.text, message.values, c);
+      await this.insertOutbox(p.callback, c);
       return transactionFromRow(settled);
     });
   }
@@ -441,19 +456,34 @@ export class PostgresStore implements Store {
   async settleScheduledDebit(
     id: string,
     patch: { status: ScheduledDebitRecord['status']; transactionId?: string | null; lastError?: string | null; dueAt?: string; cardToken?: string | null; updatedAt: string },
-  ): Promise<void> {
+    opts: WithOutbox = {},
+  ): Promise<boolean> {
     const p = new Params();
     const sets = [`status = ${p.add(patch.status)}`, `updated_at = ${p.add(patch.updatedAt)}`, 'claimed_until = NULL'];
     if (patch.transactionId !== undefined) sets.push(`transaction_id = ${p.add(patch.transactionId)}`);
     if (patch.lastError !== undefined) sets.push(`last_error = ${p.add(patch.lastError)}`);
     if (patch.dueAt !== undefined) sets.push(`due_at = ${p.add(patch.dueAt)}`);
     if (patch.cardToken !== undefined) sets.push(`card_token = ${p.add(patch.cardToken)}`);
-    await this.query(`UPDATE scheduled_debits SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values);
+    // Compare-and-set on 'scheduled': a concurrent settlement waits on the row lock, then finds
+    // the committed row final and changes nothing.
+    const sql = `UPDATE scheduled_debits SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND status = 'scheduled' RETURNING id`;
+    const { outbox } = opts;
+    if (!outbox) return (await this.query(sql, p.values)).length === 1;
+    return this.transaction(async (c) => {
+      if ((await this.query(sql, p.values, c)).length === 0) return false;
+      await this.insertOutbox(outbox, c);
+      return true;
+    });
   }
 
   async enqueueOutbox(m: OutboxRecord): Promise<void> {
+    await this.insertOutbox(m, this.pool);
+  }
+
+  /** The outbox row, on the caller's connection (inside its transaction when it holds one). */
+  private async insertOutbox(m: OutboxRecord, on: Queryable): Promise<void> {
     const q = insertOf('outbox', outboxToRow(m));
-    await this.query(q.text, q.values);
+    await this.query(q.text, q.values, on);
   }
 
   async claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRecord[]> {

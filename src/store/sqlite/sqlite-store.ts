@@ -11,6 +11,7 @@ import type {
   Store,
   TransactionPatch,
   TransactionQuery,
+  WithOutbox,
 } from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import {
@@ -160,7 +161,7 @@ export class SqliteStore implements Store {
     this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [JSON.stringify(secrets), id]);
   }
 
-  async insertTransaction(t: TransactionRecord): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
+  async insertTransaction(t: TransactionRecord, opts: WithOutbox = {}): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
     const row = transactionToRow(t);
     return this.write(() => {
       if (t.idemKey !== null) {
@@ -168,6 +169,7 @@ export class SqliteStore implements Store {
         if (existing) return { inserted: false as const, existing: transactionFromRow(existing) };
       }
       this.run(insertSql('transactions', row), row);
+      if (opts.outbox) this.insertOutbox(opts.outbox);
       return { inserted: true as const };
     });
   }
@@ -403,8 +405,7 @@ export class SqliteStore implements Store {
         const row = scheduledDebitToRow(d);
         this.run(insertSql('scheduled_debits', row), row);
       }
-      const message = outboxToRow(p.callback);
-      this.run(insertSql('outbox', message), message);
+      this.insertOutbox(p.callback);
       return transactionFromRow(this.get('SELECT * FROM transactions WHERE id = ?', [p.transactionId])!);
     });
   }
@@ -437,17 +438,28 @@ export class SqliteStore implements Store {
   async settleScheduledDebit(
     id: string,
     patch: { status: ScheduledDebitRecord['status']; transactionId?: string | null; lastError?: string | null; dueAt?: string; cardToken?: string | null; updatedAt: string },
-  ): Promise<void> {
+    opts: WithOutbox = {},
+  ): Promise<boolean> {
     const sets = ['status = @status', 'updated_at = @updatedAt', 'claimed_until = NULL'];
     const params: Row = { id, status: patch.status, updatedAt: patch.updatedAt };
     if (patch.transactionId !== undefined) (sets.push('transaction_id = @transactionId'), (params.transactionId = patch.transactionId));
     if (patch.lastError !== undefined) (sets.push('last_error = @lastError'), (params.lastError = patch.lastError));
     if (patch.dueAt !== undefined) (sets.push('due_at = @dueAt'), (params.dueAt = patch.dueAt));
     if (patch.cardToken !== undefined) (sets.push('card_token = @cardToken'), (params.cardToken = patch.cardToken));
-    this.run(`UPDATE scheduled_debits SET ${sets.join(', ')} WHERE id = @id`, params);
+    return this.write(() => {
+      const res = this.run(`UPDATE scheduled_debits SET ${sets.join(', ')} WHERE id = @id AND status = 'scheduled'`, params);
+      if (res.changes === 0) return false;
+      if (opts.outbox) this.insertOutbox(opts.outbox);
+      return true;
+    });
   }
 
   async enqueueOutbox(m: OutboxRecord): Promise<void> {
+    this.insertOutbox(m);
+  }
+
+  /** The outbox row, inside whatever transaction the caller holds. */
+  private insertOutbox(m: OutboxRecord): void {
     const row = outboxToRow(m);
     this.run(insertSql('outbox', row), row);
   }
