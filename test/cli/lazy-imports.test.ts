@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { BIN, registerMerchant, tempHome } from '../helpers/cli.js';
+import { type Receiver, startReceiver } from '../helpers/receiver.js';
+
+/**
+ * The commands an operator's scripts run thousands of times load only what they use
+ * (docs/performance.md): a payment or a listing on the local engine, with piped output, must not
+ * load undici (node's own http client does the one POST), zod (payment links), conf (settings are
+ * read as plain JSON) or chalk (no terminal, no colours).
+ */
+describe('esipay CLI: what a scripted command loads', () => {
+  let receiver: Receiver;
+  let home: ReturnType<typeof tempHome>;
+  let merchant: string;
+  const preload = fileURLToPath(new URL('../../../test/fixtures/trace-imports.mjs', import.meta.url));
+
+  before(async () => {
+    receiver = await startReceiver(200);
+    home = tempHome();
+    merchant = (await registerMerchant(home.home, `${receiver.url}/paid`)).uuid;
+  });
+  after(async () => {
+    await receiver.close();
+    home.cleanup();
+  });
+
+  // Asynchronous: the merchant's server runs in this process and must answer while the CLI waits.
+  const run = async (args: string[]) => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_')) env[k] = v;
+    Object.assign(env, { ESIPAY_HOME: home.home, ESIPAY_MERCHANT: merchant });
+    const child = spawn(process.execPath, ['--import', preload, BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    return { stdout, imports: JSON.parse(/IMPORTS (.*)/.exec(stderr)![1]!) as string[] };
+  };
+
+  it('esipay pay pays (the return URL got its POST) without loading undici, zod, conf or chalk', async () => {
+    const before = receiver.received.length;
+    const r = await run(['pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--cid', 'lazy-1', '--json']);
+    assert.equal(JSON.parse(r.stdout).status, 'PAID');
+    assert.equal(receiver.received.length, before + 1);
+    for (const heavy of ['undici', 'zod', 'conf', 'chalk', 'ink', 'react', 'pg']) assert.ok(!r.imports.includes(heavy), `esipay pay loaded ${heavy}`);
+  });
+
+  it('esipay tx list --json lists without loading undici, zod, conf or chalk', async () => {
+    const r = await run(['tx', 'list', '--json']);
+    assert.ok(JSON.parse(r.stdout).items.some((t: { cid: string }) => t.cid === 'lazy-1'));
+    for (const heavy of ['undici', 'zod', 'conf', 'chalk', 'ink', 'react', 'pg']) assert.ok(!r.imports.includes(heavy), `esipay tx list loaded ${heavy}`);
+  });
+});
