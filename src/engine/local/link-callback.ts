@@ -1,6 +1,5 @@
 import { signPayload, SIGNATURE_HEADER } from '../../callback/signature.js';
 import type { LinkRecord, MerchantRecord, OutboxRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
-import { notifyOutbox } from '../../outbox/wakeup.js';
 import { newId } from '../../util/ids.js';
 import type { EngineContext } from './context.js';
 import type { LinkRequest } from './link-fields.js';
@@ -68,13 +67,10 @@ export function linkCallbackBody(input: LinkCallbackInput, at: string): Record<s
   return body;
 }
 
-export async function enqueueLinkCallback(ctx: EngineContext, input: LinkCallbackInput): Promise<void> {
-  await ctx.store.enqueueOutbox(linkCallbackMessage(ctx, input));
-  // The deliverer of this process sends it now rather than at its next poll.
-  notifyOutbox();
-}
-
-/** The outbox message of a link event, for a store call that queues it with other writes (settleLinkPayment). */
+/**
+ * The outbox message of a link event, for the store call that queues it with the state change that
+ * causes it (settleLinkPayment for link.paid, settleScheduledDebit for link.debit): never a write of its own.
+ */
 export function linkCallbackMessage(ctx: EngineContext, input: LinkCallbackInput): OutboxRecord {
   const now = ctx.clock();
   const at = now.toISOString();

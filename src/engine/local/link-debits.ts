@@ -1,9 +1,10 @@
 import { EsipayError } from '../../domain/errors.js';
 import type { LinkRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
+import { notifyOutbox } from '../../outbox/wakeup.js';
 import { addMs, DAY_MS } from '../../util/clock.js';
 import { newId } from '../../util/ids.js';
 import type { EngineContext } from './context.js';
-import { enqueueLinkCallback } from './link-callback.js';
+import { linkCallbackMessage } from './link-callback.js';
 import { scheduleView } from './link-views.js';
 
 /** A refused or failed debit is tried again a day later, 3 times in all, then it has failed. */
@@ -111,7 +112,12 @@ async function retryOrFail(ctx: EngineContext, link: LinkRecord, debit: Schedule
   return settle(ctx, link, debit, tx, 'failed', why);
 }
 
-/** Records the final outcome of a debit and tells the merchant (link.debit). */
+/**
+ * Records the final outcome of a debit and tells the merchant (link.debit): the callback is built
+ * first, from the schedule as it will read once settled, and the store queues it in the same
+ * database transaction as the settlement, so a crash leaves both or neither (neither: the debit
+ * stays scheduled, its lease runs out, and the next run settles it from the PAID attempt).
+ */
 async function settle(
   ctx: EngineContext,
   link: LinkRecord,
@@ -121,12 +127,20 @@ async function settle(
   why: string | null,
 ): Promise<keyof DebitRunReport> {
   const at = ctx.clock().toISOString();
-  await ctx.store.settleScheduledDebit(debit.id, { status, transactionId: tx.id, lastError: why, updatedAt: at });
+  const settled: ScheduledDebitRecord = { ...debit, status, transactionId: tx.id, lastError: why, updatedAt: at };
   const merchant = await ctx.store.getMerchant(link.merchantId);
-  if (merchant) {
-    const all = await ctx.store.listScheduledDebits(link.id);
-    const settled = { ...debit, status, transactionId: tx.id, lastError: why };
-    await enqueueLinkCallback(ctx, { event: 'link.debit', merchant, link, transaction: tx, schedule: scheduleView(link, all), debit: settled });
-  }
+  const callback = merchant
+    ? linkCallbackMessage(ctx, {
+        event: 'link.debit',
+        merchant,
+        link,
+        transaction: tx,
+        schedule: scheduleView(link, (await ctx.store.listScheduledDebits(link.id)).map((d) => (d.id === debit.id ? settled : d))),
+        debit: settled,
+      })
+    : undefined;
+  const changed = await ctx.store.settleScheduledDebit(debit.id, { status, transactionId: tx.id, lastError: why, updatedAt: at }, callback ? { outbox: callback } : {});
+  // The deliverer of this process sends it now rather than at its next poll.
+  if (changed && callback) notifyOutbox();
   return status;
 }

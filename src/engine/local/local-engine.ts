@@ -58,7 +58,8 @@ export class LocalEngine implements Engine {
   getTransaction = (id: string, merchant?: string) => transactions.getTransaction(this.ctx, id, merchant);
   merchantTotals = (merchant: string) => transactions.merchantTotals(this.ctx, merchant);
 
-  createInitial = (input: CreateInitialInput) => shipments.createInitial(this.ctx, input);
+  /** `opts` is for in-process callers only (the V4 API queues its IPN with the payment). */
+  createInitial = (input: CreateInitialInput, opts?: shipments.CreateInitialOptions) => shipments.createInitial(this.ctx, input, opts);
   createShipment = (input: CreateShipmentInput) => shipments.createShipment(this.ctx, input);
 
   // Payment links load on first use: their field schemas bring zod (over 200 modules), which

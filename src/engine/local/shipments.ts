@@ -1,8 +1,9 @@
 import { cardHash, parseCard } from '../../card/card.js';
 import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
-import type { MerchantRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
+import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
 import { checkMinor, formatMoney } from '../../money/amount.js';
 import { isCurrencyShaped, isKnownCurrency } from '../../money/currencies.js';
+import { notifyOutbox } from '../../outbox/wakeup.js';
 import { addMs, DAY_MS } from '../../util/clock.js';
 import { newId } from '../../util/ids.js';
 import type { CreateInitialInput, CreateShipmentInput } from '../engine.js';
@@ -20,7 +21,20 @@ import { remainingOf, toTransactionView } from './views.js';
  */
 export const INITIAL_VALIDITY_DAYS = 180;
 
-export async function createInitial(ctx: EngineContext, input: CreateInitialInput): Promise<TransactionView> {
+/**
+ * What the caller of createInitial may add that does not cross the Engine interface (the remote
+ * engine and the operator API never send it): a message to queue with the payment's outcome.
+ */
+export interface CreateInitialOptions {
+  /**
+   * Builds the message announcing the outcome (the V4 IPN) from the record about to be written,
+   * with its final status. The store queues it in the same database transaction as the payment,
+   * so a crash leaves both or neither; a replay (the idempotency key already used) queues nothing.
+   */
+  notification?: (tx: TransactionRecord, merchant: MerchantRecord) => OutboxRecord;
+}
+
+export async function createInitial(ctx: EngineContext, input: CreateInitialInput, opts: CreateInitialOptions = {}): Promise<TransactionView> {
   const merchant = await requireMerchant(ctx, input.merchant);
   const amount = checkAmount(input.amount);
   const currency = checkCurrency(input.currency, merchant);
@@ -80,12 +94,15 @@ export async function createInitial(ctx: EngineContext, input: CreateInitialInpu
     createdAt: now.toISOString(),
     updatedAt: at.toISOString(),
   };
-  const inserted = await ctx.store.insertTransaction(tx);
+  const outbox = opts.notification?.(tx, merchant);
+  const inserted = await ctx.store.insertTransaction(tx, outbox ? { outbox } : {});
   if (!inserted.inserted) {
     // A concurrent retry with the same key won the race: its outcome is the one that holds.
     if (outcome.status === 'AUTHORISED') await ctx.acquirer.release(outcome.authCode).catch(() => undefined);
     return replayInitial(ctx, inserted.existing, requestHash);
   }
+  // The deliverer of this process sends the message now rather than at its next poll.
+  if (outbox) notifyOutbox();
   return outcomeOfInitial(ctx, tx);
 }
 

@@ -9,7 +9,7 @@ import type { HttpRequest } from '../http.js';
 import { type V4Code, v4ErrorOf } from './codes.js';
 import type { V4ErrorAnswer } from './envelope.js';
 import { issueFormToken } from './form-token.js';
-import { enqueueIpn } from './ipn.js';
+import { PaymentIpn } from './ipn.js';
 import { v4Order, v4Payment, v4Refund, v4Transaction } from './objects.js';
 import {
   CreatePaymentRequest,
@@ -92,28 +92,33 @@ async function createPayment(call: V4Call): Promise<Record<string, unknown>> {
     const token = await issueFormToken(deps.store, { merchant: merchant.id, amount, currency, orderId, email }, now(call));
     return { formToken: token, paymentUrl: `${deps.publicUrl}/payform/${token}`, _type: 'V4/Charge/PaymentForm' };
   }
-  const replay = key !== undefined && (await deps.store.findTransactionByIdemKey(merchant.id, `initial:${key}`)) !== undefined;
+  const ipn = new PaymentIpn(merchant, deps.engine.ctx.clock);
   const view = await outcomeOf(
-    deps.engine.createInitial({
-      merchant: merchant.id,
-      amount,
-      currency,
-      orderId,
-      ...(email ? { email } : {}),
-      card: { number: form.pan, month: String(form.expiryMonth), year: String(form.expiryYear) },
-      ...(key !== undefined ? { idempotencyKey: key } : {}),
-    }),
+    deps.engine.createInitial(
+      {
+        merchant: merchant.id,
+        amount,
+        currency,
+        orderId,
+        ...(email ? { email } : {}),
+        card: { number: form.pan, month: String(form.expiryMonth), year: String(form.expiryYear) },
+        ...(key !== undefined ? { idempotencyKey: key } : {}),
+      },
+      { notification: ipn.notification },
+    ),
   );
-  return finishPayment(deps, merchant, view.id, !replay);
+  return paymentAnswer(deps, merchant, view.id, ipn);
 }
 
-/** A payment's V4 answer, and its IPN (once: a replayed request does not notify again). */
-export async function finishPayment(deps: ServiceDeps, merchant: MerchantRecord, transactionId: string, notify: boolean): Promise<Record<string, unknown>> {
+/**
+ * A payment's V4 answer: the one its IPN carries when this request wrote the payment (the IPN was
+ * queued with it), else (a replay, which notifies nothing) the payment as it stands.
+ */
+export async function paymentAnswer(deps: ServiceDeps, merchant: MerchantRecord, transactionId: string, ipn: PaymentIpn): Promise<Record<string, unknown>> {
+  const notified = ipn.answerOf(transactionId);
+  if (notified) return notified;
   const record = await requireRecord(deps, merchant, transactionId);
-  const at = deps.engine.ctx.clock();
-  const answer = v4Payment(merchant, record, at);
-  if (notify) await enqueueIpn(deps.store, merchant, answer, at);
-  return answer;
+  return v4Payment(merchant, record, deps.engine.ctx.clock());
 }
 
 /** A declined (or acquirer-failed) payment is still an answer: the transaction, UNPAID. */

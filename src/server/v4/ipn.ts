@@ -1,8 +1,7 @@
 import { hmacHex } from '../../callback/signature.js';
-import type { MerchantRecord, OutboxRecord } from '../../domain/types.js';
-import { notifyOutbox } from '../../outbox/wakeup.js';
-import type { Store } from '../../store/store.js';
+import type { MerchantRecord, OutboxRecord, TransactionRecord } from '../../domain/types.js';
 import { newId } from '../../util/ids.js';
+import { v4Payment } from './objects.js';
 
 /**
  * The IPN (instant payment notification) at the end of a payment: a form POST to the merchant's
@@ -12,8 +11,9 @@ import { newId } from '../../util/ids.js';
  *   kr-hash-algorithm    sha256_hmac
  *   kr-hash-key          password: the key is the merchant's secret, the API password
  *   kr-hash              hex HMAC-SHA256 of the raw kr-answer under that secret
- * It goes through the outbox: stored with the payment's outcome, delivered and retried by the
- * outbox deliverer until the merchant answers 200, across restarts.
+ * It goes through the outbox: stored in the same database transaction as the payment's outcome
+ * (see PaymentIpn), delivered and retried by the outbox deliverer until the merchant answers 200,
+ * across restarts.
  */
 export const IPN_TOPIC = 'ipn';
 
@@ -28,9 +28,10 @@ export function ipnBody(answer: Record<string, unknown>, secret: string): string
   }).toString();
 }
 
-export async function enqueueIpn(store: Store, merchant: MerchantRecord, answer: Record<string, unknown>, now: Date): Promise<OutboxRecord> {
+/** The IPN message of a payment answer, to queue in the outbox. Pure: the caller decides where it is written. */
+export function ipnMessage(merchant: MerchantRecord, answer: Record<string, unknown>, now: Date): OutboxRecord {
   const at = now.toISOString();
-  const message: OutboxRecord = {
+  return {
     id: newId(),
     merchantId: merchant.id,
     topic: IPN_TOPIC,
@@ -46,7 +47,32 @@ export async function enqueueIpn(store: Store, merchant: MerchantRecord, answer:
     lastError: null,
     createdAt: at,
   };
-  await store.enqueueOutbox(message);
-  notifyOutbox();
-  return message;
+}
+
+/**
+ * The IPN of one payment request, handed to the engine (createInitial's `notification`) so the
+ * store queues it in the same write as the payment's outcome: a crash can no longer record the
+ * payment and lose its IPN. It remembers the answer each IPN carries, so the request answers
+ * exactly what the merchant is notified of; a replay (no IPN built for the transaction that
+ * holds) gets a fresh answer and no second IPN.
+ */
+export class PaymentIpn {
+  private readonly answers = new Map<string, Record<string, unknown>>();
+
+  constructor(
+    private readonly merchant: MerchantRecord,
+    private readonly clock: () => Date,
+  ) {}
+
+  readonly notification = (tx: TransactionRecord): OutboxRecord => {
+    const now = this.clock();
+    const answer = v4Payment(this.merchant, tx, now);
+    this.answers.set(tx.id, answer);
+    return ipnMessage(this.merchant, answer, now);
+  };
+
+  /** The answer the IPN of this transaction carries, when this request built it. */
+  answerOf(transactionId: string): Record<string, unknown> | undefined {
+    return this.answers.get(transactionId);
+  }
 }

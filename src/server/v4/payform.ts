@@ -5,12 +5,13 @@ import { formatMoney } from '../../money/amount.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, htmlAnswer, rawSegments, type Route } from '../http.js';
 import { type FormOrder, readFormToken } from './form-token.js';
-import { finishPayment, outcomeOf } from './handlers.js';
+import { outcomeOf, paymentAnswer } from './handlers.js';
+import { PaymentIpn } from './ipn.js';
 
 /**
  * The hosted payment page of a formToken (CreatePayment without a card): GET shows the order and
  * a card form, POST verifies the card for the order's total (the initial multi-authorisation,
- * nothing debited) and sends the IPN, as CreatePayment with a card does.
+ * nothing debited) and queues the IPN with its outcome, as CreatePayment with a card does.
  *
  * An order is authorised once at most: attempt n runs under the idempotency key form:<nonce>:<n>,
  * and a new attempt is only opened when every earlier one was declined or failed. Two submissions
@@ -62,17 +63,21 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     year: (fields.get('expiryYear') ?? '').trim(),
   };
   let transactionId: string;
+  const ipn = new PaymentIpn(merchant, deps.engine.ctx.clock);
   try {
     const view = await outcomeOf(
-      deps.engine.createInitial({
-        merchant: merchant.id,
-        amount: order.amount,
-        currency: order.currency,
-        orderId: order.orderId,
-        ...(order.email ? { email: order.email } : {}),
-        card,
-        idempotencyKey: attemptKey(order, attempts.attempt),
-      }),
+      deps.engine.createInitial(
+        {
+          merchant: merchant.id,
+          amount: order.amount,
+          currency: order.currency,
+          orderId: order.orderId,
+          ...(order.email ? { email: order.email } : {}),
+          card,
+          idempotencyKey: attemptKey(order, attempts.attempt),
+        },
+        { notification: ipn.notification },
+      ),
     );
     transactionId = view.id;
   } catch (e) {
@@ -83,7 +88,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     if (e instanceof EsipayError) return formPage(503, merchant, order, 'The payment could not be processed right now; please try again.', logPath);
     throw e;
   }
-  const answer = await finishPayment(deps, merchant, transactionId, true);
+  const answer = await paymentAnswer(deps, merchant, transactionId, ipn);
   const tx = (answer.transactions as { status: string; detailedErrorMessage: string | null }[])[0]!;
   if (tx.status === 'PAID') return verifiedPage(merchant, order, transactionId, logPath);
   return formPage(200, merchant, order, `The card was refused${tx.detailedErrorMessage ? ` (${tx.detailedErrorMessage.replace(/^the card was declined /, '')})` : ''}. Try another card.`, logPath);
