@@ -25,11 +25,20 @@ export interface StartOptions {
   nodeArgs?: string[];
 }
 
+/** Every child still running: killed when the bench exits, even on Ctrl-C or a crash. */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 export function startChild(script: string, opts: StartOptions): Promise<RunningChild> {
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...opts.args], {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
