@@ -1,4 +1,4 @@
-import type { LinkRecord, MerchantRecord, TransactionRecord, TxStatus } from '../domain/types.js';
+import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord, TxStatus } from '../domain/types.js';
 import type { Keyset, Store } from '../store/store.js';
 import type { LedgerRule, LedgerViolation } from './rules.js';
 
@@ -156,12 +156,15 @@ async function checkLink(store: Store, link: LinkRecord): Promise<LedgerViolatio
     if (!accepted.includes(tx.status)) return `its transaction ${tx.id} is ${tx.status}`;
     return undefined;
   };
+  const debits = await store.listScheduledDebits(link.id);
   if (link.status === 'paid') {
     // pay_later only verifies the card when the consumer pays: its transaction is AUTHORISED, the debit comes later.
     const problem = await paidBy(link.transactionId, link.mode === 'pay_later' ? ['PAID', 'AUTHORISED'] : ['PAID']);
     if (problem) out.push({ rule: 'link_payment_missing', merchant: link.merchantId, subject: link.id, message: `link ${link.id} is paid but ${problem}` });
+    const schedule = await scheduleProblem(store, link, debits);
+    if (schedule) out.push({ rule: 'link_schedule_missing', merchant: link.merchantId, subject: link.id, message: `${link.mode} link ${link.id} is paid but ${schedule}` });
   }
-  for (const d of await store.listScheduledDebits(link.id)) {
+  for (const d of debits) {
     if (d.status !== 'paid') continue;
     const problem = await paidBy(d.transactionId);
     if (problem) {
@@ -169,6 +172,28 @@ async function checkLink(store: Store, link: LinkRecord): Promise<LedgerViolatio
     }
   }
   return out;
+}
+
+/**
+ * What is wrong with a paid link's schedule, if anything. multi_pay debits its first instalment at
+ * payment (the link's transaction) and schedules the others; pay_later schedules one debit of the
+ * whole amount (its transaction only verified the card); pay_now has no schedule. Every row
+ * counts, whatever its status: a failed debit was scheduled, it is not missing.
+ */
+async function scheduleProblem(store: Store, link: LinkRecord, debits: ScheduledDebitRecord[]): Promise<string | undefined> {
+  if (link.mode === 'pay_now') return undefined;
+  if (debits.length === 0) return `it has no scheduled debit: its ${link.mode === 'multi_pay' ? 'later instalments' : 'deferred debit'} would never be taken`;
+  const scheduled = debits.reduce((sum, d) => sum + d.amount, 0);
+  let atPayment = 0;
+  if (link.mode === 'multi_pay') {
+    const tx = link.transactionId ? await store.getTransaction(link.transactionId) : undefined;
+    // Without its transaction link_payment_missing says what is wrong; the sum cannot be judged.
+    if (!tx) return undefined;
+    atPayment = tx.amount;
+  }
+  if (atPayment + scheduled === link.amount) return undefined;
+  const parts = link.mode === 'multi_pay' ? `${atPayment} at payment + ${scheduled} in ${debits.length} scheduled debit(s)` : `${scheduled} in ${debits.length} scheduled debit(s)`;
+  return `its schedule covers ${parts}, not its amount ${link.amount}`;
 }
 
 async function* allMerchants(store: Store, pageSize: number): AsyncGenerator<MerchantRecord> {

@@ -19,6 +19,12 @@ export const LEDGER_RULES = {
   pending_past_deadline: 'PENDING past its deadline',
   /** A paid link (or a paid scheduled debit) without its PAID transaction of the same merchant. */
   link_payment_missing: 'paid link or debit without its payment',
+  /**
+   * A paid multi_pay or pay_later link without its whole schedule: no scheduled debit at all, or
+   * debits that (with multi_pay's first instalment, paid at payment) do not add up to its amount.
+   * Its later instalments would never be taken. pay_now links have no schedule.
+   */
+  link_schedule_missing: 'paid multi_pay/pay_later link without its schedule',
 } as const;
 
 export type LedgerRule = keyof typeof LEDGER_RULES;

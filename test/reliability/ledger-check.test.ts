@@ -1,14 +1,20 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import type { Acquirer } from '../../src/acquirer/acquirer.js';
+import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
+import { runDueDebits } from '../../src/engine/local/link-debits.js';
+import { openLink, payLink } from '../../src/engine/local/link-pay.js';
+import { LocalEngine } from '../../src/engine/local/local-engine.js';
 import { openStore } from '../../src/store/open-store.js';
 import { newId } from '../../src/util/ids.js';
 import { checkLedger } from '../../src/verify/ledger-check.js';
 import { LEDGER_RULES } from '../../src/verify/rules.js';
 import { runCli, tempHome } from '../helpers/cli.js';
-import { buildLedger, type Ledger, paidLinkRecord, pendingRecord } from './ledger-fixture.js';
+import { buildLedger, type Ledger, paidLinkRecord, pendingRecord, scheduledDebitRecord } from './ledger-fixture.js';
 
 async function check(db: string, now?: Date) {
   const store = await openStore(db);
@@ -128,6 +134,16 @@ describe('ledger check on a database corrupted on purpose', () => {
       const link = paidLinkRecord(ledger.merchantA, ledger.declined, 1000);
       await store.insertLink(link);
       expected.add(`link_payment_missing ${link.id}`);
+      // A multi_pay link paid (its first instalment, 100.00, is the PAID payment) whose later
+      // instalments were never scheduled: they would never be taken.
+      const unscheduled = { ...paidLinkRecord(ledger.merchantA, ledger.paid, 30000), mode: 'multi_pay' as const };
+      await store.insertLink(unscheduled);
+      expected.add(`link_schedule_missing ${unscheduled.id}`);
+      // A pay_later link of 50.00 whose one scheduled debit covers 20.00 only.
+      const short = { ...paidLinkRecord(ledger.merchantA, ledger.initial, 5000), mode: 'pay_later' as const };
+      await store.insertLink(short);
+      await store.insertScheduledDebits([scheduledDebitRecord(short, 1, 2000)]);
+      expected.add(`link_schedule_missing ${short.id}`);
     } finally {
       await store.close();
     }
@@ -155,7 +171,7 @@ describe('ledger check on a database corrupted on purpose', () => {
       const lines = r.stdout.split('\n').filter((l) => Object.keys(LEDGER_RULES).some((rule) => l.startsWith(`${rule}: `)));
       assert.equal(lines.length, expected.size, r.stdout);
       assert.match(r.stdout, /callback_not_acknowledged: card [0-9a-f]{32} \(cid paid\) is PAID but its return URL answered 500/);
-      assert.match(r.stderr, /error: the ledger breaks 10 invariant/);
+      assert.match(r.stderr, /error: the ledger breaks 12 invariant/);
 
       const j = await runCli(['verify', '--db', ledger.db, '--json'], { home });
       assert.equal(j.code, 4);
@@ -192,6 +208,65 @@ describe('the database itself refuses what the check looks for', () => {
       );
     } finally {
       conn.close();
+    }
+  });
+});
+
+describe('paid links of every mode, as the engine writes them, break no rule', () => {
+  it('pay_now (no schedule), multi_pay (first instalment paid, the rest scheduled), pay_later (one debit): after payment, as debits are taken, and when one fails for good', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'esipay-ledger-links-'));
+    let now = new Date('2027-03-01T09:00:00.000Z');
+    const sim = new SimulatedAcquirer();
+    let declineDebits = false;
+    const acquirer: Acquirer = {
+      authorise: (req) => sim.authorise(req),
+      release: () => sim.release(),
+      debit: async (req) => (declineDebits ? { approved: false, reason: 'insufficient_funds' } : sim.debit(req)),
+    };
+    const engine = await LocalEngine.create(await openStore(join(dir, 'esipay.db')), { clock: () => now, acquirer, publicUrl: 'http://127.0.0.1:1' });
+    try {
+      const m = await engine.registerMerchant({ name: 'Boutique', ip: '127.0.0.1', returnUrl: 'http://127.0.0.1:1/r', currency: 'EUR' });
+      const payNewLink = async (mode: 'pay_now' | 'multi_pay' | 'pay_later', amount: number, extra: Record<string, unknown> = {}) => {
+        const view = await engine.createLink({
+          merchant: m.uuid,
+          amount,
+          paymentReference: `${mode}-${newId().slice(0, 8)}`,
+          consumerReference: 'c-42',
+          callbackUrl: 'http://127.0.0.1:1/cb',
+          email: 'a@b.fr',
+          phone: '0600000000',
+          mode,
+          extra,
+        });
+        const opened = await openLink(engine.ctx, new URL(view.link!).searchParams.get('SDESSID')!);
+        assert.ok(opened);
+        const paid = await payLink(engine.ctx, opened, { number: '4111111111111111', expiry: '12/40' });
+        assert.ok(paid.ok, JSON.stringify(paid));
+        return view.id;
+      };
+      const violations = async () => (await checkLedger(engine.store, { now })).violations;
+
+      await payNewLink('pay_now', 2500);
+      const multi = await payNewLink('multi_pay', 10000, { payment_scenario: '3x' });
+      await payNewLink('pay_later', 4999, { payment_scenario: '10d' });
+      assert.deepEqual(await violations(), [], 'just paid');
+      now = new Date('2027-03-12T09:00:00.000Z');
+      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 1, retried: 0, failed: 0 });
+      assert.deepEqual(await violations(), [], 'the pay_later debit taken');
+      now = new Date('2027-04-02T09:00:00.000Z');
+      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 1, retried: 0, failed: 0 });
+      assert.deepEqual(await violations(), [], 'the second instalment taken');
+      declineDebits = true;
+      for (const day of ['2027-05-02', '2027-05-03', '2027-05-04']) {
+        now = new Date(`${day}T09:00:00.000Z`);
+        await runDueDebits(engine.ctx);
+      }
+      const schedule = await engine.store.listScheduledDebits(multi);
+      assert.deepEqual(schedule.map((d) => [d.seq, d.status]), [[2, 'paid'], [3, 'failed']]);
+      assert.deepEqual(await violations(), [], 'the third instalment failed for good: it was scheduled, not missing');
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallbackSender } from '../../src/callback/sender.js';
-import type { LinkRecord, TransactionRecord } from '../../src/domain/types.js';
+import type { LinkRecord, ScheduledDebitRecord, TransactionRecord } from '../../src/domain/types.js';
 import { LocalEngine } from '../../src/engine/local/local-engine.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -164,6 +164,27 @@ export function paidLinkRecord(merchantId: string, transactionId: string, amount
     status: 'paid',
     transactionId,
     expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** A debit scheduled on a link, not yet due. */
+export function scheduledDebitRecord(link: LinkRecord, seq: number, amount: number): ScheduledDebitRecord {
+  const at = new Date().toISOString();
+  return {
+    id: newId(),
+    linkId: link.id,
+    merchantId: link.merchantId,
+    seq,
+    amount,
+    currency: link.currency,
+    dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    status: 'scheduled',
+    cardToken: 'simtok_approved_fixture',
+    transactionId: null,
+    attempts: 0,
+    lastError: null,
     createdAt: at,
     updatedAt: at,
   };
