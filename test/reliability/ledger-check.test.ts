@@ -230,7 +230,7 @@ describe('paid links of every mode, as the engine writes them, break no rule', (
         const view = await engine.createLink({
           merchant: m.uuid,
           amount,
-          paymentReference: `${mode}-${newId().slice(0, 8)}`,
+          paymentReference: `${mode}-${newId().slice(-8)}`,
           consumerReference: 'c-42',
           callbackUrl: 'http://127.0.0.1:1/cb',
           email: 'a@b.fr',

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, registerMerchant, runCli, tempHome } from '../helpers/cli.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
@@ -19,11 +21,16 @@ describe('esipay tui in a terminal (tmux)', () => {
 
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   const screen = () => tmux('capture-pane', '-p', '-t', session);
-  /** The exit status once the program has ended (the pane stays, remain-on-exit), else undefined. */
+  /**
+   * The program's exit status once it has ended, else undefined. The shell that runs it writes
+   * the status to a file: tmux's own pane_dead_status is not always there yet under load.
+   */
   const exitStatus = (): number | undefined => {
-    const [dead, status] = tmux('list-panes', '-t', session, '-F', '#{pane_dead} #{pane_dead_status}').trim().split(' ');
-    return dead === '1' ? Number(status) : undefined;
+    if (!existsSync(statusFile())) return undefined;
+    const text = readFileSync(statusFile(), 'utf8').trim();
+    return /^\d+$/.test(text) ? Number(text) : undefined;
   };
+  const statusFile = () => join(home.home, 'tui.exit');
   async function waitForScreen(what: string, test: (s: string) => boolean, timeoutMs = 15_000): Promise<string> {
     const end = Date.now() + timeoutMs;
     let last = '';
@@ -60,8 +67,8 @@ describe('esipay tui in a terminal (tmux)', () => {
 
   it('selects a payment, refunds part of it after confirming, and shows the new remaining balance', async () => {
     const target = ids.get('order-1')!;
-    const command = `exec env ESIPAY_HOME='${home.home}' '${process.execPath}' '${BIN}' tui --merchant ${merchant}`;
-    // remain-on-exit keeps the pane after the program ends, to read its last words and status.
+    const command = `env ESIPAY_HOME='${home.home}' '${process.execPath}' '${BIN}' tui --merchant ${merchant}; echo $? > '${statusFile()}.tmp' && mv '${statusFile()}.tmp' '${statusFile()}'`;
+    // remain-on-exit keeps the pane after the program ends, to read its last words.
     tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '40', command, ';', 'set-option', '-w', 'remain-on-exit', 'on');
     await waitForScreen('the dashboard', (s) => s.includes('order-3') && s.includes('paid 99.11 EUR'));
 

@@ -77,7 +77,8 @@ export function cellText(entry: Entry, key: ColumnKey, layout: Layout): string {
     case 'date':
       return layout.shortDate ? tx.createdAt.slice(5, 16).replace('T', ' ') : tx.createdAt.slice(0, 19).replace('T', ' ');
     case 'id': {
-      const id = layout.shortId ? tx.id.slice(0, 8) : tx.id;
+      // Ids begin with their creation time, so their random end tells rows apart.
+      const id = layout.shortId ? tx.id.slice(-8) : tx.id;
       return entry.depth > 0 ? SHIPMENT_INDENT + id : id;
     }
     case 'cid':
