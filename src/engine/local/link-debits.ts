@@ -2,10 +2,10 @@ import { EsipayError } from '../../domain/errors.js';
 import type { LinkRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
 import { notifyOutbox } from '../../outbox/wakeup.js';
 import { addMs, DAY_MS } from '../../util/clock.js';
-import { newId } from '../../util/ids.js';
 import type { EngineContext } from './context.js';
 import { linkCallbackMessage } from './link-callback.js';
 import { scheduleView } from './link-views.js';
+import { newTransactionRecord, sameCard } from './records.js';
 
 /** A refused or failed debit is tried again a day later, 3 times in all, then it has failed. */
 export const MAX_DEBIT_ATTEMPTS = 3;
@@ -51,35 +51,20 @@ async function debitOne(ctx: EngineContext, debit: ScheduledDebitRecord): Promis
   }
   const payment = await ctx.store.getTransaction(link.transactionId);
   const now = ctx.clock();
-  const at = now.toISOString();
-  const tx: TransactionRecord = {
-    id: newId(),
-    merchantId: merchant.id,
-    kind: 'link',
-    cid: link.paymentReference,
-    idemKey: key(debit.attempts),
-    requestHash: null,
-    status: 'PENDING',
-    amount: debit.amount,
-    currency: debit.currency,
-    refunded: 0,
-    shipped: 0,
-    parentId: null,
-    cardFirst6: payment?.cardFirst6 ?? null,
-    cardLast4: payment?.cardLast4 ?? null,
-    cardBrand: payment?.cardBrand ?? null,
-    cardHash: payment?.cardHash ?? null,
-    cardToken: null,
-    email: null,
-    authCode: null,
-    reason: null,
-    callbackStatus: null,
-    callbackError: null,
-    deadlineAt: addMs(now, LEASE_MS),
-    expiresAt: null,
-    createdAt: at,
-    updatedAt: at,
-  };
+  const tx = newTransactionRecord(
+    {
+      merchantId: merchant.id,
+      kind: 'link',
+      cid: link.paymentReference,
+      idemKey: key(debit.attempts),
+      status: 'PENDING',
+      amount: debit.amount,
+      currency: debit.currency,
+      ...sameCard(payment),
+      deadlineAt: addMs(now, LEASE_MS),
+    },
+    now,
+  );
   const inserted = await ctx.store.insertTransaction(tx);
   if (!inserted.inserted) {
     if (inserted.existing.status === 'PAID') return settle(ctx, link, debit, inserted.existing, 'paid', null);

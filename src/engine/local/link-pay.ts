@@ -1,4 +1,4 @@
-import { cardHash, type ParsedCard, parseCard, splitExpiry } from '../../card/card.js';
+import { type ParsedCard, parseCard, splitExpiry } from '../../card/card.js';
 import { EsipayError } from '../../domain/errors.js';
 import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
 import { notifyOutbox } from '../../outbox/wakeup.js';
@@ -10,6 +10,7 @@ import type { LinkRequest } from './link-fields.js';
 import { interpretLinkRequest } from './link-request.js';
 import { type PlannedDebit, scheduleOf } from './link-schedule.js';
 import { linkState, TOKEN_PATTERN, tokenHashOf } from './link-views.js';
+import { cardFields, newTransactionRecord } from './records.js';
 
 /** Refused attempts a link accepts before it stops taking cards (card testing). */
 export const MAX_LINK_ATTEMPTS = 10;
@@ -130,35 +131,19 @@ function fail(code: string): PayLinkResult {
 }
 
 function attemptRecord(ctx: EngineContext, link: LinkRecord, card: ParsedCard, amount: number, now: Date): TransactionRecord {
-  const at = now.toISOString();
-  return {
-    id: newId(),
-    merchantId: link.merchantId,
-    kind: 'link',
-    cid: link.paymentReference,
-    idemKey: null,
-    requestHash: null,
-    status: 'PENDING',
-    amount,
-    currency: link.currency,
-    refunded: 0,
-    shipped: 0,
-    parentId: null,
-    cardFirst6: card.first6,
-    cardLast4: card.last4,
-    cardBrand: card.brand,
-    cardHash: cardHash(card.pan, ctx.cardKey),
-    cardToken: null,
-    email: null,
-    authCode: null,
-    reason: null,
-    callbackStatus: null,
-    callbackError: null,
-    deadlineAt: addMs(now, ATTEMPT_DEADLINE_MS),
-    expiresAt: null,
-    createdAt: at,
-    updatedAt: at,
-  };
+  return newTransactionRecord(
+    {
+      merchantId: link.merchantId,
+      kind: 'link',
+      cid: link.paymentReference,
+      status: 'PENDING',
+      amount,
+      currency: link.currency,
+      ...cardFields(card, ctx.cardKey),
+      deadlineAt: addMs(now, ATTEMPT_DEADLINE_MS),
+    },
+    now,
+  );
 }
 
 /**

@@ -1,13 +1,13 @@
-import { cardHash, type ParsedCard, parseCard } from '../../card/card.js';
+import { type ParsedCard, parseCard } from '../../card/card.js';
 import { signPayload } from '../../callback/signature.js';
 import { EsipayError, invalid } from '../../domain/errors.js';
 import type { MerchantRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
 import { formatDecimal, parseDecimal } from '../../money/amount.js';
 import { addMs } from '../../util/clock.js';
-import { newId } from '../../util/ids.js';
 import type { PayInput } from '../engine.js';
 import { checkCallerIp, checkReference, type EngineContext, fingerprint, requireMerchant } from './context.js';
 import { toTransactionView } from './views.js';
+import { cardFields, newTransactionRecord } from './records.js';
 
 /** Extra time past the callback timeout before a PENDING payment counts as abandoned by a crash. */
 const ABANDON_GRACE_MS = 30_000;
@@ -29,37 +29,23 @@ export async function pay(ctx: EngineContext, input: PayInput): Promise<Transact
   const card = parseCard(input.card, now);
   if (!card.ok) throw invalid(`invalid_${card.problem}`.replace('invalid_card_expired', 'card_expired'), card.message);
 
-  const hash = cardHash(card.card.pan, ctx.cardKey);
-  const requestHash = fingerprint(amount.minor, merchant.currency, hash, card.card.expMonth, card.card.expYear);
-  const at = now.toISOString();
-  const tx: TransactionRecord = {
-    id: newId(),
-    merchantId: merchant.id,
-    kind: 'card',
-    cid,
-    idemKey: `card:${cid}`,
-    requestHash,
-    status: 'PENDING',
-    amount: amount.minor,
-    currency: merchant.currency,
-    refunded: 0,
-    shipped: 0,
-    parentId: null,
-    cardFirst6: card.card.first6,
-    cardLast4: card.card.last4,
-    cardBrand: card.card.brand,
-    cardHash: hash,
-    cardToken: null,
-    email: null,
-    authCode: null,
-    reason: null,
-    callbackStatus: null,
-    callbackError: null,
-    deadlineAt: addMs(now, ctx.callbackTimeoutMs + ABANDON_GRACE_MS),
-    expiresAt: null,
-    createdAt: at,
-    updatedAt: at,
-  };
+  const kept = cardFields(card.card, ctx.cardKey);
+  const requestHash = fingerprint(amount.minor, merchant.currency, kept.cardHash, card.card.expMonth, card.card.expYear);
+  const tx = newTransactionRecord(
+    {
+      merchantId: merchant.id,
+      kind: 'card',
+      cid,
+      idemKey: `card:${cid}`,
+      requestHash,
+      status: 'PENDING',
+      amount: amount.minor,
+      currency: merchant.currency,
+      ...kept,
+      deadlineAt: addMs(now, ctx.callbackTimeoutMs + ABANDON_GRACE_MS),
+    },
+    now,
+  );
   const inserted = await ctx.store.insertTransaction(tx);
   if (!inserted.inserted) return replay(ctx, inserted.existing, requestHash);
 

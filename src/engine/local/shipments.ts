@@ -1,4 +1,4 @@
-import { cardHash, parseCard } from '../../card/card.js';
+import { parseCard } from '../../card/card.js';
 import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
 import { checkMinor, formatMoney } from '../../money/amount.js';
@@ -9,6 +9,7 @@ import { newId } from '../../util/ids.js';
 import type { CreateInitialInput, CreateShipmentInput } from '../engine.js';
 import { checkReference, type EngineContext, fingerprint, printableId, requireMerchant } from './context.js';
 import { remainingOf, toTransactionView } from './views.js';
+import { cardFields, newTransactionRecord, sameCard } from './records.js';
 
 /**
  * Payment at shipment (seed 001): an initial multi-authorisation checks the card for the order's
@@ -47,9 +48,9 @@ export async function createInitial(ctx: EngineContext, input: CreateInitialInpu
   const card = parseCard(input.card, now);
   if (!card.ok) throw invalid(`invalid_${card.problem}`.replace('invalid_card_expired', 'card_expired'), card.message);
 
-  const hash = cardHash(card.card.pan, ctx.cardKey);
+  const kept = cardFields(card.card, ctx.cardKey);
   const idemKey = input.idempotencyKey == null ? null : initialIdemKey(checkIdempotencyKey(input.idempotencyKey));
-  const requestHash = fingerprint(amount, currency, cid, email, hash, card.card.expMonth, card.card.expYear);
+  const requestHash = fingerprint(amount, currency, cid, email, kept.cardHash, card.card.expMonth, card.card.expYear);
   if (idemKey) {
     const existing = await ctx.store.findTransactionByIdemKey(merchant.id, idemKey);
     if (existing) return replayInitial(ctx, existing, requestHash);
@@ -67,31 +68,26 @@ export async function createInitial(ctx: EngineContext, input: CreateInitialInpu
 
   const at = ctx.clock();
   const tx: TransactionRecord = {
+    ...newTransactionRecord(
+      {
+        merchantId: merchant.id,
+        kind: 'initial',
+        cid,
+        idemKey,
+        requestHash,
+        status: outcome.status,
+        amount,
+        currency,
+        ...kept,
+        cardToken: outcome.status === 'AUTHORISED' ? outcome.cardToken : null,
+        email,
+        authCode: outcome.status === 'AUTHORISED' ? outcome.authCode : null,
+        reason: outcome.status === 'AUTHORISED' ? null : outcome.reason,
+        expiresAt: outcome.status === 'AUTHORISED' ? addMs(now, INITIAL_VALIDITY_DAYS * DAY_MS) : null,
+      },
+      now,
+    ),
     id,
-    merchantId: merchant.id,
-    kind: 'initial',
-    cid,
-    idemKey,
-    requestHash,
-    status: outcome.status,
-    amount,
-    currency,
-    refunded: 0,
-    shipped: 0,
-    parentId: null,
-    cardFirst6: card.card.first6,
-    cardLast4: card.card.last4,
-    cardBrand: card.card.brand,
-    cardHash: hash,
-    cardToken: outcome.status === 'AUTHORISED' ? outcome.cardToken : null,
-    email,
-    authCode: outcome.status === 'AUTHORISED' ? outcome.authCode : null,
-    reason: outcome.status === 'AUTHORISED' ? null : outcome.reason,
-    callbackStatus: null,
-    callbackError: null,
-    deadlineAt: null,
-    expiresAt: outcome.status === 'AUTHORISED' ? addMs(now, INITIAL_VALIDITY_DAYS * DAY_MS) : null,
-    createdAt: now.toISOString(),
     updatedAt: at.toISOString(),
   };
   const outbox = opts.notification?.(tx, merchant);
@@ -123,34 +119,22 @@ export async function createShipment(ctx: EngineContext, input: CreateShipmentIn
   const at = now.toISOString();
   // PENDING until the acquirer has debited: it already counts in what was shipped, so concurrent
   // shipments cannot together exceed the total, and it shows as no money taken until PAID.
-  const shipment: TransactionRecord = {
-    id: newId(),
-    merchantId: merchant.id,
-    kind: 'shipment',
-    cid: parent.cid,
-    idemKey,
-    requestHash: fingerprint(parent.id, amount),
-    status: 'PENDING',
-    amount,
-    currency: parent.currency,
-    refunded: 0,
-    shipped: 0,
-    parentId: parent.id,
-    cardFirst6: parent.cardFirst6,
-    cardLast4: parent.cardLast4,
-    cardBrand: parent.cardBrand,
-    cardHash: parent.cardHash,
-    cardToken: null,
-    email: email ?? parent.email,
-    authCode: null,
-    reason: null,
-    callbackStatus: null,
-    callbackError: null,
-    deadlineAt: null,
-    expiresAt: null,
-    createdAt: at,
-    updatedAt: at,
-  };
+  const shipment = newTransactionRecord(
+    {
+      merchantId: merchant.id,
+      kind: 'shipment',
+      cid: parent.cid,
+      idemKey,
+      requestHash: fingerprint(parent.id, amount),
+      status: 'PENDING',
+      amount,
+      currency: parent.currency,
+      parentId: parent.id,
+      ...sameCard(parent),
+      email: email ?? parent.email,
+    },
+    now,
+  );
   const result = await ctx.store.addShipment(shipment, at);
   if (!result.ok) throw shipmentRefused(ctx, result, parent, amount);
   if (result.replayed) return replayShipment(ctx, result.shipment, result.parent);
