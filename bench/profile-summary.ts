@@ -32,7 +32,11 @@ const short = (url: string) =>
     .replace(/^.*node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, 'npm:$1')
     .replace(/^file:\/\/.*?\/dist\//, '')
     .replace(/^file:\/\//, '');
-const detailed = (url: string) => url.replace(/^.*node_modules\//, 'npm:').replace(/^file:\/\/.*?\/dist\//, '').replace(/^file:\/\//, '');
+const detailed = (url: string) =>
+  url
+    .replace(/^.*node_modules\//, 'npm:')
+    .replace(/^file:\/\/.*?\/dist\//, '')
+    .replace(/^file:\/\//, '');
 const byFile = new Map<string, number>();
 const byFunction = new Map<string, number>();
 for (const [id, t] of selfTime) {
@@ -45,7 +49,8 @@ for (const [id, t] of selfTime) {
 const lines: string[] = [`${file}: ${(total / 1000).toFixed(0)} ms sampled`];
 const print = (title: string, m: Map<string, number>) => {
   lines.push(title);
-  for (const [name, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, rows)) lines.push(`${((100 * t) / total).toFixed(1).padStart(6)}%  ${name}`);
+  for (const [name, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, rows))
+    lines.push(`${((100 * t) / total).toFixed(1).padStart(6)}%  ${name}`);
 };
 print('by file', byFile);
 print('by function', byFunction);

@@ -40,7 +40,8 @@ for (const name of SECTIONS) {
 }
 
 process.stdout.write('\n' + tableLines(rows).join('\n') + '\n');
-if (opts.markdown) process.stdout.write(`\n${markdownTable(rows)}\n\n${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GB, Node ${m.node}, ${startedAt}\n`);
+if (opts.markdown)
+  process.stdout.write(`\n${markdownTable(rows)}\n\n${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GB, Node ${m.node}, ${startedAt}\n`);
 writeResults(RESULTS_FILE, {
   startedAt,
   finishedAt: new Date().toISOString(),

@@ -100,7 +100,17 @@ export async function seedTransactions(opts: SeedOptions): Promise<SeedResult> {
         written++;
         for (let k = 0; k < shipments && written < opts.count; k++) {
           const sat = new Date(now - (opts.count - written) * 1000).toISOString();
-          insert({ ...base, id: newId(), kind: 'shipment', cid: `order-${seq}`, parentId, amount: each, createdAt: sat, updatedAt: sat, callbackStatus: null });
+          insert({
+            ...base,
+            id: newId(),
+            kind: 'shipment',
+            cid: `order-${seq}`,
+            parentId,
+            amount: each,
+            createdAt: sat,
+            updatedAt: sat,
+            callbackStatus: null,
+          });
           written++;
         }
         continue;
@@ -123,6 +133,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stderr.write('usage: node dist/bench/seed-transactions.js --db <file> [--count N] [--merchant <uuid>]\n');
     process.exit(2);
   }
-  const result = await seedTransactions({ db: values.db, count: Number(values.count), ...(values.merchant ? { merchant: values.merchant } : {}) });
+  const result = await seedTransactions({
+    db: values.db,
+    count: Number(values.count),
+    ...(values.merchant ? { merchant: values.merchant } : {}),
+  });
   process.stdout.write(JSON.stringify({ ...result, db: values.db }) + '\n');
 }

@@ -60,7 +60,14 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
     const totalsMs = performance.now() - t0;
     const pid = Number(tmux('display', '-p', '-t', session, '#{pane_pid}').trim());
     const rssFirstScreenMb = memory(pid).rss;
-    const topSeq = () => Number(/order-(\d+)/.exec(screen().split('\n').find((l) => ROW.test(l)) ?? '')?.[1] ?? NaN);
+    const topSeq = () =>
+      Number(
+        /order-(\d+)/.exec(
+          screen()
+            .split('\n')
+            .find((l) => ROW.test(l)) ?? '',
+        )?.[1] ?? NaN,
+      );
     const startSeq = topSeq();
 
     const batch = opts.batch ?? 10;
@@ -69,12 +76,16 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
       tmux('send-keys', '-t', session, ...Array.from({ length: batch }, () => 'PageDown'));
       // Settled: no read in flight and the same screen twice in a row.
       let last = '';
-      await until('the paging to settle', () => {
-        const s = screen();
-        const settled = s === last && !s.includes('reading…');
-        last = s;
-        return settled;
-      }, 30_000);
+      await until(
+        'the paging to settle',
+        () => {
+          const s = screen();
+          const settled = s === last && !s.includes('reading…');
+          last = s;
+          return settled;
+        },
+        30_000,
+      );
       rssAfterPagingMb.push(Math.round(memory(pid).rss));
     }
     const seq = startSeq - topSeq();
@@ -99,7 +110,9 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { db: { type: 'string' }, merchant: { type: 'string' }, pages: { type: 'string', default: '600' } } });
+  const { values } = parseArgs({
+    options: { db: { type: 'string' }, merchant: { type: 'string' }, pages: { type: 'string', default: '600' } },
+  });
   if (!values.db || !values.merchant) {
     process.stderr.write('usage: node dist/bench/tui-first-screen.js --db <file> --merchant <uuid> [--pages N]\n');
     process.exit(2);

@@ -57,8 +57,14 @@ const server = createServer({ keepAlive: true, keepAliveTimeout: 5_000 }, (req, 
   const p = parsePaymentPath(path);
   if (!p) return json(res, 400, { error: 'bad path' });
   void (async () => {
-    const tx = sql ? sql.beginPayment(p.merchant === merchant ? merchant : p.merchant, p.cid, p.amount) : { id: p.cid, returnUrl: receiverUrl };
-    const status = await post.send(tx.returnUrl, { amount: `${Math.floor(p.amount / 100)}.${String(p.amount % 100).padStart(2, '0')}`, transaction: tx.id, cid: p.cid });
+    const tx = sql
+      ? sql.beginPayment(p.merchant === merchant ? merchant : p.merchant, p.cid, p.amount)
+      : { id: p.cid, returnUrl: receiverUrl };
+    const status = await post.send(tx.returnUrl, {
+      amount: `${Math.floor(p.amount / 100)}.${String(p.amount % 100).padStart(2, '0')}`,
+      transaction: tx.id,
+      cid: p.cid,
+    });
     if (status !== 200) return json(res, 500, { error: `callback answered ${status}` });
     sql?.settlePayment(tx.id);
     json(res, 200, { id: tx.id, cid: p.cid, status: 'PAID', amount: p.amount, currency: 'EUR' });

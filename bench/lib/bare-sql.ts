@@ -59,7 +59,17 @@ export class BareSql {
     this.s.begin.run();
     try {
       if (this.s.byIdem.get(merchantId, `card:${cid}`)) throw new Error('duplicate cid');
-      this.s.insertTx.run({ ...EMPTY_TX, id, merchant_id: merchantId, cid, idem_key: `card:${cid}`, amount, created_at: at, updated_at: at, deadline_at: at });
+      this.s.insertTx.run({
+        ...EMPTY_TX,
+        id,
+        merchant_id: merchantId,
+        cid,
+        idem_key: `card:${cid}`,
+        amount,
+        created_at: at,
+        updated_at: at,
+        deadline_at: at,
+      });
       this.s.commit.run();
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -121,9 +131,32 @@ export class BareSql {
 }
 
 const TX_COLUMNS = [
-  'id', 'merchant_id', 'kind', 'cid', 'idem_key', 'request_hash', 'status', 'amount', 'currency', 'refunded', 'shipped',
-  'parent_id', 'card_first6', 'card_last4', 'card_brand', 'card_hash', 'card_token', 'email', 'auth_code', 'reason',
-  'callback_status', 'callback_error', 'deadline_at', 'expires_at', 'created_at', 'updated_at',
+  'id',
+  'merchant_id',
+  'kind',
+  'cid',
+  'idem_key',
+  'request_hash',
+  'status',
+  'amount',
+  'currency',
+  'refunded',
+  'shipped',
+  'parent_id',
+  'card_first6',
+  'card_last4',
+  'card_brand',
+  'card_hash',
+  'card_token',
+  'email',
+  'auth_code',
+  'reason',
+  'callback_status',
+  'callback_error',
+  'deadline_at',
+  'expires_at',
+  'created_at',
+  'updated_at',
 ] as const;
 
 /** A PENDING card row as esipay writes it (masked card, 64-hex hashes), minus the per-payment fields. */

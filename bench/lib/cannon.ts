@@ -51,15 +51,24 @@ export async function cannon(
   const ok = results.reduce((s, r) => s + r['2xx'], 0);
   const seconds = Math.max(...results.map((r) => r.duration));
   const failures = results.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0);
-  const codes = results.flatMap((r) => Object.entries(r.statusCodeStats ?? {}).filter(([c]) => !c.startsWith('2')).map(([c, v]) => `${v.count}×${c}`));
+  const codes = results.flatMap((r) =>
+    Object.entries(r.statusCodeStats ?? {})
+      .filter(([c]) => !c.startsWith('2'))
+      .map(([c, v]) => `${v.count}×${c}`),
+  );
   const answered = results.reduce((s, r) => s + r.requests.total, 0);
   return {
     perSecond: ok / seconds,
-    cpuUsPerRequest: cpuBefore !== null && cpuAfter !== null && answered > 0 && opts.serverPids?.length ? ((cpuAfter - cpuBefore) * 1000) / answered : null,
+    cpuUsPerRequest:
+      cpuBefore !== null && cpuAfter !== null && answered > 0 && opts.serverPids?.length
+        ? ((cpuAfter - cpuBefore) * 1000) / answered
+        : null,
     // Per-instance percentiles; with several targets the worst one is reported.
     p50Ms: Math.max(...results.map((r) => r.latency.p50)),
     p99Ms: Math.max(...results.map((r) => r.latency.p99)),
     failures,
-    ...(failures > 0 ? { failureNote: `${codes.join(', ') || 'no HTTP status'}; errors ${results.reduce((s, r) => s + r.errors, 0)}` } : {}),
+    ...(failures > 0
+      ? { failureNote: `${codes.join(', ') || 'no HTTP status'}; errors ${results.reduce((s, r) => s + r.errors, 0)}` }
+      : {}),
   };
 }

@@ -42,7 +42,18 @@ export function row(r: Omit<Row, 'ratio' | 'result'> & { result?: Row['result'] 
 
 /** A measure that could not run (a missing part), kept in the table so its absence is visible. */
 export function notRun(section: string, measure: string, why: string, target: Target | null = null): Row {
-  return { section, measure, unit: '', esipay: null, baseline: null, baselineName: null, ratio: null, target, result: 'not run', note: why };
+  return {
+    section,
+    measure,
+    unit: '',
+    esipay: null,
+    baseline: null,
+    baselineName: null,
+    ratio: null,
+    target,
+    result: 'not run',
+    note: why,
+  };
 }
 
 function formatValue(v: number | null, unit: string): string {
@@ -80,7 +91,11 @@ export function tableLines(rows: readonly Row[]): string[] {
     r.result === 'info' ? '' : r.result,
   ]);
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((v, i) => (i >= 2 && i <= 4 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' | ').trimEnd();
+  const line = (c: readonly string[]) =>
+    c
+      .map((v, i) => (i >= 2 && i <= 4 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join(' | ')
+      .trimEnd();
   const out = [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('-|-')];
   for (const c of cells) out.push(line(c));
   const count = (result: Row['result']) => rows.filter((r) => r.result === result).length;

@@ -33,7 +33,18 @@ export async function benchCli(opts: BenchOptions, log: (s: string) => void): Pr
     const commands: Record<string, () => string[]> = {
       'node -e 0': () => ['-e', '0'],
       'esipay --version': () => [BIN, '--version'],
-      'esipay pay': () => [BIN, 'pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--cid', `cli-bench-${cid++}`, '--json'],
+      'esipay pay': () => [
+        BIN,
+        'pay',
+        '10.00',
+        '--card',
+        '4111111111111111',
+        '--expiry',
+        '12/2030',
+        '--cid',
+        `cli-bench-${cid++}`,
+        '--json',
+      ],
       'esipay tx list --json': () => [BIN, 'tx', 'list', '--json'],
     };
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
@@ -47,7 +58,11 @@ export async function benchCli(opts: BenchOptions, log: (s: string) => void): Pr
       }
     }
     const floor = median(times['node -e 0']!);
-    log(`cli: medians ${Object.entries(times).map(([k, v]) => `${k} ${median(v).toFixed(0)} ms`).join(', ')}`);
+    log(
+      `cli: medians ${Object.entries(times)
+        .map(([k, v]) => `${k} ${median(v).toFixed(0)} ms`)
+        .join(', ')}`,
+    );
     const timeRow = (name: string, target: number | null, note?: string) =>
       row({
         section: 'cli',

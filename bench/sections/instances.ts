@@ -30,7 +30,9 @@ export async function benchInstances(opts: BenchOptions, log: (s: string) => voi
 
     const results = new Map<number, CannonResult>();
     for (const n of [1, 2, 4]) {
-      const serves = await Promise.all(Array.from({ length: n }, (_, i) => startServe(pgdb.url, home, profileArgs(opts.profileDir, `serve-pg-${n}-${i}`))));
+      const serves = await Promise.all(
+        Array.from({ length: n }, (_, i) => startServe(pgdb.url, home, profileArgs(opts.profileDir, `serve-pg-${n}-${i}`))),
+      );
       try {
         const r = await cannon(
           serves.map((s) => s.url),

@@ -10,7 +10,8 @@ import { row, type Row } from '../lib/report.js';
 import type { BenchOptions } from '../options.js';
 
 /** A v2 payment path with a cid unique to the run. */
-export const payPath = (merchant: string, prefix: string) => (n: number) => `/cardpay/${merchant}/${prefix}-${n}/4111111111111111/12/2030/10.00`;
+export const payPath = (merchant: string, prefix: string) => (n: number) =>
+  `/cardpay/${merchant}/${prefix}-${n}/4111111111111111/12/2030/10.00`;
 
 /** How long the slow merchant's return URL takes to answer. */
 const SLOW_CALLBACK_MS = 50;
@@ -36,7 +37,9 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
   };
   try {
     const receiver = await start(startChild(childScript('receiver'), { args: [], ready: /listening on (http:\/\/\S+)/ }));
-    const slowReceiver = await start(startChild(childScript('receiver'), { args: [String(SLOW_CALLBACK_MS)], ready: /listening on (http:\/\/\S+)/ }));
+    const slowReceiver = await start(
+      startChild(childScript('receiver'), { args: [String(SLOW_CALLBACK_MS)], ready: /listening on (http:\/\/\S+)/ }),
+    );
     const home = join(dir, 'home');
     mkdirSync(home);
     const db = join(dir, 'esipay.db');
@@ -52,7 +55,8 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
 
     const load = { connections: opts.concurrency, durationMs: opts.durationMs, warmupMs: opts.warmupMs };
     let prefix = 0;
-    const pay = (server: RunningChild, m: string) => () => cannon([server.url], { ...load, path: payPath(m, `c${prefix++}`), serverPids: [server.pid] });
+    const pay = (server: RunningChild, m: string) => () =>
+      cannon([server.url], { ...load, path: payPath(m, `c${prefix++}`), serverPids: [server.pid] });
     const payments = await turns(opts.rounds, log, 'service payments', {
       bare: pay(barePost, 'bare'),
       bareSql: pay(bareSqlPost, bareSqlPost.match[2]!),
@@ -99,7 +103,15 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
         target: { kind: 'min-ratio', value: 0.6 },
         note: `the same work; ${cpuNote(p, payments.bareSql!)}`,
       }),
-      row({ section: 'service', measure: 'payment p50 latency', unit: 'ms', esipay: p.p50Ms, baseline: payments.bareSql!.p50Ms, baselineName: 'node:http + SQL + POST', target: null }),
+      row({
+        section: 'service',
+        measure: 'payment p50 latency',
+        unit: 'ms',
+        esipay: p.p50Ms,
+        baseline: payments.bareSql!.p50Ms,
+        baselineName: 'node:http + SQL + POST',
+        target: null,
+      }),
       row({
         section: 'service',
         measure: 'payment p99 latency',
@@ -159,7 +171,9 @@ export function bareServer(args: string[]): Promise<RunningChild> {
 function paidIds(db: string, merchant: string): string[] {
   const d = new Database(db, { readonly: true });
   try {
-    const ids = (d.prepare(`SELECT id FROM transactions WHERE merchant_id = ? AND status = 'PAID' LIMIT 20000`).all(merchant) as { id: string }[]).map((r) => r.id);
+    const ids = (
+      d.prepare(`SELECT id FROM transactions WHERE merchant_id = ? AND status = 'PAID' LIMIT 20000`).all(merchant) as { id: string }[]
+    ).map((r) => r.id);
     if (ids.length === 0) throw new Error('no PAID payment to refund');
     return ids;
   } finally {

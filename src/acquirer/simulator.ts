@@ -24,7 +24,12 @@ export class SimulatedAcquirer implements Acquirer {
   async authorise(req: AuthorisationRequest): Promise<AuthorisationResult> {
     const outcome = BY_NUMBER.get(req.card.pan) ?? 'approved';
     if (outcome === 'technical_error') {
-      throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer could not process the card (technical error)', 'try again later');
+      throw new EsipayError(
+        'unavailable',
+        'acquirer_error',
+        'the acquirer could not process the card (technical error)',
+        'try again later',
+      );
     }
     if (outcome !== 'approved') return { approved: false, reason: outcome };
     return { approved: true, authCode: authCode(), cardToken: `simtok_${outcome}_${randomBytes(12).toString('hex')}` };

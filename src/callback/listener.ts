@@ -47,7 +47,9 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
       if (type.includes('application/x-www-form-urlencoded')) fields = Object.fromEntries(new URLSearchParams(body));
       else if (type.includes('json')) {
         try {
-          fields = Object.fromEntries(Object.entries(JSON.parse(body) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+          fields = Object.fromEntries(
+            Object.entries(JSON.parse(body) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+          );
         } catch {
           fields = {};
         }
@@ -57,7 +59,13 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
       let signature: ReceivedCallback['signature'] = 'unchecked';
       let signatureError: string | undefined;
       if (secrets.length > 0) {
-        const v = verifySignature(body, Array.isArray(header) ? header[0] : header, secrets, Math.floor(Date.now() / 1000), opts.toleranceS ?? 300);
+        const v = verifySignature(
+          body,
+          Array.isArray(header) ? header[0] : header,
+          secrets,
+          Math.floor(Date.now() / 1000),
+          opts.toleranceS ?? 300,
+        );
         signature = v.ok ? 'valid' : 'invalid';
         if (!v.ok) signatureError = v.reason;
       }

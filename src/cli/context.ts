@@ -50,7 +50,11 @@ export class CommandContext {
         import('../callback/node-http-sender.js'),
       ]);
       const store = await openStore(db).catch((e: unknown) => {
-        throw unavailable('store_unavailable', `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`, 'check --db or ESIPAY_DB');
+        throw unavailable(
+          'store_unavailable',
+          `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`,
+          'check --db or ESIPAY_DB',
+        );
       });
       this.engine = await LocalEngine.create(store, {
         // One command, one POST: node's own client, not undici's pool (its loading was most of `esipay pay`).
@@ -67,7 +71,12 @@ export class CommandContext {
   /** The merchant from --merchant, ESIPAY_MERCHANT or the config's default. */
   async merchant(): Promise<string> {
     const m = await resolveSetting('merchant', this.opts.merchant);
-    if (!m) throw invalid('missing_merchant', 'no merchant given', 'pass --merchant <uuid>, set ESIPAY_MERCHANT, or `esipay config set merchant <uuid>`');
+    if (!m)
+      throw invalid(
+        'missing_merchant',
+        'no merchant given',
+        'pass --merchant <uuid>, set ESIPAY_MERCHANT, or `esipay config set merchant <uuid>`',
+      );
     return m;
   }
 
@@ -78,6 +87,7 @@ export class CommandContext {
 
 function parseTimeout(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 600_000) throw invalid('invalid_timeout', 'the callback timeout must be 1 to 600000 milliseconds');
+  if (!Number.isInteger(n) || n < 1 || n > 600_000)
+    throw invalid('invalid_timeout', 'the callback timeout must be 1 to 600000 milliseconds');
   return n;
 }

@@ -21,7 +21,12 @@ export function buildProgram(version: string): Command {
   const program = new Command('esipay')
     .description('esipay: card payments, refunds, shipment debits and payment links, from the terminal or as a service')
     .version(version, '-V, --version')
-    .addOption(new Option('--engine <engine>', 'where commands run: local (embedded SQLite, default) or remote (an esipay service)').choices(['local', 'remote']))
+    .addOption(
+      new Option('--engine <engine>', 'where commands run: local (embedded SQLite, default) or remote (an esipay service)').choices([
+        'local',
+        'remote',
+      ]),
+    )
     .option('--db <path|url>', 'local engine database: SQLite file or postgres:// URL (env ESIPAY_DB)')
     .option('--url <url>', 'remote engine: the service URL, e.g. http://127.0.0.1:6543 (env ESIPAY_URL)')
     .option('--token <token>', 'remote engine: operator token (env ESIPAY_TOKEN)')

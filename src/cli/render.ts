@@ -37,7 +37,8 @@ export function renderTransaction(c: ChalkInstance, t: TransactionView | Transac
     lines.push(kv(c, 'remaining', c.bold(formatMoney(t.remaining, t.currency))));
   }
   if (t.parent) lines.push(kv(c, 'initial', t.parent));
-  if (t.withinGuarantee !== undefined) lines.push(kv(c, 'guarantee', t.withinGuarantee ? 'within the 30-day payment guarantee' : 'outside the 30-day payment guarantee'));
+  if (t.withinGuarantee !== undefined)
+    lines.push(kv(c, 'guarantee', t.withinGuarantee ? 'within the 30-day payment guarantee' : 'outside the 30-day payment guarantee'));
   if (t.reason) lines.push(kv(c, 'reason', t.reason));
   if ('refunds' in t) {
     if (t.callback) lines.push(kv(c, 'callback', t.callback.status !== null ? `HTTP ${t.callback.status}` : (t.callback.error ?? '')));
@@ -73,18 +74,29 @@ export function renderTable<T>(columns: Column<T>[], rows: T[], width = 200): st
   const widths = columns.map((col) => Math.max(col.title.length, ...rows.map((r) => col.value(r).length)));
   const line = (cells: string[], colored: string[]) =>
     truncateVisible(
-      cells.map((cell, i) => {
-        const pad = ' '.repeat(Math.max(0, widths[i]! - cell.length));
-        return columns[i]!.align === 'right' ? pad + colored[i] : colored[i] + pad;
-      }).join('  '),
-      cells.map((cell, i) => (columns[i]!.align === 'right' ? ' '.repeat(Math.max(0, widths[i]! - cell.length)) + cell : cell.padEnd(widths[i]!))).join('  '),
+      cells
+        .map((cell, i) => {
+          const pad = ' '.repeat(Math.max(0, widths[i]! - cell.length));
+          return columns[i]!.align === 'right' ? pad + colored[i] : colored[i] + pad;
+        })
+        .join('  '),
+      cells
+        .map((cell, i) =>
+          columns[i]!.align === 'right' ? ' '.repeat(Math.max(0, widths[i]! - cell.length)) + cell : cell.padEnd(widths[i]!),
+        )
+        .join('  '),
       width,
     );
   const head = columns.map((c) => c.title);
   const out = [line(head, head)];
   for (const r of rows) {
     const cells = columns.map((c) => c.value(r));
-    out.push(line(cells, columns.map((c, i) => (c.color ? c.color(cells[i]!, r) : cells[i]!))));
+    out.push(
+      line(
+        cells,
+        columns.map((c, i) => (c.color ? c.color(cells[i]!, r) : cells[i]!)),
+      ),
+    );
   }
   return out.join('\n');
 }
@@ -106,12 +118,19 @@ export function transactionColumns(c: ChalkInstance, rows: readonly TransactionV
     { title: 'KIND', value: (t) => t.kind },
     { title: 'STATUS', value: (t) => t.status, color: (s, t) => statusColor(c, t.status).replace(t.status, s) },
     { title: 'AMOUNT', value: (t) => formatMoney(t.amount, t.currency), align: 'right' },
-    { title: 'REFUNDED', value: (t) => (t.kind === 'initial' ? `shipped ${formatMoney(t.shipped ?? 0, t.currency)}` : formatMoney(t.refunded, t.currency)), align: 'right' },
+    {
+      title: 'REFUNDED',
+      value: (t) => (t.kind === 'initial' ? `shipped ${formatMoney(t.shipped ?? 0, t.currency)}` : formatMoney(t.refunded, t.currency)),
+      align: 'right',
+    },
     { title: 'REMAINING', value: (t) => formatMoney(t.remaining, t.currency), align: 'right', color: (s) => c.bold(s) },
   ];
   if (rows.some((t) => t.kind === 'initial')) {
     // An initial authorisation's end of validity; a shipment outside the 30-day guarantee.
-    columns.push({ title: 'EXPIRES', value: (t) => (t.expiresAt ? t.expiresAt.slice(0, 10) : t.withinGuarantee === false ? 'no guarantee' : '') });
+    columns.push({
+      title: 'EXPIRES',
+      value: (t) => (t.expiresAt ? t.expiresAt.slice(0, 10) : t.withinGuarantee === false ? 'no guarantee' : ''),
+    });
   }
   return columns;
 }

@@ -23,7 +23,13 @@ export function isConfigKey(key: string): key is ConfigKey {
   return Object.hasOwn(CONFIG_KEYS, key);
 }
 
-type ConfStore = { get(key: string): unknown; set(key: string, value: unknown): void; delete(key: string): void; store: Record<string, unknown>; path: string };
+type ConfStore = {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+  store: Record<string, unknown>;
+  path: string;
+};
 let conf: ConfStore | undefined;
 
 export async function configStore(): Promise<ConfStore> {
@@ -65,7 +71,8 @@ async function storedSetting(key: ConfigKey): Promise<unknown> {
   }
   try {
     const doc: unknown = JSON.parse(text);
-    if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) return Object.hasOwn(doc, key) ? (doc as Record<string, unknown>)[key] : undefined;
+    if (doc !== null && typeof doc === 'object' && !Array.isArray(doc))
+      return Object.hasOwn(doc, key) ? (doc as Record<string, unknown>)[key] : undefined;
   } catch {
     // Not JSON: conf reports it as it always did.
   }

@@ -1,12 +1,4 @@
-import type {
-  LinkMode,
-  MerchantView,
-  MerchantWithSecret,
-  Page,
-  RefundView,
-  TransactionDetail,
-  TransactionView,
-} from '../domain/types.js';
+import type { LinkMode, MerchantView, MerchantWithSecret, Page, RefundView, TransactionDetail, TransactionView } from '../domain/types.js';
 import type { MerchantTotals } from '../store/store.js';
 
 /**

@@ -10,13 +10,7 @@ export interface Money {
   readonly currency: string;
 }
 
-export type AmountProblem =
-  | 'empty'
-  | 'malformed'
-  | 'too_many_decimals'
-  | 'not_positive'
-  | 'too_large'
-  | 'unknown_currency';
+export type AmountProblem = 'empty' | 'malformed' | 'too_many_decimals' | 'not_positive' | 'too_large' | 'unknown_currency';
 
 export type ParseResult = { ok: true; minor: number } | { ok: false; problem: AmountProblem; message: string };
 

@@ -11,9 +11,7 @@ const BY_EXPONENT: Record<0 | 2 | 3 | 4, string> = {
 };
 
 const EXPONENTS: ReadonlyMap<string, number> = new Map(
-  Object.entries(BY_EXPONENT).flatMap(([exp, codes]) =>
-    codes.split(' ').map((code) => [code, Number(exp)] as const),
-  ),
+  Object.entries(BY_EXPONENT).flatMap(([exp, codes]) => codes.split(' ').map((code) => [code, Number(exp)] as const)),
 );
 
 /** The minor-unit exponent of an ISO 4217 code, or undefined when the code is unknown. */

@@ -17,7 +17,8 @@ export class SmtpEmailSender implements EmailSender {
     private readonly from: string,
   ) {
     const u = new URL(url);
-    if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`the SMTP URL must start with smtp:// or smtps://, not ${u.protocol}`);
+    if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:')
+      throw new Error(`the SMTP URL must start with smtp:// or smtps://, not ${u.protocol}`);
     this.description = withoutPassword(url);
   }
 

@@ -22,7 +22,8 @@ export function backoffFromEnv(env: NodeJS.ProcessEnv = process.env): BackoffPol
     const v = env[name];
     if (v === undefined || v === '') return fallback;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 86_400_000) throw new Error(`${name} must be an integer of milliseconds between 1 and 86400000`);
+    if (!Number.isInteger(n) || n < 1 || n > 86_400_000)
+      throw new Error(`${name} must be an integer of milliseconds between 1 and 86400000`);
     return n;
   };
   const baseMs = read('ESIPAY_OUTBOX_RETRY_BASE_MS', DEFAULT_BACKOFF.baseMs);

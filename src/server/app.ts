@@ -49,7 +49,9 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMe
     void answer(routes, req, opts)
       .then((a) => {
         send(res, req, a, opts.state);
-        opts.accessLog?.(accessLogLine(new Date(), req.method, a.logPath ?? logPathOf(req.rawPath), a.status, performance.now() - started, callerIp));
+        opts.accessLog?.(
+          accessLogLine(new Date(), req.method, a.logPath ?? logPathOf(req.rawPath), a.status, performance.now() - started, callerIp),
+        );
       })
       .catch((e: unknown) => opts.reportBug(`bug while answering: ${redactPans((e as Error)?.stack ?? String(e))}`));
   };
@@ -57,14 +59,26 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMe
 
 async function answer(routes: Route[], req: HttpRequest, opts: AppOptions): Promise<HttpAnswer> {
   if ((req.raw.url ?? '').length > LIMITS.maxUrlBytes) {
-    return jsonAnswer(414, { error: { code: 'uri_too_long', message: `the request target is longer than ${LIMITS.maxUrlBytes} bytes`, kind: 'invalid' } }, { logPath: logPathOf(req.rawPath) });
+    return jsonAnswer(
+      414,
+      { error: { code: 'uri_too_long', message: `the request target is longer than ${LIMITS.maxUrlBytes} bytes`, kind: 'invalid' } },
+      { logPath: logPathOf(req.rawPath) },
+    );
   }
   if (!req.rawPath.startsWith('/')) {
-    return jsonAnswer(400, { error: { code: 'invalid_path', message: 'the request target must be a path', kind: 'invalid' } }, { logPath: '-' });
+    return jsonAnswer(
+      400,
+      { error: { code: 'invalid_path', message: 'the request target must be a path', kind: 'invalid' } },
+      { logPath: '-' },
+    );
   }
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > LIMITS.maxBodyBytes) {
-    return jsonAnswer(413, { error: { code: 'body_too_large', message: `the body is larger than ${LIMITS.maxBodyBytes} bytes`, kind: 'invalid' } }, { headers: { connection: 'close' } });
+    return jsonAnswer(
+      413,
+      { error: { code: 'body_too_large', message: `the body is larger than ${LIMITS.maxBodyBytes} bytes`, kind: 'invalid' } },
+      { headers: { connection: 'close' } },
+    );
   }
   try {
     for (const route of routes) {
@@ -134,7 +148,10 @@ function readBody(raw: IncomingMessage, maxBytes: number): Promise<Buffer> {
     };
     const onEnd = () => done();
     const onError = (e: Error) => done(new HttpError(400, 'body_unreadable', `the body could not be read: ${e.message}`));
-    const timer = setTimeout(() => done(new HttpError(408, 'body_timeout', `the body did not arrive within ${BODY_TIMEOUT_MS} ms`)), BODY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => done(new HttpError(408, 'body_timeout', `the body did not arrive within ${BODY_TIMEOUT_MS} ms`)),
+      BODY_TIMEOUT_MS,
+    );
     raw.on('data', onData).on('end', onEnd).on('error', onError);
   });
 }

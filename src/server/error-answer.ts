@@ -10,7 +10,11 @@ import { HttpError, type HttpAnswer, jsonAnswer } from './http.js';
  */
 export function errorAnswer(e: unknown, statusOf: (kind: ErrorKind) => number): HttpAnswer {
   if (e instanceof HttpError) {
-    return jsonAnswer(e.status, { error: { code: e.code, message: e.message, kind: 'invalid' } }, e.status === 413 ? { headers: { connection: 'close' } } : {});
+    return jsonAnswer(
+      e.status,
+      { error: { code: e.code, message: e.message, kind: 'invalid' } },
+      e.status === 413 ? { headers: { connection: 'close' } } : {},
+    );
   }
   if (e instanceof EsipayError) {
     const error: Record<string, unknown> = { code: e.code, message: e.message, kind: e.kind };

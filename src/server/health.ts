@@ -13,10 +13,16 @@ export function healthRoutes(store: Store, state: { stopping: boolean }): Route[
       const segments = rawSegments(req.rawPath);
       if (segments.length !== 1 || segments[0] !== 'healthz') return undefined;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        return jsonAnswer(405, { error: { code: 'method_not_allowed', message: 'use GET', kind: 'invalid' } }, { headers: { allow: 'GET, HEAD' } });
+        return jsonAnswer(
+          405,
+          { error: { code: 'method_not_allowed', message: 'use GET', kind: 'invalid' } },
+          { headers: { allow: 'GET, HEAD' } },
+        );
       }
       if (state.stopping) return jsonAnswer(503, { status: 'stopping' });
-      return (await storeAnswers(store)) ? jsonAnswer(200, { status: 'ok' }) : jsonAnswer(503, { status: 'unavailable', reason: 'the database does not answer' });
+      return (await storeAnswers(store))
+        ? jsonAnswer(200, { status: 'ok' })
+        : jsonAnswer(503, { status: 'unavailable', reason: 'the database does not answer' });
     },
   ];
 }
@@ -27,7 +33,13 @@ async function storeAnswers(store: Store): Promise<boolean> {
     timer = setTimeout(() => resolve(false), STORE_CHECK_MS);
   });
   try {
-    return await Promise.race([store.getSetting('health_check').then(() => true, () => false), timeout]);
+    return await Promise.race([
+      store.getSetting('health_check').then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

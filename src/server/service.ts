@@ -54,7 +54,11 @@ const REQUEST_TIMEOUT_MS = 30_000;
  */
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const store = await openStore(opts.db).catch((e: unknown) => {
-    throw unavailable('store_unavailable', `cannot open the database ${printableLocation(opts.db)}: ${(e as Error).message}`, 'check --db or ESIPAY_DB');
+    throw unavailable(
+      'store_unavailable',
+      `cannot open the database ${printableLocation(opts.db)}: ${(e as Error).message}`,
+      'check --db or ESIPAY_DB',
+    );
   });
   let engine: LocalEngine | undefined;
   const workers: Worker[] = [];
@@ -78,7 +82,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   );
 
   try {
-    const token = await setUpAdminToken(store, { ...(opts.adminToken ? { explicit: opts.adminToken } : {}), ...(opts.newAdminToken ? { renew: true } : {}) });
+    const token = await setUpAdminToken(store, {
+      ...(opts.adminToken ? { explicit: opts.adminToken } : {}),
+      ...(opts.newAdminToken ? { renew: true } : {}),
+    });
     await listen(server, opts.port, opts.host);
     const port = (server.address() as AddressInfo).port;
     const url = `http://${urlHost(opts.host)}:${port}`;
@@ -140,9 +147,18 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') reject(unavailable('port_in_use', `port ${port} on ${host} is already in use`, 'stop the other service or choose another --port'));
-      else if (e.code === 'EACCES') reject(unavailable('port_forbidden', `not allowed to listen on port ${port}`, 'choose a port above 1023'));
-      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(unavailable('bad_host', `cannot listen on ${host}: no such local address`, 'pass --host 0.0.0.0, 127.0.0.1 or an address of this machine'));
+      if (e.code === 'EADDRINUSE')
+        reject(unavailable('port_in_use', `port ${port} on ${host} is already in use`, 'stop the other service or choose another --port'));
+      else if (e.code === 'EACCES')
+        reject(unavailable('port_forbidden', `not allowed to listen on port ${port}`, 'choose a port above 1023'));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+        reject(
+          unavailable(
+            'bad_host',
+            `cannot listen on ${host}: no such local address`,
+            'pass --host 0.0.0.0, 127.0.0.1 or an address of this machine',
+          ),
+        );
       else reject(new EsipayError('unavailable', 'listen_failed', `cannot listen on ${host}:${port}: ${e.message}`));
     };
     server.once('error', onError);

@@ -1,4 +1,12 @@
-import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, ScheduledDebitRecord, TransactionRecord, TxStatus } from '../domain/types.js';
+import type {
+  LinkRecord,
+  MerchantRecord,
+  OutboxRecord,
+  RefundRecord,
+  ScheduledDebitRecord,
+  TransactionRecord,
+  TxStatus,
+} from '../domain/types.js';
 
 /**
  * The one narrow interface between the use cases and a database. Each adapter (sqlite/, postgres/)
@@ -32,7 +40,10 @@ export interface Store {
    * is inserted: a payment written with its final status (a V4 initial payment) and its IPN are
    * both stored or both absent, and a replay queues nothing.
    */
-  insertTransaction(t: TransactionRecord, opts?: WithOutbox): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }>;
+  insertTransaction(
+    t: TransactionRecord,
+    opts?: WithOutbox,
+  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }>;
   getTransaction(id: string): Promise<TransactionRecord | undefined>;
   findTransactionByIdemKey(merchantId: string, idemKey: string): Promise<TransactionRecord | undefined>;
   /**
@@ -63,7 +74,10 @@ export interface Store {
    * and its amount goes back to what its initial transaction may still ship (the parent's shipped
    * sum shrinks). Returns the updated shipment, or undefined when it was not a PENDING shipment.
    */
-  releaseShipment(id: string, patch: { status: 'DECLINED' | 'FAILED'; reason: string; updatedAt: string }): Promise<TransactionRecord | undefined>;
+  releaseShipment(
+    id: string,
+    patch: { status: 'DECLINED' | 'FAILED'; reason: string; updatedAt: string },
+  ): Promise<TransactionRecord | undefined>;
   listShipments(parentId: string): Promise<TransactionRecord[]>;
 
   /** Cancels PENDING payments whose deadline has passed (abandoned by a crash). Returns their ids. */
@@ -84,7 +98,13 @@ export interface Store {
    * settled attempt, or undefined (nothing changed) when the attempt was no longer PENDING or the
    * link no longer open.
    */
-  settleLinkPayment(p: { linkId: string; transactionId: string; patch: TransactionPatch; debits: ScheduledDebitRecord[]; callback: OutboxRecord }): Promise<TransactionRecord | undefined>;
+  settleLinkPayment(p: {
+    linkId: string;
+    transactionId: string;
+    patch: TransactionPatch;
+    debits: ScheduledDebitRecord[];
+    callback: OutboxRecord;
+  }): Promise<TransactionRecord | undefined>;
   insertScheduledDebits(rows: ScheduledDebitRecord[]): Promise<void>;
   listScheduledDebits(linkId: string): Promise<ScheduledDebitRecord[]>;
   /** Takes up to `limit` scheduled debits due at `now` that no one holds, and holds them until `leaseUntil`. */
@@ -98,7 +118,14 @@ export interface Store {
    */
   settleScheduledDebit(
     id: string,
-    patch: { status: ScheduledDebitRecord['status']; transactionId?: string | null; lastError?: string | null; dueAt?: string; cardToken?: string | null; updatedAt: string },
+    patch: {
+      status: ScheduledDebitRecord['status'];
+      transactionId?: string | null;
+      lastError?: string | null;
+      dueAt?: string;
+      cardToken?: string | null;
+      updatedAt: string;
+    },
     opts?: WithOutbox,
   ): Promise<boolean>;
 

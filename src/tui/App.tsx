@@ -116,7 +116,11 @@ export function App({ controller }: AppProps) {
     }
   }
 
-  const empty = state.loading ? 'reading…' : state.filter !== undefined ? `no transaction matches "${state.filter}"` : 'no transactions yet';
+  const empty = state.loading
+    ? 'reading…'
+    : state.filter !== undefined
+      ? `no transaction matches "${state.filter}"`
+      : 'no transactions yet';
   return (
     <Box flexDirection="column" width={width} height={total}>
       <Header
@@ -129,9 +133,22 @@ export function App({ controller }: AppProps) {
         {...(state.polledAt ? { polledAt: state.polledAt } : {})}
       />
       {mode.name === 'picker' && state.picker ? (
-        <MerchantPicker picker={state.picker} height={tableHeight + 1} width={width} {...(state.merchant ? { current: state.merchant.uuid } : {})} />
+        <MerchantPicker
+          picker={state.picker}
+          height={tableHeight + 1}
+          width={width}
+          {...(state.merchant ? { current: state.merchant.uuid } : {})}
+        />
       ) : (
-        <TransactionTable entries={state.entries} layout={layout} selected={state.selected} top={state.top} height={tableHeight} width={width} empty={empty} />
+        <TransactionTable
+          entries={state.entries}
+          layout={layout}
+          selected={state.selected}
+          top={state.top}
+          height={tableHeight}
+          width={width}
+          empty={empty}
+        />
       )}
       {detailHeight > 0 && state.detail ? <DetailPane detail={state.detail} height={detailHeight} width={width} /> : null}
       <PromptLine mode={mode} width={width} scanned={state.scanned} {...(state.filter !== undefined ? { filter: state.filter } : {})} />

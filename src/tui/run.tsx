@@ -22,7 +22,12 @@ export async function runDashboard(opts: RunOptions): Promise<void> {
   const controller = new DashboardController({ engine: opts.engine, ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}) });
   opts.stdout.write(ENTER_ALT_SCREEN);
   try {
-    const instance = render(<App controller={controller} />, { stdout: opts.stdout, stdin: opts.stdin, exitOnCtrlC: true, patchConsole: true });
+    const instance = render(<App controller={controller} />, {
+      stdout: opts.stdout,
+      stdin: opts.stdin,
+      exitOnCtrlC: true,
+      patchConsole: true,
+    });
     void controller.start(opts.merchant);
     await instance.waitUntilExit();
   } finally {

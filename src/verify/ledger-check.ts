@@ -51,7 +51,15 @@ export async function checkLedger(store: Store, opts: LedgerCheckOptions = {}): 
     ok: true,
     store: `${store.kind} ${store.location}`,
     checkedAt: now,
-    counts: { merchants: 0, transactions: 0, byStatus: {}, refunds: 0, shipments: 0, links: 0, outbox: { total: 0, delivered: 0, undelivered: 0 } },
+    counts: {
+      merchants: 0,
+      transactions: 0,
+      byStatus: {},
+      refunds: 0,
+      shipments: 0,
+      links: 0,
+      outbox: { total: 0, delivered: 0, undelivered: 0 },
+    },
     totals: {},
     violations: [],
   };
@@ -105,11 +113,16 @@ async function checkTransaction(store: Store, t: TransactionRecord, now: string)
   let refundSum = 0;
   for (const r of refunds) {
     if (r.merchantId !== t.merchantId || r.currency !== t.currency) {
-      flag('orphan_movement', `refund ${r.id} of ${t.id} belongs to ${r.merchantId} in ${r.currency}, its payment to ${t.merchantId} in ${t.currency}`, r.id);
+      flag(
+        'orphan_movement',
+        `refund ${r.id} of ${t.id} belongs to ${r.merchantId} in ${r.currency}, its payment to ${t.merchantId} in ${t.currency}`,
+        r.id,
+      );
     }
     refundSum += r.amount;
   }
-  if (refundSum !== t.refunded) flag('refunded_mismatch', `${t.kind} ${t.id}: refunded ${t.refunded} but its ${refunds.length} refunds sum to ${refundSum}`);
+  if (refundSum !== t.refunded)
+    flag('refunded_mismatch', `${t.kind} ${t.id}: refunded ${t.refunded} but its ${refunds.length} refunds sum to ${refundSum}`);
 
   const shipments = t.kind === 'initial' ? await store.listShipments(t.id) : [];
   const shippedSum = shipments.filter((s) => s.status === 'PAID').reduce((sum, s) => sum + s.amount, 0);
@@ -119,7 +132,10 @@ async function checkTransaction(store: Store, t: TransactionRecord, now: string)
 
   const moved = Math.max(t.refunded, refundSum) + Math.max(t.shipped, shippedSum);
   if (moved > t.amount) {
-    flag('movements_exceed_amount', `${t.kind} ${t.id}: refunds ${Math.max(t.refunded, refundSum)} + shipments ${Math.max(t.shipped, shippedSum)} exceed the amount ${t.amount}`);
+    flag(
+      'movements_exceed_amount',
+      `${t.kind} ${t.id}: refunds ${Math.max(t.refunded, refundSum)} + shipments ${Math.max(t.shipped, shippedSum)} exceed the amount ${t.amount}`,
+    );
   }
 
   if (t.status !== 'PAID' && (t.refunded > 0 || refunds.length > 0)) {
@@ -140,7 +156,9 @@ async function checkTransaction(store: Store, t: TransactionRecord, now: string)
   if (t.kind === 'shipment') {
     const parent = t.parentId ? await store.getTransaction(t.parentId) : undefined;
     if (!parent || parent.merchantId !== t.merchantId || parent.kind !== 'initial' || parent.currency !== t.currency) {
-      const what = !parent ? `its parent ${t.parentId ?? '(none)'} does not exist` : `its parent ${parent.id} is a ${parent.kind} of ${parent.merchantId} in ${parent.currency}`;
+      const what = !parent
+        ? `its parent ${t.parentId ?? '(none)'} does not exist`
+        : `its parent ${parent.id} is a ${parent.kind} of ${parent.merchantId} in ${parent.currency}`;
       flag('orphan_movement', `shipment ${t.id}: ${what}`);
     }
   }
@@ -160,15 +178,32 @@ async function checkLink(store: Store, link: LinkRecord): Promise<LedgerViolatio
   if (link.status === 'paid') {
     // pay_later only verifies the card when the consumer pays: its transaction is AUTHORISED, the debit comes later.
     const problem = await paidBy(link.transactionId, link.mode === 'pay_later' ? ['PAID', 'AUTHORISED'] : ['PAID']);
-    if (problem) out.push({ rule: 'link_payment_missing', merchant: link.merchantId, subject: link.id, message: `link ${link.id} is paid but ${problem}` });
+    if (problem)
+      out.push({
+        rule: 'link_payment_missing',
+        merchant: link.merchantId,
+        subject: link.id,
+        message: `link ${link.id} is paid but ${problem}`,
+      });
     const schedule = await scheduleProblem(store, link, debits);
-    if (schedule) out.push({ rule: 'link_schedule_missing', merchant: link.merchantId, subject: link.id, message: `${link.mode} link ${link.id} is paid but ${schedule}` });
+    if (schedule)
+      out.push({
+        rule: 'link_schedule_missing',
+        merchant: link.merchantId,
+        subject: link.id,
+        message: `${link.mode} link ${link.id} is paid but ${schedule}`,
+      });
   }
   for (const d of debits) {
     if (d.status !== 'paid') continue;
     const problem = await paidBy(d.transactionId);
     if (problem) {
-      out.push({ rule: 'link_payment_missing', merchant: link.merchantId, subject: d.id, message: `debit ${d.seq} of link ${link.id} is paid but ${problem}` });
+      out.push({
+        rule: 'link_payment_missing',
+        merchant: link.merchantId,
+        subject: d.id,
+        message: `debit ${d.seq} of link ${link.id} is paid but ${problem}`,
+      });
     }
   }
   return out;
@@ -182,7 +217,8 @@ async function checkLink(store: Store, link: LinkRecord): Promise<LedgerViolatio
  */
 async function scheduleProblem(store: Store, link: LinkRecord, debits: ScheduledDebitRecord[]): Promise<string | undefined> {
   if (link.mode === 'pay_now') return undefined;
-  if (debits.length === 0) return `it has no scheduled debit: its ${link.mode === 'multi_pay' ? 'later instalments' : 'deferred debit'} would never be taken`;
+  if (debits.length === 0)
+    return `it has no scheduled debit: its ${link.mode === 'multi_pay' ? 'later instalments' : 'deferred debit'} would never be taken`;
   const scheduled = debits.reduce((sum, d) => sum + d.amount, 0);
   let atPayment = 0;
   if (link.mode === 'multi_pay') {
@@ -192,7 +228,10 @@ async function scheduleProblem(store: Store, link: LinkRecord, debits: Scheduled
     atPayment = tx.amount;
   }
   if (atPayment + scheduled === link.amount) return undefined;
-  const parts = link.mode === 'multi_pay' ? `${atPayment} at payment + ${scheduled} in ${debits.length} scheduled debit(s)` : `${scheduled} in ${debits.length} scheduled debit(s)`;
+  const parts =
+    link.mode === 'multi_pay'
+      ? `${atPayment} at payment + ${scheduled} in ${debits.length} scheduled debit(s)`
+      : `${scheduled} in ${debits.length} scheduled debit(s)`;
   return `its schedule covers ${parts}, not its amount ${link.amount}`;
 }
 

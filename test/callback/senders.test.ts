@@ -27,7 +27,13 @@ for (const [name, make] of [
     });
 
     const post = (url: string, timeoutMs = 2_000) =>
-      sender.send({ url, body: 'type=card&amount=10.00', contentType: 'application/x-www-form-urlencoded', headers: { 'esipay-signature': 't=1,v1=ab' }, timeoutMs });
+      sender.send({
+        url,
+        body: 'type=card&amount=10.00',
+        contentType: 'application/x-www-form-urlencoded',
+        headers: { 'esipay-signature': 't=1,v1=ab' },
+        timeoutMs,
+      });
 
     test('a 200 is ok, and the merchant gets the body and headers as sent', async () => {
       receiver.behaviour = 200;

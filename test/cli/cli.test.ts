@@ -74,7 +74,10 @@ describe('esipay CLI on the embedded engine, end to end', () => {
     assert.match(again.stderr, /already fully refunded/);
 
     const shown = await cli(['tx', 'show', tx.id, '--json']);
-    assert.deepEqual(shown.json().refunds.map((r: { amount: number }) => r.amount), [1000, 6412]);
+    assert.deepEqual(
+      shown.json().refunds.map((r: { amount: number }) => r.amount),
+      [1000, 6412],
+    );
     assert.deepEqual(shown.json().callback, { status: 200, error: null });
   });
 
@@ -91,7 +94,19 @@ describe('esipay CLI on the embedded engine, end to end', () => {
   });
 
   it('a declined card exits 4 and is recorded as DECLINED with nothing to refund', async () => {
-    const r = await cli(['pay', '5.00', '--card', '4000000000000002', '--expiry', '12/2030', '--cid', 'declined-1', '--merchant', merchant.uuid, '--json']);
+    const r = await cli([
+      'pay',
+      '5.00',
+      '--card',
+      '4000000000000002',
+      '--expiry',
+      '12/2030',
+      '--cid',
+      'declined-1',
+      '--merchant',
+      merchant.uuid,
+      '--json',
+    ]);
     assert.equal(r.code, 4);
     assert.equal(r.json().error.code, 'card_declined');
     assert.equal(r.json().transaction.status, 'DECLINED');
@@ -163,7 +178,9 @@ describe('esipay CLI on the embedded engine, end to end', () => {
     assert.equal(viaConfig.code, 0, viaConfig.stderr);
     const viaEnv = await cli(['tx', 'list', '--json'], { ESIPAY_MERCHANT: '00000000-0000-4000-8000-000000000000' });
     assert.equal(viaEnv.code, 2, 'the environment wins over the config');
-    const viaFlag = await cli(['tx', 'list', '--merchant', merchant.uuid, '--json'], { ESIPAY_MERCHANT: '00000000-0000-4000-8000-000000000000' });
+    const viaFlag = await cli(['tx', 'list', '--merchant', merchant.uuid, '--json'], {
+      ESIPAY_MERCHANT: '00000000-0000-4000-8000-000000000000',
+    });
     assert.equal(viaFlag.code, 0, 'the flag wins over the environment');
     assert.equal((await cli(['config', 'get', 'merchant'])).stdout.trim(), merchant.uuid);
     assert.equal((await cli(['config', 'unset', 'merchant'])).code, 0);
@@ -183,7 +200,10 @@ describe('esipay CLI: payments cancelled by the return URL', () => {
         [`${await closedUrl()}/paid`, /connection refused/],
       ] as const) {
         const m = await registerMerchant(home.home, url);
-        const r = await runCli(['pay', '9.99', ...CARD, '--merchant', m.uuid, '--json'], { home: home.home, env: { ESIPAY_CALLBACK_TIMEOUT_MS: '300' } });
+        const r = await runCli(['pay', '9.99', ...CARD, '--merchant', m.uuid, '--json'], {
+          home: home.home,
+          env: { ESIPAY_CALLBACK_TIMEOUT_MS: '300' },
+        });
         assert.equal(r.code, 4, r.stderr);
         assert.equal(r.json().error.code, 'callback_failed');
         assert.equal(r.json().transaction.status, 'CANCELLED');
@@ -204,7 +224,10 @@ describe('esipay CLI: scripts and start-up', () => {
     try {
       const preload = fileURLToPath(new URL('../../../test/fixtures/trace-imports.mjs', import.meta.url));
       for (const args of [['--help'], ['pay', '--help'], ['--version']]) {
-        const r = spawnSync(process.execPath, ['--import', preload, BIN, ...args], { env: { ...process.env, ESIPAY_HOME: home.home }, encoding: 'utf8' });
+        const r = spawnSync(process.execPath, ['--import', preload, BIN, ...args], {
+          env: { ...process.env, ESIPAY_HOME: home.home },
+          encoding: 'utf8',
+        });
         assert.equal(r.status, 0, r.stderr);
         const imports = JSON.parse(/IMPORTS (.*)/.exec(r.stderr)![1]!) as string[];
         for (const heavy of ['ink', 'react', 'undici', 'better-sqlite3', 'pg', 'conf']) {

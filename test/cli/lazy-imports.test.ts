@@ -47,12 +47,14 @@ describe('esipay CLI: what a scripted command loads', () => {
     const r = await run(['pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--cid', 'lazy-1', '--json']);
     assert.equal(JSON.parse(r.stdout).status, 'PAID');
     assert.equal(receiver.received.length, before + 1);
-    for (const heavy of ['undici', 'zod', 'conf', 'chalk', 'ink', 'react', 'pg']) assert.ok(!r.imports.includes(heavy), `esipay pay loaded ${heavy}`);
+    for (const heavy of ['undici', 'zod', 'conf', 'chalk', 'ink', 'react', 'pg'])
+      assert.ok(!r.imports.includes(heavy), `esipay pay loaded ${heavy}`);
   });
 
   it('esipay tx list --json lists without loading undici, zod, conf or chalk', async () => {
     const r = await run(['tx', 'list', '--json']);
     assert.ok(JSON.parse(r.stdout).items.some((t: { cid: string }) => t.cid === 'lazy-1'));
-    for (const heavy of ['undici', 'zod', 'conf', 'chalk', 'ink', 'react', 'pg']) assert.ok(!r.imports.includes(heavy), `esipay tx list loaded ${heavy}`);
+    for (const heavy of ['undici', 'zod', 'conf', 'chalk', 'ink', 'react', 'pg'])
+      assert.ok(!r.imports.includes(heavy), `esipay tx list loaded ${heavy}`);
   });
 });

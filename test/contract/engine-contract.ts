@@ -52,7 +52,10 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
     }
 
     /** A merchant whose return URL behaves as told. */
-    async function merchant(behaviour: Behaviour = 200, extra: { currency?: string } = {}): Promise<{ m: MerchantWithSecret; r: Receiver }> {
+    async function merchant(
+      behaviour: Behaviour = 200,
+      extra: { currency?: string } = {},
+    ): Promise<{ m: MerchantWithSecret; r: Receiver }> {
       const r = await receiver(behaviour);
       const m = await engine.registerMerchant({ name: `Shop ${++seq}`, ip: s.merchantIp, returnUrl: `${r.url}/paid`, ...extra });
       return { m, r };
@@ -73,7 +76,10 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
       } catch (e) {
         caught = e;
       }
-      assert.ok(caught instanceof EsipayError, `expected an EsipayError ${kind}/${code}, got ${caught instanceof Error ? caught.stack : String(caught)}`);
+      assert.ok(
+        caught instanceof EsipayError,
+        `expected an EsipayError ${kind}/${code}, got ${caught instanceof Error ? caught.stack : String(caught)}`,
+      );
       assert.deepEqual({ kind: caught.kind, code: caught.code }, { kind, code }, caught.message);
       assert.ok(caught.message.length > 0 && !caught.message.includes('\n'), 'a one-line message');
       return caught;
@@ -104,7 +110,12 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
     describe('merchants', () => {
       it('registers a merchant, shows it and lists it, the secret only at registration', async () => {
         const r = await receiver();
-        const m = await engine.registerMerchant({ name: '  Boutique Rive Gauche ', ip: s.merchantIp, returnUrl: `${r.url}/paid`, currency: 'EUR' });
+        const m = await engine.registerMerchant({
+          name: '  Boutique Rive Gauche ',
+          ip: s.merchantIp,
+          returnUrl: `${r.url}/paid`,
+          currency: 'EUR',
+        });
         assert.match(m.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
         assert.match(m.secret, /^whsec_/);
         assert.equal(m.name, 'Boutique Rive Gauche');
@@ -198,7 +209,10 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
         assert.equal(cb.method, 'POST');
         assert.equal(cb.path, '/paid');
         assert.deepEqual(cb.fields, { type: 'card', amount: '74.12', transaction: tx.id, cid: 'order-42' });
-        assert.ok(verifySignature(cb.body, String(cb.headers['esipay-signature']), [m.secret]).ok, 'the callback is signed with the merchant secret');
+        assert.ok(
+          verifySignature(cb.body, String(cb.headers['esipay-signature']), [m.secret]).ok,
+          'the callback is signed with the merchant secret',
+        );
         assert.ok(!cb.body.includes(VISA), 'the callback never carries the card number');
 
         const detail = await engine.getTransaction(tx.id);
@@ -235,7 +249,10 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
           const detail = await engine.getTransaction(recorded.id);
           assert.equal(detail.status, 'CANCELLED');
           assert.equal(detail.callback?.status ?? null, typeof behaviour === 'number' ? behaviour : null);
-          assert.deepEqual((await allTransactions(m.uuid)).map((t) => t.status), ['CANCELLED']);
+          assert.deepEqual(
+            (await allTransactions(m.uuid)).map((t) => t.status),
+            ['CANCELLED'],
+          );
           assert.equal((await engine.merchantTotals(m.uuid)).paid, 0);
         });
       }
@@ -259,7 +276,10 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
       it('reports an acquirer failure as unavailable, records it FAILED, and charges nothing', async () => {
         const { m, r } = await merchant();
         await fails(engine.pay(payInput(m, { card: { number: ACQUIRER_FAILS } })), 'unavailable', 'acquirer_error');
-        assert.deepEqual((await allTransactions(m.uuid)).map((t) => t.status), ['FAILED']);
+        assert.deepEqual(
+          (await allTransactions(m.uuid)).map((t) => t.status),
+          ['FAILED'],
+        );
         assert.equal(r.received.length, 0);
       });
 
@@ -286,7 +306,11 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
       });
 
       it('refuses a payment for an unknown merchant', async () => {
-        await fails(engine.pay({ ...payInput({ uuid: '00000000-0000-4000-8000-000000000000' } as MerchantView) }), 'not_found', 'unknown_merchant');
+        await fails(
+          engine.pay({ ...payInput({ uuid: '00000000-0000-4000-8000-000000000000' } as MerchantView) }),
+          'not_found',
+          'unknown_merchant',
+        );
       });
 
       it('charges a cid once: the same payment again gives the same transaction and no second callback', async () => {
@@ -305,7 +329,10 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
         await fails(engine.pay(payInput(m, { cid: 'once', amount: '10.01' })), 'conflict', 'cid_reused');
         await fails(engine.pay(payInput(m, { cid: 'once', amount: '10.00', card: { number: MASTERCARD } })), 'conflict', 'cid_reused');
         await fails(engine.pay(payInput(m, { cid: 'once', amount: '10.00', card: { month: '11' } })), 'conflict', 'cid_reused');
-        assert.deepEqual((await allTransactions(m.uuid)).map((t) => t.id), [first.id]);
+        assert.deepEqual(
+          (await allTransactions(m.uuid)).map((t) => t.id),
+          [first.id],
+        );
         assert.equal(r.received.length, 1);
       });
 
@@ -348,7 +375,10 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
         await fails(engine.refund({ transaction: tx.id }), 'conflict', 'nothing_to_refund');
         await fails(engine.refund({ transaction: tx.id, amount: '0.01' }), 'conflict', 'amount_exceeds_remaining');
         const detail = await engine.getTransaction(tx.id);
-        assert.deepEqual(detail.refunds.map((r) => r.amount), [3000, 7000]);
+        assert.deepEqual(
+          detail.refunds.map((r) => r.amount),
+          [3000, 7000],
+        );
         const totals = await engine.merchantTotals(m.uuid);
         assert.equal(totals.paid, 10000);
         assert.equal(totals.refunded, 10000);
@@ -358,7 +388,11 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
         const { m } = await merchant();
         const tx = await engine.pay(payInput(m, { amount: '50.00' }));
         await engine.refund({ transaction: tx.id, amount: '20.00' });
-        const e = await fails(engine.refund({ transaction: tx.id, amount: '30.01', merchant: m.uuid }), 'conflict', 'amount_exceeds_remaining');
+        const e = await fails(
+          engine.refund({ transaction: tx.id, amount: '30.01', merchant: m.uuid }),
+          'conflict',
+          'amount_exceeds_remaining',
+        );
         assert.match(e.message, /30\.00/);
         const detail = await engine.getTransaction(tx.id);
         assert.equal(detail.refunded, 2000);
@@ -369,7 +403,9 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
       it('never lets concurrent refunds exceed the payment', async () => {
         const { m } = await merchant();
         const tx = await engine.pay(payInput(m, { amount: '100.00' }));
-        const results = await Promise.allSettled(Array.from({ length: 8 }, () => engine.refund({ transaction: tx.id, amount: '30.00', merchant: m.uuid })));
+        const results = await Promise.allSettled(
+          Array.from({ length: 8 }, () => engine.refund({ transaction: tx.id, amount: '30.00', merchant: m.uuid })),
+        );
         const ok = results.filter((r) => r.status === 'fulfilled');
         assert.equal(ok.length, 3);
         for (const r of results) {
@@ -391,7 +427,8 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
 
       it('refuses to refund a declined or cancelled payment', async () => {
         const { m } = await merchant();
-        const declined = (await fails(engine.pay(payInput(m, { card: { number: DECLINED } })), 'refused', 'card_declined')).transaction as TransactionView;
+        const declined = (await fails(engine.pay(payInput(m, { card: { number: DECLINED } })), 'refused', 'card_declined'))
+          .transaction as TransactionView;
         await fails(engine.refund({ transaction: declined.id }), 'conflict', 'not_refundable');
         await fails(engine.refund({ transaction: declined.id, amount: '1.00', merchant: m.uuid }), 'conflict', 'not_refundable');
 
@@ -442,7 +479,9 @@ export function engineContract(name: string, factory: () => Promise<ContractSubj
 
         const listed = [...first.items, ...second.items, ...third.items];
         // Newest first: by creation time, then id for those created in the same millisecond.
-        const newestFirst = [...paid].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+        const newestFirst = [...paid].sort((a, b) =>
+          a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1,
+        );
         assert.deepEqual(
           listed.map((t) => t.id),
           newestFirst.map((t) => t.id),

@@ -10,7 +10,11 @@ reportCases('amount properties');
 const CURRENCIES = ['EUR', 'USD', 'JPY', 'KWD', 'CLF', 'XOF', 'BHD'];
 const currency = fc.constantFrom(...CURRENCIES);
 /** Anything a hostile client can put in a path segment or a JSON string, astral planes included. */
-const anyText = fc.oneof(fc.string({ maxLength: 60, unit: 'binary' }), fc.string({ maxLength: 60 }), fc.stringMatching(/^[\d.,eE+\- _]{0,30}$/));
+const anyText = fc.oneof(
+  fc.string({ maxLength: 60, unit: 'binary' }),
+  fc.string({ maxLength: 60 }),
+  fc.stringMatching(/^[\d.,eE+\- _]{0,30}$/),
+);
 
 /** The exact minor units of a decimal written as digits, by big-integer arithmetic: the model. */
 function modelMinor(whole: string, frac: string, exponent: number): bigint {
@@ -84,10 +88,18 @@ describe('parseDecimal under fuzzing', () => {
 
   it('checkMinor accepts exactly the positive safe integers among any JSON value', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue(), fc.double(), fc.integer(), fc.bigInt().map((b) => Number(b))), (v) => {
-        const r = checkMinor(v);
-        assert.equal(r.ok, typeof v === 'number' && Number.isSafeInteger(v) && v > 0);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.double(),
+          fc.integer(),
+          fc.bigInt().map((b) => Number(b)),
+        ),
+        (v) => {
+          const r = checkMinor(v);
+          assert.equal(r.ok, typeof v === 'number' && Number.isSafeInteger(v) && v > 0);
+        },
+      ),
       budget(),
     );
   });

@@ -14,10 +14,16 @@ const now = fc.integer({ min: 1_600_000_000, max: 2_500_000_000 });
 describe('callback signatures under fuzzing', () => {
   it('what esipay signs verifies with any of the secrets it signed with, within the tolerance', () => {
     fc.assert(
-      fc.property(body, fc.array(secret, { minLength: 1, maxLength: 3 }), now, fc.integer({ min: -DEFAULT_TOLERANCE_S, max: DEFAULT_TOLERANCE_S }), (b, secrets, t, skew) => {
-        const header = signPayload(b, secrets, t);
-        for (const s of secrets) assert.deepEqual(verifySignature(b, header, [s], t + skew), { ok: true, timestamp: t });
-      }),
+      fc.property(
+        body,
+        fc.array(secret, { minLength: 1, maxLength: 3 }),
+        now,
+        fc.integer({ min: -DEFAULT_TOLERANCE_S, max: DEFAULT_TOLERANCE_S }),
+        (b, secrets, t, skew) => {
+          const header = signPayload(b, secrets, t);
+          for (const s of secrets) assert.deepEqual(verifySignature(b, header, [s], t + skew), { ok: true, timestamp: t });
+        },
+      ),
       budget(),
     );
   });
@@ -34,13 +40,20 @@ describe('callback signatures under fuzzing', () => {
 
   it('changing any character of the body fails', () => {
     fc.assert(
-      fc.property(body.filter((b) => b.length > 0), secret, now, fc.nat(), fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }), (b, s, t, at, c) => {
-        const i = at % b.length;
-        fc.pre(b[i] !== c);
-        const tampered = b.slice(0, i) + c + b.slice(i + 1);
-        fc.pre(tampered !== b);
-        assert.equal(verifySignature(tampered, signPayload(b, [s], t), [s], t).ok, false);
-      }),
+      fc.property(
+        body.filter((b) => b.length > 0),
+        secret,
+        now,
+        fc.nat(),
+        fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }),
+        (b, s, t, at, c) => {
+          const i = at % b.length;
+          fc.pre(b[i] !== c);
+          const tampered = b.slice(0, i) + c + b.slice(i + 1);
+          fc.pre(tampered !== b);
+          assert.equal(verifySignature(tampered, signPayload(b, [s], t), [s], t).ok, false);
+        },
+      ),
       budget(),
     );
   });
@@ -97,11 +110,17 @@ describe('callback signatures under fuzzing', () => {
 
   it('any header at all never throws, and only a genuine one verifies', () => {
     fc.assert(
-      fc.property(body, secret, fc.oneof(fc.string({ maxLength: 200, unit: 'binary' }), fc.stringMatching(/^(t=\d{0,12}|v1=[0-9a-fA-F]{0,70}|[=,\s])*$/)), now, (b, s, header, t) => {
-        const genuine = signPayload(b, [s], t).split(',')[1]!.slice(3).toLowerCase();
-        const r = verifySignature(b, header, [s], t);
-        if (r.ok) assert.ok(header.toLowerCase().includes(genuine));
-      }),
+      fc.property(
+        body,
+        secret,
+        fc.oneof(fc.string({ maxLength: 200, unit: 'binary' }), fc.stringMatching(/^(t=\d{0,12}|v1=[0-9a-fA-F]{0,70}|[=,\s])*$/)),
+        now,
+        (b, s, header, t) => {
+          const genuine = signPayload(b, [s], t).split(',')[1]!.slice(3).toLowerCase();
+          const r = verifySignature(b, header, [s], t);
+          if (r.ok) assert.ok(header.toLowerCase().includes(genuine));
+        },
+      ),
       budget(),
     );
   });

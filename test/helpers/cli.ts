@@ -21,7 +21,7 @@ export function tempHome(): { home: string; cleanup: () => void } {
   return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
-export function runCli(args: string[], opts: { home: string; env?: Record<string, string>; input?: string } ): Promise<CliResult> {
+export function runCli(args: string[], opts: { home: string; env?: Record<string, string>; input?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_')) env[k] = v;
@@ -33,9 +33,7 @@ export function runCli(args: string[], opts: { home: string; env?: Record<string
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.stdin.end(opts.input ?? '');
-    child.on('close', (code) =>
-      resolve({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout) }),
-    );
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout) }));
   });
 }
 
@@ -46,7 +44,10 @@ export async function registerMerchant(
   extra: string[] = [],
   env: Record<string, string> = {},
 ): Promise<{ uuid: string; secret: string }> {
-  const r = await runCli(['merchant', 'register', '--name', 'Boutique', '--ip', '127.0.0.1', '--return-url', returnUrl, '--json', ...extra], { home, env });
+  const r = await runCli(
+    ['merchant', 'register', '--name', 'Boutique', '--ip', '127.0.0.1', '--return-url', returnUrl, '--json', ...extra],
+    { home, env },
+  );
   if (r.code !== 0) throw new Error(`register failed: ${r.stderr}`);
   return r.json();
 }

@@ -16,7 +16,10 @@ export interface FreshDatabase {
 }
 
 export async function freshPostgresDatabase(label = 'test'): Promise<FreshDatabase> {
-  const name = `esipay_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 30)}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `esipay_${label
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30)}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;

@@ -47,13 +47,19 @@ export async function startServe(opts: StartServeOptions): Promise<ServeProcess>
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_')) env[k] = v;
   Object.assign(env, { ESIPAY_HOME: opts.home ?? ownHome!, NO_COLOR: '1' }, token ? { ESIPAY_ADMIN_TOKEN: token } : {}, opts.env);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', opts.host ?? '127.0.0.1', '--db', opts.db, ...(opts.args ?? [])], {
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', '--host', opts.host ?? '127.0.0.1', '--db', opts.db, ...(opts.args ?? [])],
+    {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   const watchers: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   child.stdout.resume();
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (d: string) => {

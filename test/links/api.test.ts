@@ -37,7 +37,12 @@ describe('POST /get_link_payment', () => {
   });
   after(async () => svc?.close());
 
-  async function refused(body: unknown, code: string, merchant: MerchantWithSecret = m, opts?: { authorization?: string; raw?: string }): Promise<void> {
+  async function refused(
+    body: unknown,
+    code: string,
+    merchant: MerchantWithSecret = m,
+    opts?: { authorization?: string; raw?: string },
+  ): Promise<void> {
     const before = (await svc.links(merchant.uuid)).length;
     const { status, json } = await svc.getLinkPayment(merchant, body, opts);
     assert.equal(status, 200, 'get_link_payment always answers HTTP 200');
@@ -65,7 +70,10 @@ describe('POST /get_link_payment', () => {
     assert.equal(link.tokenHash, createHash('sha256').update(token).digest('hex'));
     const days = (Date.parse(link.expiresAt) - Date.parse(link.createdAt)) / 86_400_000;
     assert.equal(days, 7, 'a link lasts 7 days by default');
-    const dbBytes = [svc.db, `${svc.db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
+    const dbBytes = [svc.db, `${svc.db}-wal`]
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('');
     assert.ok(!dbBytes.includes(token), 'the token itself is not in the database');
 
     // The same payment_reference again is refused, whatever else changes.
@@ -90,7 +98,12 @@ describe('POST /get_link_payment', () => {
   });
 
   it('accepts each field at its exact size', async () => {
-    const body = request({ consumer_first_name: 'a'.repeat(16), beneficiary_reference: 'b'.repeat(32), consumer_reference: 'c'.repeat(32), link_duration: '60' });
+    const body = request({
+      consumer_first_name: 'a'.repeat(16),
+      beneficiary_reference: 'b'.repeat(32),
+      consumer_reference: 'c'.repeat(32),
+      link_duration: '60',
+    });
     const { json } = await svc.getLinkPayment(m, body);
     assert.equal(json.result, true, JSON.stringify(json));
   });

@@ -11,7 +11,16 @@ import { type LinkService, request, startLinkService } from './service.js';
  * The hosted pay page in a real browser: Debian's headless Chromium driven by playwright-core,
  * on a phone-sized screen, against a real `esipay serve`.
  */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const EXPIRY = `12/${String((new Date().getUTCFullYear() + 2) % 100).padStart(2, '0')}`;
 export const SCREENSHOT = '/tmp/esipay-paypage-phone.png';
 

@@ -19,7 +19,8 @@ describe('esipay link', () => {
   });
   after(() => home?.cleanup());
 
-  const cli = (args: string[]) => runCli([...args, '--db', db, '--merchant', merchant], { home: home.home, env: { ESIPAY_PUBLIC_URL: 'https://pay.example' } });
+  const cli = (args: string[]) =>
+    runCli([...args, '--db', db, '--merchant', merchant], { home: home.home, env: { ESIPAY_PUBLIC_URL: 'https://pay.example' } });
 
   it('creates a link and prints it, then lists and shows it as open', async () => {
     const created = await cli(['link', 'create', '100.00', '--payment-reference', 'Facture31102019', ...CREATE]);
@@ -27,7 +28,19 @@ describe('esipay link', () => {
     assert.match(created.stdout.trim(), /^https:\/\/pay\.example\/paypage\?SDESSID=[A-Za-z0-9_-]{43}$/);
     assert.match(created.stderr, /100\.00 EUR pay_now/);
 
-    const json = await cli(['link', 'create', '250.50', '--payment-reference', 'Facture2', '--mode', 'multi_pay', '--scenario', '4x', '--json', ...CREATE]);
+    const json = await cli([
+      'link',
+      'create',
+      '250.50',
+      '--payment-reference',
+      'Facture2',
+      '--mode',
+      'multi_pay',
+      '--scenario',
+      '4x',
+      '--json',
+      ...CREATE,
+    ]);
     assert.equal(json.code, 0, json.stderr);
     const view = json.json();
     assert.equal(view.amount, 25050);
@@ -50,7 +63,15 @@ describe('esipay link', () => {
     const again = await cli(['link', 'create', '1.00', '--payment-reference', 'Facture31102019', '--json', ...CREATE]);
     assert.equal(again.code, 2);
     assert.equal(again.json().error.code, 'EXIST_001');
-    const badEmail = await cli(['link', 'create', '1.00', '--payment-reference', 'x-1', ...CREATE.map((a) => (a === 'a@b.fr' ? 'nobody' : a)), '--json']);
+    const badEmail = await cli([
+      'link',
+      'create',
+      '1.00',
+      '--payment-reference',
+      'x-1',
+      ...CREATE.map((a) => (a === 'a@b.fr' ? 'nobody' : a)),
+      '--json',
+    ]);
     assert.equal(badEmail.json().error.code, 'INVALID_014');
     const badAmount = await cli(['link', 'create', '1,00', '--payment-reference', 'x-2', ...CREATE]);
     assert.equal(badAmount.code, 2);
@@ -77,7 +98,10 @@ describe('esipay link', () => {
       assert.ok(view.link.startsWith(`${svc.url}/paypage?SDESSID=`));
       assert.equal(view.mode, 'pay_later');
       const list = await remote(['link', 'list', '--json']);
-      assert.deepEqual(list.json().items.map((l: { id: string; state: string }) => [l.id, l.state]), [[view.id, 'open']]);
+      assert.deepEqual(
+        list.json().items.map((l: { id: string; state: string }) => [l.id, l.state]),
+        [[view.id, 'open']],
+      );
       const shown = await remote(['link', 'show', view.id]);
       assert.equal(shown.code, 0, shown.stderr);
       assert.match(shown.stdout, /open\s+12\.34 EUR\s+pay_later/);

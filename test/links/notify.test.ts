@@ -26,7 +26,11 @@ async function startSmtpSink(): Promise<{ url: string; mails: Mail[]; waitFor(n:
       stream.setEncoding('utf8');
       stream.on('data', (d: string) => (raw += d));
       stream.on('end', () => {
-        mails.push({ from: String(session.envelope.mailFrom && session.envelope.mailFrom.address), to: session.envelope.rcptTo.map((r) => r.address), raw });
+        mails.push({
+          from: String(session.envelope.mailFrom && session.envelope.mailFrom.address),
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+        });
         for (const w of waiters.filter((x) => mails.length >= x.n)) w.resolve();
         callback();
       });
@@ -55,7 +59,11 @@ describe('sending links by email and SMS', () => {
 
   before(async () => {
     [smtp, gateway] = await Promise.all([startSmtpSink(), startReceiver(200)]);
-    svc = await startLinkService({ ESIPAY_SMTP_URL: smtp.url, ESIPAY_SMTP_FROM: 'Boutique <pay@shop.example>', ESIPAY_SMS_URL: `${gateway.url}/sms` });
+    svc = await startLinkService({
+      ESIPAY_SMTP_URL: smtp.url,
+      ESIPAY_SMTP_FROM: 'Boutique <pay@shop.example>',
+      ESIPAY_SMS_URL: `${gateway.url}/sms`,
+    });
     m = await svc.merchant({ name: 'Boutique Paris' });
   });
   after(async () => {
@@ -64,7 +72,16 @@ describe('sending links by email and SMS', () => {
   });
 
   it('emails and texts the link when asked, and says so', async () => {
-    const { json } = await svc.getLinkPayment(m, request({ email_option: 1, sms_option: 1, consumer_email: 'ghandri@example.fr', consumer_phone_number: '+33 6 00 00 00 00', payment_lang: 'fr' }));
+    const { json } = await svc.getLinkPayment(
+      m,
+      request({
+        email_option: 1,
+        sms_option: 1,
+        consumer_email: 'ghandri@example.fr',
+        consumer_phone_number: '+33 6 00 00 00 00',
+        payment_lang: 'fr',
+      }),
+    );
     assert.equal(json.result, true, JSON.stringify(json));
     assert.deepEqual(json.notifications, [
       { channel: 'email', to: 'ghandri@example.fr', sent: true },

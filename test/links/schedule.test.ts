@@ -85,7 +85,8 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       return payLink(engine.ctx, opened, card);
     }
 
-    const callbacks = async () => (await engine.store.listOutbox({ merchantId: m.uuid, topic: 'link_callback', limit: 100 })).map((o) => JSON.parse(o.body));
+    const callbacks = async () =>
+      (await engine.store.listOutbox({ merchantId: m.uuid, topic: 'link_callback', limit: 100 })).map((o) => JSON.parse(o.body));
 
     it('splits amounts in minor units, the remainder on the first part, and adds calendar months', () => {
       assert.deepEqual(splitAmount(10000, 3), [3334, 3333, 3333]);
@@ -119,7 +120,10 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 0 }, 'a debit is taken once');
       now = new Date('2027-04-01T00:00:00.000Z');
       assert.deepEqual(await runDueDebits(engine.ctx), { paid: 1, retried: 0, failed: 0 });
-      assert.deepEqual(debitCalls.map((c) => c.amount), [3333, 3333]);
+      assert.deepEqual(
+        debitCalls.map((c) => c.amount),
+        [3333, 3333],
+      );
 
       const shown = await engine.getLink(view.id, m.uuid);
       assert.equal(shown.state, 'paid');
@@ -131,8 +135,14 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
           [3, 3333, 'paid'],
         ],
       );
-      const txs = (await engine.listTransactions({ merchant: m.uuid, kinds: ['link'], limit: 100 })).items.filter((t) => t.cid === view.paymentReference && t.status === 'PAID');
-      assert.equal(txs.reduce((s, t) => s + t.amount, 0), 10000, 'what is debited is the link amount, exactly');
+      const txs = (await engine.listTransactions({ merchant: m.uuid, kinds: ['link'], limit: 100 })).items.filter(
+        (t) => t.cid === view.paymentReference && t.status === 'PAID',
+      );
+      assert.equal(
+        txs.reduce((s, t) => s + t.amount, 0),
+        10000,
+        'what is debited is the link amount, exactly',
+      );
       const events = (await callbacks()).filter((c) => c.link === view.id).map((c) => [c.event, c.debit?.seq ?? null]);
       assert.deepEqual(events, [
         ['link.paid', null],
@@ -147,15 +157,24 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       const paid = await pay(token);
       assert.ok(paid.ok, JSON.stringify(paid));
       assert.equal(paid.transaction.status, 'AUTHORISED', 'verified, not debited');
-      assert.deepEqual(paid.debits.map((d) => [d.amount, d.dueAt]), [[4999, '2027-05-25T12:00:00.000Z']]);
+      assert.deepEqual(
+        paid.debits.map((d) => [d.amount, d.dueAt]),
+        [[4999, '2027-05-25T12:00:00.000Z']],
+      );
       debitCalls.length = 0;
       now = new Date('2027-05-25T11:59:59.000Z');
       assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 0 });
       now = new Date('2027-05-25T12:00:00.000Z');
       assert.deepEqual(await runDueDebits(engine.ctx), { paid: 1, retried: 0, failed: 0 });
-      assert.deepEqual(debitCalls.map((c) => c.amount), [4999]);
+      assert.deepEqual(
+        debitCalls.map((c) => c.amount),
+        [4999],
+      );
       const shown = await engine.getLink(view.id);
-      assert.deepEqual(shown.schedule?.map((d) => [d.amount, d.status]), [[4999, 'paid']]);
+      assert.deepEqual(
+        shown.schedule?.map((d) => [d.amount, d.status]),
+        [[4999, 'paid']],
+      );
       const ledger = await checkLedger(engine.store, { now });
       assert.deepEqual(ledger.violations, [], 'a paid pay_later link (its payment AUTHORISED, its debit PAID) is a sound ledger');
     });
@@ -176,7 +195,10 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
         declineDebits = false;
       }
       const shown = await engine.getLink(view.id);
-      assert.deepEqual(shown.schedule?.map((d) => d.status), ['failed']);
+      assert.deepEqual(
+        shown.schedule?.map((d) => d.status),
+        ['failed'],
+      );
       const last = (await callbacks()).filter((c) => c.link === view.id).at(-1);
       assert.equal(last.event, 'link.debit');
       assert.equal(last.debit.status, 'failed');
@@ -203,7 +225,9 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
         const ok = results.filter((r) => r.ok);
         assert.equal(ok.length, 1, JSON.stringify(results));
         for (const r of results.filter((x) => !x.ok)) assert.ok(['LINK_003', 'LINK_005'].includes(r.ok ? '' : r.code));
-        const charged = (await engine.listTransactions({ merchant: m.uuid, limit: 100 })).items.filter((t) => t.cid === view.paymentReference && t.status === 'PAID');
+        const charged = (await engine.listTransactions({ merchant: m.uuid, limit: 100 })).items.filter(
+          (t) => t.cid === view.paymentReference && t.status === 'PAID',
+        );
         assert.equal(charged.length, 1);
         assert.equal(authoriseCalls, 1, 'the acquirer was asked once');
         const shown = await engine.getLink(view.id);

@@ -16,7 +16,11 @@ export interface LinkService {
   dir: string;
   db: string;
   merchant(opts?: { ip?: string; currency?: string; name?: string }): Promise<MerchantWithSecret>;
-  getLinkPayment(m: { uuid: string; secret: string } | null, body: unknown, opts?: { authorization?: string; raw?: string }): Promise<{ status: number; json: any }>;
+  getLinkPayment(
+    m: { uuid: string; secret: string } | null,
+    body: unknown,
+    opts?: { authorization?: string; raw?: string },
+  ): Promise<{ status: number; json: any }>;
   /** Every link the database holds for a merchant. */
   links(merchant: string): Promise<LinkRecord[]>;
   close(): Promise<void>;
@@ -36,7 +40,12 @@ export async function startLinkService(env: Record<string, string> = {}): Promis
       const res = await fetch(`${serve.url}/admin/merchants`, {
         method: 'POST',
         headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: opts.name ?? `Boutique ${++seq}`, ip: opts.ip ?? '127.0.0.1', returnUrl: 'http://127.0.0.1:9/unused', currency: opts.currency ?? 'EUR' }),
+        body: JSON.stringify({
+          name: opts.name ?? `Boutique ${++seq}`,
+          ip: opts.ip ?? '127.0.0.1',
+          returnUrl: 'http://127.0.0.1:9/unused',
+          currency: opts.currency ?? 'EUR',
+        }),
       });
       if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
       return (await res.json()) as MerchantWithSecret;

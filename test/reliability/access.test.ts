@@ -10,7 +10,7 @@ import { jsonCall, rawRequest } from './raw-http.js';
  * Merchant A's money is A's alone: merchant B (on its own server address, 127.0.0.2) cannot see
  * or refund it through any route, nor can anyone without the operator token.
  */
-describe('access: no merchant reaches another merchant\'s transactions', () => {
+describe("access: no merchant reaches another merchant's transactions", () => {
   const { dir, cleanup } = tempDir('esipay-access-');
   const db = join(dir, 'esipay.db');
   let serve: ServeProcess;
@@ -24,7 +24,12 @@ describe('access: no merchant reaches another merchant\'s transactions', () => {
   const v2 = (target: string, localAddress = '127.0.0.1') => (attempts++, rawRequest(serve.url, { method: 'GET', target, localAddress }));
   const v4 = (service: string, auth: string, body: unknown) => {
     attempts++;
-    return rawRequest(serve.url, { method: 'POST', target: `/api-payment/V4/${service}`, headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return rawRequest(serve.url, {
+      method: 'POST',
+      target: `/api-payment/V4/${service}`,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   };
   const refundedOfA = () => withStore(db, async (s) => (await s.getTransaction(txA))!.refunded);
 
@@ -44,14 +49,18 @@ describe('access: no merchant reaches another merchant\'s transactions', () => {
     cleanup();
   });
 
-  it('v2: B cannot refund A\'s payment with its own uuid, and A\'s uuid only works from A\'s server', async () => {
+  it("v2: B cannot refund A's payment with its own uuid, and A's uuid only works from A's server", async () => {
     for (const target of [`/cardpay/${b.uuid}/${txA}`, `/cardpay/${b.uuid}/${txA}/1.00`]) {
       const r = await v2(target, '127.0.0.2');
       assert.equal(r.status, 400, r.body);
       assert.equal(JSON.parse(r.body).error.code, 'unknown_transaction');
-      assert.ok(!r.body.includes('80.00') && !r.body.includes('"amount"'), 'nothing about A\'s payment leaks');
+      assert.ok(!r.body.includes('80.00') && !r.body.includes('"amount"'), "nothing about A's payment leaks");
     }
-    for (const target of [`/cardpay/${a.uuid}/${txA}`, `/cardpay/${a.uuid}/${txA}/1.00`, `/cardpay/${a.uuid}/order-b/4111111111111111/12/2040/1.00`]) {
+    for (const target of [
+      `/cardpay/${a.uuid}/${txA}`,
+      `/cardpay/${a.uuid}/${txA}/1.00`,
+      `/cardpay/${a.uuid}/order-b/4111111111111111/12/2040/1.00`,
+    ]) {
       const r = await v2(target, '127.0.0.2');
       assert.equal(r.status, 403, r.body);
       assert.equal(JSON.parse(r.body).error.code, 'forbidden_ip');
@@ -59,13 +68,13 @@ describe('access: no merchant reaches another merchant\'s transactions', () => {
     assert.equal(await refundedOfA(), 0);
   });
 
-  it('V4: B\'s credentials neither read nor refund A\'s transaction; A\'s uuid with B\'s secret is refused', async () => {
+  it("V4: B's credentials neither read nor refund A's transaction; A's uuid with B's secret is refused", async () => {
     for (const service of ['Transaction/Get', 'Transaction/Refund', 'Transaction/CancelOrRefund']) {
       const r = await v4(service, basic(b.uuid, b.secret), { uuid: txA, amount: 100, currency: 'EUR' });
       const doc = JSON.parse(r.body);
       assert.equal(doc.status, 'ERROR', r.body);
       assert.equal(doc.answer.errorCode, 'ESI_020');
-      assert.ok(!r.body.includes('order-a'), 'nothing about A\'s order leaks');
+      assert.ok(!r.body.includes('order-a'), "nothing about A's order leaks");
     }
     const order = await v4('Order/Get', basic(b.uuid, b.secret), { orderId: 'order-a' });
     assert.equal(JSON.parse(order.body).status, 'ERROR');
@@ -79,7 +88,7 @@ describe('access: no merchant reaches another merchant\'s transactions', () => {
     assert.equal(await refundedOfA(), 0);
   });
 
-  it('links: a payment link is only created with the merchant\'s own credentials, and is invisible to B', async () => {
+  it("links: a payment link is only created with the merchant's own credentials, and is invisible to B", async () => {
     const request = {
       beneficiary_reference: 'shop',
       amount: '1500',
@@ -91,13 +100,22 @@ describe('access: no merchant reaches another merchant\'s transactions', () => {
     };
     const post = (auth: string) => {
       attempts++;
-      return rawRequest(serve.url, { method: 'POST', target: '/get_link_payment', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      return rawRequest(serve.url, {
+        method: 'POST',
+        target: '/get_link_payment',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
     };
     for (const auth of [basic(a.uuid, b.secret), basic(b.uuid, a.secret), '']) {
       const r = await post(auth);
       assert.equal(JSON.parse(r.body).result, false, r.body);
     }
-    assert.equal((await withStore(db, (s) => s.listLinks({ merchantId: a.uuid, limit: 10 }))).length, 0, 'nothing stored from a refused request');
+    assert.equal(
+      (await withStore(db, (s) => s.listLinks({ merchantId: a.uuid, limit: 10 }))).length,
+      0,
+      'nothing stored from a refused request',
+    );
     const ok = await post(basic(a.uuid, a.secret));
     assert.equal(JSON.parse(ok.body).result, true, ok.body);
     const [link] = await withStore(db, (s) => s.listLinks({ merchantId: a.uuid, limit: 10 }));
@@ -127,7 +145,11 @@ describe('access: no merchant reaches another merchant\'s transactions', () => {
     attempts += 2;
     const scoped = await jsonCall(`${serve.url}/admin/transactions/${txA}?merchant=${b.uuid}`, { token: serve.token });
     assert.equal(scoped.status, 404);
-    const refund = await jsonCall(`${serve.url}/admin/transactions/${txA}/refunds`, { method: 'POST', token: serve.token, body: { amount: '1.00', merchant: b.uuid } });
+    const refund = await jsonCall(`${serve.url}/admin/transactions/${txA}/refunds`, {
+      method: 'POST',
+      token: serve.token,
+      body: { amount: '1.00', merchant: b.uuid },
+    });
     assert.equal(refund.status, 404);
     assert.equal(await refundedOfA(), 0);
     // A's secret still works: no rotation went through.

@@ -28,7 +28,10 @@ describe('crash safety: SIGKILL under load, restart, verify', () => {
     const serveOpts = { db, args: ['--callback-timeout', String(CALLBACK_TIMEOUT_MS), '--quiet'] };
     let serve: ServeProcess = await startServe(serveOpts);
     try {
-      const merchants = [(await registerMerchant(serve, merchantServer.url, 'A')).uuid, (await registerMerchant(serve, merchantServer.url, 'B')).uuid];
+      const merchants = [
+        (await registerMerchant(serve, merchantServer.url, 'A')).uuid,
+        (await registerMerchant(serve, merchantServer.url, 'B')).uuid,
+      ];
       const log: (PayLog | RefundLog)[] = [];
       const paid: { merchant: string; tx: string; amount: number }[] = [];
       const pendingAtKill = new Set<string>();
@@ -65,7 +68,15 @@ describe('crash safety: SIGKILL under load, restart, verify', () => {
             a = await send(target);
           }
           const body = a.status ? JSON.parse(a.body) : undefined;
-          log.push({ kind: 'pay', merchant, cid, amount, status: a.status, code: body?.error?.code, tx: body?.id ?? body?.transaction?.id });
+          log.push({
+            kind: 'pay',
+            merchant,
+            cid,
+            amount,
+            status: a.status,
+            code: body?.error?.code,
+            tx: body?.id ?? body?.transaction?.id,
+          });
           if (a.status === 200) paid.push({ merchant, tx: body.id, amount });
         }
       };
@@ -91,7 +102,8 @@ describe('crash safety: SIGKILL under load, restart, verify', () => {
       // it, a start of the service cancels them. Wait for that time (known), then restart.
       const deadline = await withStore(db, async (store) => {
         let last = 0;
-        for (const m of merchants) for (const t of await allTransactions(store, m)) if (t.status === 'PENDING') last = Math.max(last, Date.parse(t.deadlineAt!));
+        for (const m of merchants)
+          for (const t of await allTransactions(store, m)) if (t.status === 'PENDING') last = Math.max(last, Date.parse(t.deadlineAt!));
         return last;
       });
       if (deadline > Date.now()) await delay(deadline - Date.now() + 50);
@@ -116,7 +128,8 @@ describe('crash safety: SIGKILL under load, restart, verify', () => {
         for (const [cid, n] of byCid) assert.equal(n, 1, `cid ${cid} has ${n} transactions`);
         // Every payment answered 200 is recorded PAID, with its amount, and its return URL was called once.
         const callbacksByTx = new Map<string, number>();
-        for (const cb of merchantServer.callbacks) callbacksByTx.set(cb.fields.transaction!, (callbacksByTx.get(cb.fields.transaction!) ?? 0) + 1);
+        for (const cb of merchantServer.callbacks)
+          callbacksByTx.set(cb.fields.transaction!, (callbacksByTx.get(cb.fields.transaction!) ?? 0) + 1);
         for (const op of log.filter((o): o is PayLog => o.kind === 'pay' && o.status === 200)) {
           const t = byId.get(op.tx!);
           assert.ok(t, `paid ${op.cid} is recorded`);
@@ -132,9 +145,16 @@ describe('crash safety: SIGKILL under load, restart, verify', () => {
           const recorded = await store.listRefunds(txId);
           const acked = refundOps.filter((o) => o.tx === txId && o.status === 200);
           const unknown = refundOps.filter((o) => o.tx === txId && o.status === 0);
-          for (const op of acked) assert.ok(recorded.some((r) => r.id === op.refund && r.amount === op.amount), `refund ${op.refund} recorded`);
+          for (const op of acked)
+            assert.ok(
+              recorded.some((r) => r.id === op.refund && r.amount === op.amount),
+              `refund ${op.refund} recorded`,
+            );
           assert.ok(recorded.length - acked.length <= unknown.length, `refunds of ${txId} that no client asked for`);
-          assert.equal(t.refunded, recorded.reduce((s, r) => s + r.amount, 0));
+          assert.equal(
+            t.refunded,
+            recorded.reduce((s, r) => s + r.amount, 0),
+          );
         }
         // Nothing left PENDING; every payment a kill caught waiting ended CANCELLED, never PAID.
         assert.equal([...byId.values()].filter((t) => t.status === 'PENDING').length, 0);

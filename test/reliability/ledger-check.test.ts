@@ -193,8 +193,14 @@ describe('the database itself refuses what the check looks for', () => {
     const conn = new Database(ledger.db);
     conn.pragma('foreign_keys = ON');
     try {
-      assert.throws(() => conn.prepare('UPDATE transactions SET refunded = amount + 1 WHERE id = ?').run(ledger.partial), /CHECK constraint/);
-      assert.throws(() => conn.prepare('UPDATE transactions SET shipped = amount + 1 WHERE id = ?').run(ledger.initial), /CHECK constraint/);
+      assert.throws(
+        () => conn.prepare('UPDATE transactions SET refunded = amount + 1 WHERE id = ?').run(ledger.partial),
+        /CHECK constraint/,
+      );
+      assert.throws(
+        () => conn.prepare('UPDATE transactions SET shipped = amount + 1 WHERE id = ?').run(ledger.initial),
+        /CHECK constraint/,
+      );
       assert.throws(() => rawRefund(conn, 'f'.repeat(32), ledger.merchantA, 100), /FOREIGN KEY/);
       assert.throws(
         () =>
@@ -223,7 +229,11 @@ describe('paid links of every mode, as the engine writes them, break no rule', (
       release: () => sim.release(),
       debit: async (req) => (declineDebits ? { approved: false, reason: 'insufficient_funds' } : sim.debit(req)),
     };
-    const engine = await LocalEngine.create(await openStore(join(dir, 'esipay.db')), { clock: () => now, acquirer, publicUrl: 'http://127.0.0.1:1' });
+    const engine = await LocalEngine.create(await openStore(join(dir, 'esipay.db')), {
+      clock: () => now,
+      acquirer,
+      publicUrl: 'http://127.0.0.1:1',
+    });
     try {
       const m = await engine.registerMerchant({ name: 'Boutique', ip: '127.0.0.1', returnUrl: 'http://127.0.0.1:1/r', currency: 'EUR' });
       const payNewLink = async (mode: 'pay_now' | 'multi_pay' | 'pay_later', amount: number, extra: Record<string, unknown> = {}) => {
@@ -262,7 +272,13 @@ describe('paid links of every mode, as the engine writes them, break no rule', (
         await runDueDebits(engine.ctx);
       }
       const schedule = await engine.store.listScheduledDebits(multi);
-      assert.deepEqual(schedule.map((d) => [d.seq, d.status]), [[2, 'paid'], [3, 'failed']]);
+      assert.deepEqual(
+        schedule.map((d) => [d.seq, d.status]),
+        [
+          [2, 'paid'],
+          [3, 'failed'],
+        ],
+      );
       assert.deepEqual(await violations(), [], 'the third instalment failed for good: it was scheduled, not missing');
     } finally {
       await engine.close();

@@ -133,7 +133,11 @@ function baseRecord(merchantId: string, kind: TransactionRecord['kind'], amount:
 }
 
 export async function insertInitial(store: Store, merchantId: string, amount: number): Promise<TransactionRecord> {
-  const t = { ...baseRecord(merchantId, 'initial', amount), status: 'AUTHORISED' as const, expiresAt: new Date(Date.now() + 180 * 86_400_000).toISOString() };
+  const t = {
+    ...baseRecord(merchantId, 'initial', amount),
+    status: 'AUTHORISED' as const,
+    expiresAt: new Date(Date.now() + 180 * 86_400_000).toISOString(),
+  };
   await store.insertTransaction(t);
   return t;
 }

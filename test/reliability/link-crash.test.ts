@@ -29,8 +29,13 @@ import { freshPostgresDatabase } from '../helpers/postgres.js';
 const VISA = { number: '4111111111111111', expiry: '12/40' };
 const MINUTE = 60_000;
 
-type CrashPoint = 'before the settling store call' | 'after the link is marked paid, before its schedule' | 'after the schedule, before the callback';
-const CRASH_POINTS: CrashPoint[] = ['before the settling store call', 'after the link is marked paid, before its schedule', 'after the schedule, before the callback'];
+type CrashPoint =
+  'before the settling store call' | 'after the link is marked paid, before its schedule' | 'after the schedule, before the callback';
+const CRASH_POINTS: CrashPoint[] = [
+  'before the settling store call',
+  'after the link is marked paid, before its schedule',
+  'after the schedule, before the callback',
+];
 
 interface Database_ {
   location: string;
@@ -59,7 +64,8 @@ const POSTGRES_TRIGGERS: CrashTriggers = {
     (point === 'after the link is marked paid, before its schedule'
       ? `CREATE TRIGGER simulated_crash AFTER UPDATE ON links FOR EACH ROW WHEN (NEW.status = 'paid') EXECUTE FUNCTION simulated_crash()`
       : `CREATE TRIGGER simulated_crash BEFORE INSERT ON outbox FOR EACH ROW WHEN (NEW.topic = 'link_callback') EXECUTE FUNCTION simulated_crash()`),
-  disarm: (point) => `DROP TRIGGER simulated_crash ON ${point === 'after the link is marked paid, before its schedule' ? 'links' : 'outbox'}`,
+  disarm: (point) =>
+    `DROP TRIGGER simulated_crash ON ${point === 'after the link is marked paid, before its schedule' ? 'links' : 'outbox'}`,
 };
 
 linkCrashSuite('SQLite', SQLITE_TRIGGERS, async () => {
@@ -128,7 +134,15 @@ function linkCrashSuite(storeName: string, triggers: CrashTriggers, database: ()
 
     const cases: { mode: 'multi_pay' | 'pay_later'; amount: number; extra: Record<string, unknown>; later: [number, number][] }[] = [
       // 3x of 100.00 from 31 March: 33.34 now, then the last day of the shorter months.
-      { mode: 'multi_pay', amount: 10000, extra: { payment_scenario: '3x' }, later: [[2, 3333], [3, 3333]] },
+      {
+        mode: 'multi_pay',
+        amount: 10000,
+        extra: { payment_scenario: '3x' },
+        later: [
+          [2, 3333],
+          [3, 3333],
+        ],
+      },
       { mode: 'pay_later', amount: 4999, extra: { payment_scenario: '10d' }, later: [[1, 4999]] },
     ];
 
@@ -169,13 +183,20 @@ function linkCrashSuite(storeName: string, triggers: CrashTriggers, database: ()
           const engine = await LocalEngine.create(await openStore(db.location), { clock, acquirer, publicUrl: 'http://127.0.0.1:1' });
           try {
             const attemptsOf = async () =>
-              (await engine.store.listTransactions({ merchantId: m.uuid, kinds: ['link'], limit: 1000 })).filter((t) => t.cid === view.paymentReference);
+              (await engine.store.listTransactions({ merchantId: m.uuid, kinds: ['link'], limit: 1000 })).filter(
+                (t) => t.cid === view.paymentReference,
+              );
             const left = await attemptsOf();
-            assert.deepEqual(left.map((t) => t.status), ['PENDING']);
+            assert.deepEqual(
+              left.map((t) => t.status),
+              ['PENDING'],
+            );
             assert.equal((await engine.getLink(view.id)).state, 'open', 'the link can still be paid');
             assert.deepEqual(await engine.store.listScheduledDebits(view.id), []);
             const callbacksOf = async () =>
-              (await engine.store.listOutbox({ merchantId: m.uuid, topic: 'link_callback', limit: 1000 })).map((o) => JSON.parse(o.body)).filter((b) => b.link === view.id);
+              (await engine.store.listOutbox({ merchantId: m.uuid, topic: 'link_callback', limit: 1000 }))
+                .map((o) => JSON.parse(o.body))
+                .filter((b) => b.link === view.id);
             assert.deepEqual(await callbacksOf(), []);
 
             // After the restart the consumer pays again: the abandoned attempt is cancelled, the new one pays.
@@ -191,13 +212,21 @@ function linkCrashSuite(storeName: string, triggers: CrashTriggers, database: ()
             const shown = await engine.getLink(view.id);
             assert.equal(shown.state, 'paid');
             const schedule = await engine.store.listScheduledDebits(view.id);
-            assert.deepEqual(schedule.map((d) => [d.seq, d.amount]), c.later, 'every later debit is scheduled');
+            assert.deepEqual(
+              schedule.map((d) => [d.seq, d.amount]),
+              c.later,
+              'every later debit is scheduled',
+            );
             for (const d of schedule) {
               assert.equal(d.status, 'scheduled');
               assert.ok(d.cardToken, 'on the card token of the payment');
             }
             const callbacks = await callbacksOf();
-            assert.deepEqual(callbacks.map((b) => [b.event, b.transaction.id]), [['link.paid', paid.transaction.id]], 'one link.paid callback, for the paying attempt');
+            assert.deepEqual(
+              callbacks.map((b) => [b.event, b.transaction.id]),
+              [['link.paid', paid.transaction.id]],
+              'one link.paid callback, for the paying attempt',
+            );
 
             // The instalments are then taken when due, and the ledger holds.
             const last = schedule.at(-1)!;

@@ -29,7 +29,12 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function registerMerchant(serve: { url: string; token: string }, returnUrl: string, name = 'Boutique', ip = '127.0.0.1'): Promise<{ uuid: string; secret: string }> {
+export async function registerMerchant(
+  serve: { url: string; token: string },
+  returnUrl: string,
+  name = 'Boutique',
+  ip = '127.0.0.1',
+): Promise<{ uuid: string; secret: string }> {
   const r = await jsonCall(`${serve.url}/admin/merchants`, { method: 'POST', token: serve.token, body: { name, ip, returnUrl } });
   if (r.status !== 201) throw new Error(`register failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;

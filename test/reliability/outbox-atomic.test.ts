@@ -50,7 +50,8 @@ const condition = (when: { topic: string; bodyLike?: string }): string =>
   `NEW.topic = ${sqlText(when.topic)}${when.bodyLike ? ` AND NEW.body LIKE ${sqlText(when.bodyLike)}` : ''}`;
 
 const SQLITE_TRIGGER: CrashTrigger = {
-  arm: (when) => `CREATE TRIGGER simulated_crash BEFORE INSERT ON outbox WHEN ${condition(when)} BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`,
+  arm: (when) =>
+    `CREATE TRIGGER simulated_crash BEFORE INSERT ON outbox WHEN ${condition(when)} BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`,
   disarm: 'DROP TRIGGER simulated_crash',
 };
 
@@ -128,7 +129,10 @@ function atomicOutboxSuite(storeName: string, trigger: CrashTrigger, database: (
         try {
           const merchant = svc.merchant;
           const orderId = `crash-ipn-${card.stored}`;
-          const request = initialRequest({ orderId, paymentForms: [{ paymentMethodType: 'CARD', pan: card.pan, expiryMonth: '12', expiryYear: '2035' }] });
+          const request = initialRequest({
+            orderId,
+            paymentForms: [{ paymentMethodType: 'CARD', pan: card.pan, expiryMonth: '12', expiryYear: '2035' }],
+          });
           const send = () => svc.call('Charge/CreatePayment', request, { headers: { 'Idempotency-Key': `key-${card.stored}` } });
           const recorded = () => svc.service.store.listTransactions({ merchantId: merchant.uuid, cid: orderId, limit: 10 });
           const ipns = () => svc.service.store.listOutbox({ merchantId: merchant.uuid, topic: 'ipn', limit: 10 });
@@ -230,7 +234,11 @@ function atomicOutboxSuite(storeName: string, trigger: CrashTrigger, database: (
           // A month later the worker takes the second instalment, and dies.
           now = new Date('2027-02-15T10:01:00.000Z');
           const first = await openStore(db.location);
-          const dying = await LocalEngine.create(left === 'both' ? dyingAfterSettlement(first) : first, { clock, acquirer, publicUrl: 'http://127.0.0.1:1' });
+          const dying = await LocalEngine.create(left === 'both' ? dyingAfterSettlement(first) : first, {
+            clock,
+            acquirer,
+            publicUrl: 'http://127.0.0.1:1',
+          });
           if (left === 'neither') await db.exec(trigger.arm({ topic: 'link_callback', bodyLike: '%"event":"link.debit"%' }));
           try {
             await assert.rejects(runDueDebits(dying.ctx), /simulated crash/);
@@ -262,7 +270,13 @@ function atomicOutboxSuite(storeName: string, trigger: CrashTrigger, database: (
             const [callback] = settled.callbacks;
             assert.equal(callback.debit.status, 'paid');
             assert.equal(callback.transaction.id, settled.debit.transactionId);
-            assert.deepEqual(callback.schedule.map((d: { seq: number; status: string }) => [d.seq, d.status]), [[1, 'paid'], [2, 'paid']]);
+            assert.deepEqual(
+              callback.schedule.map((d: { seq: number; status: string }) => [d.seq, d.status]),
+              [
+                [1, 'paid'],
+                [2, 'paid'],
+              ],
+            );
 
             assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 0 });
             assert.equal((await stateOf(engine.store, link)).callbacks.length, 1);

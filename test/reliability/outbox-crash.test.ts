@@ -156,26 +156,41 @@ describe('crash safety of the outbox: SIGKILL while IPNs and link callbacks wait
         const paid = await fetch(link.link, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded', origin: serve.url },
-          body: new URLSearchParams({ form_token: formToken.replaceAll('&amp;', '&'), number: '4111 1111 1111 1111', expiry: '12/40' }).toString(),
+          body: new URLSearchParams({
+            form_token: formToken.replaceAll('&amp;', '&'),
+            number: '4111 1111 1111 1111',
+            expiry: '12/40',
+          }).toString(),
         });
         const receipt = await paid.text();
         assert.equal(paid.status, 200, receipt.slice(0, 500));
         const transaction = /data-testid="transaction">([0-9a-f]{32})</.exec(receipt)?.[1];
         assert.ok(transaction, 'the receipt shows the transaction');
         // The callback is keyed by the link's id, which the receipt does not show: the store knows it.
-        const linkId = await withStore(db, async (s) => (await s.listLinks({ merchantId: merchant.uuid, limit: 100 })).find((x) => x.paymentReference === `invoice-${i}`)!.id);
+        const linkId = await withStore(
+          db,
+          async (s) =>
+            (await s.listLinks({ merchantId: merchant.uuid, limit: 100 })).find((x) => x.paymentReference === `invoice-${i}`)!.id,
+        );
         expected.set(`link:${linkId}`, { kind: 'link', key: `link:${linkId}`, transaction, mode: l.mode });
       }
 
       // The kill comes once each message was refused (500) twice, so it is being retried from the
       // outbox, and while the last link callback's third delivery is in flight (held by the merchant).
       holdKey = [...expected.keys()].at(-1)!;
-      await waitUntil('every message refused twice, one delivery in flight', 30_000, () => held && [...expected.keys()].every((k) => refusals(k) >= 2));
+      await waitUntil(
+        'every message refused twice, one delivery in flight',
+        30_000,
+        () => held && [...expected.keys()].every((k) => refusals(k) >= 2),
+      );
       const killedAt = Date.now();
       const exit = await serve.stop('SIGKILL');
       assert.equal(exit.signal, 'SIGKILL');
       const failedBeforeKill = answered.filter((a) => a.status === 500).length;
-      assert.ok(answered.every((a) => a.status !== 200), 'nothing was acknowledged before the kill');
+      assert.ok(
+        answered.every((a) => a.status !== 200),
+        'nothing was acknowledged before the kill',
+      );
 
       const atKill = await withStore(db, (s) => s.listOutbox({ merchantId: merchant.uuid, limit: 1000 }));
       assert.equal(atKill.length, expected.size, 'one outbox message per IPN and link callback');
@@ -191,7 +206,9 @@ describe('crash safety of the outbox: SIGKILL while IPNs and link callbacks wait
       const acknowledged = () => answered.filter((a) => a.status === 200);
       const restartMs = Date.now() - restartedAt;
       const ackedKey = (k: string) => acknowledged().some((a) => keyOf(a.cb) === k);
-      await waitUntil('every message not in flight at the kill acknowledged', DELIVERY_LIMIT_MS, () => [...expected.keys()].every((k) => k === holdKey || ackedKey(k)));
+      await waitUntil('every message not in flight at the kill acknowledged', DELIVERY_LIMIT_MS, () =>
+        [...expected.keys()].every((k) => k === holdKey || ackedKey(k)),
+      );
       const othersMs = Date.now() - restartedAt;
       await waitUntil('every message acknowledged after the restart', DELIVERY_LIMIT_MS, () => [...expected.keys()].every(ackedKey));
       const deliveredMs = Date.now() - restartedAt;
@@ -231,7 +248,10 @@ describe('crash safety of the outbox: SIGKILL while IPNs and link callbacks wait
       for (const a of answered) assert.equal(a.cb.body, acks.find((x) => keyOf(x.cb) === keyOf(a.cb))!.cb.body);
 
       const final: OutboxRecord[] = await withStore(db, (s) => s.listOutbox({ merchantId: merchant.uuid, limit: 1000 }));
-      assert.ok(final.every((m) => m.deliveredAt !== null), 'the outbox ends all delivered');
+      assert.ok(
+        final.every((m) => m.deliveredAt !== null),
+        'the outbox ends all delivered',
+      );
       const ledger = await withStore(db, (s) => checkLedger(s));
       assert.deepEqual(ledger.violations, []);
       console.log(

@@ -31,8 +31,18 @@ export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawAnswer>
   const u = new URL(baseUrl);
   const started = performance.now();
   const body = req.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
-  const headers: Record<string, string> = { host: u.host, connection: 'close', ...(body.length > 0 ? { 'content-length': String(body.length) } : {}), ...req.headers };
-  const head = Buffer.from(`${req.method} ${req.target} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`, 'latin1');
+  const headers: Record<string, string> = {
+    host: u.host,
+    connection: 'close',
+    ...(body.length > 0 ? { 'content-length': String(body.length) } : {}),
+    ...req.headers,
+  };
+  const head = Buffer.from(
+    `${req.method} ${req.target} HTTP/1.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`,
+    'latin1',
+  );
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let settled = false;
@@ -74,10 +84,16 @@ export function rssMiB(pid: number): number {
 }
 
 /** JSON over fetch with a time limit; the status and the parsed body (or the text). */
-export async function jsonCall(url: string, init: { method?: string; token?: string; body?: unknown; timeoutMs?: number } = {}): Promise<{ status: number; body: any }> {
+export async function jsonCall(
+  url: string,
+  init: { method?: string; token?: string; body?: unknown; timeoutMs?: number } = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(url, {
     method: init.method ?? 'GET',
-    headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
   });

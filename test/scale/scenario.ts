@@ -112,18 +112,30 @@ export async function runScaleScenario(t: TestContext, setup: ScaleSetup): Promi
       Array.from({ length: REFUNDS_PER_PAYMENT }, (_, k) => ({ tx, amount: REFUND_AMOUNTS[k % REFUND_AMOUNTS.length]! })),
     );
     const shipmentPlan = initials.flatMap((initial, n) =>
-      Array.from({ length: SHIPMENTS_PER_INITIAL }, (_, k) => ({ initial, amount: SHIPMENT_AMOUNTS[k % SHIPMENT_AMOUNTS.length]!, key: `ship-${n}-${k}` })),
+      Array.from({ length: SHIPMENTS_PER_INITIAL }, (_, k) => ({
+        initial,
+        amount: SHIPMENT_AMOUNTS[k % SHIPMENT_AMOUNTS.length]!,
+        key: `ship-${n}-${k}`,
+      })),
     );
     const retries = shipmentPlan.filter((_, k) => k % RETRY_EVERY === 0);
     const started = performance.now();
     const [refundAnswers, shipmentAnswers, retryAnswers] = await Promise.all([
       Promise.all(refundPlan.map((r, j) => call(j, 'GET', `/cardpay/${merchant}/${r.tx}/${r.amount}`))),
-      Promise.all(shipmentPlan.map((s, j) => v4(j + 1, 'Charge/CreateShipmentTransaction', { uuid: s.initial, amount: s.amount, idempotencyKey: s.key }))),
-      Promise.all(retries.map((s, j) => v4(j + 2, 'Charge/CreateShipmentTransaction', { uuid: s.initial, amount: s.amount, idempotencyKey: s.key }))),
+      Promise.all(
+        shipmentPlan.map((s, j) =>
+          v4(j + 1, 'Charge/CreateShipmentTransaction', { uuid: s.initial, amount: s.amount, idempotencyKey: s.key }),
+        ),
+      ),
+      Promise.all(
+        retries.map((s, j) => v4(j + 2, 'Charge/CreateShipmentTransaction', { uuid: s.initial, amount: s.amount, idempotencyKey: s.key })),
+      ),
     ]);
     const elapsed = performance.now() - started;
     const requests = refundPlan.length + shipmentPlan.length + retries.length;
-    t.diagnostic(`${requests} concurrent requests over ${setup.instances} instance(s) in ${elapsed.toFixed(0)} ms (${((requests / elapsed) * 1000).toFixed(0)} req/s)`);
+    t.diagnostic(
+      `${requests} concurrent requests over ${setup.instances} instance(s) in ${elapsed.toFixed(0)} ms (${((requests / elapsed) * 1000).toFixed(0)} req/s)`,
+    );
 
     const store = await openStore(setup.db, { migrate: false });
     try {
@@ -143,7 +155,11 @@ export async function runScaleScenario(t: TestContext, setup: ScaleSetup): Promi
         assert.ok(record.refunded <= record.amount, `${tx}: refunded ${record.refunded} > amount ${record.amount}`);
         assert.equal(record.refunded, okSum, `${tx}: refunded must equal the sum of the refunds answered 200`);
         const recorded = await store.listRefunds(tx);
-        assert.deepEqual(new Set(recorded.map((r) => r.id)), new Set(ok.map((r) => r.answer.body.refund.id)), `${tx}: every 200 has its refund record, and only those`);
+        assert.deepEqual(
+          new Set(recorded.map((r) => r.id)),
+          new Set(ok.map((r) => r.answer.body.refund.id)),
+          `${tx}: every 200 has its refund record, and only those`,
+        );
         assert.equal(recorded.length, ok.length);
         const remaining = record.amount - record.refunded;
         for (const r of refused) assert.ok(minor(r.amount) > remaining, `${tx}: ${r.amount} was refused although ${remaining} remains`);
@@ -155,7 +171,10 @@ export async function runScaleScenario(t: TestContext, setup: ScaleSetup): Promi
       }
 
       // Shipments: SUCCESS, or ERROR PSP_229 (exceeds what remains to ship); a retried key answers the same shipment.
-      const all = [...shipmentPlan.map((s, j) => ({ ...s, answer: shipmentAnswers[j]!, retry: false })), ...retries.map((s, j) => ({ ...s, answer: retryAnswers[j]!, retry: true }))];
+      const all = [
+        ...shipmentPlan.map((s, j) => ({ ...s, answer: shipmentAnswers[j]!, retry: false })),
+        ...retries.map((s, j) => ({ ...s, answer: retryAnswers[j]!, retry: true })),
+      ];
       const byKey = new Map<string, Set<string>>();
       for (const s of all) {
         assert.equal(s.answer.status, 200, JSON.stringify(s.answer.body));
@@ -175,13 +194,18 @@ export async function runScaleScenario(t: TestContext, setup: ScaleSetup): Promi
       for (const [key, ids] of byKey) assert.equal(ids.size, 1, `idempotency key ${key} created ${ids.size} shipments`);
       for (const initial of initials) {
         const okShipments = new Map<string, number>(); // id → amount
-        for (const s of all) if (s.initial === initial && s.answer.body.status === 'SUCCESS') okShipments.set(s.answer.body.answer.uuid, s.amount);
+        for (const s of all)
+          if (s.initial === initial && s.answer.body.status === 'SUCCESS') okShipments.set(s.answer.body.answer.uuid, s.amount);
         const okSum = [...okShipments.values()].reduce((a, b) => a + b, 0);
         const parent = (await store.getTransaction(initial))!;
         assert.ok(parent.shipped <= parent.amount, `${initial}: shipped ${parent.shipped} > amount ${parent.amount}`);
         assert.equal(parent.shipped, okSum, `${initial}: shipped must equal the sum of the successful shipments`);
         const recorded = await store.listShipments(initial);
-        assert.deepEqual(new Set(recorded.map((s) => s.id)), new Set(okShipments.keys()), `${initial}: every successful shipment has its record, and only those`);
+        assert.deepEqual(
+          new Set(recorded.map((s) => s.id)),
+          new Set(okShipments.keys()),
+          `${initial}: every successful shipment has its record, and only those`,
+        );
         for (const s of recorded) assert.equal(s.status, 'PAID');
         const remaining = parent.amount - parent.shipped;
         for (const s of all) {
@@ -189,7 +213,10 @@ export async function runScaleScenario(t: TestContext, setup: ScaleSetup): Promi
             assert.ok(s.amount > remaining, `${initial}: a shipment of ${s.amount} was refused although ${remaining} remains`);
           }
         }
-        assert.ok(okShipments.size > 0 && okShipments.size < SHIPMENTS_PER_INITIAL, 'the plan must both fill the authorisation and overflow it');
+        assert.ok(
+          okShipments.size > 0 && okShipments.size < SHIPMENTS_PER_INITIAL,
+          'the plan must both fill the authorisation and overflow it',
+        );
       }
     } finally {
       await store.close();

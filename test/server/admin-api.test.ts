@@ -26,7 +26,12 @@ describe('operator API', () => {
   });
 
   it('refuses requests without the bearer token, with another token, or another scheme', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer not-the-token-at-all' }, { authorization: `Basic ${serve.token}` }, { authorization: `Bearer ${serve.token}x` }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer not-the-token-at-all' },
+      { authorization: `Basic ${serve.token}` },
+      { authorization: `Bearer ${serve.token}x` },
+    ];
     for (const headers of attempts) {
       for (const path of ['/admin/merchants', '/admin/nothing-here']) {
         const a = await http(serve.url, 'GET', path, { headers });
@@ -35,14 +40,21 @@ describe('operator API', () => {
         assert.match(a.json().error.code, /^(missing|invalid)_token$/);
       }
     }
-    const register = await http(serve.url, 'POST', '/admin/merchants', { body: JSON.stringify({ name: 'Intruder', ip: '127.0.0.1', returnUrl: 'http://127.0.0.1/x' }) });
+    const register = await http(serve.url, 'POST', '/admin/merchants', {
+      body: JSON.stringify({ name: 'Intruder', ip: '127.0.0.1', returnUrl: 'http://127.0.0.1/x' }),
+    });
     assert.equal(register.status, 401);
     const list = await admin(serve.url, serve.token, 'GET', '/admin/merchants?limit=500');
     assert.ok(!list.json().items.some((m: { name: string }) => m.name === 'Intruder'));
   });
 
   it('registers, shows, lists and rotates merchants', async () => {
-    const created = await admin(serve.url, serve.token, 'POST', '/admin/merchants', { name: 'Librairie', ip: '127.0.0.1', returnUrl: `${r.url}/ok`, currency: 'CHF' });
+    const created = await admin(serve.url, serve.token, 'POST', '/admin/merchants', {
+      name: 'Librairie',
+      ip: '127.0.0.1',
+      returnUrl: `${r.url}/ok`,
+      currency: 'CHF',
+    });
     assert.equal(created.status, 201);
     const m = created.json();
     assert.match(m.secret, /^whsec_/);
@@ -66,7 +78,10 @@ describe('operator API', () => {
     const bad = await admin(serve.url, serve.token, 'POST', '/admin/merchants', { name: 'X', ip: 'nope', returnUrl: `${r.url}/ok` });
     assert.equal(bad.status, 400);
     assert.equal(bad.json().error.code, 'invalid_ip');
-    const notJson = await http(serve.url, 'POST', '/admin/merchants', { headers: { authorization: `Bearer ${serve.token}` }, body: '{"name":' });
+    const notJson = await http(serve.url, 'POST', '/admin/merchants', {
+      headers: { authorization: `Bearer ${serve.token}` },
+      body: '{"name":',
+    });
     assert.equal(notJson.status, 400);
     assert.equal(notJson.json().error.code, 'invalid_json');
     const array = await admin(serve.url, serve.token, 'POST', '/admin/merchants', [1, 2]);
@@ -78,7 +93,10 @@ describe('operator API', () => {
     const method = await admin(serve.url, serve.token, 'DELETE', '/admin/merchants');
     assert.equal(method.status, 405);
     assert.equal(method.headers.allow, 'GET, POST');
-    const big = await http(serve.url, 'POST', '/admin/merchants', { headers: { authorization: `Bearer ${serve.token}` }, body: Buffer.alloc(65 * 1024 + 1, ' ') });
+    const big = await http(serve.url, 'POST', '/admin/merchants', {
+      headers: { authorization: `Bearer ${serve.token}` },
+      body: Buffer.alloc(65 * 1024 + 1, ' '),
+    });
     assert.equal(big.status, 413);
   });
 
@@ -90,16 +108,35 @@ describe('operator API', () => {
       paid.push(a.json());
     }
     // Newest first (creation time, then id within one millisecond).
-    const newestFirst = [...paid].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1)).map((t) => t.id);
+    const newestFirst = [...paid]
+      .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1))
+      .map((t) => t.id);
     const ids = paid.map((t) => t.id);
     const first = await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions?limit=2`);
     assert.equal(first.status, 200);
-    assert.deepEqual(first.json().items.map((t: { id: string }) => t.id), newestFirst.slice(0, 2));
-    const second = await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions?limit=2&cursor=${first.json().next}`);
-    assert.deepEqual(second.json().items.map((t: { id: string }) => t.id), newestFirst.slice(2));
+    assert.deepEqual(
+      first.json().items.map((t: { id: string }) => t.id),
+      newestFirst.slice(0, 2),
+    );
+    const second = await admin(
+      serve.url,
+      serve.token,
+      'GET',
+      `/admin/merchants/${m.uuid}/transactions?limit=2&cursor=${first.json().next}`,
+    );
+    assert.deepEqual(
+      second.json().items.map((t: { id: string }) => t.id),
+      newestFirst.slice(2),
+    );
     assert.equal(second.json().next, null);
-    assert.equal((await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions?limit=abc`)).json().error.code, 'invalid_limit');
-    assert.equal((await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions?cursor=zz`)).json().error.code, 'invalid_cursor');
+    assert.equal(
+      (await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions?limit=abc`)).json().error.code,
+      'invalid_limit',
+    );
+    assert.equal(
+      (await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions?cursor=zz`)).json().error.code,
+      'invalid_cursor',
+    );
 
     const refund = await admin(serve.url, serve.token, 'POST', `/admin/transactions/${ids[0]}/refunds`, { amount: '4.00' });
     assert.equal(refund.status, 201);
@@ -110,7 +147,10 @@ describe('operator API', () => {
 
     const detail = await admin(serve.url, serve.token, 'GET', `/admin/transactions/${ids[0]}`);
     assert.equal(detail.status, 200);
-    assert.deepEqual(detail.json().refunds.map((x: { amount: number }) => x.amount), [400]);
+    assert.deepEqual(
+      detail.json().refunds.map((x: { amount: number }) => x.amount),
+      [400],
+    );
     assert.deepEqual(detail.json().callback, { status: 200, error: null });
     const scoped = await admin(serve.url, serve.token, 'GET', `/admin/merchants/${m.uuid}/transactions/${ids[0]}`);
     assert.deepEqual(scoped.json(), detail.json());

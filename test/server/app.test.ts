@@ -29,7 +29,13 @@ describe('service request handler', () => {
     engine = await LocalEngine.create(store);
     const handler = createApp(
       { engine, store, publicUrl: 'http://127.0.0.1:6543' },
-      { trustProxy: [], adminTokenHash: sha256('app-test-token-0123456789'), accessLog: (l) => log.push(l), reportBug: (b) => bugs.push(b), state },
+      {
+        trustProxy: [],
+        adminTokenHash: sha256('app-test-token-0123456789'),
+        accessLog: (l) => log.push(l),
+        reportBug: (b) => bugs.push(b),
+        state,
+      },
     );
     server = createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -101,18 +101,26 @@ describe('caller address over HTTP', () => {
 
     it('reads the merchant server from the right-most X-Forwarded-For entry, and no further left', async () => {
       const m = await registerMerchant(serve.url, serve.token, await returnUrl(), '203.0.113.7');
-      const paid = await http(serve.url, 'GET', payPath(m.uuid, 'via-proxy'), { headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' } });
+      const paid = await http(serve.url, 'GET', payPath(m.uuid, 'via-proxy'), {
+        headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' },
+      });
       assert.equal(paid.status, 200);
       await serve.waitForStderr(/\/via-proxy\/.* 200 [\d.]+ms 203\.0\.113\.7$/);
 
-      const spoofed = await http(serve.url, 'GET', payPath(m.uuid, 'spoofed'), { headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.1' } });
+      const spoofed = await http(serve.url, 'GET', payPath(m.uuid, 'spoofed'), {
+        headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.1' },
+      });
       assert.equal(spoofed.status, 403);
 
       const tx = paid.json().id as string;
       const direct = await http(serve.url, 'GET', `/cardpay/${m.uuid}/${tx}/1.00`);
       assert.equal(direct.status, 403, 'the proxy itself is not the merchant');
       assert.equal(direct.json().error.code, 'forbidden_ip');
-      assert.equal((await admin(serve.url, serve.token, 'GET', `/admin/transactions/${tx}`)).json().refunded, 0, 'a refused refund changes nothing');
+      assert.equal(
+        (await admin(serve.url, serve.token, 'GET', `/admin/transactions/${tx}`)).json().refunded,
+        0,
+        'a refused refund changes nothing',
+      );
 
       const refunded = await http(serve.url, 'GET', `/cardpay/${m.uuid}/${tx}/1.00`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
       assert.equal(refunded.status, 200);

@@ -57,7 +57,13 @@ export function admin(base: string, token: string, method: string, path: string,
 }
 
 /** Registers a merchant through the operator API. */
-export async function registerMerchant(base: string, token: string, returnUrl: string, ip = '127.0.0.1', extra: Record<string, string> = {}): Promise<{ uuid: string; secret: string }> {
+export async function registerMerchant(
+  base: string,
+  token: string,
+  returnUrl: string,
+  ip = '127.0.0.1',
+  extra: Record<string, string> = {},
+): Promise<{ uuid: string; secret: string }> {
   const a = await admin(base, token, 'POST', '/admin/merchants', { name: 'Boutique', ip, returnUrl, ...extra });
   if (a.status !== 201) throw new Error(`register failed: ${a.status} ${a.text}`);
   return a.json();

@@ -177,7 +177,10 @@ describe('esipay serve lifecycle', () => {
     const { home, cleanup } = tempHome();
     const serve = await startServe({ db: t.db });
     try {
-      const busy = await runCli(['serve', '--port', String(serve.port), '--host', '127.0.0.1', '--db', t.db], { home, env: { ESIPAY_ADMIN_TOKEN: 'a-long-enough-token-for-tests' } });
+      const busy = await runCli(['serve', '--port', String(serve.port), '--host', '127.0.0.1', '--db', t.db], {
+        home,
+        env: { ESIPAY_ADMIN_TOKEN: 'a-long-enough-token-for-tests' },
+      });
       assert.equal(busy.code, 5);
       assert.match(busy.stderr, /already in use/);
       assert.doesNotMatch(busy.stderr, /listening on/);

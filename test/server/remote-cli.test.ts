@@ -66,7 +66,11 @@ describe('CLI with --engine remote', () => {
     for (const args of steps) {
       const res = await run(args);
       const doc = res.stdout ? res.json() : {};
-      out.push({ code: res.code, ...(doc.error ? { error: doc.error.code } : {}), ...(doc.status ?? doc.transaction?.status ? { status: doc.status ?? doc.transaction?.status } : {}) });
+      out.push({
+        code: res.code,
+        ...(doc.error ? { error: doc.error.code } : {}),
+        ...((doc.status ?? doc.transaction?.status) ? { status: doc.status ?? doc.transaction?.status } : {}),
+      });
     }
     const listed = await run(['tx', 'list', '--merchant', m, '--json']);
     out.push({ code: listed.code, status: (listed.json().items as { status: string }[]).map((t) => t.status).join(',') });

@@ -35,7 +35,11 @@ describe('v2 API over HTTP', () => {
     `/cardpay/${uuid}/${cid}/${card}/${month}/${year}/${amount}`;
 
   async function transactionsOf(uuid: string) {
-    return (await admin(serve.url, serve.token, 'GET', `/admin/merchants/${uuid}/transactions`)).json().items as { id: string; status: string; refunded: number }[];
+    return (await admin(serve.url, serve.token, 'GET', `/admin/merchants/${uuid}/transactions`)).json().items as {
+      id: string;
+      status: string;
+      refunded: number;
+    }[];
   }
 
   for (const method of ['GET', 'POST']) {
@@ -80,7 +84,10 @@ describe('v2 API over HTTP', () => {
     const again = await http(serve.url, 'GET', `/cardpay/${m.uuid}/${tx.id}`);
     assert.equal(again.status, 400);
     assert.equal(again.json().error.code, 'nothing_to_refund');
-    assert.deepEqual((await transactionsOf(m.uuid)).map((t) => t.refunded), [10000]);
+    assert.deepEqual(
+      (await transactionsOf(m.uuid)).map((t) => t.refunded),
+      [10000],
+    );
   });
 
   it('answers 400 for an unknown merchant or transaction, and for a transaction of another merchant', async () => {
@@ -110,7 +117,10 @@ describe('v2 API over HTTP', () => {
     assert.equal(a.json().error.code, 'card_declined');
     assert.equal(a.json().transaction.status, 'DECLINED');
     assert.equal(r.received.length, 0);
-    assert.deepEqual((await transactionsOf(m.uuid)).map((t) => t.status), ['DECLINED']);
+    assert.deepEqual(
+      (await transactionsOf(m.uuid)).map((t) => t.status),
+      ['DECLINED'],
+    );
   });
 
   for (const [what, behaviour] of [
@@ -125,7 +135,10 @@ describe('v2 API over HTTP', () => {
       assert.equal(a.json().error.code, 'callback_failed');
       assert.equal(a.json().transaction.status, 'CANCELLED');
       assert.equal(r.received.length, 1);
-      assert.deepEqual((await transactionsOf(m.uuid)).map((t) => t.status), ['CANCELLED']);
+      assert.deepEqual(
+        (await transactionsOf(m.uuid)).map((t) => t.status),
+        ['CANCELLED'],
+      );
       // A cancelled payment cannot be refunded.
       const refund = await http(serve.url, 'GET', `/cardpay/${m.uuid}/${a.json().transaction.id}`);
       assert.equal(refund.status, 400);

@@ -30,7 +30,10 @@ describe('esipay db on a SQLite file', () => {
     const done = migrate.json();
     assert.equal(done.current, done.latest);
     assert.equal(done.previous, 0);
-    assert.deepEqual(done.applied.map((a: { version: number }) => a.version), before.pending.map((p: { version: number }) => p.version));
+    assert.deepEqual(
+      done.applied.map((a: { version: number }) => a.version),
+      before.pending.map((p: { version: number }) => p.version),
+    );
     assert.deepEqual(done.pending, []);
 
     const again = await runCli(['--db', file, 'db', 'migrate'], { home: home.home });
@@ -60,20 +63,28 @@ describe('esipay db on PostgreSQL', () => {
     assert.equal(before.current, 0);
     assert.ok(before.pending.length >= 1);
 
-    const runs = await Promise.all([1, 2, 3].map(() => runCli(['db', 'migrate', '--json'], { home: home.home, env: { ESIPAY_DB: db.url } })));
+    const runs = await Promise.all(
+      [1, 2, 3].map(() => runCli(['db', 'migrate', '--json'], { home: home.home, env: { ESIPAY_DB: db.url } })),
+    );
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
     const expected = before.pending.map((p: { version: number }) => p.version);
     for (const r of runs) {
       const doc = r.json();
       assert.equal(doc.current, doc.latest);
-      assert.deepEqual(doc.applied.map((a: { version: number }) => a.version), expected);
+      assert.deepEqual(
+        doc.applied.map((a: { version: number }) => a.version),
+        expected,
+      );
     }
 
     const status = await runCli(['--db', db.url, 'db', 'status', '--json'], { home: home.home });
     const after = status.json();
     assert.equal(after.upToDate, true);
     assert.equal(after.current, after.latest);
-    assert.deepEqual(after.applied.map((a: { version: number }) => a.version), expected);
+    assert.deepEqual(
+      after.applied.map((a: { version: number }) => a.version),
+      expected,
+    );
     assert.deepEqual(after.applied, runs[0]!.json().applied, 'every run reports the same application dates');
     for (const a of after.applied) assert.match(a.appliedAt, /^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
   });
@@ -85,7 +96,10 @@ describe('esipay db on PostgreSQL', () => {
       assert.equal(r.code, 5, r.stderr);
       assert.equal(r.stdout, '');
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-      assert.match(r.stderr, /^error: cannot open the database postgres:\/\/esipay:\*\*\*@127\.0\.0\.1:1\/esipay: PostgreSQL is unavailable/);
+      assert.match(
+        r.stderr,
+        /^error: cannot open the database postgres:\/\/esipay:\*\*\*@127\.0\.0\.1:1\/esipay: PostgreSQL is unavailable/,
+      );
       assert.doesNotMatch(r.stderr, /hunter2/);
     }
     const json = await runCli(['--db', url, 'db', 'status', '--json'], { home: home.home });

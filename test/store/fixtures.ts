@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, ScheduledDebitRecord, TransactionRecord } from '../../src/domain/types.js';
+import type {
+  LinkRecord,
+  MerchantRecord,
+  OutboxRecord,
+  RefundRecord,
+  ScheduledDebitRecord,
+  TransactionRecord,
+} from '../../src/domain/types.js';
 
 /** Records for store tests, with every field set, so a round trip can be compared whole. */
 

@@ -38,7 +38,10 @@ test('an unreachable PostgreSQL is "unavailable", in one line, without the passw
 test('a database that does not exist is "unavailable" too', async () => {
   const url = new URL(db.url);
   url.pathname = '/esipay_no_such_database';
-  const err = await openStore(url.toString()).then(() => assert.fail('opened a missing database'), (e: unknown) => e);
+  const err = await openStore(url.toString()).then(
+    () => assert.fail('opened a missing database'),
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof EsipayError);
   assert.equal(err.kind, 'unavailable');
   assert.match(err.message, /does not exist/);

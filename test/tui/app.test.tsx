@@ -110,13 +110,15 @@ describe('esipay tui app', () => {
     assert.match(frame(), /Refund 10\.00 EUR on [0-9a-f]{32}\? Remaining after: 64\.12 EUR {2}\[y\/N\]/);
     press('y');
     await until('the outcome', (f) => f.includes('Refunded 10.00 EUR on') && f.includes('64.12 EUR remains'));
-    const row = frame().split('\n').find((l) => / order-1 /.test(l))!;
+    const row = frame()
+      .split('\n')
+      .find((l) => / order-1 /.test(l))!;
     assert.match(row, /PARTIALLY_REFUNDED +74\.12 EUR +10\.00 EUR +64\.12 EUR/);
     await until('the totals after the refund', (f) => f.includes('refunded 10.00 EUR'));
     assert.equal((await s.engine.getTransaction(idOf('order-1'))).remaining, 6412);
   });
 
-  it('shows the engine\'s refusal when a refund no longer fits, and the row as it really is', async () => {
+  it("shows the engine's refusal when a refund no longer fits, and the row as it really is", async () => {
     const { frame, until, press } = await open();
     const target = idOf('order-12'); // the newest, selected first
     await s.engine.refund({ transaction: target }); // behind the dashboard's back
@@ -147,7 +149,12 @@ describe('esipay tui app', () => {
     const { until, press, controller, frame } = await open({ pollMs: 30 });
     press('j'.repeat(2));
     await waitFor('the selection on order-10', () => controller.selectedTx()?.cid === 'order-10', frame);
-    const paid = await s.engine.pay({ merchant: s.merchant, cid: 'order-live', amount: '3.21', card: { number: '4111111111111111', month: '12', year: '2030' } });
+    const paid = await s.engine.pay({
+      merchant: s.merchant,
+      cid: 'order-live',
+      amount: '3.21',
+      card: { number: '4111111111111111', month: '12', year: '2030' },
+    });
     await until('the new payment', (f) => f.includes(paid.id.slice(-8)));
     assert.equal(controller.selectedTx()?.cid, 'order-10');
     await until('the totals with it', (f) => f.includes('13 transactions'));
@@ -197,6 +204,10 @@ describe('esipay tui app', () => {
   it('q quits', async () => {
     const { press, controller, ui } = await open({ pollMs: 20 });
     press('q');
-    await waitFor('the app to stop', () => ui.frames.length > 0 && (controller as unknown as { stopped: boolean }).stopped, () => ui.lastFrame());
+    await waitFor(
+      'the app to stop',
+      () => ui.frames.length > 0 && (controller as unknown as { stopped: boolean }).stopped,
+      () => ui.lastFrame(),
+    );
   });
 });

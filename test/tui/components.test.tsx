@@ -20,7 +20,17 @@ const entries: Entry[] = [
 ];
 
 function table(width: number) {
-  return render(<TransactionTable entries={entries} layout={layoutColumns(width, entries)} selected={0} top={0} height={5} width={width} empty="none" />);
+  return render(
+    <TransactionTable
+      entries={entries}
+      layout={layoutColumns(width, entries)}
+      selected={0}
+      top={0}
+      height={5}
+      width={width}
+      empty="none"
+    />,
+  );
 }
 
 describe('tui components', () => {
@@ -50,7 +60,15 @@ describe('tui components', () => {
       <Header
         width={160}
         engine="local sqlite /tmp/x.db"
-        merchant={{ uuid: 'u-1', name: 'Boutique', ip: '127.0.0.1', returnUrl: 'http://x', notificationUrl: null, currency: 'EUR', createdAt: '2025-01-01T00:00:00Z' }}
+        merchant={{
+          uuid: 'u-1',
+          name: 'Boutique',
+          ip: '127.0.0.1',
+          returnUrl: 'http://x',
+          notificationUrl: null,
+          currency: 'EUR',
+          createdAt: '2025-01-01T00:00:00Z',
+        }}
         totals={{ paid: 123456, refunded: 1000, toShip: 7500, count: 3, currency: 'EUR' }}
         loading={false}
         newAbove={0}
@@ -63,9 +81,13 @@ describe('tui components', () => {
 
   it('the refund confirmation shows the remaining balance after it, before anything is sent', () => {
     const t = entries[0]!.tx;
-    const { lastFrame } = render(<PromptLine width={160} mode={{ name: 'confirm', action: 'refund', tx: t, amount: 1200, all: false, busy: false }} />);
+    const { lastFrame } = render(
+      <PromptLine width={160} mode={{ name: 'confirm', action: 'refund', tx: t, amount: 1200, all: false, busy: false }} />,
+    );
     assert.match(lastFrame()!, new RegExp(`Refund 12\\.00 EUR on ${t.id}\\? Remaining after: 52\\.12 EUR {2}\\[y/N\\]`));
-    const all = render(<PromptLine width={160} mode={{ name: 'confirm', action: 'refund', tx: t, amount: t.remaining, all: true, busy: false }} />);
+    const all = render(
+      <PromptLine width={160} mode={{ name: 'confirm', action: 'refund', tx: t, amount: t.remaining, all: true, busy: false }} />,
+    );
     assert.match(all.lastFrame()!, /Refund all that remains, 64\.12 EUR on .*Remaining after: 0\.00 EUR/);
   });
 

@@ -38,7 +38,10 @@ describe('esipay tui in a terminal (tmux)', () => {
       last = screen();
       if (test(last)) return last;
       const ended = exitStatus();
-      if (ended !== undefined) throw new Error(`esipay tui ended (status ${ended}) before ${what}; screen:\n${tmux('capture-pane', '-p', '-S', '-40', '-t', session)}`);
+      if (ended !== undefined)
+        throw new Error(
+          `esipay tui ended (status ${ended}) before ${what}; screen:\n${tmux('capture-pane', '-p', '-S', '-40', '-t', session)}`,
+        );
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -48,8 +51,15 @@ describe('esipay tui in a terminal (tmux)', () => {
     home = tempHome();
     receiver = await startReceiver(200);
     merchant = (await registerMerchant(home.home, `${receiver.url}/paid`)).uuid;
-    for (const [cid, amount] of [['order-1', '74.12'], ['order-2', '15.00'], ['order-3', '9.99']] as const) {
-      const r = await runCli(['pay', amount, '--card', '4111111111111111', '--expiry', '12/2030', '--cid', cid, '--merchant', merchant, '--json'], { home: home.home });
+    for (const [cid, amount] of [
+      ['order-1', '74.12'],
+      ['order-2', '15.00'],
+      ['order-3', '9.99'],
+    ] as const) {
+      const r = await runCli(
+        ['pay', amount, '--card', '4111111111111111', '--expiry', '12/2030', '--cid', cid, '--merchant', merchant, '--json'],
+        { home: home.home },
+      );
       assert.equal(r.code, 0, r.stderr);
       ids.set(cid, r.json().id);
     }

@@ -36,6 +36,9 @@ describe('tui filter', () => {
     assert.equal(second.items.length, 99);
     assert.ok(second.items.every((t) => t.cid.startsWith('order-5')));
     const third = await read(second.next!);
-    assert.deepEqual(third.items.map((t) => t.cid), ['order-500']); // then 300 rows, the budget
+    assert.deepEqual(
+      third.items.map((t) => t.cid),
+      ['order-500'],
+    ); // then 300 rows, the budget
   });
 });

@@ -49,7 +49,9 @@ export async function seededEngine(amounts: string[]): Promise<SeededEngine> {
   const merchant = (await engine.registerMerchant({ name: 'Boutique', ip: '127.0.0.1', returnUrl: `${receiver.url}/paid` })).uuid;
   const payments: TransactionView[] = [];
   for (const [i, amount] of amounts.entries()) {
-    payments.unshift(await engine.pay({ merchant, cid: `order-${i + 1}`, amount, card: { number: '4111111111111111', month: '12', year: '2030' } }));
+    payments.unshift(
+      await engine.pay({ merchant, cid: `order-${i + 1}`, amount, card: { number: '4111111111111111', month: '12', year: '2030' } }),
+    );
   }
   return {
     engine,

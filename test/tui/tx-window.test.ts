@@ -42,14 +42,20 @@ describe('tui paging window', () => {
     assert.ok(w.rowCount <= 30);
     // Contiguous: no row lost or repeated on the way back up.
     const numbers = cids(w).map((c) => Number(c.slice(6)));
-    assert.deepEqual(numbers, Array.from({ length: numbers.length }, (_, i) => 1000 - i));
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: numbers.length }, (_, i) => 1000 - i),
+    );
   });
 
   it('puts new transactions on top when it starts at the top, and refreshes rows it holds', async () => {
     const history = new FakeHistory(20);
     const w = windowOver(history);
     await w.reset();
-    const { added, updated } = await w.mergeHead([tx(22), tx(21)], [tx(20, { status: 'PARTIALLY_REFUNDED', refunded: 5, remaining: 1015 })]);
+    const { added, updated } = await w.mergeHead(
+      [tx(22), tx(21)],
+      [tx(20, { status: 'PARTIALLY_REFUNDED', refunded: 5, remaining: 1015 })],
+    );
     assert.equal(added, 2);
     assert.equal(updated, 1);
     assert.deepEqual(cids(w).slice(0, 3), ['order-22', 'order-21', 'order-20']);
@@ -75,8 +81,15 @@ describe('tui paging window', () => {
     const history = new FakeHistory(0);
     const initial = tx(1, { kind: 'initial', status: 'AUTHORISED', shipped: 300, remaining: 701 });
     history.rows = [tx(2), initial];
-    const shipments = [tx(10, { kind: 'shipment', parent: initial.id, amount: 100 }), tx(11, { kind: 'shipment', parent: initial.id, amount: 200 })];
-    const w = new TxWindow({ readChunk: (c) => history.page(c, 10), readChildren: async (p) => (p.id === initial.id ? shipments : []), maxRows: 10 });
+    const shipments = [
+      tx(10, { kind: 'shipment', parent: initial.id, amount: 100 }),
+      tx(11, { kind: 'shipment', parent: initial.id, amount: 200 }),
+    ];
+    const w = new TxWindow({
+      readChunk: (c) => history.page(c, 10),
+      readChildren: async (p) => (p.id === initial.id ? shipments : []),
+      maxRows: 10,
+    });
     await w.reset();
     assert.deepEqual(
       w.entries().map((e) => `${e.depth}:${e.tx.cid}`),

@@ -25,7 +25,7 @@ function assertError(r: V4Reply, code: string, httpStatus = 200): void {
   assert.ok('detailedErrorCode' in r.answer && 'detailedErrorMessage' in r.answer);
 }
 
-describe('V4 API: the seed\'s example', () => {
+describe("V4 API: the seed's example", () => {
   let svc: V4Service;
   before(async () => {
     svc = await startV4Service();
@@ -57,9 +57,17 @@ describe('V4 API: the seed\'s example', () => {
     assert.ok(!JSON.stringify(init.body).includes('4111111111111111'), 'the card number never comes back');
 
     const shipped: string[] = [];
-    for (const [days, amount] of [[3, 3500], [7, 2500], [10, 1412]] as const) {
+    for (const [days, amount] of [
+      [3, 3500],
+      [7, 2500],
+      [10, 1412],
+    ] as const) {
       svc.clock.advanceDays(days);
-      const r = await svc.call('Charge/CreateShipmentTransaction', { amount, customer: { email: 'sample@example.com' }, uuid: initial.uuid });
+      const r = await svc.call('Charge/CreateShipmentTransaction', {
+        amount,
+        customer: { email: 'sample@example.com' },
+        uuid: initial.uuid,
+      });
       assertSuccess(r, 'Charge/CreateShipmentTransaction');
       assert.equal(r.answer.status, 'PAID');
       assert.equal(r.answer.detailedStatus, 'AUTHORISED');
@@ -89,12 +97,15 @@ describe('V4 API: the seed\'s example', () => {
 
     const order = await svc.call('Order/Get', { orderId: 'myOrder-1234-initial' });
     assertSuccess(order, 'Order/Get');
-    assert.deepEqual(order.answer.transactions.map((t: any) => [t.uuid, t.operationType, t.amount]), [
-      [initial.uuid, 'VERIFICATION', 7412],
-      [shipped[0], 'DEBIT', 3500],
-      [shipped[1], 'DEBIT', 2500],
-      [shipped[2], 'DEBIT', 1412],
-    ]);
+    assert.deepEqual(
+      order.answer.transactions.map((t: any) => [t.uuid, t.operationType, t.amount]),
+      [
+        [initial.uuid, 'VERIFICATION', 7412],
+        [shipped[0], 'DEBIT', 3500],
+        [shipped[1], 'DEBIT', 2500],
+        [shipped[2], 'DEBIT', 1412],
+      ],
+    );
   });
 
   it('says when a shipment falls outside the 30-day payment guarantee', async () => {
@@ -109,7 +120,10 @@ describe('V4 API: the seed\'s example', () => {
   it('answers a declined card as an UNPAID payment, against which nothing ships', async () => {
     const r = await svc.call(
       'Charge/CreatePayment',
-      initialRequest({ orderId: 'declined-order', paymentForms: [{ paymentMethodType: 'CARD', pan: '4000000000009995', expiryMonth: 12, expiryYear: 2035 }] }),
+      initialRequest({
+        orderId: 'declined-order',
+        paymentForms: [{ paymentMethodType: 'CARD', pan: '4000000000009995', expiryMonth: 12, expiryYear: 2035 }],
+      }),
     );
     assertSuccess(r, 'Charge/CreatePayment');
     assert.equal(r.answer.orderStatus, 'UNPAID');
@@ -138,7 +152,11 @@ describe('V4 API: the seed\'s example', () => {
     const rotated = await svc.engine.rotateMerchantSecret(svc.merchant.uuid);
     const withOld = await svc.call('Transaction/Get', { uuid: '0'.repeat(32) }, { as: svc.merchant });
     assertError(withOld, 'ESI_020');
-    const withNew = await svc.call('Charge/CreatePayment', initialRequest({ orderId: 'rotated', metadata: { cart: 'x' }, ipnTargetUrl: null, contrib: 'shop/1.0' }), { as: rotated });
+    const withNew = await svc.call(
+      'Charge/CreatePayment',
+      initialRequest({ orderId: 'rotated', metadata: { cart: 'x' }, ipnTargetUrl: null, contrib: 'shop/1.0' }),
+      { as: rotated },
+    );
     assertSuccess(withNew, 'Charge/CreatePayment');
   });
 });
@@ -177,7 +195,9 @@ describe('V4 API: concurrent shipments', () => {
   it('lets exactly the shipments that fit succeed when together they exceed the total', async () => {
     const init = await svc.call('Charge/CreatePayment', initialRequest());
     const uuid = init.answer.transactions[0].uuid;
-    const replies = await Promise.all(Array.from({ length: 20 }, () => svc.call('Charge/CreateShipmentTransaction', { amount: 500, uuid })));
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => svc.call('Charge/CreateShipmentTransaction', { amount: 500, uuid })),
+    );
     const ok = replies.filter((r) => r.body.status === 'SUCCESS');
     const refused = replies.filter((r) => r.body.status === 'ERROR');
     assert.equal(ok.length, 14, '14 × 5.00 fit in 74.12');

@@ -14,7 +14,22 @@ describe('esipay shipment', () => {
   const cli = (args: string[]) => runCli(args, { home, env });
 
   it('authorises 74.12 EUR, ships 35.00 + 25.00 + 14.12, refuses a fourth shipment, and lists them nested', async () => {
-    const init = await cli(['shipment', 'init', '74.12', '--currency', 'EUR', '--order-id', 'myOrder-1234', '--email', 'a@b.c', '--card', '4111111111111111', '--expiry', '12/2035', '--json']);
+    const init = await cli([
+      'shipment',
+      'init',
+      '74.12',
+      '--currency',
+      'EUR',
+      '--order-id',
+      'myOrder-1234',
+      '--email',
+      'a@b.c',
+      '--card',
+      '4111111111111111',
+      '--expiry',
+      '12/2035',
+      '--json',
+    ]);
     assert.equal(init.code, 0, init.stderr);
     const initial = init.json();
     assert.equal(initial.kind, 'initial');
@@ -41,7 +56,10 @@ describe('esipay shipment', () => {
     const list = await cli(['tx', 'list', '--json']);
     const items = list.json().items as any[];
     const top = items.find((t) => t.id === initial.id);
-    assert.deepEqual({ amount: top.amount, shipped: top.shipped, remaining: top.remaining, expiresAt: top.expiresAt }, { amount: 7412, shipped: 7412, remaining: 0, expiresAt: initial.expiresAt });
+    assert.deepEqual(
+      { amount: top.amount, shipped: top.shipped, remaining: top.remaining, expiresAt: top.expiresAt },
+      { amount: 7412, shipped: 7412, remaining: 0, expiresAt: initial.expiresAt },
+    );
 
     // Off a terminal the table is cut at 120 columns: the rows and amounts that fit are checked
     // here, the shipped / to-ship / expiry figures in `tx show` below and in --json above.

@@ -33,7 +33,15 @@ afterEach(async () => {
 });
 
 const initial = (f: EngineFixture, extra: Record<string, unknown> = {}) =>
-  f.engine.createInitial({ merchant: f.merchant.uuid, amount: 7412, currency: 'EUR', orderId: 'myOrder-1234-initial', email: 'sample@example.com', card: VISA, ...extra });
+  f.engine.createInitial({
+    merchant: f.merchant.uuid,
+    amount: 7412,
+    currency: 'EUR',
+    orderId: 'myOrder-1234-initial',
+    email: 'sample@example.com',
+    card: VISA,
+    ...extra,
+  });
 
 describe('engine: payment at shipment', () => {
   it('runs the seed example: 74.12 EUR shipped as 35.00 + 25.00 + 14.12, then nothing more', async () => {
@@ -48,7 +56,11 @@ describe('engine: payment at shipment', () => {
     assert.deepEqual(init.card, { first6: '411111', last4: '1111', brand: 'visa' });
 
     const shipments = [];
-    for (const [day, amount] of [[3, 3500], [7, 2500], [10, 1412]] as const) {
+    for (const [day, amount] of [
+      [3, 3500],
+      [7, 2500],
+      [10, 1412],
+    ] as const) {
       fx.clock.advanceDays(day);
       const s = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount });
       assert.equal(s.kind, 'shipment');
@@ -61,7 +73,10 @@ describe('engine: payment at shipment', () => {
     const after = await fx.engine.getTransaction(init.id, fx.merchant.uuid);
     assert.equal(after.shipped, 7412);
     assert.equal(after.remaining, 0);
-    assert.deepEqual(after.shipments.map((s) => s.amount), [3500, 2500, 1412]);
+    assert.deepEqual(
+      after.shipments.map((s) => s.amount),
+      [3500, 2500, 1412],
+    );
 
     const fourth = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 1 }));
     assert.equal(fourth.code, 'PSP_229');
@@ -142,11 +157,13 @@ describe('engine: payment at shipment', () => {
     assert.equal(view.shipped, 300);
   });
 
-  it('refuses a shipment against an unknown transaction, a non-initial one, or another merchant\'s', async () => {
+  it("refuses a shipment against an unknown transaction, a non-initial one, or another merchant's", async () => {
     fx = await engineFixture();
     const init = await initial(fx);
     const ship = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 100 });
-    const unknown = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: 'f183418d08df49f3900bbd74ef837816', amount: 100 }));
+    const unknown = await rejection(
+      fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: 'f183418d08df49f3900bbd74ef837816', amount: 100 }),
+    );
     assert.equal(unknown.code, 'PSP_229');
     assert.equal(unknown.kind, 'not_found');
     const notInitial = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: ship.id, amount: 100 }));
@@ -166,7 +183,9 @@ describe('engine: payment at shipment', () => {
     const b = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 3500, idempotencyKey: 'ship-1' });
     assert.equal(b.id, a.id);
     assert.equal((await fx.engine.getTransaction(init.id)).shipped, 3500, 'debited once');
-    const dup = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 2500, idempotencyKey: 'ship-1' }));
+    const dup = await rejection(
+      fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 2500, idempotencyKey: 'ship-1' }),
+    );
     assert.equal(dup.code, 'PSP_236');
     assert.equal((await fx.engine.getTransaction(init.id)).shipped, 3500);
   });
@@ -188,7 +207,10 @@ describe('engine: payment at shipment', () => {
     assert.equal(failed.code, 'PSP_227');
     const detail = await fx.engine.getTransaction(init.id);
     assert.equal(detail.remaining, 7412);
-    assert.deepEqual(detail.shipments.map((s) => s.status), ['DECLINED', 'FAILED']);
+    assert.deepEqual(
+      detail.shipments.map((s) => s.status),
+      ['DECLINED', 'FAILED'],
+    );
   });
 
   it('answers PSP_228 while a debit is in flight, and the shipment keeps its share meanwhile', async () => {
@@ -207,7 +229,9 @@ describe('engine: payment at shipment', () => {
     const init = await initial(fx);
     const first = fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 7000, idempotencyKey: 'k' });
     await inFlight;
-    const replay = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 7000, idempotencyKey: 'k' }));
+    const replay = await rejection(
+      fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 7000, idempotencyKey: 'k' }),
+    );
     assert.equal(replay.code, 'PSP_228');
     const over = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 500 }));
     assert.equal(over.code, 'PSP_229', 'the pending 70.00 already counts');
@@ -217,10 +241,16 @@ describe('engine: payment at shipment', () => {
 
   it('lets concurrent shipments that together exceed the total succeed exactly up to it', async () => {
     // The debit yields to the event loop so the shipments truly interleave.
-    fx = await engineFixture({ acquirer: new ScriptedAcquirer(() => new Promise((r) => setImmediate(() => r({ approved: true, authCode: 'X', cardToken: 'simtok_x' })))) });
+    fx = await engineFixture({
+      acquirer: new ScriptedAcquirer(
+        () => new Promise((r) => setImmediate(() => r({ approved: true, authCode: 'X', cardToken: 'simtok_x' }))),
+      ),
+    });
     const init = await initial(fx);
     const f = fx;
-    const results = await Promise.allSettled(Array.from({ length: 12 }, () => f.engine.createShipment({ merchant: f.merchant.uuid, initial: init.id, amount: 1000 })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () => f.engine.createShipment({ merchant: f.merchant.uuid, initial: init.id, amount: 1000 })),
+    );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     assert.equal(ok.length, 7, '7 × 10.00 fit in 74.12');

@@ -81,7 +81,10 @@ describe('V4 API errors', () => {
     assert.equal(first.body.status, 'SUCCESS');
     const again = await svc.call('Charge/CreatePayment', initialRequest({ orderId: 'idem' }), { headers: { 'idempotency-key': 'pay-1' } });
     assert.equal(again.answer.transactions[0].uuid, first.answer.transactions[0].uuid, 'the same request is answered the same');
-    assertError(await svc.call('Charge/CreatePayment', initialRequest({ orderId: 'idem', amount: 100 }), { headers: { 'idempotency-key': 'pay-1' } }), 'ESI_014');
+    assertError(
+      await svc.call('Charge/CreatePayment', initialRequest({ orderId: 'idem', amount: 100 }), { headers: { 'idempotency-key': 'pay-1' } }),
+      'ESI_014',
+    );
   });
 
   it('PSP_229: over the remaining total, unknown uuid, not an initial transaction', async () => {
@@ -108,11 +111,18 @@ describe('V4 API errors', () => {
   });
 
   it('PSP_236 when an idempotency key is re-sent with other data, header or body field alike', async () => {
-    const a = await svc.call('Charge/CreateShipmentTransaction', { uuid: initial, amount: 200 }, { headers: { 'idempotency-key': 'ship-A' } });
+    const a = await svc.call(
+      'Charge/CreateShipmentTransaction',
+      { uuid: initial, amount: 200 },
+      { headers: { 'idempotency-key': 'ship-A' } },
+    );
     assert.equal(a.body.status, 'SUCCESS');
     const replay = await svc.call('Charge/CreateShipmentTransaction', { uuid: initial, amount: 200, idempotencyKey: 'ship-A' });
     assert.equal(replay.answer.uuid, a.answer.uuid, 'a retry debits once');
-    assertError(await svc.call('Charge/CreateShipmentTransaction', { uuid: initial, amount: 300 }, { headers: { 'idempotency-key': 'ship-A' } }), 'PSP_236');
+    assertError(
+      await svc.call('Charge/CreateShipmentTransaction', { uuid: initial, amount: 300 }, { headers: { 'idempotency-key': 'ship-A' } }),
+      'PSP_236',
+    );
   });
 
   it('PSP_227 when the acquirer fails the debit (nothing debited), PSP_228 while its outcome is unknown', async () => {
@@ -134,7 +144,10 @@ describe('V4 API errors', () => {
       });
     const first = svc.call('Charge/CreateShipmentTransaction', { uuid: initial, amount: 100 }, { headers: { 'idempotency-key': 'slow' } });
     await inFlight;
-    assertError(await svc.call('Charge/CreateShipmentTransaction', { uuid: initial, amount: 100 }, { headers: { 'idempotency-key': 'slow' } }), 'PSP_228');
+    assertError(
+      await svc.call('Charge/CreateShipmentTransaction', { uuid: initial, amount: 100 }, { headers: { 'idempotency-key': 'slow' } }),
+      'PSP_228',
+    );
     release({ approved: true, authCode: 'ABC123', cardToken: 'simtok_x' });
     assert.equal((await first).answer.status, 'PAID');
     acquirer.onDebit = undefined;
@@ -150,12 +163,21 @@ describe('V4 API errors', () => {
   it('ESI_401 without credentials, with a wrong secret, or a secret of another merchant; nothing recorded', async () => {
     const before = await countTransactions();
     const other = await svc.addMerchant();
-    for (const as of [null, { uuid: svc.merchant.uuid, secret: 'whsec_wrong' }, { uuid: svc.merchant.uuid, secret: other.secret }, { uuid: 'not-a-uuid', secret: 'x' }]) {
+    for (const as of [
+      null,
+      { uuid: svc.merchant.uuid, secret: 'whsec_wrong' },
+      { uuid: svc.merchant.uuid, secret: other.secret },
+      { uuid: 'not-a-uuid', secret: 'x' },
+    ]) {
       const r = await svc.call('Charge/CreatePayment', initialRequest(), { as });
       assertError(r, 'ESI_401', 401);
       assert.match(r.headers.get('www-authenticate') ?? '', /^Basic/);
     }
-    assertError(await svc.call('Charge/CreatePayment', initialRequest(), { as: null, headers: { authorization: 'Bearer abc' } }), 'ESI_401', 401);
+    assertError(
+      await svc.call('Charge/CreatePayment', initialRequest(), { as: null, headers: { authorization: 'Bearer abc' } }),
+      'ESI_401',
+      401,
+    );
     assert.equal(await countTransactions(), before);
   });
 
@@ -164,7 +186,9 @@ describe('V4 API errors', () => {
     const get = await svc.call('Charge/CreatePayment', undefined, { method: 'GET' });
     assertError(get, 'ESI_405', 405);
     assert.equal(get.headers.get('allow'), 'POST');
-    const big = await svc.call('Charge/CreatePayment', undefined, { rawBody: JSON.stringify({ ...initialRequest(), pad: 'x'.repeat(70_000) }) });
+    const big = await svc.call('Charge/CreatePayment', undefined, {
+      rawBody: JSON.stringify({ ...initialRequest(), pad: 'x'.repeat(70_000) }),
+    });
     assert.equal(big.httpStatus, 413);
   });
 });

@@ -89,11 +89,19 @@ describe('V4 IPN', () => {
     const received: Received[] = [];
     const server = createServer((req, res) => {
       let body = '';
-      req.on('data', (d) => (body += d)).on('end', () => {
-        received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, fields: Object.fromEntries(new URLSearchParams(body)) });
-        res.end('ok');
-        gotIt();
-      });
+      req
+        .on('data', (d) => (body += d))
+        .on('end', () => {
+          received.push({
+            method: req.method ?? '',
+            path: req.url ?? '',
+            headers: req.headers,
+            body,
+            fields: Object.fromEntries(new URLSearchParams(body)),
+          });
+          res.end('ok');
+          gotIt();
+        });
     });
     let gotIt: () => void = () => undefined;
     const arrived = new Promise<void>((resolve) => (gotIt = resolve));

@@ -11,13 +11,26 @@ import { type EngineFixture, engineFixture } from './fixtures.js';
 describe('outbox back-off', () => {
   it('doubles from the base, stays within [d/2, d], and is capped', () => {
     const policy = { baseMs: 1000, maxMs: 8000 };
-    assert.deepEqual([1, 2, 3, 4, 5, 9].map((n) => retryDelayMs(n, policy, () => 1)), [1000, 2000, 4000, 8000, 8000, 8000]);
-    assert.deepEqual([1, 2, 3].map((n) => retryDelayMs(n, policy, () => 0)), [500, 1000, 2000]);
-    assert.equal(retryDelayMs(1000, policy, () => 0.5), 6000, 'no overflow after many attempts');
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 9].map((n) => retryDelayMs(n, policy, () => 1)),
+      [1000, 2000, 4000, 8000, 8000, 8000],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map((n) => retryDelayMs(n, policy, () => 0)),
+      [500, 1000, 2000],
+    );
+    assert.equal(
+      retryDelayMs(1000, policy, () => 0.5),
+      6000,
+      'no overflow after many attempts',
+    );
   });
 
   it('reads its policy from the environment and refuses nonsense', () => {
-    assert.deepEqual(backoffFromEnv({ ESIPAY_OUTBOX_RETRY_BASE_MS: '200', ESIPAY_OUTBOX_RETRY_MAX_MS: '1000' }), { baseMs: 200, maxMs: 1000 });
+    assert.deepEqual(backoffFromEnv({ ESIPAY_OUTBOX_RETRY_BASE_MS: '200', ESIPAY_OUTBOX_RETRY_MAX_MS: '1000' }), {
+      baseMs: 200,
+      maxMs: 1000,
+    });
     assert.deepEqual(backoffFromEnv({}), { baseMs: 10_000, maxMs: 3_600_000 });
     assert.throws(() => backoffFromEnv({ ESIPAY_OUTBOX_RETRY_BASE_MS: '-5' }), /ESIPAY_OUTBOX_RETRY_BASE_MS/);
   });
@@ -67,7 +80,14 @@ describe('outbox deliverer', () => {
     const f = fx;
     const sender = new ScriptedSender([503]);
     await f.store.enqueueOutbox(message(f));
-    const deliverer = startOutboxDeliverer({ store: f.store, sender, clock: f.clock.read, backoff: { baseMs: 60_000, maxMs: 60_000 }, random: () => 1, pollMs: 5 });
+    const deliverer = startOutboxDeliverer({
+      store: f.store,
+      sender,
+      clock: f.clock.read,
+      backoff: { baseMs: 60_000, maxMs: 60_000 },
+      random: () => 1,
+      pollMs: 5,
+    });
     try {
       await sender.waitFor(1);
       assert.equal(sender.sent[0]!.headers?.['x-signature'], 'sig');

@@ -16,11 +16,21 @@ describe('V4 hosted payment form', () => {
     await receiver.close();
   });
 
-  const seedRequest = { amount: 7412, currency: 'EUR', customer: { email: 'sample@example.com' }, orderId: 'myOrder-1234-initial', useCase: 'SHIPMENT_MULTIPLE_AUTHORISATION' };
+  const seedRequest = {
+    amount: 7412,
+    currency: 'EUR',
+    customer: { email: 'sample@example.com' },
+    orderId: 'myOrder-1234-initial',
+    useCase: 'SHIPMENT_MULTIPLE_AUTHORISATION',
+  };
   const submit = (url: string, card: Record<string, string>) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(card).toString() });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(card).toString(),
+    });
 
-  it('answers the seed\'s request with a formToken; the page authorises the order once, after a refused card', async () => {
+  it("answers the seed's request with a formToken; the page authorises the order once, after a refused card", async () => {
     const r = await svc.call('Charge/CreatePayment', seedRequest);
     assert.equal(r.body.status, 'SUCCESS');
     assert.equal(r.answer._type, 'V4/Charge/PaymentForm');
@@ -53,14 +63,20 @@ describe('V4 hosted payment form', () => {
     assert.match(await again.text(), /Payment authorised/, 'a second submission authorises nothing more');
 
     const order = await svc.call('Order/Get', { orderId: 'myOrder-1234-initial' });
-    assert.deepEqual(order.answer.transactions.map((t: any) => [t.operationType, t.detailedStatus, t.amount]), [
-      ['VERIFICATION', 'REFUSED', 7412],
-      ['VERIFICATION', 'ACCEPTED', 7412],
-    ]);
+    assert.deepEqual(
+      order.answer.transactions.map((t: any) => [t.operationType, t.detailedStatus, t.amount]),
+      [
+        ['VERIFICATION', 'REFUSED', 7412],
+        ['VERIFICATION', 'ACCEPTED', 7412],
+      ],
+    );
     // One IPN per attempt that reached the acquirer: the refusal, then the authorisation.
     await receiver.waitFor(2);
     const answers = receiver.received.map((m) => JSON.parse(m.fields['kr-answer']!));
-    assert.deepEqual(answers.map((a) => a.orderStatus), ['UNPAID', 'PAID']);
+    assert.deepEqual(
+      answers.map((a) => a.orderStatus),
+      ['UNPAID', 'PAID'],
+    );
     assert.equal(answers[1].customer.email, 'sample@example.com');
     assert.equal(receiver.received.length, 2);
   });

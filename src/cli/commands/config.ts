@@ -12,47 +12,73 @@ export function registerConfig(program: Command): void {
   const config = program
     .command('config')
     .description('settings kept in the config file (flags and ESIPAY_* variables take precedence)')
-    .addHelpText('after', `\nSettings:\n${Object.entries(CONFIG_KEYS).map(([k, v]) => `  ${k.padEnd(16)}${v.help} (env ${v.env})`).join('\n')}`);
+    .addHelpText(
+      'after',
+      `\nSettings:\n${Object.entries(CONFIG_KEYS)
+        .map(([k, v]) => `  ${k.padEnd(16)}${v.help} (env ${v.env})`)
+        .join('\n')}`,
+    );
 
-  config.command('get <key>').description('print a setting').action(
-    action(async (ctx, key: string) => {
-      const value = (await configStore()).get(checkKey(key));
-      ctx.out.result({ key, value: value ?? null }, () => (value === undefined ? '' : String(value)));
-      if (value === undefined) process.exitCode = 1;
-    }),
-  );
+  config
+    .command('get <key>')
+    .description('print a setting')
+    .action(
+      action(async (ctx, key: string) => {
+        const value = (await configStore()).get(checkKey(key));
+        ctx.out.result({ key, value: value ?? null }, () => (value === undefined ? '' : String(value)));
+        if (value === undefined) process.exitCode = 1;
+      }),
+    );
 
-  config.command('set <key> <value>').description('store a setting').action(
-    action(async (ctx, key: string, value: string) => {
-      const k = checkKey(key);
-      const allowed = (CONFIG_KEYS[k] as { values?: readonly string[] }).values;
-      if (allowed && !allowed.includes(value)) throw invalid('invalid_config_value', `${key} must be one of: ${allowed.join(', ')}`);
-      (await configStore()).set(k, value);
-      ctx.out.result({ key, value }, () => `${key} set`);
-    }),
-  );
+  config
+    .command('set <key> <value>')
+    .description('store a setting')
+    .action(
+      action(async (ctx, key: string, value: string) => {
+        const k = checkKey(key);
+        const allowed = (CONFIG_KEYS[k] as { values?: readonly string[] }).values;
+        if (allowed && !allowed.includes(value)) throw invalid('invalid_config_value', `${key} must be one of: ${allowed.join(', ')}`);
+        (await configStore()).set(k, value);
+        ctx.out.result({ key, value }, () => `${key} set`);
+      }),
+    );
 
-  config.command('unset <key>').description('remove a setting').action(
-    action(async (ctx, key: string) => {
-      (await configStore()).delete(checkKey(key));
-      ctx.out.result({ key, value: null }, () => `${key} unset`);
-    }),
-  );
+  config
+    .command('unset <key>')
+    .description('remove a setting')
+    .action(
+      action(async (ctx, key: string) => {
+        (await configStore()).delete(checkKey(key));
+        ctx.out.result({ key, value: null }, () => `${key} unset`);
+      }),
+    );
 
-  config.command('list').description('every stored setting (secrets masked)').action(
-    action(async (ctx) => {
-      const all = { ...(await configStore()).store };
-      const shown = Object.fromEntries(
-        Object.entries(all).map(([k, v]) => [k, isConfigKey(k) && (CONFIG_KEYS[k] as { secret?: boolean }).secret ? '***' : v]),
-      );
-      ctx.out.result(shown, () => Object.entries(shown).map(([k, v]) => `${k}=${String(v)}`).join('\n') || '(no settings)');
-    }),
-  );
+  config
+    .command('list')
+    .description('every stored setting (secrets masked)')
+    .action(
+      action(async (ctx) => {
+        const all = { ...(await configStore()).store };
+        const shown = Object.fromEntries(
+          Object.entries(all).map(([k, v]) => [k, isConfigKey(k) && (CONFIG_KEYS[k] as { secret?: boolean }).secret ? '***' : v]),
+        );
+        ctx.out.result(
+          shown,
+          () =>
+            Object.entries(shown)
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join('\n') || '(no settings)',
+        );
+      }),
+    );
 
-  config.command('path').description('where the config file is').action(
-    action(async (ctx) => {
-      const path = configPath();
-      ctx.out.result({ path }, () => path);
-    }),
-  );
+  config
+    .command('path')
+    .description('where the config file is')
+    .action(
+      action(async (ctx) => {
+        const path = configPath();
+        ctx.out.result({ path }, () => path);
+      }),
+    );
 }

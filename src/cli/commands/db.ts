@@ -24,7 +24,8 @@ export function registerDb(program: Command): void {
     .description('where the database stands: current and latest schema version, applied migrations with dates, pending ones')
     .action(
       action(async (ctx) => {
-        const view = (await missingSqliteFile(ctx)) ?? (await withStore(ctx, async (store) => toView(store, await store.migrationStatus())));
+        const view =
+          (await missingSqliteFile(ctx)) ?? (await withStore(ctx, async (store) => toView(store, await store.migrationStatus())));
         ctx.out.result(view, () => renderStatus(view));
       }),
     );
@@ -38,7 +39,10 @@ export function registerDb(program: Command): void {
           return { ...toView(store, await store.migrate()), previous: before.current };
         });
         ctx.out.result(view, () => {
-          const head = view.previous === view.current ? 'already up to date: nothing to apply' : `migrated from version ${view.previous} to ${view.current}`;
+          const head =
+            view.previous === view.current
+              ? 'already up to date: nothing to apply'
+              : `migrated from version ${view.previous} to ${view.current}`;
           return `${head}\n${renderStatus(view)}`;
         });
       }),

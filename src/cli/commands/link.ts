@@ -35,7 +35,9 @@ export function registerLink(program: Command): void {
     .requiredOption('--email <address>', "the consumer's email, ≤ 70 characters")
     .requiredOption('--phone <number>', "the consumer's mobile number, ≤ 32 characters")
     .requiredOption('--callback-url <url>', 'where the signed result is POSTed, ≤ 128 characters')
-    .addOption(new Option('--mode <mode>', 'pay at once, in monthly instalments, or once later').choices(['pay_now', 'multi_pay', 'pay_later']))
+    .addOption(
+      new Option('--mode <mode>', 'pay at once, in monthly instalments, or once later').choices(['pay_now', 'multi_pay', 'pay_later']),
+    )
     .option('--scenario <scenario>', 'multi_pay: "2x".."12x" instalments (default 3x); pay_later: "1d".."90d" (default 30d)')
     .option('--duration <minutes>', 'how long the link is valid, in minutes (default 10080 = 7 days)')
     .option('--redirect-url <url>', 'a "back to the merchant" button on the page')
@@ -154,7 +156,12 @@ function renderLink(c: ChalkInstance, l: LinkView): string {
   ];
   if (l.transaction) lines.push(kv('transaction', l.transaction));
   for (const d of l.schedule ?? []) {
-    lines.push(kv(`debit ${d.seq}`, `${formatMoney(d.amount, l.currency)} due ${d.dueAt.slice(0, 10)}  ${d.status}${d.transaction ? `  (${d.transaction})` : ''}`));
+    lines.push(
+      kv(
+        `debit ${d.seq}`,
+        `${formatMoney(d.amount, l.currency)} due ${d.dueAt.slice(0, 10)}  ${d.status}${d.transaction ? `  (${d.transaction})` : ''}`,
+      ),
+    );
   }
   return lines.join('\n');
 }

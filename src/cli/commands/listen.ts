@@ -16,7 +16,8 @@ export function registerListen(program: Command): void {
         const port = Number(opts.port);
         const status = Number(opts.status);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('invalid_port', `"${opts.port}" is not a port`);
-        if (!Number.isInteger(status) || status < 100 || status > 599) throw invalid('invalid_status', `"${opts.status}" is not an HTTP status`);
+        if (!Number.isInteger(status) || status < 100 || status > 599)
+          throw invalid('invalid_status', `"${opts.status}" is not an HTTP status`);
         const secrets = opts.secret ?? (process.env.ESIPAY_LISTEN_SECRET ? process.env.ESIPAY_LISTEN_SECRET.split(',') : []);
         const { startListener } = await import('../../callback/listener.js');
         const listener = await startListener({
@@ -29,8 +30,15 @@ export function registerListen(program: Command): void {
             if (ctx.out.json) ctx.out.stdout.write(JSON.stringify(cb) + '\n');
             else {
               const c = ctx.out.color;
-              const sig = cb.signature === 'valid' ? c.green('signature valid') : cb.signature === 'unchecked' ? c.dim('signature not checked (no --secret)') : c.red(`signature INVALID: ${cb.signatureError}`);
-              const fields = Object.entries(cb.fields).map(([k, v]) => `${k}=${v}`).join(' ');
+              const sig =
+                cb.signature === 'valid'
+                  ? c.green('signature valid')
+                  : cb.signature === 'unchecked'
+                    ? c.dim('signature not checked (no --secret)')
+                    : c.red(`signature INVALID: ${cb.signatureError}`);
+              const fields = Object.entries(cb.fields)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ');
               ctx.out.stdout.write(`${cb.receivedAt} ${cb.method} ${cb.path} ${fields}  ${sig}  → ${cb.answeredStatus}\n`);
             }
           },

@@ -10,7 +10,7 @@ import { action } from '../run-action.js';
 export function registerPay(program: Command): void {
   program
     .command('pay <amount>')
-    .description('pay by card: authorise, call the merchant\'s return URL, PAID only if it answers 200')
+    .description("pay by card: authorise, call the merchant's return URL, PAID only if it answers 200")
     .option('--card <number>', 'card number (never stored: only first 6, last 4 and a keyed hash)')
     .option('--expiry <MM/YYYY>', 'card expiry, MM/YYYY or MM/YY')
     .option('--cid <reference>', 'merchant payment reference; repeating it with the same payment charges once (default: a new one)')

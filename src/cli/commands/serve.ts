@@ -23,8 +23,14 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on', '0.0.0.0')
     .option('--trust-proxy <cidr>', 'believe X-Forwarded-For from this reverse proxy (repeatable, or comma-separated)', collect)
     .option('--public-url <url>', 'public base URL of the service, for links handed to customers (env ESIPAY_PUBLIC_URL)')
-    .option('--callback-timeout <ms>', 'how long a return URL may take before the payment is cancelled (env ESIPAY_CALLBACK_TIMEOUT_MS, default 10000)')
-    .option('--admin-token <token>', 'operator token to accept (env ESIPAY_ADMIN_TOKEN); otherwise one is created on first start and printed once')
+    .option(
+      '--callback-timeout <ms>',
+      'how long a return URL may take before the payment is cancelled (env ESIPAY_CALLBACK_TIMEOUT_MS, default 10000)',
+    )
+    .option(
+      '--admin-token <token>',
+      'operator token to accept (env ESIPAY_ADMIN_TOKEN); otherwise one is created on first start and printed once',
+    )
     .option('--new-admin-token', 'replace the stored operator token by a new one, printed once')
     .option('--quiet', 'no access log')
     .addHelpText(
@@ -38,14 +44,19 @@ Example:
     .action(
       action(async (ctx, opts: ServeOptions) => {
         const port = parsePort(opts.port);
-        const trustProxy = (opts.trustProxy ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+        const trustProxy = (opts.trustProxy ?? [])
+          .flatMap((v) => v.split(','))
+          .map((v) => v.trim())
+          .filter(Boolean);
         for (const cidr of trustProxy) {
-          if (!isValidCidr(cidr)) throw invalid('invalid_trust_proxy', `"${cidr}" is not an address or CIDR`, 'use e.g. --trust-proxy 10.0.0.0/8');
+          if (!isValidCidr(cidr))
+            throw invalid('invalid_trust_proxy', `"${cidr}" is not an address or CIDR`, 'use e.g. --trust-proxy 10.0.0.0/8');
         }
         const db = (await resolveSetting('db', ctx.opts.db))!;
         const timeoutText = await resolveSetting('callbackTimeout', opts.callbackTimeout);
         const publicUrl = await resolveSetting('publicUrl', opts.publicUrl);
-        if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(publicUrl)) throw invalid('invalid_public_url', `"${publicUrl}" is not an http(s) URL`);
+        if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(publicUrl))
+          throw invalid('invalid_public_url', `"${publicUrl}" is not an http(s) URL`);
         const adminToken = opts.adminToken ?? (process.env.ESIPAY_ADMIN_TOKEN || undefined);
         if (adminToken !== undefined && adminToken.length < 16) {
           throw invalid('weak_admin_token', 'the operator token must be at least 16 characters', 'e.g. openssl rand -hex 32');
@@ -89,12 +100,14 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 function parsePort(text: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw invalid('invalid_port', `"${text}" is not a TCP port`, 'use 0 to 65535, e.g. --port 6543');
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535)
+    throw invalid('invalid_port', `"${text}" is not a TCP port`, 'use 0 to 65535, e.g. --port 6543');
   return Number(text);
 }
 
 function parseTimeout(text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 600_000) throw invalid('invalid_timeout', 'the callback timeout must be 1 to 600000 milliseconds');
+  if (!/^\d+$/.test(text) || n < 1 || n > 600_000)
+    throw invalid('invalid_timeout', 'the callback timeout must be 1 to 600000 milliseconds');
   return n;
 }

@@ -13,52 +13,64 @@ import { action } from '../run-action.js';
  * units inside, converted with the currency's own number of decimals.
  */
 export function registerShipment(program: Command): void {
-  const shipment = program.command('shipment').description('payment at shipment: authorise an order\'s total once, debit each shipment');
+  const shipment = program.command('shipment').description("payment at shipment: authorise an order's total once, debit each shipment");
 
   shipment
     .command('init <amount>')
     .description('initial multi-authorisation: check the card for the total, debit nothing, valid 180 days')
-    .option('--currency <code>', 'ISO 4217 currency; must be the merchant\'s (default: the merchant\'s)')
-    .option('--order-id <reference>', 'the merchant\'s order reference')
-    .option('--email <address>', 'the buyer\'s e-mail')
+    .option('--currency <code>', "ISO 4217 currency; must be the merchant's (default: the merchant's)")
+    .option('--order-id <reference>', "the merchant's order reference")
+    .option('--email <address>', "the buyer's e-mail")
     .option('--card <number>', 'card number (never stored: only first 6, last 4 and a keyed hash)')
     .option('--expiry <MM/YYYY>', 'card expiry, MM/YYYY or MM/YY')
     .option('--idempotency-key <key>', 'repeating the command with this key authorises once')
-    .addHelpText('after', '\nExample:\n  esipay shipment init 74.12 --currency EUR --order-id myOrder-1234 --email a@b.c --card 4111111111111111 --expiry 12/2030')
+    .addHelpText(
+      'after',
+      '\nExample:\n  esipay shipment init 74.12 --currency EUR --order-id myOrder-1234 --email a@b.c --card 4111111111111111 --expiry 12/2030',
+    )
     .action(
-      action(async (ctx, amountText: string, opts: { currency?: string; orderId?: string; email?: string; card?: string; expiry?: string; idempotencyKey?: string }) => {
-        const merchant = await ctx.merchant();
-        const card = opts.card ?? (await askOrFail('Card number', '--card'));
-        const expiryText = opts.expiry ?? (await askOrFail('Expiry (MM/YYYY)', '--expiry'));
-        const expiry = splitExpiry(expiryText);
-        if (!expiry) throw invalid('invalid_card_expiry', `"${expiryText}" is not an expiry date`, 'use MM/YYYY, such as 12/2030');
-        const engine = await ctx.openEngine();
-        const currency = opts.currency ?? (await engine.getMerchant(merchant)).currency;
-        if (!isCurrencyShaped(currency)) throw invalid('INT_010', `the currency "${currency}" is not three capital letters`, 'give an ISO 4217 code, such as EUR');
-        if (!isKnownCurrency(currency)) throw invalid('PSP_519', `unknown currency ${currency}`, 'give an ISO 4217 code, such as EUR');
-        const amount = parseDecimal(amountText, currency);
-        if (!amount.ok) throw invalid('INT_009', amount.message, `give a decimal amount in ${currency}, such as 74.12`);
-        const tx = await engine.createInitial({
-          merchant,
-          amount: amount.minor,
-          currency,
-          orderId: opts.orderId ?? '',
-          ...(opts.email ? { email: opts.email } : {}),
-          card: { number: card.replace(/[\s-]/g, ''), ...expiry },
-          ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
-        });
-        ctx.out.result(tx, () => renderTransaction(ctx.out.color, tx));
-        if (!ctx.out.json) {
-          ctx.out.info(`Authorised ${formatMoney(tx.amount, tx.currency)} until ${tx.expiresAt ?? '?'}; nothing debited. Ship with: esipay shipment ship ${tx.id} <amount>`);
-        }
-      }),
+      action(
+        async (
+          ctx,
+          amountText: string,
+          opts: { currency?: string; orderId?: string; email?: string; card?: string; expiry?: string; idempotencyKey?: string },
+        ) => {
+          const merchant = await ctx.merchant();
+          const card = opts.card ?? (await askOrFail('Card number', '--card'));
+          const expiryText = opts.expiry ?? (await askOrFail('Expiry (MM/YYYY)', '--expiry'));
+          const expiry = splitExpiry(expiryText);
+          if (!expiry) throw invalid('invalid_card_expiry', `"${expiryText}" is not an expiry date`, 'use MM/YYYY, such as 12/2030');
+          const engine = await ctx.openEngine();
+          const currency = opts.currency ?? (await engine.getMerchant(merchant)).currency;
+          if (!isCurrencyShaped(currency))
+            throw invalid('INT_010', `the currency "${currency}" is not three capital letters`, 'give an ISO 4217 code, such as EUR');
+          if (!isKnownCurrency(currency)) throw invalid('PSP_519', `unknown currency ${currency}`, 'give an ISO 4217 code, such as EUR');
+          const amount = parseDecimal(amountText, currency);
+          if (!amount.ok) throw invalid('INT_009', amount.message, `give a decimal amount in ${currency}, such as 74.12`);
+          const tx = await engine.createInitial({
+            merchant,
+            amount: amount.minor,
+            currency,
+            orderId: opts.orderId ?? '',
+            ...(opts.email ? { email: opts.email } : {}),
+            card: { number: card.replace(/[\s-]/g, ''), ...expiry },
+            ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+          });
+          ctx.out.result(tx, () => renderTransaction(ctx.out.color, tx));
+          if (!ctx.out.json) {
+            ctx.out.info(
+              `Authorised ${formatMoney(tx.amount, tx.currency)} until ${tx.expiresAt ?? '?'}; nothing debited. Ship with: esipay shipment ship ${tx.id} <amount>`,
+            );
+          }
+        },
+      ),
     );
 
   shipment
     .command('ship <initial> <amount>')
     .description('debit a shipment against an initial transaction, within what remains to ship')
     .option('--idempotency-key <key>', 'repeating the command with this key debits once')
-    .option('--email <address>', 'the buyer\'s e-mail')
+    .option('--email <address>', "the buyer's e-mail")
     .addHelpText('after', '\nExample:\n  esipay shipment ship f183418d08df49f3900bbd74ef837816 35.00 --idempotency-key ship-1')
     .action(
       action(async (ctx, initial: string, amountText: string, opts: { idempotencyKey?: string; email?: string }) => {
@@ -66,7 +78,12 @@ export function registerShipment(program: Command): void {
         const engine = await ctx.openEngine();
         const parent = await engine.getTransaction(initial, merchant).catch((e: unknown) => {
           if (e instanceof EsipayError && e.kind === 'not_found' && e.code === 'unknown_transaction') {
-            throw new EsipayError('not_found', 'PSP_229', `no initial transaction ${initial}`, 'check the id with `esipay tx list --kind initial`');
+            throw new EsipayError(
+              'not_found',
+              'PSP_229',
+              `no initial transaction ${initial}`,
+              'check the id with `esipay tx list --kind initial`',
+            );
           }
           throw e;
         });
@@ -82,7 +99,9 @@ export function registerShipment(program: Command): void {
         ctx.out.result(tx, () => renderTransaction(ctx.out.color, tx));
         if (!ctx.out.json) {
           const after = await engine.getTransaction(initial, merchant);
-          ctx.out.info(`Debited ${formatMoney(tx.amount, tx.currency)}; ${formatMoney(after.remaining, after.currency)} remains to ship on ${initial}.`);
+          ctx.out.info(
+            `Debited ${formatMoney(tx.amount, tx.currency)}; ${formatMoney(after.remaining, after.currency)} remains to ship on ${initial}.`,
+          );
         }
       }),
     );

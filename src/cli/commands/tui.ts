@@ -42,7 +42,13 @@ export function registerTui(program: Command): void {
         const v8 = await import('node:v8');
         v8.setFlagsFromString('--optimize-for-size');
         const { runDashboard } = await import('../../tui/run.js');
-        await runDashboard({ engine, stdout: process.stdout, stdin: process.stdin, pollMs: Math.round(seconds * 1000), ...(merchant ? { merchant } : {}) });
+        await runDashboard({
+          engine,
+          stdout: process.stdout,
+          stdin: process.stdin,
+          pollMs: Math.round(seconds * 1000),
+          ...(merchant ? { merchant } : {}),
+        });
       }),
     );
 }

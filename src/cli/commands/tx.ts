@@ -7,7 +7,7 @@ export function registerTx(program: Command): void {
   const tx = program.command('tx').description('list and show transactions with their remaining balances');
 
   tx.command('list')
-    .description('a merchant\'s transactions, newest first, with refunded and remaining amounts')
+    .description("a merchant's transactions, newest first, with refunded and remaining amounts")
     .option('--limit <n>', 'page size (at most 1000)', (v) => Number(v), 50)
     .option('--cursor <cursor>', 'the next-page cursor printed by the previous page')
     .option('--all', 'every page, to the end')
@@ -21,7 +21,12 @@ export function registerTx(program: Command): void {
         let cursor = opts.cursor;
         let next: string | null = null;
         do {
-          const page = await engine.listTransactions({ merchant, limit: opts.limit, ...(cursor ? { cursor } : {}), ...(kinds ? { kinds } : {}) });
+          const page = await engine.listTransactions({
+            merchant,
+            limit: opts.limit,
+            ...(cursor ? { cursor } : {}),
+            ...(kinds ? { kinds } : {}),
+          });
           items.push(...page.items);
           next = page.next;
           cursor = next ?? undefined;

@@ -19,19 +19,29 @@ export function registerVerify(program: Command): void {
       action(async (ctx, opts: { now?: string }) => {
         const engine = await resolveSetting('engine', ctx.opts.engine);
         if (engine === 'remote') {
-          throw invalid('verify_needs_database', 'esipay verify reads the database directly', 'pass --engine local --db <path|url> (the service\'s database)');
+          throw invalid(
+            'verify_needs_database',
+            'esipay verify reads the database directly',
+            "pass --engine local --db <path|url> (the service's database)",
+          );
         }
         const now = opts.now === undefined ? new Date() : new Date(opts.now);
-        if (Number.isNaN(now.getTime())) throw invalid('invalid_now', `--now "${opts.now}" is not an ISO date`, 'use a form such as 2030-01-31T12:00:00Z');
+        if (Number.isNaN(now.getTime()))
+          throw invalid('invalid_now', `--now "${opts.now}" is not an ISO date`, 'use a form such as 2030-01-31T12:00:00Z');
         const db = (await resolveSetting('db', ctx.opts.db))!;
         const [{ openStore, isPostgresUrl, printableLocation }, { checkLedger, formatViolation }] = await Promise.all([
           import('../../store/open-store.js'),
           import('../../verify/ledger-check.js'),
         ]);
         // Verifying must not create an empty database where the real one was expected.
-        if (!isPostgresUrl(db) && !existsSync(db)) throw unavailable('store_unavailable', `no database at ${db}`, 'check --db or ESIPAY_DB');
+        if (!isPostgresUrl(db) && !existsSync(db))
+          throw unavailable('store_unavailable', `no database at ${db}`, 'check --db or ESIPAY_DB');
         const store = await openStore(db, { migrate: false }).catch((e: unknown) => {
-          throw unavailable('store_unavailable', `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`, 'check --db or ESIPAY_DB');
+          throw unavailable(
+            'store_unavailable',
+            `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`,
+            'check --db or ESIPAY_DB',
+          );
         });
         try {
           if ((await store.migrationStatus()).current === 0) {
@@ -41,16 +51,27 @@ export function registerVerify(program: Command): void {
           const c = report.counts;
           ctx.out.result(report, () => {
             const lines = [
-              `${c.merchants} merchants, ${c.transactions} transactions (${Object.entries(c.byStatus).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}), ${c.refunds} refunds, ${c.shipments} shipments, ${c.links} links`,
+              `${c.merchants} merchants, ${c.transactions} transactions (${
+                Object.entries(c.byStatus)
+                  .map(([s, n]) => `${n} ${s}`)
+                  .join(', ') || 'none'
+              }), ${c.refunds} refunds, ${c.shipments} shipments, ${c.links} links`,
               `outbox: ${c.outbox.delivered} delivered, ${c.outbox.undelivered} waiting`,
-              ...Object.entries(report.totals).map(([cur, t]) => `${cur}: paid ${formatMoney(t.paid, cur)}, refunded ${formatMoney(t.refunded, cur)}`),
+              ...Object.entries(report.totals).map(
+                ([cur, t]) => `${cur}: paid ${formatMoney(t.paid, cur)}, refunded ${formatMoney(t.refunded, cur)}`,
+              ),
               ...report.violations.map(formatViolation),
               report.ok ? 'ledger ok: every invariant holds' : `${report.violations.length} invariant violation(s)`,
             ];
             return lines.join('\n');
           });
           if (!report.ok) {
-            const err = new EsipayError('refused', 'ledger_inconsistent', `the ledger breaks ${report.violations.length} invariant(s)`, 'see the lines above; docs/reliability.md says what each rule means');
+            const err = new EsipayError(
+              'refused',
+              'ledger_inconsistent',
+              `the ledger breaks ${report.violations.length} invariant(s)`,
+              'see the lines above; docs/reliability.md says what each rule means',
+            );
             if (!ctx.out.json) throw err;
             // With --json the report (violations included) is the one document: no second error document.
             ctx.out.stderr.write(`error: ${err.message}\n`);

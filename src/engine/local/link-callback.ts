@@ -51,7 +51,13 @@ export function linkCallbackBody(input: LinkCallbackInput, at: string): Record<s
       card: t.cardFirst6 && t.cardLast4 ? { first6: t.cardFirst6, last4: t.cardLast4, brand: t.cardBrand ?? 'unknown' } : null,
       ...(t.reason ? { reason: t.reason } : {}),
     },
-    schedule: input.schedule.map((d) => ({ seq: d.seq, amount: String(d.amount), due_at: d.dueAt, status: d.status, transaction: d.transaction })),
+    schedule: input.schedule.map((d) => ({
+      seq: d.seq,
+      amount: String(d.amount),
+      due_at: d.dueAt,
+      status: d.status,
+      transaction: d.transaction,
+    })),
     created_at: at,
   };
   if (input.debit) {

@@ -25,9 +25,17 @@ const FIXED: LinkCode[] = [
   { code: 'FORMAT_003', kind: 'invalid', meaning: 'the body is too large (64 KiB at most)' },
   { code: 'AMOUNT_001', kind: 'invalid', meaning: 'the amount is zero' },
   { code: 'AMOUNT_002', kind: 'invalid', meaning: 'the amount is larger than 9007199254740991 minor units' },
-  { code: 'AMOUNT_003', kind: 'invalid', meaning: 'the amount is smaller than the number of instalments (each must be at least 1 minor unit)' },
+  {
+    code: 'AMOUNT_003',
+    kind: 'invalid',
+    meaning: 'the amount is smaller than the number of instalments (each must be at least 1 minor unit)',
+  },
   { code: 'MODE_001', kind: 'invalid', meaning: 'more than one of pay_now, multi_pay and pay_later is true' },
-  { code: 'MODE_002', kind: 'invalid', meaning: 'payment_scenario is not a scenario of the chosen mode (multi_pay: "2x".."12x"; pay_later: "1d".."90d"; pay_now: none)' },
+  {
+    code: 'MODE_002',
+    kind: 'invalid',
+    meaning: 'payment_scenario is not a scenario of the chosen mode (multi_pay: "2x".."12x"; pay_later: "1d".."90d"; pay_now: none)',
+  },
   { code: 'DURATION_001', kind: 'invalid', meaning: 'link_duration is outside 1..525600 minutes (one year)' },
   { code: 'EXIST_001', kind: 'conflict', meaning: 'payment_reference was already used for a link of this merchant' },
   { code: 'LINK_001', kind: 'not_found', meaning: 'no such payment link (unknown or mistyped SDESSID, or unknown link id)' },
@@ -50,7 +58,12 @@ function perField(): LinkCode[] {
   for (const f of LINK_FIELDS) {
     const n = fieldNumber(f.name);
     if (f.required) codes.push({ code: `MISSING_${n}`, kind: 'invalid', meaning: `${f.name} is missing or empty` });
-    if (f.max !== undefined) codes.push({ code: `LENGTH_${n}`, kind: 'invalid', meaning: `${f.name} is longer than ${f.max} ${f.type === 'integer' ? 'digits' : 'characters'}` });
+    if (f.max !== undefined)
+      codes.push({
+        code: `LENGTH_${n}`,
+        kind: 'invalid',
+        meaning: `${f.name} is longer than ${f.max} ${f.type === 'integer' ? 'digits' : 'characters'}`,
+      });
     codes.push({ code: `INVALID_${n}`, kind: 'invalid', meaning: `${f.name} is not ${expected(f.name)}` });
   }
   return codes;

@@ -41,7 +41,11 @@ export async function createLinkFor(ctx: EngineContext, notifiers: Notifiers, me
   };
   const inserted = await ctx.store.insertLink(link);
   if (!inserted.inserted) {
-    throw linkError('EXIST_001', `payment_reference ${req.payment_reference} was already used for link ${inserted.existing.id}`, 'use a new payment_reference for a new link');
+    throw linkError(
+      'EXIST_001',
+      `payment_reference ${req.payment_reference} was already used for link ${inserted.existing.id}`,
+      'use a new payment_reference for a new link',
+    );
   }
   const url = linkUrl(ctx.publicUrl, token);
   const view: LinkView = { ...toLinkView(link, now), link: url };

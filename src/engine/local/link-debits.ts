@@ -41,7 +41,11 @@ async function debitOne(ctx: EngineContext, debit: ScheduledDebitRecord): Promis
   const link = await ctx.store.getLink(debit.linkId);
   const merchant = link && (await ctx.store.getMerchant(link.merchantId));
   if (!link || !merchant || !link.transactionId) {
-    await ctx.store.settleScheduledDebit(debit.id, { status: 'failed', lastError: 'the link or its payment is gone', updatedAt: ctx.clock().toISOString() });
+    await ctx.store.settleScheduledDebit(debit.id, {
+      status: 'failed',
+      lastError: 'the link or its payment is gone',
+      updatedAt: ctx.clock().toISOString(),
+    });
     return 'failed';
   }
   const key = (attempt: number) => `link:${link.id}:debit:${debit.seq}:${attempt}`;
@@ -77,21 +81,47 @@ async function debitOne(ctx: EngineContext, debit: ScheduledDebitRecord): Promis
     result = await ctx.acquirer.debit({ cardToken: debit.cardToken, amount: debit.amount, currency: debit.currency, reference: debit.id });
   } catch (e) {
     const reason = e instanceof EsipayError ? e.code : 'acquirer_error';
-    const failed = await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'FAILED', reason, deadlineAt: null, updatedAt: ctx.clock().toISOString() });
+    const failed = await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+      status: 'FAILED',
+      reason,
+      deadlineAt: null,
+      updatedAt: ctx.clock().toISOString(),
+    });
     return retryOrFail(ctx, link, debit, failed ?? tx, `the acquirer failed: ${reason}`);
   }
   if (!result.approved) {
-    const declined = await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'DECLINED', reason: result.reason, deadlineAt: null, updatedAt: ctx.clock().toISOString() });
+    const declined = await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+      status: 'DECLINED',
+      reason: result.reason,
+      deadlineAt: null,
+      updatedAt: ctx.clock().toISOString(),
+    });
     return retryOrFail(ctx, link, debit, declined ?? tx, `declined: ${result.reason}`);
   }
-  const paid = await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'PAID', authCode: result.authCode, deadlineAt: null, updatedAt: ctx.clock().toISOString() });
+  const paid = await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+    status: 'PAID',
+    authCode: result.authCode,
+    deadlineAt: null,
+    updatedAt: ctx.clock().toISOString(),
+  });
   return settle(ctx, link, debit, paid ?? { ...tx, status: 'PAID' }, 'paid', null);
 }
 
-async function retryOrFail(ctx: EngineContext, link: LinkRecord, debit: ScheduledDebitRecord, tx: TransactionRecord, why: string): Promise<keyof DebitRunReport> {
+async function retryOrFail(
+  ctx: EngineContext,
+  link: LinkRecord,
+  debit: ScheduledDebitRecord,
+  tx: TransactionRecord,
+  why: string,
+): Promise<keyof DebitRunReport> {
   if (debit.attempts < MAX_DEBIT_ATTEMPTS) {
     const now = ctx.clock();
-    await ctx.store.settleScheduledDebit(debit.id, { status: 'scheduled', lastError: why, dueAt: addMs(now, DEBIT_RETRY_MS), updatedAt: now.toISOString() });
+    await ctx.store.settleScheduledDebit(debit.id, {
+      status: 'scheduled',
+      lastError: why,
+      dueAt: addMs(now, DEBIT_RETRY_MS),
+      updatedAt: now.toISOString(),
+    });
     return 'retried';
   }
   return settle(ctx, link, debit, tx, 'failed', why);
@@ -120,11 +150,18 @@ async function settle(
         merchant,
         link,
         transaction: tx,
-        schedule: scheduleView(link, (await ctx.store.listScheduledDebits(link.id)).map((d) => (d.id === debit.id ? settled : d))),
+        schedule: scheduleView(
+          link,
+          (await ctx.store.listScheduledDebits(link.id)).map((d) => (d.id === debit.id ? settled : d)),
+        ),
         debit: settled,
       })
     : undefined;
-  const changed = await ctx.store.settleScheduledDebit(debit.id, { status, transactionId: tx.id, lastError: why, updatedAt: at }, callback ? { outbox: callback } : {});
+  const changed = await ctx.store.settleScheduledDebit(
+    debit.id,
+    { status, transactionId: tx.id, lastError: why, updatedAt: at },
+    callback ? { outbox: callback } : {},
+  );
   // The deliverer of this process sends it now rather than at its next poll.
   if (changed && callback) notifyOutbox();
   return status;

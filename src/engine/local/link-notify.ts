@@ -39,32 +39,59 @@ export async function notifyLink(
   const outcomes: NotificationOutcome[] = [];
   if (wanted.email) {
     const email = linkEmail(req.consumer_email, message);
-    const outcome = await attempt('email', email.to, notifiers.email ? () => notifiers.email!.send(email) : undefined, 'no SMTP server configured (set ESIPAY_SMTP_URL)');
+    const outcome = await attempt(
+      'email',
+      email.to,
+      notifiers.email ? () => notifiers.email!.send(email) : undefined,
+      'no SMTP server configured (set ESIPAY_SMTP_URL)',
+    );
     await record(ctx, merchant, 'email', `mailto:${email.to}`, `Subject: ${email.subject}\n\n${redactedLink(email.text, token)}`, outcome);
     outcomes.push(outcome);
   }
   if (wanted.sms) {
     const text = linkSms(message);
     const to = req.consumer_phone_number;
-    const outcome = await attempt('sms', to, notifiers.sms ? () => notifiers.sms!.send({ to, text }) : undefined, 'no SMS gateway configured (set ESIPAY_SMS_URL)');
+    const outcome = await attempt(
+      'sms',
+      to,
+      notifiers.sms ? () => notifiers.sms!.send({ to, text }) : undefined,
+      'no SMS gateway configured (set ESIPAY_SMS_URL)',
+    );
     await record(ctx, merchant, 'sms', `sms:${to.replace(/[^+0-9]/g, '')}`, redactedLink(text, token), outcome);
     outcomes.push(outcome);
   }
   return outcomes;
 }
 
-async function attempt(channel: 'email' | 'sms', to: string, send: (() => Promise<void>) | undefined, notConfigured: string): Promise<NotificationOutcome> {
+async function attempt(
+  channel: 'email' | 'sms',
+  to: string,
+  send: (() => Promise<void>) | undefined,
+  notConfigured: string,
+): Promise<NotificationOutcome> {
   if (!send) return { channel, to, sent: false, error: notConfigured };
   try {
     await send();
     return { channel, to, sent: true };
   } catch (e) {
     const why = (e as Error)?.message ?? String(e);
-    return { channel, to, sent: false, error: `the ${channel === 'email' ? 'SMTP server' : 'SMS gateway'} did not take the message: ${why.slice(0, 200)}` };
+    return {
+      channel,
+      to,
+      sent: false,
+      error: `the ${channel === 'email' ? 'SMTP server' : 'SMS gateway'} did not take the message: ${why.slice(0, 200)}`,
+    };
   }
 }
 
-async function record(ctx: EngineContext, merchant: MerchantRecord, channel: 'email' | 'sms', url: string, body: string, outcome: NotificationOutcome): Promise<void> {
+async function record(
+  ctx: EngineContext,
+  merchant: MerchantRecord,
+  channel: 'email' | 'sms',
+  url: string,
+  body: string,
+  outcome: NotificationOutcome,
+): Promise<void> {
   const at = ctx.clock().toISOString();
   await ctx.store.enqueueOutbox({
     id: newId(),

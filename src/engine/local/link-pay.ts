@@ -82,19 +82,40 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
 
   let auth;
   try {
-    auth = await ctx.acquirer.authorise({ card, amount: amountNow, currency: link.currency, operation: first ? 'DEBIT' : 'VERIFICATION', reference: tx.id });
+    auth = await ctx.acquirer.authorise({
+      card,
+      amount: amountNow,
+      currency: link.currency,
+      operation: first ? 'DEBIT' : 'VERIFICATION',
+      reference: tx.id,
+    });
   } catch (e) {
     const reason = e instanceof EsipayError ? e.code : 'acquirer_error';
-    await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'FAILED', reason, deadlineAt: null, updatedAt: ctx.clock().toISOString() });
+    await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+      status: 'FAILED',
+      reason,
+      deadlineAt: null,
+      updatedAt: ctx.clock().toISOString(),
+    });
     return fail('CARD_005');
   }
   if (!auth.approved) {
-    await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'DECLINED', reason: auth.reason, deadlineAt: null, updatedAt: ctx.clock().toISOString() });
+    await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+      status: 'DECLINED',
+      reason: auth.reason,
+      deadlineAt: null,
+      updatedAt: ctx.clock().toISOString(),
+    });
     return { ok: false, code: 'CARD_004', message: auth.reason };
   }
 
   const settledAt = ctx.clock().toISOString();
-  const patch = { status: first ? ('PAID' as const) : ('AUTHORISED' as const), authCode: auth.authCode, deadlineAt: null, updatedAt: settledAt };
+  const patch = {
+    status: first ? ('PAID' as const) : ('AUTHORISED' as const),
+    authCode: auth.authCode,
+    deadlineAt: null,
+    updatedAt: settledAt,
+  };
   const paidLink: LinkRecord = { ...link, status: 'paid', transactionId: tx.id, updatedAt: settledAt };
   const later = debits.filter((d) => !d.atPayment);
   const callback = linkCallbackMessage(ctx, {
@@ -102,7 +123,13 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
     merchant,
     link: paidLink,
     transaction: { ...tx, ...patch },
-    schedule: debits.map((d) => ({ seq: d.seq, amount: d.amount, dueAt: d.dueAt, status: d.atPayment ? 'paid' : 'scheduled', transaction: d.atPayment ? tx.id : null })),
+    schedule: debits.map((d) => ({
+      seq: d.seq,
+      amount: d.amount,
+      dueAt: d.dueAt,
+      status: d.atPayment ? 'paid' : 'scheduled',
+      transaction: d.atPayment ? tx.id : null,
+    })),
   });
   // One store call for the attempt, the link, its later debits and its callback: a crash between
   // separate writes used to leave a paid link whose instalments were never scheduled (the link
@@ -118,7 +145,11 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
   if (!settled) {
     // The attempt was cancelled as abandoned, or the link paid by another: nothing is taken twice.
     await ctx.acquirer.release(auth.authCode).catch(() => undefined);
-    await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'CANCELLED', reason: 'the link was already paid', updatedAt: settledAt });
+    await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+      status: 'CANCELLED',
+      reason: 'the link was already paid',
+      updatedAt: settledAt,
+    });
     return fail('LINK_003');
   }
   // The deliverer of this process sends the callback now rather than at its next poll.
@@ -153,7 +184,11 @@ function attemptRecord(ctx: EngineContext, link: LinkRecord, card: ParsedCard, a
  * settleLinkPayment writes both at once, an approved attempt beside an open link only exists in a
  * database written by an earlier version: the link row is repaired then.)
  */
-async function takeAttempt(ctx: EngineContext, link: LinkRecord, template: TransactionRecord): Promise<{ tx: TransactionRecord } | { code: string }> {
+async function takeAttempt(
+  ctx: EngineContext,
+  link: LinkRecord,
+  template: TransactionRecord,
+): Promise<{ tx: TransactionRecord } | { code: string }> {
   for (let n = 1; n <= MAX_LINK_ATTEMPTS; n++) {
     const tx = { ...template, id: newId(), idemKey: `link:${link.id}:${n}` };
     const r = await ctx.store.insertTransaction(tx);
@@ -162,7 +197,12 @@ async function takeAttempt(ctx: EngineContext, link: LinkRecord, template: Trans
     if (e.status === 'PENDING') {
       const nowIso = ctx.clock().toISOString();
       if (e.deadlineAt !== null && e.deadlineAt <= nowIso) {
-        await ctx.store.transitionTransaction(e.id, ['PENDING'], { status: 'CANCELLED', reason: 'abandoned: the service stopped during the payment', deadlineAt: null, updatedAt: nowIso });
+        await ctx.store.transitionTransaction(e.id, ['PENDING'], {
+          status: 'CANCELLED',
+          reason: 'abandoned: the service stopped during the payment',
+          deadlineAt: null,
+          updatedAt: nowIso,
+        });
         continue;
       }
       return { code: 'LINK_005' };

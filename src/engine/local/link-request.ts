@@ -21,8 +21,14 @@ export function parseLinkRequest(body: unknown): LinkRequest {
 
   const unknown = parsed.error.issues.find((i) => i.code === 'unrecognized_keys');
   if (unknown && unknown.code === 'unrecognized_keys') {
-    const names = unknown.keys.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 40))).join(', ');
-    throw linkError('FORMAT_002', `unknown field${unknown.keys.length > 1 ? 's' : ''} ${names}: only the fields of the get_link_payment table are accepted`);
+    const names = unknown.keys
+      .slice(0, 3)
+      .map((k) => JSON.stringify(k.slice(0, 40)))
+      .join(', ');
+    throw linkError(
+      'FORMAT_002',
+      `unknown field${unknown.keys.length > 1 ? 's' : ''} ${names}: only the fields of the get_link_payment table are accepted`,
+    );
   }
   const fieldIssues = parsed.error.issues
     .map((issue) => ({ issue, name: String(issue.path[0] ?? '') }))
@@ -76,7 +82,10 @@ export function interpretLinkRequest(req: LinkRequest, merchant: MerchantRecord)
 
   const durationMinutes = req.link_duration === undefined ? DEFAULT_LINK_DURATION_MIN : Number(req.link_duration);
   if (!Number.isInteger(durationMinutes) || durationMinutes < 1 || durationMinutes > MAX_LINK_DURATION_MIN) {
-    throw linkError('DURATION_001', `link_duration ${String(req.link_duration).slice(0, 16)} is outside 1..${MAX_LINK_DURATION_MIN} minutes`);
+    throw linkError(
+      'DURATION_001',
+      `link_duration ${String(req.link_duration).slice(0, 16)} is outside 1..${MAX_LINK_DURATION_MIN} minutes`,
+    );
   }
   return {
     amount,

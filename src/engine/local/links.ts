@@ -61,7 +61,8 @@ export async function listLinks(ctx: EngineContext, q: { merchant: string; limit
   const limit = q.limit === undefined ? 50 : q.limit;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid('invalid_limit', 'the page size must be 1 to 1000');
   const before = decodeCursor(q.cursor);
-  if (q.cursor && !before) throw invalid('invalid_cursor', 'the cursor is not one esipay printed', 'use the "next" value of the previous page');
+  if (q.cursor && !before)
+    throw invalid('invalid_cursor', 'the cursor is not one esipay printed', 'use the "next" value of the previous page');
   const rows = await ctx.store.listLinks({ merchantId: merchant.id, limit: limit + 1, ...(before ? { before } : {}) });
   const items = rows.slice(0, limit);
   const last = items.at(-1);

@@ -13,10 +13,16 @@ export async function registerMerchant(ctx: EngineContext, input: RegisterMercha
     throw invalid('invalid_name', 'the merchant name must be 1 to 100 characters on one line');
   }
   if (typeof input.ip !== 'string' || !isValidIp(input.ip)) {
-    throw invalid('invalid_ip', `"${String(input.ip)}" is not an IPv4 or IPv6 address`, 'give the address of the server that will call esipay');
+    throw invalid(
+      'invalid_ip',
+      `"${String(input.ip)}" is not an IPv4 or IPv6 address`,
+      'give the address of the server that will call esipay',
+    );
   }
   const returnUrl = checkUrl('invalid_return_url', 'the return URL', input.returnUrl);
-  const notificationUrl = input.notificationUrl ? checkUrl('invalid_notification_url', 'the notification URL', input.notificationUrl) : null;
+  const notificationUrl = input.notificationUrl
+    ? checkUrl('invalid_notification_url', 'the notification URL', input.notificationUrl)
+    : null;
   const currency = input.currency ?? 'EUR';
   if (!isCurrencyShaped(currency) || !isKnownCurrency(currency)) {
     throw invalid('invalid_currency', `"${currency}" is not an ISO 4217 currency code`, 'use a code such as EUR, USD or JPY');

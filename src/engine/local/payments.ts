@@ -67,7 +67,11 @@ async function authorise(ctx: EngineContext, tx: TransactionRecord, card: Parsed
     return await ctx.acquirer.authorise({ card, amount: tx.amount, currency: tx.currency, operation: 'DEBIT', reference: tx.id });
   } catch (e) {
     const reason = e instanceof EsipayError ? e.code : 'acquirer_error';
-    const failed = await ctx.store.transitionTransaction(tx.id, ['PENDING'], { status: 'FAILED', reason, updatedAt: ctx.clock().toISOString() });
+    const failed = await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
+      status: 'FAILED',
+      reason,
+      updatedAt: ctx.clock().toISOString(),
+    });
     // The answer carries the FAILED transaction, as declined and cancelled answers carry theirs.
     const view = toTransactionView(failed ?? { ...tx, status: 'FAILED', reason }, ctx.clock());
     if (e instanceof EsipayError) throw new EsipayError(e.kind, e.code, e.message, e.hint, view);
@@ -76,7 +80,12 @@ async function authorise(ctx: EngineContext, tx: TransactionRecord, card: Parsed
 }
 
 /** The seed's return-URL POST: only a 200 makes the payment PAID. */
-async function settleWithCallback(ctx: EngineContext, merchant: MerchantRecord, tx: TransactionRecord, authCode: string): Promise<TransactionView> {
+async function settleWithCallback(
+  ctx: EngineContext,
+  merchant: MerchantRecord,
+  tx: TransactionRecord,
+  authCode: string,
+): Promise<TransactionView> {
   const body = new URLSearchParams({
     type: 'card',
     amount: formatDecimal(tx.amount, tx.currency),
@@ -132,7 +141,12 @@ function replay(ctx: EngineContext, existing: TransactionRecord, requestHash: st
     case 'PAID':
       return toTransactionView(existing, ctx.clock());
     case 'PENDING':
-      throw new EsipayError('conflict', 'payment_in_progress', `the payment with cid ${existing.cid} is still in progress`, 'retry in a few seconds');
+      throw new EsipayError(
+        'conflict',
+        'payment_in_progress',
+        `the payment with cid ${existing.cid} is still in progress`,
+        'retry in a few seconds',
+      );
     case 'DECLINED':
       throw declinedError(existing, ctx);
     case 'FAILED':

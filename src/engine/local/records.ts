@@ -42,5 +42,10 @@ export function cardFields(card: ParsedCard, key: Buffer): Pick<TransactionRecor
 
 /** The card fields of an existing record (a shipment or a later debit carries its payment's card). */
 export function sameCard(t: TransactionRecord | undefined): Pick<TransactionRecord, 'cardFirst6' | 'cardLast4' | 'cardBrand' | 'cardHash'> {
-  return { cardFirst6: t?.cardFirst6 ?? null, cardLast4: t?.cardLast4 ?? null, cardBrand: t?.cardBrand ?? null, cardHash: t?.cardHash ?? null };
+  return {
+    cardFirst6: t?.cardFirst6 ?? null,
+    cardLast4: t?.cardLast4 ?? null,
+    cardBrand: t?.cardBrand ?? null,
+    cardHash: t?.cardHash ?? null,
+  };
 }

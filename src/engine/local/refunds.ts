@@ -37,7 +37,14 @@ export async function refund(ctx: EngineContext, input: RefundInput): Promise<Re
     amount = parsed.minor;
   }
 
-  const record = { id: newId(), transactionId: tx.id, merchantId: tx.merchantId, amount, currency: tx.currency, createdAt: now.toISOString() };
+  const record = {
+    id: newId(),
+    transactionId: tx.id,
+    merchantId: tx.merchantId,
+    amount,
+    currency: tx.currency,
+    createdAt: now.toISOString(),
+  };
   const result = await ctx.store.addRefund(record);
   if (!result.ok) {
     const current = result.transaction ?? tx;

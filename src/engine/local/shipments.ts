@@ -35,7 +35,11 @@ export interface CreateInitialOptions {
   notification?: (tx: TransactionRecord, merchant: MerchantRecord) => OutboxRecord;
 }
 
-export async function createInitial(ctx: EngineContext, input: CreateInitialInput, opts: CreateInitialOptions = {}): Promise<TransactionView> {
+export async function createInitial(
+  ctx: EngineContext,
+  input: CreateInitialInput,
+  opts: CreateInitialOptions = {},
+): Promise<TransactionView> {
   const merchant = await requireMerchant(ctx, input.merchant);
   const amount = checkAmount(input.amount);
   const currency = checkCurrency(input.currency, merchant);
@@ -61,7 +65,9 @@ export async function createInitial(ctx: EngineContext, input: CreateInitialInpu
   let outcome: { status: 'AUTHORISED'; authCode: string; cardToken: string } | { status: 'DECLINED' | 'FAILED'; reason: string };
   try {
     const auth = await ctx.acquirer.authorise({ card: card.card, amount, currency, operation: 'VERIFICATION', reference: id });
-    outcome = auth.approved ? { status: 'AUTHORISED', authCode: auth.authCode, cardToken: auth.cardToken } : { status: 'DECLINED', reason: auth.reason };
+    outcome = auth.approved
+      ? { status: 'AUTHORISED', authCode: auth.authCode, cardToken: auth.cardToken }
+      : { status: 'DECLINED', reason: auth.reason };
   } catch (e) {
     outcome = { status: 'FAILED', reason: e instanceof EsipayError ? e.code : 'acquirer_error' };
   }
@@ -107,12 +113,22 @@ export async function createShipment(ctx: EngineContext, input: CreateShipmentIn
   const amount = checkAmount(input.amount);
   const email = checkEmail(input.email);
   const idemKey = input.idempotencyKey == null ? null : `shipment:${checkIdempotencyKey(input.idempotencyKey)}`;
-  const parent = typeof input.initial === 'string' && input.initial.length <= 64 ? await ctx.store.getTransaction(input.initial) : undefined;
+  const parent =
+    typeof input.initial === 'string' && input.initial.length <= 64 ? await ctx.store.getTransaction(input.initial) : undefined;
   if (!parent || parent.merchantId !== merchant.id) {
-    throw new EsipayError('not_found', 'PSP_229', `no initial transaction ${printableId(input.initial)}`, 'give the uuid of the initial transaction (CreatePayment)');
+    throw new EsipayError(
+      'not_found',
+      'PSP_229',
+      `no initial transaction ${printableId(input.initial)}`,
+      'give the uuid of the initial transaction (CreatePayment)',
+    );
   }
   if (parent.kind !== 'initial') {
-    throw conflict('PSP_229', `transaction ${parent.id} is not an initial transaction (it is a ${parent.kind} transaction)`, 'ship against the initial transaction');
+    throw conflict(
+      'PSP_229',
+      `transaction ${parent.id} is not an initial transaction (it is a ${parent.kind} transaction)`,
+      'ship against the initial transaction',
+    );
   }
 
   const now = ctx.clock();
@@ -152,7 +168,11 @@ export async function createShipment(ctx: EngineContext, input: CreateShipmentIn
   }
   let paid: TransactionRecord | undefined;
   try {
-    paid = await ctx.store.transitionTransaction(shipment.id, ['PENDING'], { status: 'PAID', authCode: debit.authCode, updatedAt: ctx.clock().toISOString() });
+    paid = await ctx.store.transitionTransaction(shipment.id, ['PENDING'], {
+      status: 'PAID',
+      authCode: debit.authCode,
+      updatedAt: ctx.clock().toISOString(),
+    });
   } catch {
     paid = undefined;
   }
@@ -167,7 +187,12 @@ type DebitOutcome = { approved: true; authCode: string } | { approved: false; st
 async function debitShipment(ctx: EngineContext, parent: TransactionRecord, shipment: TransactionRecord): Promise<DebitOutcome> {
   if (!parent.cardToken) return { approved: false, status: 'FAILED', reason: 'no_card_token' };
   try {
-    const auth = await ctx.acquirer.debit({ cardToken: parent.cardToken, amount: shipment.amount, currency: shipment.currency, reference: shipment.id });
+    const auth = await ctx.acquirer.debit({
+      cardToken: parent.cardToken,
+      amount: shipment.amount,
+      currency: shipment.currency,
+      reference: shipment.id,
+    });
     return auth.approved ? { approved: true, authCode: auth.authCode } : { approved: false, status: 'DECLINED', reason: auth.reason };
   } catch (e) {
     return { approved: false, status: 'FAILED', reason: e instanceof EsipayError ? e.code : 'acquirer_error' };
@@ -177,18 +202,27 @@ async function debitShipment(ctx: EngineContext, parent: TransactionRecord, ship
 /** The V4 wire's amount: a positive integer of minor units (INT_009). */
 export function checkAmount(value: unknown): number {
   const amount = checkMinor(value);
-  if (!amount.ok) throw invalid('INT_009', amount.message, 'give the amount as a positive integer of minor units, such as 7412 for 74.12 EUR');
+  if (!amount.ok)
+    throw invalid('INT_009', amount.message, 'give the amount as a positive integer of minor units, such as 7412 for 74.12 EUR');
   return amount.minor;
 }
 
 /** Shape (INT_010), existence (PSP_519), and the merchant's contract currency (PSP_606). */
 export function checkCurrency(value: unknown, merchant: MerchantRecord): string {
   if (typeof value !== 'string' || !isCurrencyShaped(value)) {
-    throw invalid('INT_010', `the currency ${value === undefined ? 'is missing' : `"${printableId(value)}" is not three capital letters`}`, 'give an ISO 4217 alpha-3 code, such as EUR');
+    throw invalid(
+      'INT_010',
+      `the currency ${value === undefined ? 'is missing' : `"${printableId(value)}" is not three capital letters`}`,
+      'give an ISO 4217 alpha-3 code, such as EUR',
+    );
   }
   if (!isKnownCurrency(value)) throw invalid('PSP_519', `unknown currency ${value}`, 'give an ISO 4217 alpha-3 code, such as EUR');
   if (value !== merchant.currency) {
-    throw invalid('PSP_606', `the currency ${value} is not supported by the merchant's contract (${merchant.currency})`, `pay in ${merchant.currency}`);
+    throw invalid(
+      'PSP_606',
+      `the currency ${value} is not supported by the merchant's contract (${merchant.currency})`,
+      `pay in ${merchant.currency}`,
+    );
   }
   return value;
 }
@@ -228,7 +262,11 @@ function outcomeOfInitial(ctx: EngineContext, tx: TransactionRecord): Transactio
 /** The same key again: the same request gets the same outcome, another request is refused. */
 function replayInitial(ctx: EngineContext, existing: TransactionRecord, requestHash: string): TransactionView {
   if (existing.kind !== 'initial' || existing.requestHash !== requestHash) {
-    throw conflict('idempotency_key_reused', 'this idempotency key was already used for another payment', 'use a new key for a new payment');
+    throw conflict(
+      'idempotency_key_reused',
+      'this idempotency key was already used for another payment',
+      'use a new key for a new payment',
+    );
   }
   return outcomeOfInitial(ctx, existing);
 }
@@ -259,7 +297,11 @@ function shipmentRefused(
     case 'not_initial':
       return conflict('PSP_229', `transaction ${parent.id} is not an initial transaction`);
     case 'not_authorised':
-      return conflict('PSP_229', `the initial transaction ${parent.id} is ${current.status}: nothing can be shipped against it`, 'create a new initial transaction');
+      return conflict(
+        'PSP_229',
+        `the initial transaction ${parent.id} is ${current.status}: nothing can be shipped against it`,
+        'create a new initial transaction',
+      );
     case 'expired':
       return conflict(
         'PSP_229',

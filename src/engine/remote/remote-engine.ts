@@ -24,7 +24,17 @@ export interface RemoteEngineOptions {
   timeoutMs?: number;
 }
 
-const ERROR_KINDS: readonly ErrorKind[] = ['invalid', 'not_found', 'conflict', 'forbidden', 'unauthorized', 'refused', 'cancelled', 'unavailable', 'internal'];
+const ERROR_KINDS: readonly ErrorKind[] = [
+  'invalid',
+  'not_found',
+  'conflict',
+  'forbidden',
+  'unauthorized',
+  'refused',
+  'cancelled',
+  'unavailable',
+  'internal',
+];
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -48,7 +58,8 @@ export class RemoteEngine implements Engine {
     } catch {
       throw invalid('invalid_url', `"${opts.url}" is not a URL`, 'pass --url http://host:6543');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid('invalid_url', `the service URL must be http or https, not ${url.protocol}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw invalid('invalid_url', `the service URL must be http or https, not ${url.protocol}`);
     this.origin = url.origin;
     this.base = url.pathname.replace(/\/+$/, '');
     this.description = `remote ${url.origin}${this.base}`;
@@ -159,7 +170,11 @@ export class RemoteEngine implements Engine {
     try {
       doc = JSON.parse(text);
     } catch {
-      throw unavailable('bad_answer', `the service at ${this.origin}${this.base} answered HTTP ${status} without JSON`, 'check that --url points at an esipay service');
+      throw unavailable(
+        'bad_answer',
+        `the service at ${this.origin}${this.base} answered HTTP ${status} without JSON`,
+        'check that --url points at an esipay service',
+      );
     }
     if (status >= 200 && status < 300) return doc as T;
     throw this.errorFrom(status, doc, o.auth);
@@ -178,7 +193,8 @@ export class RemoteEngine implements Engine {
         ? 'the operator token was refused: check --token or ESIPAY_TOKEN against the one `esipay serve` printed (or its ESIPAY_ADMIN_TOKEN)'
         : 'pass --token or set ESIPAY_TOKEN: `esipay serve` prints the operator token on its first start';
     }
-    if (status === 404 && code === 'not_found') return notFound('not_found', `the service at ${this.origin}${this.base} has no such endpoint (is it an older esipay?)`);
+    if (status === 404 && code === 'not_found')
+      return notFound('not_found', `the service at ${this.origin}${this.base} has no such endpoint (is it an older esipay?)`);
     return new EsipayError(kind, code, message, hint, d.transaction);
   }
 
@@ -197,7 +213,11 @@ export class RemoteEngine implements Engine {
               : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
                 ? 'connection reset'
                 : (code ?? err.message ?? 'unknown error');
-    return unavailable('service_unavailable', `cannot reach the esipay service at ${this.origin}${this.base}: ${why}`, 'check --url (or ESIPAY_URL) and that `esipay serve` runs there');
+    return unavailable(
+      'service_unavailable',
+      `cannot reach the esipay service at ${this.origin}${this.base}: ${why}`,
+      'check --url (or ESIPAY_URL) and that `esipay serve` runs there',
+    );
   }
 }
 

@@ -34,9 +34,14 @@ export function adminRoutes(deps: ServiceDeps, auth: { tokenHash: string }): Rou
       }
       try {
         const match = matchEndpoint(endpoints, req);
-        if (match.kind === 'none') return jsonAnswer(404, { error: { code: 'not_found', message: 'no such operator endpoint', kind: 'not_found' } });
+        if (match.kind === 'none')
+          return jsonAnswer(404, { error: { code: 'not_found', message: 'no such operator endpoint', kind: 'not_found' } });
         if (match.kind === 'method') {
-          return jsonAnswer(405, { error: { code: 'method_not_allowed', message: `use ${match.allow.join(' or ')}`, kind: 'invalid' } }, { headers: { allow: match.allow.join(', ') } });
+          return jsonAnswer(
+            405,
+            { error: { code: 'method_not_allowed', message: `use ${match.allow.join(' or ')}`, kind: 'invalid' } },
+            { headers: { allow: match.allow.join(', ') } },
+          );
         }
         return await match.run();
       } catch (e) {
@@ -68,7 +73,11 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
       },
     },
     { method: 'GET', path: '/admin/merchants/:merchant', handler: async (_req, p) => ok(await engine.getMerchant(p.merchant!)) },
-    { method: 'POST', path: '/admin/merchants/:merchant/rotate-secret', handler: async (_req, p) => ok(await engine.rotateMerchantSecret(p.merchant!)) },
+    {
+      method: 'POST',
+      path: '/admin/merchants/:merchant/rotate-secret',
+      handler: async (_req, p) => ok(await engine.rotateMerchantSecret(p.merchant!)),
+    },
     {
       method: 'GET',
       path: '/admin/merchants/:merchant/transactions',
@@ -85,10 +94,22 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
         );
       },
     },
-    { method: 'GET', path: '/admin/merchants/:merchant/transactions/:transaction', handler: async (_req, p) => ok(await engine.getTransaction(p.transaction!, p.merchant!)) },
+    {
+      method: 'GET',
+      path: '/admin/merchants/:merchant/transactions/:transaction',
+      handler: async (_req, p) => ok(await engine.getTransaction(p.transaction!, p.merchant!)),
+    },
     { method: 'GET', path: '/admin/merchants/:merchant/totals', handler: async (_req, p) => ok(await engine.merchantTotals(p.merchant!)) },
-    { method: 'GET', path: '/admin/merchants/:merchant/links', handler: async (req, p) => ok(await engine.listLinks({ merchant: p.merchant!, ...page(req) })) },
-    { method: 'GET', path: '/admin/transactions/:transaction', handler: async (req, p) => ok(await engine.getTransaction(p.transaction!, merchantOf(req))) },
+    {
+      method: 'GET',
+      path: '/admin/merchants/:merchant/links',
+      handler: async (req, p) => ok(await engine.listLinks({ merchant: p.merchant!, ...page(req) })),
+    },
+    {
+      method: 'GET',
+      path: '/admin/transactions/:transaction',
+      handler: async (req, p) => ok(await engine.getTransaction(p.transaction!, merchantOf(req))),
+    },
     {
       method: 'POST',
       path: '/admin/transactions/:transaction/refunds',
@@ -104,9 +125,21 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
         );
       },
     },
-    { method: 'POST', path: '/admin/initials', handler: async (req) => created(await engine.createInitial((await jsonBody(req)) as unknown as CreateInitialInput)) },
-    { method: 'POST', path: '/admin/shipments', handler: async (req) => created(await engine.createShipment((await jsonBody(req)) as unknown as CreateShipmentInput)) },
-    { method: 'POST', path: '/admin/links', handler: async (req) => created(await engine.createLink((await jsonBody(req)) as unknown as CreateLinkInput)) },
+    {
+      method: 'POST',
+      path: '/admin/initials',
+      handler: async (req) => created(await engine.createInitial((await jsonBody(req)) as unknown as CreateInitialInput)),
+    },
+    {
+      method: 'POST',
+      path: '/admin/shipments',
+      handler: async (req) => created(await engine.createShipment((await jsonBody(req)) as unknown as CreateShipmentInput)),
+    },
+    {
+      method: 'POST',
+      path: '/admin/links',
+      handler: async (req) => created(await engine.createLink((await jsonBody(req)) as unknown as CreateLinkInput)),
+    },
     { method: 'GET', path: '/admin/links/:link', handler: async (req, p) => ok(await engine.getLink(p.link!, merchantOf(req))) },
   ];
 }

@@ -20,7 +20,8 @@ export async function getLinkPayment(deps: ServiceDeps, req: HttpRequest): Promi
   try {
     const auth = await authenticateMerchant(deps.store, req.headers.authorization);
     if (!auth.ok) return refusal(auth.code);
-    if (!sameIp(req.callerIp, auth.merchant.ip)) return refusal('AUTH_003', `calls for this merchant must come from its registered address, not ${req.callerIp}`);
+    if (!sameIp(req.callerIp, auth.merchant.ip))
+      return refusal('AUTH_003', `calls for this merchant must come from its registered address, not ${req.callerIp}`);
     const body = parseJson(await req.body());
     const view = await createLinkFor(deps.engine.ctx, linkNotifiers(deps.engine.ctx), auth.merchant, body);
     const wantsId = [true, 1, '1', 'true'].includes((body as Record<string, unknown>).get_pay_id as never);

@@ -15,7 +15,8 @@ const EN = {
   today: 'today',
   payNowNote: 'The whole amount is debited today.',
   multiPayNote: (n: number) => `Paid in ${n} monthly instalments: the first today, the others on the dates below.`,
-  payLaterNote: (amount: string, date: string) => `Nothing is debited today: your card is verified now and ${amount} will be debited on ${date}.`,
+  payLaterNote: (amount: string, date: string) =>
+    `Nothing is debited today: your card is verified now and ${amount} will be debited on ${date}.`,
   acceptedTitle: 'Payment accepted',
   verifiedTitle: 'Card verified',
   paidNow: 'Debited today',
@@ -61,7 +62,8 @@ const FR: Text = {
   today: "aujourd'hui",
   payNowNote: "La totalité est débitée aujourd'hui.",
   multiPayNote: (n) => `Payé en ${n} mensualités : la première aujourd'hui, les autres aux dates ci-dessous.`,
-  payLaterNote: (amount, date) => `Rien n'est débité aujourd'hui : votre carte est vérifiée maintenant et ${amount} sera débité le ${date}.`,
+  payLaterNote: (amount, date) =>
+    `Rien n'est débité aujourd'hui : votre carte est vérifiée maintenant et ${amount} sera débité le ${date}.`,
   acceptedTitle: 'Paiement accepté',
   verifiedTitle: 'Carte vérifiée',
   paidNow: "Débité aujourd'hui",

@@ -37,7 +37,10 @@ function scheduleSection(o: OpenedLink, debits: PlannedDebit[], lang: PageLang):
     return `<section class="panel" data-testid="schedule"><h2>${esc(t.scheduleTitle)}</h2><p class="note">${esc(t.payLaterNote(money(d.amount), displayDate(d.dueAt, lang)))}</p></section>`;
   }
   const rows = debits
-    .map((d) => `<tr><td>${d.atPayment ? esc(t.today) : esc(displayDate(d.dueAt, lang))}</td><td class="num">${esc(money(d.amount))}</td></tr>`)
+    .map(
+      (d) =>
+        `<tr><td>${d.atPayment ? esc(t.today) : esc(displayDate(d.dueAt, lang))}</td><td class="num">${esc(money(d.amount))}</td></tr>`,
+    )
     .join('');
   return `<section class="panel" data-testid="schedule"><h2>${esc(t.scheduleTitle)}</h2><p class="note">${esc(t.multiPayNote(debits.length))}</p><table>${rows}</table></section>`;
 }
@@ -106,7 +109,8 @@ ${backButton(o, lang)}
 export function noticePage(o: OpenedLink | undefined, kind: 'paid' | 'expired' | 'unknown', fallbackLang: PageLang = 'en'): string {
   const lang = o ? langOf(o) : fallbackLang;
   const t = pageText(lang);
-  const [title, text] = kind === 'paid' ? [t.paidTitle, t.paidText] : kind === 'expired' ? [t.expiredTitle, t.expiredText] : [t.unknownTitle, t.unknownText];
+  const [title, text] =
+    kind === 'paid' ? [t.paidTitle, t.paidText] : kind === 'expired' ? [t.expiredTitle, t.expiredText] : [t.unknownTitle, t.unknownText];
   const body = `${o ? summary(o, lang) : ''}
 <section class="panel" data-testid="notice-${kind}">
 <p class="status${kind === 'paid' ? ' ok' : ''}" role="status">${esc(title)}</p>

@@ -67,7 +67,10 @@ export class PayPage {
     if (result.ok) return page(200, receiptPage({ ...opened, link: result.link, state: 'paid' }, result.transaction, result.debits));
     if (result.code === 'LINK_003') return page(200, noticePage(opened, 'paid'));
     if (result.code === 'LINK_002') return page(410, noticePage(opened, 'expired'));
-    return page(STATUS_OF[result.code] ?? 400, this.form(opened, token, { code: result.code, ...(result.field ? { field: result.field } : {}) }, expiry));
+    return page(
+      STATUS_OF[result.code] ?? 400,
+      this.form(opened, token, { code: result.code, ...(result.field ? { field: result.field } : {}) }, expiry),
+    );
   }
 
   private stateNotice(opened: OpenedLink): HttpAnswer {
@@ -88,7 +91,11 @@ export class PayPage {
 const nowS = (ctx: EngineContext) => Math.floor(ctx.clock().getTime() / 1000);
 
 function acceptLang(req: HttpRequest) {
-  return pageLang(String(req.headers['accept-language'] ?? '').split(',')[0]?.trim());
+  return pageLang(
+    String(req.headers['accept-language'] ?? '')
+      .split(',')[0]
+      ?.trim(),
+  );
 }
 
 function page(status: number, html: string): HttpAnswer {

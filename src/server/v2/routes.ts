@@ -50,17 +50,33 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
   // The card number must not reach the log, whatever else is wrong with the request.
   const logPath = v2LogPath(req.rawPath);
   if (req.method !== 'GET' && req.method !== 'POST') {
-    return jsonAnswer(405, { error: { code: 'method_not_allowed', message: 'use GET or POST', kind: 'invalid' } }, { headers: { allow: 'GET, POST' }, logPath });
+    return jsonAnswer(
+      405,
+      { error: { code: 'method_not_allowed', message: 'use GET or POST', kind: 'invalid' } },
+      { headers: { allow: 'GET, POST' }, logPath },
+    );
   }
   try {
     if (isPay) {
-      const [merchant, cid, number, month, year, amount] = decodeParams(segments, PAY_PARAMS) as [string, string, string, string, string, string];
+      const [merchant, cid, number, month, year, amount] = decodeParams(segments, PAY_PARAMS) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
       const tx = await deps.engine.pay({ merchant, cid, card: { number, month, year }, amount, callerIp: req.callerIp });
       return jsonAnswer(200, tx, { logPath });
     }
     if (segments.length === 2 || segments.length === 3) {
       const [merchant, transaction, amount] = decodeParams(segments, REFUND_PARAMS) as [string, string, string?];
-      const outcome = await deps.engine.refund({ merchant, transaction, ...(amount !== undefined ? { amount } : {}), callerIp: req.callerIp });
+      const outcome = await deps.engine.refund({
+        merchant,
+        transaction,
+        ...(amount !== undefined ? { amount } : {}),
+        callerIp: req.callerIp,
+      });
       return jsonAnswer(200, outcome, { logPath });
     }
     throw invalid(

@@ -56,7 +56,11 @@ const FROM_ENGINE: Record<string, V4Code> = {
   amount_exceeds_remaining: 'ESI_030',
 };
 
-export function v4ErrorOf(code: V4Code, detailedErrorMessage: string | null = null, detailedErrorCode: string | null = null): V4ErrorAnswer {
+export function v4ErrorOf(
+  code: V4Code,
+  detailedErrorMessage: string | null = null,
+  detailedErrorCode: string | null = null,
+): V4ErrorAnswer {
   return { errorCode: code, errorMessage: V4_CODES[code], detailedErrorCode, detailedErrorMessage };
 }
 

@@ -25,7 +25,14 @@ export function v4Success(webService: string, answer: Record<string, unknown>, n
  * web service itself ran (the status is in the body); only what happens before (a bad method, a
  * failed authentication, an unknown web service, a body too large) has its own HTTP status.
  */
-export function v4Error(webService: string, error: V4ErrorAnswer, now: Date, httpStatus = 200, shopId: string | null = null, extra: Partial<HttpAnswer> = {}): HttpAnswer {
+export function v4Error(
+  webService: string,
+  error: V4ErrorAnswer,
+  now: Date,
+  httpStatus = 200,
+  shopId: string | null = null,
+  extra: Partial<HttpAnswer> = {},
+): HttpAnswer {
   const answer = { ...error, ticket: null, shopId, _type: 'V4/WebService/WebServiceError' };
   return jsonAnswer(httpStatus, envelope(webService, 'ERROR', answer, now), extra);
 }

@@ -62,7 +62,8 @@ const now = (call: V4Call): Date => call.deps.engine.ctx.clock();
 function idempotencyKeyOf(call: V4Call, fromBody: string | null | undefined): string | undefined {
   const header = call.req.headers['idempotency-key'];
   const h = Array.isArray(header) ? header[0] : header;
-  if (h !== undefined && fromBody != null && h !== fromBody) throw fail('ESI_013', 'the Idempotency-Key header and the idempotencyKey field differ');
+  if (h !== undefined && fromBody != null && h !== fromBody)
+    throw fail('ESI_013', 'the Idempotency-Key header and the idempotencyKey field differ');
   const key = h ?? fromBody ?? undefined;
   return key === undefined ? undefined : checkIdempotencyKey(key);
 }
@@ -77,7 +78,11 @@ async function createPayment(call: V4Call): Promise<Record<string, unknown>> {
   const { merchant, deps } = call;
   const amount = checkAmount(r.amount);
   const currency = checkCurrency(r.currency, merchant);
-  if (r.strongAuthentication !== undefined && r.strongAuthentication !== null && !STRONG_AUTHENTICATION.includes(r.strongAuthentication as never)) {
+  if (
+    r.strongAuthentication !== undefined &&
+    r.strongAuthentication !== null &&
+    !STRONG_AUTHENTICATION.includes(r.strongAuthentication as never)
+  ) {
     throw fail('INT_050', `strongAuthentication must be one of ${STRONG_AUTHENTICATION.join(', ')}`);
   }
   if (r.useCase !== SHIPMENT_USE_CASE) {
@@ -114,7 +119,12 @@ async function createPayment(call: V4Call): Promise<Record<string, unknown>> {
  * A payment's V4 answer: the one its IPN carries when this request wrote the payment (the IPN was
  * queued with it), else (a replay, which notifies nothing) the payment as it stands.
  */
-export async function paymentAnswer(deps: ServiceDeps, merchant: MerchantRecord, transactionId: string, ipn: PaymentIpn): Promise<Record<string, unknown>> {
+export async function paymentAnswer(
+  deps: ServiceDeps,
+  merchant: MerchantRecord,
+  transactionId: string,
+  ipn: PaymentIpn,
+): Promise<Record<string, unknown>> {
   const notified = ipn.answerOf(transactionId);
   if (notified) return notified;
   const record = await requireRecord(deps, merchant, transactionId);
@@ -190,6 +200,7 @@ async function refundTransaction(call: V4Call): Promise<Record<string, unknown>>
 
 async function requireRecord(deps: ServiceDeps, merchant: MerchantRecord, id: string): Promise<TransactionRecord> {
   const record = id.length <= 64 ? await deps.store.getTransaction(id) : undefined;
-  if (!record || record.merchantId !== merchant.id) throw fail('ESI_020', `no transaction ${JSON.stringify(id.slice(0, 64))} for this merchant`);
+  if (!record || record.merchantId !== merchant.id)
+    throw fail('ESI_020', `no transaction ${JSON.stringify(id.slice(0, 64))} for this merchant`);
   return record;
 }

@@ -35,21 +35,37 @@ function statusesOf(t: TransactionRecord, now: Date): { status: string; detailed
 /** Why a transaction is unpaid, in the transaction's own error fields. */
 function transactionError(t: TransactionRecord): Record<string, string | null> {
   if (t.status === 'DECLINED') {
-    return { errorCode: 'ACQ_001', errorMessage: 'payment refused', detailedErrorCode: t.reason, detailedErrorMessage: `the card was declined (${t.reason ?? 'card_declined'})` };
+    return {
+      errorCode: 'ACQ_001',
+      errorMessage: 'payment refused',
+      detailedErrorCode: t.reason,
+      detailedErrorMessage: `the card was declined (${t.reason ?? 'card_declined'})`,
+    };
   }
   if (t.status === 'FAILED') {
-    return { errorCode: 'ESI_503', errorMessage: 'service unavailable', detailedErrorCode: t.reason, detailedErrorMessage: 'the acquirer failed (technical error)' };
+    return {
+      errorCode: 'ESI_503',
+      errorMessage: 'service unavailable',
+      detailedErrorCode: t.reason,
+      detailedErrorMessage: 'the acquirer failed (technical error)',
+    };
   }
   return { errorCode: null, errorMessage: null, detailedErrorCode: null, detailedErrorMessage: null };
 }
 
 const BRANDS: Record<string, string> = { visa: 'VISA', mastercard: 'MASTERCARD', amex: 'AMEX', cb: 'CB', discover: 'DISCOVER', jcb: 'JCB' };
 
-export function v4Transaction(t: TransactionRecord, now: Date, parent?: TransactionRecord, type = 'V4/PaymentTransaction'): Record<string, unknown> {
+export function v4Transaction(
+  t: TransactionRecord,
+  now: Date,
+  parent?: TransactionRecord,
+  type = 'V4/PaymentTransaction',
+): Record<string, unknown> {
   const details: Record<string, unknown> = {
-    cardDetails: t.cardFirst6 && t.cardLast4
-      ? { pan: `${t.cardFirst6}XXXXXX${t.cardLast4}`, effectiveBrand: BRANDS[t.cardBrand ?? ''] ?? 'UNKNOWN', _type: 'V4/CardDetails' }
-      : null,
+    cardDetails:
+      t.cardFirst6 && t.cardLast4
+        ? { pan: `${t.cardFirst6}XXXXXX${t.cardLast4}`, effectiveBrand: BRANDS[t.cardBrand ?? ''] ?? 'UNKNOWN', _type: 'V4/CardDetails' }
+        : null,
     parentTransactionUuid: t.parentId,
     _type: 'V4/TransactionDetails',
   };

@@ -28,7 +28,8 @@ type AttemptState = { state: 'open'; attempt: number } | { state: 'paid'; transa
 async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> {
   const segments = rawSegments(req.rawPath);
   const logPath = '/payform/…';
-  if (segments.length !== 2 || !segments[1]) return page(404, 'Payment page not found', '<p>This payment page does not exist.</p>', logPath);
+  if (segments.length !== 2 || !segments[1])
+    return page(404, 'Payment page not found', '<p>This payment page does not exist.</p>', logPath);
   if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') {
     return { ...page(405, 'Method not allowed', '<p>Use the form.</p>', logPath), headers: { ...pageHeaders, allow: 'GET, POST' } };
   }
@@ -46,7 +47,12 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
   const attempts = await attemptState(deps, order);
   if (attempts.state === 'paid') return verifiedPage(merchant, order, attempts.transactionId, logPath);
   if (attempts.state === 'exhausted') {
-    return page(409, 'Too many attempts', `<p>The card was refused ${MAX_FORM_ATTEMPTS} times for this order. Go back to the shop to start again.</p>`, logPath);
+    return page(
+      409,
+      'Too many attempts',
+      `<p>The card was refused ${MAX_FORM_ATTEMPTS} times for this order. Go back to the shop to start again.</p>`,
+      logPath,
+    );
   }
   if (req.method !== 'POST') return formPage(200, merchant, order, null, logPath);
 
@@ -85,13 +91,20 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     if (e instanceof EsipayError && e.kind === 'conflict') {
       return formPage(409, merchant, order, 'Another payment attempt for this order is in progress. Reload the page in a moment.', logPath);
     }
-    if (e instanceof EsipayError) return formPage(503, merchant, order, 'The payment could not be processed right now; please try again.', logPath);
+    if (e instanceof EsipayError)
+      return formPage(503, merchant, order, 'The payment could not be processed right now; please try again.', logPath);
     throw e;
   }
   const answer = await paymentAnswer(deps, merchant, transactionId, ipn);
   const tx = (answer.transactions as { status: string; detailedErrorMessage: string | null }[])[0]!;
   if (tx.status === 'PAID') return verifiedPage(merchant, order, transactionId, logPath);
-  return formPage(200, merchant, order, `The card was refused${tx.detailedErrorMessage ? ` (${tx.detailedErrorMessage.replace(/^the card was declined /, '')})` : ''}. Try another card.`, logPath);
+  return formPage(
+    200,
+    merchant,
+    order,
+    `The card was refused${tx.detailedErrorMessage ? ` (${tx.detailedErrorMessage.replace(/^the card was declined /, '')})` : ''}. Try another card.`,
+    logPath,
+  );
 }
 
 const attemptKey = (order: FormOrder, n: number): string => `form:${order.nonce}:${n}`;

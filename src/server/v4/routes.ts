@@ -14,7 +14,10 @@ import { payformRoutes } from './payform.js';
  * of its formTokens under /payform/. docs/v4-api.md documents it.
  */
 export function v4Routes(deps: ServiceDeps): Route[] {
-  return [(req) => (req.rawPath === '/api-payment' || req.rawPath.startsWith('/api-payment/') ? handle(deps, req) : undefined), ...payformRoutes(deps)];
+  return [
+    (req) => (req.rawPath === '/api-payment' || req.rawPath.startsWith('/api-payment/') ? handle(deps, req) : undefined),
+    ...payformRoutes(deps),
+  ];
 }
 
 const PREFIX = '/api-payment/V4/';
@@ -32,7 +35,9 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
   }
   const auth = await authenticate(deps.store, req.headers.authorization);
   if (!auth.ok) {
-    return v4Error(webService, v4ErrorOf('ESI_401', auth.reason), now(), 401, null, { headers: { 'www-authenticate': 'Basic realm="esipay V4", charset="UTF-8"' } });
+    return v4Error(webService, v4ErrorOf('ESI_401', auth.reason), now(), 401, null, {
+      headers: { 'www-authenticate': 'Basic realm="esipay V4", charset="UTF-8"' },
+    });
   }
   const merchant: MerchantRecord = auth.merchant;
   let body: unknown;

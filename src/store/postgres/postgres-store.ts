@@ -1,5 +1,13 @@
 import type pg from 'pg';
-import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, ScheduledDebitRecord, TransactionRecord, TxStatus } from '../../domain/types.js';
+import type {
+  LinkRecord,
+  MerchantRecord,
+  OutboxRecord,
+  RefundRecord,
+  ScheduledDebitRecord,
+  TransactionRecord,
+  TxStatus,
+} from '../../domain/types.js';
 import { printableLocation } from '../open-store.js';
 // The row ⇄ record mapping is the same for both adapters (same snake_case columns, same TEXT
 // times, money as numbers once pool.ts has parsed int8): shared, so the two cannot drift apart.
@@ -106,11 +114,17 @@ export class PostgresStore implements Store {
       await this.transaction(async (c) => {
         // Instances starting together queue here; the first applies, the others find it done.
         await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-        await c.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+        await c.query(
+          `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+        );
         const done = await c.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
         if (done.rowCount) return;
         await c.query(m.sql);
-        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          m.version,
+          m.name,
+          new Date().toISOString(),
+        ]);
       });
     }
     return this.migrationStatus();
@@ -146,7 +160,10 @@ export class PostgresStore implements Store {
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    await this.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    await this.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+      key,
+      value,
+    ]);
   }
 
   async insertMerchant(m: MerchantRecord): Promise<void> {
@@ -174,7 +191,10 @@ export class PostgresStore implements Store {
     await this.query('UPDATE merchants SET secrets = $1 WHERE id = $2', [JSON.stringify(secrets), id]);
   }
 
-  async insertTransaction(t: TransactionRecord, opts: WithOutbox = {}): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
+  async insertTransaction(
+    t: TransactionRecord,
+    opts: WithOutbox = {},
+  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
     const { outbox } = opts;
     // A message to queue with it needs a database transaction; a bare insert is one statement.
     return outbox ? this.transaction((c) => this.insertTransactionOn(c, t, outbox)) : this.insertTransactionOn(this.pool, t);
@@ -194,7 +214,11 @@ export class PostgresStore implements Store {
     // The unique index decides between instances: the loser's insert does nothing (after waiting
     // for the winner to commit) and reads the winner's row (each statement of READ COMMITTED
     // sees what committed before it began, so this holds inside a transaction too).
-    const rows = await this.query(`${q.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`, q.values, on);
+    const rows = await this.query(
+      `${q.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`,
+      q.values,
+      on,
+    );
     if (rows.length === 1) {
       if (outbox) await this.insertOutbox(outbox, on);
       return { inserted: true };
@@ -279,7 +303,9 @@ export class PostgresStore implements Store {
   }
 
   async listRefunds(transactionId: string): Promise<RefundRecord[]> {
-    return (await this.query('SELECT * FROM refunds WHERE transaction_id = $1 ORDER BY created_at, id', [transactionId])).map(refundFromRow);
+    return (await this.query('SELECT * FROM refunds WHERE transaction_id = $1 ORDER BY created_at, id', [transactionId])).map(
+      refundFromRow,
+    );
   }
 
   async addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult> {
@@ -297,7 +323,9 @@ export class PostgresStore implements Store {
 
       const early = await replay();
       if (early) return early;
-      const row = shipment.parentId ? await this.one('SELECT * FROM transactions WHERE id = $1 FOR UPDATE', [shipment.parentId], c) : undefined;
+      const row = shipment.parentId
+        ? await this.one('SELECT * FROM transactions WHERE id = $1 FOR UPDATE', [shipment.parentId], c)
+        : undefined;
       if (!row) return { ok: false, reason: 'not_found' };
       // A retry with the same key may have committed while this one waited for the lock: it is
       // a replay, not a second shipment (and not "exceeds remaining" because of itself).
@@ -311,9 +339,14 @@ export class PostgresStore implements Store {
       if (parent.shipped + shipment.amount > parent.amount) return { ok: false, reason: 'exceeds_remaining', parent };
 
       const ins = insertOf('transactions', transactionToRow(shipment));
-      const inserted = shipment.idemKey === null
-        ? await this.query(`${ins.text} RETURNING id`, ins.values, c)
-        : await this.query(`${ins.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`, ins.values, c);
+      const inserted =
+        shipment.idemKey === null
+          ? await this.query(`${ins.text} RETURNING id`, ins.values, c)
+          : await this.query(
+              `${ins.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`,
+              ins.values,
+              c,
+            );
       if (inserted.length === 0) {
         // The same key committed meanwhile for another parent (so under another lock): that one stands.
         return (await replay()) ?? { ok: false, reason: 'duplicate_mismatch' };
@@ -327,7 +360,10 @@ export class PostgresStore implements Store {
     });
   }
 
-  async releaseShipment(id: string, patch: { status: 'DECLINED' | 'FAILED'; reason: string; updatedAt: string }): Promise<TransactionRecord | undefined> {
+  async releaseShipment(
+    id: string,
+    patch: { status: 'DECLINED' | 'FAILED'; reason: string; updatedAt: string },
+  ): Promise<TransactionRecord | undefined> {
     return this.transaction(async (c) => {
       // The compare-and-set on the shipment is what makes a release happen once: a concurrent
       // release waits on the row lock, then finds it no longer PENDING.
@@ -338,13 +374,19 @@ export class PostgresStore implements Store {
       );
       if (!row) return undefined;
       const shipment = transactionFromRow(row);
-      await this.query('UPDATE transactions SET shipped = shipped - $1, updated_at = $2 WHERE id = $3', [shipment.amount, patch.updatedAt, shipment.parentId], c);
+      await this.query(
+        'UPDATE transactions SET shipped = shipped - $1, updated_at = $2 WHERE id = $3',
+        [shipment.amount, patch.updatedAt, shipment.parentId],
+        c,
+      );
       return shipment;
     });
   }
 
   async listShipments(parentId: string): Promise<TransactionRecord[]> {
-    return (await this.query('SELECT * FROM transactions WHERE parent_id = $1 ORDER BY created_at, id', [parentId])).map(transactionFromRow);
+    return (await this.query('SELECT * FROM transactions WHERE parent_id = $1 ORDER BY created_at, id', [parentId])).map(
+      transactionFromRow,
+    );
   }
 
   async cancelAbandonedPayments(now: string): Promise<string[]> {
@@ -363,7 +405,10 @@ export class PostgresStore implements Store {
     const q = insertOf('links', linkToRow(l));
     const rows = await this.query(`${q.text} ON CONFLICT (merchant_id, payment_reference) DO NOTHING RETURNING id`, q.values);
     if (rows.length === 1) return { inserted: true };
-    const existing = await this.one('SELECT * FROM links WHERE merchant_id = $1 AND payment_reference = $2', [l.merchantId, l.paymentReference]);
+    const existing = await this.one('SELECT * FROM links WHERE merchant_id = $1 AND payment_reference = $2', [
+      l.merchantId,
+      l.paymentReference,
+    ]);
     if (!existing) throw new Error(`link ${l.paymentReference} conflicted but cannot be read back`);
     return { inserted: false, existing: linkFromRow(existing) };
   }
@@ -410,9 +455,17 @@ export class PostgresStore implements Store {
       if (!open) return undefined;
       const q = new Params();
       const sets = Object.entries(transactionPatchColumns(p.patch)).map(([col, value]) => `${col} = ${q.add(value)}`);
-      const settled = await this.one(`UPDATE transactions SET ${sets.join(', ')} WHERE id = ${q.add(p.transactionId)} AND status = 'PENDING' RETURNING *`, q.values, c);
+      const settled = await this.one(
+        `UPDATE transactions SET ${sets.join(', ')} WHERE id = ${q.add(p.transactionId)} AND status = 'PENDING' RETURNING *`,
+        q.values,
+        c,
+      );
       if (!settled) return undefined;
-      await this.query(`UPDATE links SET status = 'paid', transaction_id = $1, updated_at = $2 WHERE id = $3`, [p.transactionId, p.patch.updatedAt, p.linkId], c);
+      await this.query(
+        `UPDATE links SET status = 'paid', transaction_id = $1, updated_at = $2 WHERE id = $3`,
+        [p.transactionId, p.patch.updatedAt, p.linkId],
+        c,
+      );
       for (const d of p.debits) {
         const ins = insertOf('scheduled_debits', scheduledDebitToRow(d));
         await this.query(ins.text, ins.values, c);
@@ -455,7 +508,14 @@ export class PostgresStore implements Store {
 
   async settleScheduledDebit(
     id: string,
-    patch: { status: ScheduledDebitRecord['status']; transactionId?: string | null; lastError?: string | null; dueAt?: string; cardToken?: string | null; updatedAt: string },
+    patch: {
+      status: ScheduledDebitRecord['status'];
+      transactionId?: string | null;
+      lastError?: string | null;
+      dueAt?: string;
+      cardToken?: string | null;
+      updatedAt: string;
+    },
     opts: WithOutbox = {},
   ): Promise<boolean> {
     const p = new Params();
@@ -508,7 +568,11 @@ export class PostgresStore implements Store {
   }
 
   async markOutboxFailed(id: string, nextAttemptAt: string, error: string): Promise<void> {
-    await this.query('UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, last_error = $2 WHERE id = $3', [nextAttemptAt, error, id]);
+    await this.query('UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, last_error = $2 WHERE id = $3', [
+      nextAttemptAt,
+      error,
+      id,
+    ]);
   }
 
   async listOutbox(q: { merchantId?: string; topic?: string; limit: number }): Promise<OutboxRecord[]> {

@@ -1,6 +1,13 @@
 import type { CardBrand } from '../../card/card.js';
 import type { TransactionPatch } from '../store.js';
-import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
+import type {
+  LinkRecord,
+  MerchantRecord,
+  OutboxRecord,
+  RefundRecord,
+  ScheduledDebitRecord,
+  TransactionRecord,
+} from '../../domain/types.js';
 
 /** Row ⇄ record mapping for SQLite (snake_case columns, INTEGER money, TEXT ISO-8601 UTC times). */
 export type Row = Record<string, unknown>;
@@ -104,10 +111,32 @@ export function transactionToRow(t: TransactionRecord): Row {
 
 export const TRANSACTION_COLUMNS = Object.keys(
   transactionToRow({
-    id: '', merchantId: '', kind: 'card', cid: '', idemKey: null, requestHash: null, status: 'PENDING', amount: 1,
-    currency: '', refunded: 0, shipped: 0, parentId: null, cardFirst6: null, cardLast4: null, cardBrand: null,
-    cardHash: null, cardToken: null, email: null, authCode: null, reason: null, callbackStatus: null, callbackError: null,
-    deadlineAt: null, expiresAt: null, createdAt: '', updatedAt: '',
+    id: '',
+    merchantId: '',
+    kind: 'card',
+    cid: '',
+    idemKey: null,
+    requestHash: null,
+    status: 'PENDING',
+    amount: 1,
+    currency: '',
+    refunded: 0,
+    shipped: 0,
+    parentId: null,
+    cardFirst6: null,
+    cardLast4: null,
+    cardBrand: null,
+    cardHash: null,
+    cardToken: null,
+    email: null,
+    authCode: null,
+    reason: null,
+    callbackStatus: null,
+    callbackError: null,
+    deadlineAt: null,
+    expiresAt: null,
+    createdAt: '',
+    updatedAt: '',
   }),
 );
 

@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { LinkRecord, MerchantRecord, OutboxRecord, RefundRecord, ScheduledDebitRecord, TransactionRecord, TxStatus } from '../../domain/types.js';
+import type {
+  LinkRecord,
+  MerchantRecord,
+  OutboxRecord,
+  RefundRecord,
+  ScheduledDebitRecord,
+  TransactionRecord,
+  TxStatus,
+} from '../../domain/types.js';
 import type {
   Keyset,
   MerchantTotals,
@@ -88,7 +96,9 @@ export class SqliteStore implements Store {
   private inWrite: Database.Transaction<(f: () => unknown) => unknown> | undefined;
 
   async migrate(): Promise<MigrationStatus> {
-    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+    );
     for (const m of SQLITE_MIGRATIONS) {
       this.write(() => {
         const done = this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
@@ -161,7 +171,10 @@ export class SqliteStore implements Store {
     this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [JSON.stringify(secrets), id]);
   }
 
-  async insertTransaction(t: TransactionRecord, opts: WithOutbox = {}): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
+  async insertTransaction(
+    t: TransactionRecord,
+    opts: WithOutbox = {},
+  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
     const row = transactionToRow(t);
     return this.write(() => {
       if (t.idemKey !== null) {
@@ -300,7 +313,10 @@ export class SqliteStore implements Store {
     });
   }
 
-  async releaseShipment(id: string, patch: { status: 'DECLINED' | 'FAILED'; reason: string; updatedAt: string }): Promise<TransactionRecord | undefined> {
+  async releaseShipment(
+    id: string,
+    patch: { status: 'DECLINED' | 'FAILED'; reason: string; updatedAt: string },
+  ): Promise<TransactionRecord | undefined> {
     return this.write(() => {
       const row = this.get(`SELECT * FROM transactions WHERE id = ? AND kind = 'shipment' AND status = 'PENDING'`, [id]);
       if (!row) return undefined;
@@ -400,7 +416,11 @@ export class SqliteStore implements Store {
       if (this.get(`SELECT 1 FROM links WHERE id = ? AND status = 'open'`, [p.linkId]) === undefined) return undefined;
       const res = this.run(`UPDATE transactions SET ${sets.join(', ')} WHERE id = @id AND status = 'PENDING'`, params);
       if (res.changes === 0) return undefined;
-      this.run(`UPDATE links SET status = 'paid', transaction_id = ?, updated_at = ? WHERE id = ?`, [p.transactionId, p.patch.updatedAt, p.linkId]);
+      this.run(`UPDATE links SET status = 'paid', transaction_id = ?, updated_at = ? WHERE id = ?`, [
+        p.transactionId,
+        p.patch.updatedAt,
+        p.linkId,
+      ]);
       for (const d of p.debits) {
         const row = scheduledDebitToRow(d);
         this.run(insertSql('scheduled_debits', row), row);
@@ -430,14 +450,22 @@ export class SqliteStore implements Store {
          ORDER BY due_at LIMIT ?`,
         [now, now, limit],
       );
-      for (const r of rows) this.run('UPDATE scheduled_debits SET claimed_until = ?, attempts = attempts + 1 WHERE id = ?', [leaseUntil, r.id]);
+      for (const r of rows)
+        this.run('UPDATE scheduled_debits SET claimed_until = ?, attempts = attempts + 1 WHERE id = ?', [leaseUntil, r.id]);
       return rows.map((r) => scheduledDebitFromRow({ ...r, attempts: Number(r.attempts) + 1 }));
     });
   }
 
   async settleScheduledDebit(
     id: string,
-    patch: { status: ScheduledDebitRecord['status']; transactionId?: string | null; lastError?: string | null; dueAt?: string; cardToken?: string | null; updatedAt: string },
+    patch: {
+      status: ScheduledDebitRecord['status'];
+      transactionId?: string | null;
+      lastError?: string | null;
+      dueAt?: string;
+      cardToken?: string | null;
+      updatedAt: string;
+    },
     opts: WithOutbox = {},
   ): Promise<boolean> {
     const sets = ['status = @status', 'updated_at = @updatedAt', 'claimed_until = NULL'];
@@ -466,10 +494,10 @@ export class SqliteStore implements Store {
 
   async claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRecord[]> {
     return this.write(() => {
-      const rows = this.all(
-        'SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
-        [now, limit],
-      );
+      const rows = this.all('SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?', [
+        now,
+        limit,
+      ]);
       for (const r of rows) this.run('UPDATE outbox SET next_attempt_at = ? WHERE id = ?', [leaseUntil, r.id]);
       return rows.map(outboxFromRow);
     });

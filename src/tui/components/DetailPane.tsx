@@ -19,11 +19,27 @@ export interface DetailPaneProps {
 export function DetailPane({ detail, height, width }: DetailPaneProps) {
   const title = fit(`── detail ${detail.id} ${'─'.repeat(width)}`, width);
   let body: ReactNode[];
-  if (detail.error) body = [<Text key="e" color="red" wrap="truncate-end">{detail.error}</Text>];
-  else if (!detail.data) body = [<Text key="l" dimColor>reading…</Text>];
+  if (detail.error)
+    body = [
+      <Text key="e" color="red" wrap="truncate-end">
+        {detail.error}
+      </Text>,
+    ];
+  else if (!detail.data)
+    body = [
+      <Text key="l" dimColor>
+        reading…
+      </Text>,
+    ];
   else body = detailLines(detail.data, width);
   const room = Math.max(0, height - 1);
-  const shown = body.length > room ? [...body.slice(0, Math.max(0, room - 1)), <Text key="more" dimColor>{`… ${body.length - room + 1} more lines (tx show ${detail.id})`}</Text>] : body;
+  const shown =
+    body.length > room
+      ? [
+          ...body.slice(0, Math.max(0, room - 1)),
+          <Text key="more" dimColor>{`… ${body.length - room + 1} more lines (tx show ${detail.id})`}</Text>,
+        ]
+      : body;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text dimColor>{title}</Text>
@@ -58,7 +74,12 @@ function detailLines(t: TransactionDetail, width: number): ReactNode[] {
   lines.push(line('cb', `callback ${outcome}`));
   if (t.expiresAt) lines.push(line('exp', `authorisation valid until ${t.expiresAt}`));
   if (t.parent) {
-    const g = t.withinGuarantee === undefined ? '' : t.withinGuarantee ? '  within the 30-day payment guarantee' : '  outside the 30-day payment guarantee';
+    const g =
+      t.withinGuarantee === undefined
+        ? ''
+        : t.withinGuarantee
+          ? '  within the 30-day payment guarantee'
+          : '  outside the 30-day payment guarantee';
     lines.push(line('parent', `shipment of ${t.parent}${g}`));
   }
   if (t.reason) lines.push(line('reason', `reason ${t.reason}`));

@@ -42,9 +42,24 @@ function Row({ entry, layout, width, selected }: { entry: Entry; layout: Layout;
     const room = Math.max(0, width - used);
     used += text.length;
     const shown = text.length > room ? fit(text, room) : text;
-    if (c.key === 'status') return <Text key={c.key} color={statusColor(entry.tx.status)}>{shown}</Text>;
-    if (c.key === 'remaining') return <Text key={c.key} bold>{shown}</Text>;
-    if (entry.depth > 0 && c.key === 'id') return <Text key={c.key} dimColor={!selected}>{shown}</Text>;
+    if (c.key === 'status')
+      return (
+        <Text key={c.key} color={statusColor(entry.tx.status)}>
+          {shown}
+        </Text>
+      );
+    if (c.key === 'remaining')
+      return (
+        <Text key={c.key} bold>
+          {shown}
+        </Text>
+      );
+    if (entry.depth > 0 && c.key === 'id')
+      return (
+        <Text key={c.key} dimColor={!selected}>
+          {shown}
+        </Text>
+      );
     return <Text key={c.key}>{shown}</Text>;
   });
   return (

@@ -51,7 +51,12 @@ export function layoutColumns(width: number, entries: readonly Entry[]): Layout 
     const cid = Math.min(CID_MAX, width - used);
     const last = shortId && shortDate;
     if (cid >= CID_MIN || last) {
-      const columns = [fixed[0]!, fixed[1]!, { key: 'cid', title: 'cid/order', width: Math.max(CID_MIN, cid), align: 'left' } as Column, ...fixed.slice(2)];
+      const columns = [
+        fixed[0]!,
+        fixed[1]!,
+        { key: 'cid', title: 'cid/order', width: Math.max(CID_MIN, cid), align: 'left' } as Column,
+        ...fixed.slice(2),
+      ];
       return { columns, shortId, shortDate };
     }
   }

@@ -123,7 +123,15 @@ export class DashboardController {
     await this.enqueue(async () => {
       try {
         const merchant = await this.opts.engine.getMerchant(uuid);
-        this.set({ merchant, totals: undefined, detail: undefined, picker: undefined, mode: { name: 'list' }, message: undefined, newAbove: 0 });
+        this.set({
+          merchant,
+          totals: undefined,
+          detail: undefined,
+          picker: undefined,
+          mode: { name: 'list' },
+          message: undefined,
+          newAbove: 0,
+        });
         this.filter = undefined;
         this.set({ filter: undefined });
         await this.restartWindow();
@@ -344,7 +352,12 @@ export class DashboardController {
     const tx = this.selectedTx();
     if (!tx) return;
     if (tx.kind === 'initial') {
-      this.set({ message: { kind: 'error', text: 'an initial authorisation debits nothing and is not refunded: refund its shipments (the rows under it)' } });
+      this.set({
+        message: {
+          kind: 'error',
+          text: 'an initial authorisation debits nothing and is not refunded: refund its shipments (the rows under it)',
+        },
+      });
       return;
     }
     if (!refundable(tx)) {
@@ -358,7 +371,10 @@ export class DashboardController {
     const tx = this.selectedTx();
     if (!tx) return;
     if (!shippable(tx)) {
-      const why = tx.kind === 'initial' ? `nothing left to ship on ${tx.id} (${tx.status})` : 'shipments are made against an initial authorisation (kind initial)';
+      const why =
+        tx.kind === 'initial'
+          ? `nothing left to ship on ${tx.id} (${tx.status})`
+          : 'shipments are made against an initial authorisation (kind initial)';
       this.set({ message: { kind: 'error', text: why } });
       return;
     }
@@ -448,7 +464,13 @@ export class DashboardController {
       if (!picker) return;
       const merchants = [...picker.merchants, ...page.items];
       const current = this.state.merchant?.uuid;
-      const selected = cursor === undefined && current ? Math.max(0, merchants.findIndex((m) => m.uuid === current)) : picker.selected;
+      const selected =
+        cursor === undefined && current
+          ? Math.max(
+              0,
+              merchants.findIndex((m) => m.uuid === current),
+            )
+          : picker.selected;
       this.set({ picker: { merchants, selected, next: page.next, loading: false } });
       if (merchants.length === 0) {
         this.set({ message: { kind: 'error', text: 'no merchants yet: register one with `esipay merchant register`' } });

@@ -108,7 +108,19 @@ const NO_KEY: KeyLike = {
  * each is a command in the list and the enter at the end of a typed amount still submits it.
  */
 export function splitKeys(input: string, key: KeyLike): [string, KeyLike][] {
-  const special = key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.home || key.return || key.escape || key.ctrl || key.meta || key.backspace || key.delete || key.tab;
+  const special =
+    key.upArrow ||
+    key.downArrow ||
+    key.pageUp ||
+    key.pageDown ||
+    key.home ||
+    key.return ||
+    key.escape ||
+    key.ctrl ||
+    key.meta ||
+    key.backspace ||
+    key.delete ||
+    key.tab;
   if (special || input.length <= 1) return [[input, key]];
   return [...input].map((ch): [string, KeyLike] => {
     if (ch === '\r' || ch === '\n') return ['', { ...NO_KEY, return: true }];

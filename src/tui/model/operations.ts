@@ -21,7 +21,10 @@ export function checkAmount(mode: AmountMode): Mode {
   if (!parsed.ok) return { ...mode, error: parsed.message };
   if (parsed.minor > tx.remaining) {
     const what = action === 'refund' ? 'remains to refund' : 'remains to ship';
-    return { ...mode, error: `${formatMoney(parsed.minor, tx.currency)} is more than the ${formatMoney(tx.remaining, tx.currency)} that ${what}` };
+    return {
+      ...mode,
+      error: `${formatMoney(parsed.minor, tx.currency)} is more than the ${formatMoney(tx.remaining, tx.currency)} that ${what}`,
+    };
   }
   return { name: 'confirm', action, tx, amount: parsed.minor, all: false, busy: false };
 }

@@ -247,5 +247,7 @@ export class TxWindow {
 
 /** The fields a row shows: a poll only re-renders when one of them changed. */
 function sameRow(a: TransactionView, b: TransactionView): boolean {
-  return a.status === b.status && a.refunded === b.refunded && a.remaining === b.remaining && a.shipped === b.shipped && a.amount === b.amount;
+  return (
+    a.status === b.status && a.refunded === b.refunded && a.remaining === b.remaining && a.shipped === b.shipped && a.amount === b.amount
+  );
 }
