@@ -116,11 +116,16 @@ export function App({ controller }: AppProps) {
     }
   }
 
-  const empty = state.loading
-    ? 'reading…'
-    : state.filter !== undefined
-      ? `no transaction matches "${state.filter}"`
-      : 'no transactions yet';
+  // "no transactions yet" only once the merchant's rows were read: before (the first frame, a slow
+  // service) or after a refusal it would say something false about the merchant.
+  const empty =
+    state.readFailed && !state.loading
+      ? `could not read ${state.merchant ? 'the transactions' : 'the merchant'} (the error is below)`
+      : state.loading || !state.merchant
+        ? 'reading…'
+        : state.filter !== undefined
+          ? `no transaction matches "${state.filter}"`
+          : 'no transactions yet';
   return (
     <Box flexDirection="column" width={width} height={total}>
       <Header

@@ -149,10 +149,11 @@ describe("access: the TUI on the remote engine never shows or refunds another me
       const shown = frame();
       assert.match(shown, /esipay · no merchant · remote http:\/\/127\.0\.0\.1:\d+/);
       assert.match(shown, /token/, 'the message says what to fix');
+      assert.ok(shown.includes('could not read the merchant (the error is below)'), 'the table says it was not read');
       // Every key a user would try to reach and refund A's money: nothing to act on.
       press('j' + 'r' + '1.00' + KEY.enter + 'y' + KEY.enter);
       press('m');
-      await until('the picker refused too', (f) => f.includes('choose a merchant') && f.includes(refusal));
+      await until('the picker refused too', (f) => f.includes('could not read the merchants (the error is below)') && f.includes(refusal));
       press(KEY.enter + 'y');
       await controller.idle();
       assert.equal(controller.getState().entries.length, 0);
@@ -161,6 +162,8 @@ describe("access: the TUI on the remote engine never shows or refunds another me
       const tracesOfA = ['Boutique A', 'shop-a', ...paidA.map((t) => t.id.slice(-8))];
       assertNeverShown(ui.frames, [...tracesOfA, ...tracesOfB()], `the dashboard with ${label}`);
       assert.ok(!ui.frames.some((f) => /Refunded|Refund .* on/.test(f)), 'no refund was ever offered');
+      // Nor does it pretend that A has no transactions or that the service has no merchants.
+      assert.ok(!ui.frames.some((f) => /no transactions yet|no merchants/.test(f)), 'no empty list stood for the refusal');
     });
   }
 

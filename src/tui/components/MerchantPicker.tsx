@@ -20,7 +20,11 @@ export function MerchantPicker({ picker, current, height, width }: MerchantPicke
       <Text bold underline wrap="truncate-end">
         {fit('choose a merchant', width)}
       </Text>
-      {visible.length === 0 ? <Text dimColor>{picker.loading ? 'reading…' : 'no merchants'}</Text> : null}
+      {visible.length === 0 ? (
+        <Text dimColor>
+          {picker.loading ? 'reading…' : picker.failed ? 'could not read the merchants (the error is below)' : 'no merchants'}
+        </Text>
+      ) : null}
       {visible.map((m, i) => (
         <Text key={m.uuid} wrap="truncate-end" inverse={top + i === picker.selected}>
           {fit(`${m.uuid === current ? '●' : ' '} ${m.name.padEnd(24)} ${m.uuid}  ${m.currency}  since ${m.createdAt.slice(0, 10)}`, width)}

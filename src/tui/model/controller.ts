@@ -136,6 +136,7 @@ export class DashboardController {
         this.set({ filter: undefined });
         await this.restartWindow();
       } catch (e) {
+        this.set({ readFailed: true });
         this.fail(e);
       }
     });
@@ -198,6 +199,10 @@ export class DashboardController {
     this.set({ entries: [], selected: -1, top: 0, scanned: 0, loading: true });
     try {
       await win.reset();
+      if (win === this.window) this.set({ readFailed: false });
+    } catch (e) {
+      if (win === this.window) this.set({ readFailed: true });
+      throw e;
     } finally {
       if (win === this.window) this.set({ loading: false });
     }
@@ -476,7 +481,10 @@ export class DashboardController {
         this.set({ message: { kind: 'error', text: 'no merchants yet: register one with `esipay merchant register`' } });
       }
     } catch (e) {
-      this.set({ picker: this.state.picker && { ...this.state.picker, loading: false }, message: { kind: 'error', text: errorText(e) } });
+      this.set({
+        picker: this.state.picker && { ...this.state.picker, loading: false, failed: true },
+        message: { kind: 'error', text: errorText(e) },
+      });
     }
   }
 
@@ -534,7 +542,7 @@ export class DashboardController {
           if (win.hasNewer) this.set({ newAbove: this.state.newAbove + arrived.length });
           changed ||= updated > 0;
         }
-        this.set({ polledAt: this.now().toISOString() });
+        this.set({ polledAt: this.now().toISOString(), readFailed: false });
         this.sync();
         this.totalsDue ||= changed;
       } catch (e) {

@@ -21,6 +21,8 @@ export interface PickerState {
   selected: number;
   next: string | null;
   loading: boolean;
+  /** The engine refused or failed the read: the picker says so rather than "no merchants". */
+  failed?: boolean;
 }
 
 export interface DetailState {
@@ -43,6 +45,11 @@ export interface DashboardState {
   scanned: number;
   /** A read is in flight. */
   loading: boolean;
+  /**
+   * The last read of the merchant or of its first rows failed (a refused operator token, the
+   * service down): the table says so rather than "no transactions yet", which would be a lie.
+   */
+  readFailed?: boolean;
   hasOlder: boolean;
   hasNewer: boolean;
   /** Transactions that arrived above a window that does not start at the top. */
