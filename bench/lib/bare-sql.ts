@@ -29,7 +29,7 @@ export class BareSql {
       insertTx: this.db.prepare(`INSERT INTO transactions (${txCols}) VALUES (${txParams})`),
       settle: this.db.prepare(
         `UPDATE transactions SET status = @status, auth_code = @auth_code, callback_status = @callback_status, callback_error = @callback_error,
-         deadline_at = @deadline_at, updated_at = @updated_at WHERE id = @id AND status IN (@from0)`,
+         deadline_at = @deadline_at, updated_at = @updated_at WHERE id = @id AND status IN (@from0) RETURNING *`,
       ),
       tx: this.db.prepare('SELECT * FROM transactions WHERE id = ?'),
       insertRefund: this.db.prepare(
@@ -78,10 +78,9 @@ export class BareSql {
     return { id, returnUrl: merchant.return_url };
   }
 
-  /** A payment's second half, after the callback answered 200: PENDING → PAID and the row read back. */
+  /** A payment's second half, after the callback answered 200: PENDING → PAID, the row read back by the same statement. */
   settlePayment(id: string): void {
-    this.s.begin.run();
-    this.s.settle.run({
+    this.s.settle.get({
       id,
       status: 'PAID',
       auth_code: 'A1B2C3',
@@ -91,8 +90,6 @@ export class BareSql {
       updated_at: new Date().toISOString(),
       from0: 'PENDING',
     });
-    this.s.tx.get(id);
-    this.s.commit.run();
   }
 
   /** A refund: the reads the use case makes, then check and write in one transaction. */

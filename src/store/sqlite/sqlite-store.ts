@@ -206,11 +206,9 @@ export class SqliteStore implements Store {
     }
     const inList = from.map((_, i) => `@from${i}`).join(', ');
     from.forEach((s, i) => (params[`from${i}`] = s));
-    return this.write(() => {
-      const res = this.run(`UPDATE transactions SET ${sets.join(', ')} WHERE id = @id AND status IN (${inList})`, params);
-      if (res.changes === 0) return undefined;
-      return transactionFromRow(this.get('SELECT * FROM transactions WHERE id = ?', [id])!);
-    });
+    // One statement is atomic on its own: the compare-and-set and the read-back need no BEGIN.
+    const row = this.get(`UPDATE transactions SET ${sets.join(', ')} WHERE id = @id AND status IN (${inList}) RETURNING *`, params);
+    return row ? transactionFromRow(row) : undefined;
   }
 
   async listTransactions(q: TransactionQuery): Promise<TransactionRecord[]> {
