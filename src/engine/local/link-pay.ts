@@ -10,6 +10,7 @@ import type { LinkRequest } from './link-fields.js';
 import { interpretLinkRequest } from './link-request.js';
 import { type PlannedDebit, scheduleOf } from './link-schedule.js';
 import { linkState, TOKEN_PATTERN, tokenHashOf } from './link-views.js';
+import { recordApproval, releaseAbandoned } from './approvals.js';
 import { cardFields, newTransactionRecord } from './records.js';
 
 /** Refused attempts a link accepts before it stops taking cards (card testing). */
@@ -108,6 +109,8 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
     });
     return { ok: false, code: 'CARD_004', message: auth.reason };
   }
+  // Written before settling, so a crash in between leaves an approval that can be released.
+  await recordApproval(ctx, tx.id, auth.authCode);
 
   const settledAt = ctx.clock().toISOString();
   const patch = {
@@ -197,12 +200,13 @@ async function takeAttempt(
     if (e.status === 'PENDING') {
       const nowIso = ctx.clock().toISOString();
       if (e.deadlineAt !== null && e.deadlineAt <= nowIso) {
-        await ctx.store.transitionTransaction(e.id, ['PENDING'], {
+        const cancelled = await ctx.store.transitionTransaction(e.id, ['PENDING'], {
           status: 'CANCELLED',
           reason: 'abandoned: the service stopped during the payment',
           deadlineAt: null,
           updatedAt: nowIso,
         });
+        await releaseAbandoned(ctx, cancelled);
         continue;
       }
       return { code: 'LINK_005' };

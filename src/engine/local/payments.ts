@@ -7,6 +7,7 @@ import { addMs } from '../../util/clock.js';
 import type { PayInput } from '../engine.js';
 import { checkCallerIp, checkReference, type EngineContext, fingerprint, requireMerchant } from './context.js';
 import { toTransactionView } from './views.js';
+import { recordApproval } from './approvals.js';
 import { cardFields, newTransactionRecord } from './records.js';
 
 /** Extra time past the callback timeout before a PENDING payment counts as abandoned by a crash. */
@@ -59,6 +60,8 @@ export async function pay(ctx: EngineContext, input: PayInput): Promise<Transact
     throw declinedError(declined ?? { ...tx, status: 'DECLINED', reason: auth.reason }, ctx);
   }
 
+  // Written before the callback, so a crash while waiting leaves an approval that can be released.
+  await recordApproval(ctx, tx.id, auth.authCode);
   return settleWithCallback(ctx, merchant, tx, auth.authCode);
 }
 
