@@ -15,8 +15,13 @@ export interface Acquirer {
    * authorisation, a link instalment). Same outcomes as authorise.
    */
   debit(req: { cardToken: string; amount: number; currency: string; reference: string }): Promise<AuthorisationResult>;
-  /** Releases an authorisation whose payment was cancelled (the return URL did not answer 200). */
-  release(authCode: string): Promise<void>;
+  /**
+   * Releases whatever approval the acquirer gave for `reference` (the reference esipay sent with
+   * authorise: its transaction id) when the payment is cancelled: the return URL did not answer
+   * 200, or a crash abandoned it. Knowing the reference is enough, so a payment abandoned before
+   * esipay could record the approval is released too; a reference never approved is a no-op.
+   */
+  release(reference: string): Promise<void>;
 }
 
 export interface AuthorisationRequest {

@@ -43,7 +43,7 @@ export class SimulatedAcquirer implements Acquirer {
     return { approved: true, authCode: authCode(), cardToken: req.cardToken };
   }
 
-  async release(_authCode: string): Promise<void> {
+  async release(_reference: string): Promise<void> {
     // Nothing was held on a simulated card.
   }
 }

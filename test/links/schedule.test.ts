@@ -48,7 +48,7 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
           authoriseCalls++;
           return sim.authorise(req);
         },
-        release: (code: string) => sim.release(code),
+        release: (reference: string) => sim.release(reference),
         debit: async (req) => {
           debitCalls.push({ amount: req.amount, reference: req.reference });
           return declineDebits ? { approved: false, reason: 'insufficient_funds' } : sim.debit(req);

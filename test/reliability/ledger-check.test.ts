@@ -226,7 +226,7 @@ describe('paid links of every mode, as the engine writes them, break no rule', (
     let declineDebits = false;
     const acquirer: Acquirer = {
       authorise: (req) => sim.authorise(req),
-      release: (code: string) => sim.release(code),
+      release: (reference: string) => sim.release(reference),
       debit: async (req) => (declineDebits ? { approved: false, reason: 'insufficient_funds' } : sim.debit(req)),
     };
     const engine = await LocalEngine.create(await openStore(join(dir, 'esipay.db')), {

@@ -10,7 +10,7 @@ import type { LinkRequest } from './link-fields.js';
 import { interpretLinkRequest } from './link-request.js';
 import { type PlannedDebit, scheduleOf } from './link-schedule.js';
 import { linkState, TOKEN_PATTERN, tokenHashOf } from './link-views.js';
-import { recordApproval, releaseAbandoned } from './approvals.js';
+import { releaseAbandoned } from './approvals.js';
 import { cardFields, newTransactionRecord } from './records.js';
 
 /** Refused attempts a link accepts before it stops taking cards (card testing). */
@@ -109,8 +109,6 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
     });
     return { ok: false, code: 'CARD_004', message: auth.reason };
   }
-  // Written before settling, so a crash in between leaves an approval that can be released.
-  await recordApproval(ctx, tx.id, auth.authCode);
 
   const settledAt = ctx.clock().toISOString();
   const patch = {
@@ -147,7 +145,7 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
   });
   if (!settled) {
     // The attempt was cancelled as abandoned, or the link paid by another: nothing is taken twice.
-    await ctx.acquirer.release(auth.authCode).catch(() => undefined);
+    await ctx.acquirer.release(tx.id).catch(() => undefined);
     await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
       status: 'CANCELLED',
       reason: 'the link was already paid',

@@ -7,7 +7,6 @@ import { addMs } from '../../util/clock.js';
 import type { PayInput } from '../engine.js';
 import { checkCallerIp, checkReference, type EngineContext, fingerprint, requireMerchant } from './context.js';
 import { toTransactionView } from './views.js';
-import { recordApproval } from './approvals.js';
 import { cardFields, newTransactionRecord } from './records.js';
 
 /** Extra time past the callback timeout before a PENDING payment counts as abandoned by a crash. */
@@ -60,8 +59,6 @@ export async function pay(ctx: EngineContext, input: PayInput): Promise<Transact
     throw declinedError(declined ?? { ...tx, status: 'DECLINED', reason: auth.reason }, ctx);
   }
 
-  // Written before the callback, so a crash while waiting leaves an approval that can be released.
-  await recordApproval(ctx, tx.id, auth.authCode);
   return settleWithCallback(ctx, merchant, tx, auth.authCode);
 }
 
@@ -125,7 +122,7 @@ async function settleWithCallback(
     deadlineAt: null,
     updatedAt: at,
   });
-  await ctx.acquirer.release(authCode).catch(() => undefined);
+  await ctx.acquirer.release(tx.id).catch(() => undefined);
   const final = cancelled ?? (await ctx.store.getTransaction(tx.id)) ?? tx;
   throw cancelledError(final, ctx);
 }

@@ -100,7 +100,7 @@ export async function createInitial(
   const inserted = await ctx.store.insertTransaction(tx, outbox ? { outbox } : {});
   if (!inserted.inserted) {
     // A concurrent retry with the same key won the race: its outcome is the one that holds.
-    if (outcome.status === 'AUTHORISED') await ctx.acquirer.release(outcome.authCode).catch(() => undefined);
+    if (outcome.status === 'AUTHORISED') await ctx.acquirer.release(id).catch(() => undefined);
     return replayInitial(ctx, inserted.existing, requestHash);
   }
   // The deliverer of this process sends the message now rather than at its next poll.
