@@ -43,12 +43,14 @@ export function registerListen(program: Command): void {
             }
           },
         });
-        ctx.out.info(`listening on ${listener.url} (answering ${status}); Ctrl-C to stop`);
-        await new Promise<void>((resolve) => {
+        // The handlers are in place before the readiness line: whoever reads it may signal at once.
+        const stopped = new Promise<void>((resolve) => {
           const stop = () => void listener.close().then(resolve);
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });
+        ctx.out.info(`listening on ${listener.url} (answering ${status}); Ctrl-C to stop`);
+        await stopped;
       }),
     );
 }

@@ -76,19 +76,26 @@ Example:
           quiet: Boolean(opts.quiet),
           log,
         });
+        // One handler for both signals, in place before the readiness line (whoever reads it may
+        // signal at once): the first stops gracefully, a second drops what is still in flight.
+        let stopping: ((signal: NodeJS.Signals) => void) | undefined;
+        const stopSignal = new Promise<NodeJS.Signals>((resolve) => (stopping = resolve));
+        const onSignal = (signal: NodeJS.Signals) => {
+          if (stopping) {
+            stopping(signal);
+            stopping = undefined;
+          } else service.abort();
+        };
+        process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
         log(`esipay serve listening on ${service.url}`);
-
-        const signal = await new Promise<NodeJS.Signals>((resolve) => {
-          process.once('SIGTERM', resolve);
-          process.once('SIGINT', resolve);
-        });
+        const signal = await stopSignal;
+        // close() stops accepting before its first await: the line below is then true when read.
+        const closing = service.close();
         log(`esipay serve: ${signal}: finishing requests in flight, then stopping (send it again to drop them)`);
-        const force = () => service.abort();
-        process.on('SIGTERM', force).on('SIGINT', force);
         try {
-          await service.close();
+          await closing;
         } finally {
-          process.off('SIGTERM', force).off('SIGINT', force);
+          process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
         }
         log('esipay serve: stopped');
       }),

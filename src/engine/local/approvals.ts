@@ -16,3 +16,12 @@ export async function releaseAbandoned(ctx: EngineContext, tx: TransactionRecord
     return `could not release the approval of ${tx.id}: ${(e as Error)?.message ?? String(e)}`;
   }
 }
+
+/**
+ * Releases an approval whose payment esipay has just cancelled itself. A failure here changes
+ * nothing for the payment (it is cancelled and shows so) and an unreleased hold lapses at the
+ * card issuer by itself, so it is not an error for the caller to handle.
+ */
+export async function releaseApproval(ctx: EngineContext, reference: string): Promise<void> {
+  await ctx.acquirer.release(reference).catch(() => undefined);
+}

@@ -10,7 +10,7 @@ import type { LinkRequest } from './link-fields.js';
 import { interpretLinkRequest } from './link-request.js';
 import { type PlannedDebit, scheduleOf } from './link-schedule.js';
 import { linkState, TOKEN_PATTERN, tokenHashOf } from './link-views.js';
-import { releaseAbandoned } from './approvals.js';
+import { releaseAbandoned, releaseApproval } from './approvals.js';
 import { cardFields, newTransactionRecord } from './records.js';
 
 /** Refused attempts a link accepts before it stops taking cards (card testing). */
@@ -145,7 +145,7 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
   });
   if (!settled) {
     // The attempt was cancelled as abandoned, or the link paid by another: nothing is taken twice.
-    await ctx.acquirer.release(tx.id).catch(() => undefined);
+    await releaseApproval(ctx, tx.id);
     await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
       status: 'CANCELLED',
       reason: 'the link was already paid',

@@ -8,6 +8,7 @@ import type { PayInput } from '../engine.js';
 import { checkCallerIp, checkReference, type EngineContext, fingerprint, requireMerchant } from './context.js';
 import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord } from './records.js';
+import { releaseApproval } from './approvals.js';
 
 /** Extra time past the callback timeout before a PENDING payment counts as abandoned by a crash. */
 const ABANDON_GRACE_MS = 30_000;
@@ -122,7 +123,7 @@ async function settleWithCallback(
     deadlineAt: null,
     updatedAt: at,
   });
-  await ctx.acquirer.release(tx.id).catch(() => undefined);
+  await releaseApproval(ctx, tx.id);
   const final = cancelled ?? (await ctx.store.getTransaction(tx.id)) ?? tx;
   throw cancelledError(final, ctx);
 }

@@ -10,6 +10,7 @@ import type { CreateInitialInput, CreateShipmentInput } from '../engine.js';
 import { checkReference, type EngineContext, fingerprint, printableId, requireMerchant } from './context.js';
 import { remainingOf, toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord, sameCard } from './records.js';
+import { releaseApproval } from './approvals.js';
 
 /**
  * Payment at shipment (seed 001): an initial multi-authorisation checks the card for the order's
@@ -100,7 +101,7 @@ export async function createInitial(
   const inserted = await ctx.store.insertTransaction(tx, outbox ? { outbox } : {});
   if (!inserted.inserted) {
     // A concurrent retry with the same key won the race: its outcome is the one that holds.
-    if (outcome.status === 'AUTHORISED') await ctx.acquirer.release(id).catch(() => undefined);
+    if (outcome.status === 'AUTHORISED') await releaseApproval(ctx, id);
     return replayInitial(ctx, inserted.existing, requestHash);
   }
   // The deliverer of this process sends the message now rather than at its next poll.

@@ -96,6 +96,10 @@ export class SqliteStore implements Store {
   private inWrite: Database.Transaction<(f: () => unknown) => unknown> | undefined;
 
   async migrate(): Promise<MigrationStatus> {
+    // Every command opens the store: when nothing is pending (the usual case), one read answers
+    // and no write lock is taken.
+    const before = await this.migrationStatus();
+    if (before.pending.length === 0) return before;
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
     );
