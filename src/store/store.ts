@@ -116,18 +116,7 @@ export interface Store {
    * whether it changed. `opts.outbox` (the link.debit callback) is queued in the same database
    * transaction, only when it changed.
    */
-  settleScheduledDebit(
-    id: string,
-    patch: {
-      status: ScheduledDebitRecord['status'];
-      transactionId?: string | null;
-      lastError?: string | null;
-      dueAt?: string;
-      cardToken?: string | null;
-      updatedAt: string;
-    },
-    opts?: WithOutbox,
-  ): Promise<boolean>;
+  settleScheduledDebit(id: string, patch: ScheduledDebitPatch, opts?: WithOutbox): Promise<boolean>;
 
   enqueueOutbox(m: OutboxRecord): Promise<void>;
   /**
@@ -145,6 +134,16 @@ export interface Store {
 /** A message to queue in the same database transaction as the state change that causes it. */
 export interface WithOutbox {
   outbox?: OutboxRecord;
+}
+
+/** What settling a scheduled debit may change; a failed one may be retried by setting a later dueAt. */
+export interface ScheduledDebitPatch {
+  status: ScheduledDebitRecord['status'];
+  transactionId?: string | null;
+  lastError?: string | null;
+  dueAt?: string;
+  cardToken?: string | null;
+  updatedAt: string;
 }
 
 export interface Keyset {

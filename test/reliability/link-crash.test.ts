@@ -1,10 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
 import { runDueDebits } from '../../src/engine/local/link-debits.js';
@@ -13,7 +8,7 @@ import { LocalEngine } from '../../src/engine/local/local-engine.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { checkLedger } from '../../src/verify/ledger-check.js';
-import { freshPostgresDatabase } from '../helpers/postgres.js';
+import { rawPostgres, rawSqlite } from '../helpers/raw-databases.js';
 
 /**
  * A crash while a multi_pay or pay_later link is being paid never loses its instalments.
@@ -68,39 +63,9 @@ const POSTGRES_TRIGGERS: CrashTriggers = {
     `DROP TRIGGER simulated_crash ON ${point === 'after the link is marked paid, before its schedule' ? 'links' : 'outbox'}`,
 };
 
-linkCrashSuite('SQLite', SQLITE_TRIGGERS, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'esipay-link-crash-'));
-  const location = join(dir, 'esipay.db');
-  return {
-    location,
-    exec: async (sql) => {
-      const db = new Database(location);
-      try {
-        db.exec(sql);
-      } finally {
-        db.close();
-      }
-    },
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-});
+linkCrashSuite('SQLite', SQLITE_TRIGGERS, () => rawSqlite('esipay-link-crash-'));
 
-linkCrashSuite('PostgreSQL', POSTGRES_TRIGGERS, async () => {
-  const fresh = await freshPostgresDatabase('link_crash');
-  return {
-    location: fresh.url,
-    exec: async (sql) => {
-      const client = new pg.Client({ connectionString: fresh.url });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    },
-    cleanup: () => fresh.drop(),
-  };
-});
+linkCrashSuite('PostgreSQL', POSTGRES_TRIGGERS, () => rawPostgres('link_crash'));
 
 /** A store whose settleLinkPayment dies before doing anything, as the process would. */
 function dyingBeforeSettlement(store: Store): Store {

@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
 import { runDueDebits } from '../../src/engine/local/link-debits.js';
@@ -14,7 +9,7 @@ import { LocalEngine } from '../../src/engine/local/local-engine.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { checkLedger } from '../../src/verify/ledger-check.js';
-import { freshPostgresDatabase } from '../helpers/postgres.js';
+import { rawPostgres, rawSqlite } from '../helpers/raw-databases.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { initialRequest, startV4Service } from '../v4/service.js';
 
@@ -62,39 +57,9 @@ const POSTGRES_TRIGGER: CrashTrigger = {
   disarm: 'DROP TRIGGER simulated_crash ON outbox',
 };
 
-atomicOutboxSuite('SQLite', SQLITE_TRIGGER, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'esipay-outbox-atomic-'));
-  const location = join(dir, 'esipay.db');
-  return {
-    location,
-    exec: async (sql) => {
-      const db = new Database(location);
-      try {
-        db.exec(sql);
-      } finally {
-        db.close();
-      }
-    },
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-});
+atomicOutboxSuite('SQLite', SQLITE_TRIGGER, () => rawSqlite('esipay-outbox-atomic-'));
 
-atomicOutboxSuite('PostgreSQL', POSTGRES_TRIGGER, async () => {
-  const fresh = await freshPostgresDatabase('outbox_atomic');
-  return {
-    location: fresh.url,
-    exec: async (sql) => {
-      const client = new pg.Client({ connectionString: fresh.url });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    },
-    cleanup: () => fresh.drop(),
-  };
-});
+atomicOutboxSuite('PostgreSQL', POSTGRES_TRIGGER, () => rawPostgres('outbox_atomic'));
 
 /** A store whose settleScheduledDebit commits, then the process dies before going on. */
 function dyingAfterSettlement(store: Store): Store {

@@ -30,6 +30,7 @@ import type {
   MerchantTotals,
   MigrationStatus,
   MovementResult,
+  ScheduledDebitPatch,
   ShipmentResult,
   Store,
   TransactionPatch,
@@ -506,18 +507,7 @@ export class PostgresStore implements Store {
     return rows.map(scheduledDebitFromRow);
   }
 
-  async settleScheduledDebit(
-    id: string,
-    patch: {
-      status: ScheduledDebitRecord['status'];
-      transactionId?: string | null;
-      lastError?: string | null;
-      dueAt?: string;
-      cardToken?: string | null;
-      updatedAt: string;
-    },
-    opts: WithOutbox = {},
-  ): Promise<boolean> {
+  async settleScheduledDebit(id: string, patch: ScheduledDebitPatch, opts: WithOutbox = {}): Promise<boolean> {
     const p = new Params();
     const sets = [`status = ${p.add(patch.status)}`, `updated_at = ${p.add(patch.updatedAt)}`, 'claimed_until = NULL'];
     if (patch.transactionId !== undefined) sets.push(`transaction_id = ${p.add(patch.transactionId)}`);

@@ -15,6 +15,7 @@ import type {
   MerchantTotals,
   MigrationStatus,
   MovementResult,
+  ScheduledDebitPatch,
   ShipmentResult,
   Store,
   TransactionPatch,
@@ -458,18 +459,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  async settleScheduledDebit(
-    id: string,
-    patch: {
-      status: ScheduledDebitRecord['status'];
-      transactionId?: string | null;
-      lastError?: string | null;
-      dueAt?: string;
-      cardToken?: string | null;
-      updatedAt: string;
-    },
-    opts: WithOutbox = {},
-  ): Promise<boolean> {
+  async settleScheduledDebit(id: string, patch: ScheduledDebitPatch, opts: WithOutbox = {}): Promise<boolean> {
     const sets = ['status = @status', 'updated_at = @updatedAt', 'claimed_until = NULL'];
     const params: Row = { id, status: patch.status, updatedAt: patch.updatedAt };
     if (patch.transactionId !== undefined) (sets.push('transaction_id = @transactionId'), (params.transactionId = patch.transactionId));
