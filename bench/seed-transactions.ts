@@ -13,11 +13,12 @@
 import Database from 'better-sqlite3';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import type { TransactionRecord } from '../src/domain/types.js';
+import type { RefundRecord, TransactionRecord } from '../src/domain/types.js';
 import { LocalEngine } from '../src/engine/local/local-engine.js';
 import { openStore } from '../src/store/open-store.js';
-import { insertSql, transactionToRow } from '../src/store/sqlite/rows.js';
+import { insertSql, refundToRow, transactionToRow } from '../src/store/sqlite/rows.js';
 import { newId } from '../src/util/ids.js';
+import { newTransactionRecord } from '../src/engine/local/records.js';
 
 export interface SeedOptions {
   db: string;
@@ -58,40 +59,34 @@ export async function seedTransactions(opts: SeedOptions): Promise<SeedResult> {
     stmt ??= db.prepare(insertSql('transactions', row));
     stmt.run(row);
   };
+  let refundStmt: Database.Statement | undefined;
+  const insertRefund = (r: RefundRecord) => {
+    const row = refundToRow(r);
+    refundStmt ??= db.prepare(insertSql('refunds', row));
+    refundStmt.run(row);
+  };
   let written = 0;
   db.transaction(() => {
     // Oldest first, so that i is also the age order; `seq` numbers the rows from the oldest.
     for (let seq = 0; written < opts.count; seq++) {
       const at = new Date(now - (opts.count - written) * 1000).toISOString();
       const amount = 100 + ((seq * 7919) % 99_900);
-      const base: TransactionRecord = {
-        id: newId(),
-        merchantId: merchant!,
-        kind: 'card',
-        cid: `order-${seq}`,
-        idemKey: null,
-        requestHash: null,
-        status: 'PAID',
-        amount,
-        currency,
-        refunded: 0,
-        shipped: 0,
-        parentId: null,
-        cardFirst6: '411111',
-        cardLast4: '1111',
-        cardBrand: 'visa',
-        cardHash: null,
-        cardToken: null,
-        email: null,
-        authCode: '000000',
-        reason: null,
-        callbackStatus: 200,
-        callbackError: null,
-        deadlineAt: null,
-        expiresAt: null,
-        createdAt: at,
-        updatedAt: at,
-      };
+      const base = newTransactionRecord(
+        {
+          merchantId: merchant!,
+          kind: 'card',
+          cid: `order-${seq}`,
+          status: 'PAID',
+          amount,
+          currency,
+          cardFirst6: '411111',
+          cardLast4: '1111',
+          cardBrand: 'visa',
+          authCode: '000000',
+          callbackStatus: 200,
+        },
+        new Date(at),
+      );
       if (seq % 10 === 9 && written + 2 < opts.count) {
         const shipments = 1 + (seq % 2);
         const each = Math.floor(amount / 4);
@@ -116,8 +111,12 @@ export async function seedTransactions(opts: SeedOptions): Promise<SeedResult> {
         continue;
       }
       if (seq % 13 === 0) insert({ ...base, status: 'DECLINED', reason: 'card declined', callbackStatus: null });
-      else if (seq % 7 === 0) insert({ ...base, refunded: seq % 14 === 0 ? amount : Math.floor(amount / 3) });
-      else insert(base);
+      else if (seq % 7 === 0) {
+        // A refunded payment comes with its refund record, so the seeded ledger passes `esipay verify`.
+        const refunded = seq % 14 === 0 ? amount : Math.floor(amount / 3);
+        insert({ ...base, refunded });
+        insertRefund({ id: newId(), transactionId: base.id, merchantId: base.merchantId, amount: refunded, currency, createdAt: at });
+      } else insert(base);
       written++;
     }
   })();

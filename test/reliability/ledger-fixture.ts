@@ -7,6 +7,7 @@ import { LocalEngine } from '../../src/engine/local/local-engine.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { newId } from '../../src/util/ids.js';
+import { newTransactionRecord } from '../../src/engine/local/records.js';
 
 /** A return URL stand-in: answers the status it is told, without a network. */
 export function fakeReturnUrl(status = 200): CallbackSender & { status: number; sent: number } {
@@ -101,35 +102,22 @@ export async function buildLedger(): Promise<Ledger> {
 }
 
 function baseRecord(merchantId: string, kind: TransactionRecord['kind'], amount: number): TransactionRecord {
-  const at = new Date().toISOString();
-  return {
-    id: newId(),
-    merchantId,
-    kind,
-    cid: `${kind}-${newId().slice(-8)}`,
-    idemKey: null,
-    requestHash: null,
-    status: 'PAID',
-    amount,
-    currency: 'EUR',
-    refunded: 0,
-    shipped: 0,
-    parentId: null,
-    cardFirst6: '411111',
-    cardLast4: '1111',
-    cardBrand: 'visa',
-    cardHash: null,
-    cardToken: 'simtok_approved_fixture',
-    email: null,
-    authCode: 'A1B2C3',
-    reason: null,
-    callbackStatus: null,
-    callbackError: null,
-    deadlineAt: null,
-    expiresAt: null,
-    createdAt: at,
-    updatedAt: at,
-  };
+  return newTransactionRecord(
+    {
+      merchantId,
+      kind,
+      cid: `${kind}-${newId().slice(-8)}`,
+      status: 'PAID',
+      amount,
+      currency: 'EUR',
+      cardFirst6: '411111',
+      cardLast4: '1111',
+      cardBrand: 'visa',
+      cardToken: 'simtok_approved_fixture',
+      authCode: 'A1B2C3',
+    },
+    new Date(),
+  );
 }
 
 export async function insertInitial(store: Store, merchantId: string, amount: number): Promise<TransactionRecord> {

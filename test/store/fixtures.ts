@@ -7,6 +7,7 @@ import type {
   ScheduledDebitRecord,
   TransactionRecord,
 } from '../../src/domain/types.js';
+import { newTransactionRecord } from '../../src/engine/local/records.js';
 
 /** Records for store tests, with every field set, so a round trip can be compared whole. */
 
@@ -33,35 +34,28 @@ export function merchant(at: string, over: Partial<MerchantRecord> = {}): Mercha
 }
 
 export function transaction(m: MerchantRecord, at: string, over: Partial<TransactionRecord> = {}): TransactionRecord {
-  return {
-    id: id32(),
-    merchantId: m.id,
-    kind: 'card',
-    cid: 'order-' + id32().slice(0, 8),
-    idemKey: null,
-    requestHash: 'hash-1',
-    status: 'PAID',
-    amount: 10_000,
-    currency: m.currency,
-    refunded: 0,
-    shipped: 0,
-    parentId: null,
-    cardFirst6: '411111',
-    cardLast4: '1111',
-    cardBrand: 'visa',
-    cardHash: 'cardhash',
-    cardToken: null,
-    email: null,
-    authCode: 'A1B2C3',
-    reason: null,
-    callbackStatus: 200,
-    callbackError: null,
-    deadlineAt: null,
-    expiresAt: null,
-    createdAt: at,
-    updatedAt: at,
-    ...over,
-  };
+  return newTransactionRecord(
+    {
+      id: id32(),
+      merchantId: m.id,
+      kind: 'card',
+      cid: 'order-' + id32().slice(0, 8),
+      requestHash: 'hash-1',
+      status: 'PAID',
+      amount: 10_000,
+      currency: m.currency,
+      cardFirst6: '411111',
+      cardLast4: '1111',
+      cardBrand: 'visa',
+      cardHash: 'cardhash',
+      authCode: 'A1B2C3',
+      callbackStatus: 200,
+      createdAt: at,
+      updatedAt: at,
+      ...over,
+    },
+    new Date(at),
+  );
 }
 
 /** An AUTHORISED initial multi-authorisation valid until `expiresAt`. */

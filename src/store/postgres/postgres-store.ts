@@ -19,6 +19,7 @@ import {
   outboxFromRow,
   outboxToRow,
   refundFromRow,
+  refundToRow,
   scheduledDebitFromRow,
   scheduledDebitToRow,
   transactionFromRow,
@@ -579,15 +580,4 @@ export class PostgresStore implements Store {
     this.closed = true;
     await this.pool.end();
   }
-}
-
-function refundToRow(r: RefundRecord): Row {
-  return {
-    id: r.id,
-    transaction_id: r.transactionId,
-    merchant_id: r.merchantId,
-    amount: r.amount,
-    currency: r.currency,
-    created_at: r.createdAt,
-  };
 }

@@ -109,37 +109,6 @@ export function transactionToRow(t: TransactionRecord): Row {
   };
 }
 
-export const TRANSACTION_COLUMNS = Object.keys(
-  transactionToRow({
-    id: '',
-    merchantId: '',
-    kind: 'card',
-    cid: '',
-    idemKey: null,
-    requestHash: null,
-    status: 'PENDING',
-    amount: 1,
-    currency: '',
-    refunded: 0,
-    shipped: 0,
-    parentId: null,
-    cardFirst6: null,
-    cardLast4: null,
-    cardBrand: null,
-    cardHash: null,
-    cardToken: null,
-    email: null,
-    authCode: null,
-    reason: null,
-    callbackStatus: null,
-    callbackError: null,
-    deadlineAt: null,
-    expiresAt: null,
-    createdAt: '',
-    updatedAt: '',
-  }),
-);
-
 export function refundFromRow(r: Row): RefundRecord {
   return {
     id: str(r.id),
@@ -148,6 +117,17 @@ export function refundFromRow(r: Row): RefundRecord {
     amount: int(r.amount),
     currency: str(r.currency),
     createdAt: str(r.created_at),
+  };
+}
+
+export function refundToRow(r: RefundRecord): Row {
+  return {
+    id: r.id,
+    transaction_id: r.transactionId,
+    merchant_id: r.merchantId,
+    amount: r.amount,
+    currency: r.currency,
+    created_at: r.createdAt,
   };
 }
 

@@ -33,6 +33,7 @@ import {
   outboxFromRow,
   outboxToRow,
   refundFromRow,
+  refundToRow,
   scheduledDebitFromRow,
   scheduledDebitToRow,
   transactionFromRow,
@@ -270,7 +271,8 @@ export class SqliteStore implements Store {
       if (tx.merchantId !== refund.merchantId) return { ok: false, reason: 'not_found' };
       if (tx.status !== 'PAID' || !REFUNDABLE_KINDS.has(tx.kind)) return { ok: false, reason: 'not_refundable', transaction: tx };
       if (tx.refunded + refund.amount > tx.amount) return { ok: false, reason: 'exceeds_remaining', transaction: tx };
-      this.run(insertSql('refunds', refundRow(refund)), refundRow(refund));
+      const refundRow = refundToRow(refund);
+      this.run(insertSql('refunds', refundRow), refundRow);
       this.run('UPDATE transactions SET refunded = refunded + @amount, updated_at = @at WHERE id = @id', {
         amount: refund.amount,
         at: refund.createdAt,
@@ -521,15 +523,4 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-function refundRow(r: RefundRecord): Row {
-  return {
-    id: r.id,
-    transaction_id: r.transactionId,
-    merchant_id: r.merchantId,
-    amount: r.amount,
-    currency: r.currency,
-    created_at: r.createdAt,
-  };
 }
