@@ -22,6 +22,7 @@ import type {
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
+import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import {
   type Row,
@@ -63,7 +64,9 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${process.env.ESIPAY_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('foreign_keys = ON');
+    this.group = new GroupCommit(this.db);
   }
+  private readonly group: GroupCommit;
 
   private stmt(sql: string): Database.Statement {
     let s = this.stmts.get(sql);
@@ -87,15 +90,23 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Runs fn in BEGIN IMMEDIATE … COMMIT (rolled back if it throws). One transaction function,
-   * made once and given fn as its argument: db.transaction() builds new wrappers on each call,
-   * a cost every payment paid twice.
+   * Runs fn in its own BEGIN IMMEDIATE … COMMIT, now (rolled back if it throws): for migrations,
+   * which run before anything else. One transaction function, made once and given fn as its
+   * argument: db.transaction() builds new wrappers on each call.
    */
-  private write<T>(fn: () => T): T {
+  private writeNow<T>(fn: () => T): T {
     this.inWrite ??= this.db.transaction((f: () => unknown) => f());
     return this.inWrite.immediate(fn) as T;
   }
   private inWrite: Database.Transaction<(f: () => unknown) => unknown> | undefined;
+
+  /**
+   * Every write goes through here: fn runs atomically in the next group commit (group-commit.ts),
+   * and the promise settles once it is committed.
+   */
+  private write<T>(fn: () => T): Promise<T> {
+    return this.group.run(fn);
+  }
 
   async migrate(): Promise<MigrationStatus> {
     // Every command opens the store: when nothing is pending (the usual case), one read answers
@@ -106,7 +117,7 @@ export class SqliteStore implements Store {
       `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
     );
     for (const m of SQLITE_MIGRATIONS) {
-      this.write(() => {
+      this.writeNow(() => {
         const done = this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
         if (done) return;
         this.db.exec(m.sql);
@@ -150,12 +161,14 @@ export class SqliteStore implements Store {
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    await this.write(() =>
+      this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]),
+    );
   }
 
   async insertMerchant(m: MerchantRecord): Promise<void> {
     const row = merchantToRow(m);
-    this.run(insertSql('merchants', row), row);
+    await this.write(() => this.run(insertSql('merchants', row), row));
   }
 
   async getMerchant(id: string): Promise<MerchantRecord | undefined> {
@@ -174,7 +187,7 @@ export class SqliteStore implements Store {
   }
 
   async setMerchantSecrets(id: string, secrets: string[]): Promise<void> {
-    this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [JSON.stringify(secrets), id]);
+    await this.write(() => this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [JSON.stringify(secrets), id]));
   }
 
   async insertTransaction(
@@ -212,8 +225,10 @@ export class SqliteStore implements Store {
     }
     const inList = from.map((_, i) => `@from${i}`).join(', ');
     from.forEach((s, i) => (params[`from${i}`] = s));
-    // One statement is atomic on its own: the compare-and-set and the read-back need no BEGIN.
-    const row = this.get(`UPDATE transactions SET ${sets.join(', ')} WHERE id = @id AND status IN (${inList}) RETURNING *`, params);
+    // One statement: the compare-and-set and the read-back of the row it changed.
+    const row = await this.write(() =>
+      this.get(`UPDATE transactions SET ${sets.join(', ')} WHERE id = @id AND status IN (${inList}) RETURNING *`, params),
+    );
     return row ? transactionFromRow(row) : undefined;
   }
 
@@ -395,11 +410,13 @@ export class SqliteStore implements Store {
   }
 
   async markLinkPaid(id: string, transactionId: string, now: string): Promise<boolean> {
-    const res = this.run(`UPDATE links SET status = 'paid', transaction_id = ?, updated_at = ? WHERE id = ? AND status = 'open'`, [
-      transactionId,
-      now,
-      id,
-    ]);
+    const res = await this.write(() =>
+      this.run(`UPDATE links SET status = 'paid', transaction_id = ?, updated_at = ? WHERE id = ? AND status = 'open'`, [
+        transactionId,
+        now,
+        id,
+      ]),
+    );
     return res.changes === 1;
   }
 
@@ -436,7 +453,7 @@ export class SqliteStore implements Store {
   }
 
   async insertScheduledDebits(rows: ScheduledDebitRecord[]): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       for (const d of rows) {
         const row = scheduledDebitToRow(d);
         this.run(insertSql('scheduled_debits', row), row);
@@ -477,7 +494,7 @@ export class SqliteStore implements Store {
   }
 
   async enqueueOutbox(m: OutboxRecord): Promise<void> {
-    this.insertOutbox(m);
+    await this.write(() => this.insertOutbox(m));
   }
 
   /** The outbox row, inside whatever transaction the caller holds. */
@@ -498,11 +515,15 @@ export class SqliteStore implements Store {
   }
 
   async markOutboxDelivered(id: string, at: string): Promise<void> {
-    this.run('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?', [at, id]);
+    await this.write(() =>
+      this.run('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?', [at, id]),
+    );
   }
 
   async markOutboxFailed(id: string, nextAttemptAt: string, error: string): Promise<void> {
-    this.run('UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?', [nextAttemptAt, error, id]);
+    await this.write(() =>
+      this.run('UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?', [nextAttemptAt, error, id]),
+    );
   }
 
   async listOutbox(q: { merchantId?: string; topic?: string; limit: number }): Promise<OutboxRecord[]> {
@@ -521,6 +542,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.group.flush(); // writes already asked for are committed (or rejected), not dropped
+    this.db.close();
   }
 }
