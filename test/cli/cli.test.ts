@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -240,6 +240,25 @@ describe('esipay CLI: scripts and start-up', () => {
     }
   });
 
+  it('a reader that stops early (esipay --help | head -1) ends the command quietly, exit 0', async () => {
+    const home = tempHome();
+    try {
+      const child = spawn(process.execPath, [BIN, '--help'], {
+        env: { ...process.env, ESIPAY_HOME: home.home },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      // Like a head that is already gone: the pipe is closed before esipay writes to it.
+      child.stdout.destroy();
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(stderr, '');
+      assert.equal(code, 0);
+    } finally {
+      home.cleanup();
+    }
+  });
+
   it('never prompts without a terminal: it names the missing flag', async () => {
     const home = tempHome();
     try {
@@ -262,7 +281,9 @@ describe('esipay CLI: scripts and start-up', () => {
         assert.match(r.stdout, /esipay/);
       }
       const bash = await runCli(['completion', 'bash'], { home: home.home });
-      assert.match(bash.stdout, /merchant/);
+      // Completion walks the whole command tree, however few commands a command line loads.
+      for (const command of ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'tui', 'verify', 'listen', 'serve', 'db', 'config'])
+        assert.match(bash.stdout, new RegExp(`\\b${command}\\b`), `completion lacks ${command}`);
       assert.equal((await runCli(['completion', 'tcsh'], { home: home.home })).code, 2);
     } finally {
       home.cleanup();

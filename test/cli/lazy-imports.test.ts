@@ -51,6 +51,15 @@ describe('esipay CLI: what a scripted command loads', () => {
       assert.ok(!r.imports.includes(heavy), `esipay pay loaded ${heavy}`);
   });
 
+  it('a command line loads the module of the command it names, not the twelve others', async () => {
+    const others = ['merchant', 'link', 'refund', 'shipment', 'tx', 'tui', 'verify', 'listen', 'serve', 'db', 'config', 'completion'];
+    // A global option's value before the command is not taken for the command.
+    const r = await run(['--merchant', merchant, 'pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--json']);
+    assert.equal(JSON.parse(r.stdout).status, 'PAID');
+    assert.ok(r.imports.includes('./commands/pay.js'));
+    for (const other of others) assert.ok(!r.imports.includes(`./commands/${other}.js`), `esipay pay loaded ./commands/${other}.js`);
+  });
+
   it('esipay tx list --json lists without loading undici, zod, conf or chalk', async () => {
     const r = await run(['tx', 'list', '--json']);
     assert.ok(JSON.parse(r.stdout).items.some((t: { cid: string }) => t.cid === 'lazy-1'));
