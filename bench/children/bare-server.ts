@@ -47,18 +47,17 @@ const server = createServer({ keepAlive: true, keepAliveTimeout: 5_000 }, (req, 
     const seg = path.split('/');
     const cents = /^(\d+)\.(\d{2})$/.exec(seg[4] ?? '');
     if (seg.length !== 5 || !cents) return json(res, 400, { error: 'bad path' });
-    try {
-      sql!.refund(seg[3]!, Number(cents[1]) * 100 + Number(cents[2]), 2);
-      return json(res, 200, { transaction: seg[3], refunded: true });
-    } catch (e) {
-      return json(res, 400, { error: (e as Error).message });
-    }
+    sql!.refund(seg[3]!, Number(cents[1]) * 100 + Number(cents[2]), 2).then(
+      () => json(res, 200, { transaction: seg[3], refunded: true }),
+      (e: unknown) => json(res, 400, { error: (e as Error).message }),
+    );
+    return;
   }
   const p = parsePaymentPath(path);
   if (!p) return json(res, 400, { error: 'bad path' });
   void (async () => {
     const tx = sql
-      ? sql.beginPayment(p.merchant === merchant ? merchant : p.merchant, p.cid, p.amount)
+      ? await sql.beginPayment(p.merchant === merchant ? merchant : p.merchant, p.cid, p.amount)
       : { id: p.cid, returnUrl: receiverUrl };
     const status = await post.send(tx.returnUrl, {
       amount: `${Math.floor(p.amount / 100)}.${String(p.amount % 100).padStart(2, '0')}`,
@@ -66,7 +65,7 @@ const server = createServer({ keepAlive: true, keepAliveTimeout: 5_000 }, (req, 
       cid: p.cid,
     });
     if (status !== 200) return json(res, 500, { error: `callback answered ${status}` });
-    sql?.settlePayment(tx.id);
+    await sql?.settlePayment(tx.id);
     json(res, 200, { id: tx.id, cid: p.cid, status: 'PAID', amount: p.amount, currency: 'EUR' });
   })().catch((e: unknown) => json(res, 500, { error: (e as Error).message }));
 });

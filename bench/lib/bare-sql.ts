@@ -6,7 +6,11 @@ import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
  * The baselines' database work: the very SQL statements SqliteStore runs for a payment and a
  * refund, on the same schema, with the same pragmas (WAL, synchronous NORMAL), through
  * better-sqlite3 — and nothing of esipay around them (no validation, no card hash, no views).
- * Keep it in step with src/store/sqlite/sqlite-store.ts when the statements there change.
+ * Its commits are grouped as esipay's are (src/store/sqlite/group-commit.ts): the writes asked
+ * for in one turn of the event loop share one BEGIN IMMEDIATE … COMMIT, and each resolves after
+ * it; without that, the baseline would pay a commit per write that esipay does not, and stop
+ * being a ceiling. Keep it in step with src/store/sqlite/sqlite-store.ts when the statements
+ * there change.
  */
 export class BareSql {
   readonly db: Database.Database;
@@ -50,14 +54,38 @@ export class BareSql {
     return id;
   }
 
+  /** Runs `work` in the next group of writes; resolves once that group is committed. */
+  private write<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+  private queue: { work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+
+  private flush(): void {
+    const group = this.queue;
+    this.queue = [];
+    const values: unknown[] = [];
+    try {
+      this.s.begin.run();
+      for (const w of group) values.push(w.work());
+      this.s.commit.run();
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const w of group) w.reject(e);
+      return;
+    }
+    group.forEach((w, i) => w.resolve(values[i]));
+  }
+
   /** A payment's first half: the merchant read, then the idempotent PENDING insert in one write. */
-  beginPayment(merchantId: string, cid: string, amount: number): { id: string; returnUrl: string } {
+  async beginPayment(merchantId: string, cid: string, amount: number): Promise<{ id: string; returnUrl: string }> {
     const merchant = this.s.merchant.get(merchantId) as { return_url: string } | undefined;
     if (!merchant) throw new Error('no merchant');
     const id = randomUUID().replaceAll('-', '');
     const at = new Date().toISOString();
-    this.s.begin.run();
-    try {
+    await this.write(() => {
       if (this.s.byIdem.get(merchantId, `card:${cid}`)) throw new Error('duplicate cid');
       this.s.insertTx.run({
         ...EMPTY_TX,
@@ -70,36 +98,33 @@ export class BareSql {
         updated_at: at,
         deadline_at: at,
       });
-      this.s.commit.run();
-    } catch (e) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw e;
-    }
+    });
     return { id, returnUrl: merchant.return_url };
   }
 
   /** A payment's second half, after the callback answered 200: PENDING → PAID, the row read back by the same statement. */
-  settlePayment(id: string): void {
-    this.s.settle.get({
-      id,
-      status: 'PAID',
-      auth_code: 'A1B2C3',
-      callback_status: 200,
-      callback_error: null,
-      deadline_at: null,
-      updated_at: new Date().toISOString(),
-      from0: 'PENDING',
-    });
+  async settlePayment(id: string): Promise<void> {
+    await this.write(() =>
+      this.s.settle.get({
+        id,
+        status: 'PAID',
+        auth_code: 'A1B2C3',
+        callback_status: 200,
+        callback_error: null,
+        deadline_at: null,
+        updated_at: new Date().toISOString(),
+        from0: 'PENDING',
+      }),
+    );
   }
 
   /** A refund: the reads the use case makes, then check and write in one transaction. */
-  refund(transactionId: string, amount: number, merchantReads = 1): void {
+  async refund(transactionId: string, amount: number, merchantReads = 1): Promise<void> {
     const first = this.s.tx.get(transactionId) as { merchant_id: string } | undefined;
     if (!first) throw new Error('no transaction');
     for (let i = 0; i < merchantReads; i++) this.s.merchant.get(first.merchant_id);
     const at = new Date().toISOString();
-    this.s.begin.run();
-    try {
+    await this.write(() => {
       const tx = this.s.tx.get(transactionId) as { status: string; amount: number; refunded: number; merchant_id: string };
       if (tx.status !== 'PAID' || tx.refunded + amount > tx.amount) throw new Error('not refundable');
       this.s.insertRefund.run({
@@ -111,11 +136,7 @@ export class BareSql {
         created_at: at,
       });
       this.s.addRefunded.run({ amount, at, id: transactionId });
-      this.s.commit.run();
-    } catch (e) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw e;
-    }
+    });
   }
 
   paidIds(limit: number): string[] {

@@ -35,10 +35,10 @@ export async function benchEmbedded(opts: BenchOptions, log: (s: string) => void
       barePay: () =>
         runFor(async () => {
           const n = cid++;
-          const p = bare.beginPayment(bareMerchant, `bench-${n}`, 1000);
+          const p = await bare.beginPayment(bareMerchant, `bench-${n}`, 1000);
           const status = await post.send(p.returnUrl, { amount: '10.00', transaction: p.id, cid: `bench-${n}` });
           if (status !== 200) throw new Error(`callback answered ${status}`);
-          bare.settlePayment(p.id);
+          await bare.settlePayment(p.id);
         }, load),
       esipayPay: () => runFor(async () => engine.pay({ merchant, cid: `bench-${cid++}`, card, amount: '10.00' }), load),
     };

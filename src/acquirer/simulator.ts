@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { EsipayError } from '../domain/errors.js';
+import { randomHex } from '../util/random.js';
 import type { Acquirer, AuthorisationRequest, AuthorisationResult, DeclineReason } from './acquirer.js';
 
 /**
@@ -16,7 +16,7 @@ export const TEST_CARDS: readonly { number: string; outcome: 'approved' | Declin
   { number: '4000000000000119', outcome: 'technical_error', note: 'the acquirer fails (technical error, 500-class)' },
 ];
 
-const authCode = (): string => randomBytes(3).toString('hex').toUpperCase();
+const authCode = (): string => randomHex(3).toUpperCase();
 
 const BY_NUMBER = new Map(TEST_CARDS.map((c) => [c.number, c.outcome]));
 
@@ -32,7 +32,7 @@ export class SimulatedAcquirer implements Acquirer {
       );
     }
     if (outcome !== 'approved') return { approved: false, reason: outcome };
-    return { approved: true, authCode: authCode(), cardToken: `simtok_${outcome}_${randomBytes(12).toString('hex')}` };
+    return { approved: true, authCode: authCode(), cardToken: `simtok_${outcome}_${randomHex(12)}` };
   }
 
   /** A simulated token carries no card number; it debits like the approved card it came from. */

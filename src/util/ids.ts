@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { randomHex } from './random.js';
 
 /** Merchants are identified by an RFC 4122 UUID, as the v2 seed calls it ("uuid"). */
 export const newMerchantId = (): string => randomUUID();
@@ -17,7 +18,7 @@ export function newId(): string {
     lastMs += 1; // more than 65,536 ids in one millisecond: borrow the next one
     counter = 0;
   }
-  return lastMs.toString(16).padStart(12, '0') + counter.toString(16).padStart(4, '0') + randomBytes(8).toString('hex');
+  return lastMs.toString(16).padStart(12, '0') + counter.toString(16).padStart(4, '0') + randomHex(8);
 }
 let lastMs = 0;
 let counter = 0;
