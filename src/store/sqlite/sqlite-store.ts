@@ -45,8 +45,9 @@ import {
 const REFUNDABLE_KINDS = new Set(['card', 'shipment', 'link']);
 
 /**
- * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method
- * runs to completion before any other JavaScript runs; across processes (a CLI beside a running
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each write
+ * runs to completion before any other JavaScript runs; writes are queued and committed together
+ * once per event-loop turn (group-commit.ts). Across processes (a CLI beside a running
  * `esipay serve`), BEGIN IMMEDIATE takes the write lock before reading what it checks, and
  * busy_timeout makes the other writer wait for it instead of failing.
  */
