@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
+import { builtin } from '../util/builtin.js';
 import { type CallbackOutcome, type CallbackRequest, type CallbackSender, describeNetworkError, MAX_ANSWER_BYTES } from './sender.js';
 
 /**
@@ -68,13 +68,4 @@ export class NodeHttpCallbackSender implements CallbackSender {
       r.end(req.body);
     });
   }
-}
-
-/**
- * A built-in module without its ESM facade: `import('node:http')` evaluates every export of the
- * module, WebSocket included, which loads node's bundled undici and http2 (≈40 ms, as much as
- * the rest of the POST). getBuiltinModule is Node ≥ 22.3; require is the same on older ones.
- */
-function builtin(id: 'node:http' | 'node:https'): Pick<typeof import('node:http'), 'request'> {
-  return (process.getBuiltinModule?.(id) ?? createRequire(import.meta.url)(id)) as Pick<typeof import('node:http'), 'request'>;
 }

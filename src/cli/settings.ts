@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { defaultDbPath, esipayHome } from '../store/open-store.js';
+import { builtin } from '../util/builtin.js';
+
+// Built-ins without their ESM facades: every local command reads its settings (src/util/builtin.ts).
+const { readFileSync } = builtin('node:fs');
+const { join } = builtin('node:path');
 
 /**
  * Settings resolved by precedence: flag > environment > config file > default.

@@ -1,6 +1,9 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { builtin } from '../util/builtin.js';
 import type { Store } from './store.js';
+
+// Built-ins without their ESM facades: every local command opens a store (src/util/builtin.ts).
+const { homedir } = builtin('node:os');
+const { join } = builtin('node:path');
 
 /**
  * Chooses the adapter by the location: postgres:// or postgresql:// URLs open the PostgreSQL

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   LinkRecord,
@@ -22,6 +20,7 @@ import type {
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
+import { builtin } from '../../util/builtin.js';
 import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import {
@@ -41,6 +40,10 @@ import {
   transactionPatchColumns,
   transactionToRow,
 } from './rows.js';
+
+// Built-ins without their ESM facades: every local command opens the store (src/util/builtin.ts).
+const { mkdirSync } = builtin('node:fs');
+const { dirname } = builtin('node:path');
 
 const REFUNDABLE_KINDS = new Set(['card', 'shipment', 'link']);
 
