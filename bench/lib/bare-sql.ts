@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 
@@ -83,7 +83,7 @@ export class BareSql {
   async beginPayment(merchantId: string, cid: string, amount: number): Promise<{ id: string; returnUrl: string }> {
     const merchant = this.s.merchant.get(merchantId) as { return_url: string } | undefined;
     if (!merchant) throw new Error('no merchant');
-    const id = randomUUID().replaceAll('-', '');
+    const id = orderedId();
     const at = new Date().toISOString();
     await this.write(() => {
       if (this.s.byIdem.get(merchantId, `card:${cid}`)) throw new Error('duplicate cid');
@@ -128,7 +128,7 @@ export class BareSql {
       const tx = this.s.tx.get(transactionId) as { status: string; amount: number; refunded: number; merchant_id: string };
       if (tx.status !== 'PAID' || tx.refunded + amount > tx.amount) throw new Error('not refundable');
       this.s.insertRefund.run({
-        id: randomUUID().replaceAll('-', ''),
+        id: orderedId(),
         transaction_id: transactionId,
         merchant_id: tx.merchant_id,
         amount,
@@ -147,6 +147,19 @@ export class BareSql {
     this.db.close();
   }
 }
+
+/**
+ * Ids shaped as esipay's (src/util/ids.ts): time and a counter first, so new rows land at the end
+ * of the primary-key index as esipay's do, not on random pages; the rest random.
+ */
+function orderedId(): string {
+  const now = Date.now();
+  if (now > idMs) [idMs, idCounter] = [now, 0];
+  else idCounter++;
+  return idMs.toString(16).padStart(12, '0') + (idCounter & 0xffff).toString(16).padStart(4, '0') + randomBytes(8).toString('hex');
+}
+let idMs = 0;
+let idCounter = 0;
 
 const TX_COLUMNS = [
   'id',
