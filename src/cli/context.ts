@@ -31,7 +31,11 @@ export class CommandContext {
     return new CommandContext(cmd.optsWithGlobals() as GlobalOptions);
   }
 
-  async openEngine(): Promise<Engine> {
+  /**
+   * The engine the command runs on. `sqliteCacheKiB` bounds the local SQLite page cache, for a
+   * long-lived command that scans (the dashboard) and should not keep what it scanned resident.
+   */
+  async openEngine(opts: { sqliteCacheKiB?: number } = {}): Promise<Engine> {
     if (this.engine) return this.engine;
     const kind = await resolveSetting('engine', this.opts.engine);
     if (kind === 'remote') {
@@ -49,13 +53,15 @@ export class CommandContext {
         import('../engine/local/local-engine.js'),
         import('../callback/node-http-sender.js'),
       ]);
-      const store = await openStore(db).catch((e: unknown) => {
-        throw unavailable(
-          'store_unavailable',
-          `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`,
-          'check --db or ESIPAY_DB',
-        );
-      });
+      const store = await openStore(db, opts.sqliteCacheKiB !== undefined ? { sqliteCacheKiB: opts.sqliteCacheKiB } : {}).catch(
+        (e: unknown) => {
+          throw unavailable(
+            'store_unavailable',
+            `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`,
+            'check --db or ESIPAY_DB',
+          );
+        },
+      );
       this.engine = await LocalEngine.create(store, {
         // One command, one POST: node's own client, not undici's pool (its loading was most of `esipay pay`).
         callbacks: new NodeHttpCallbackSender(),

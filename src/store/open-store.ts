@@ -10,14 +10,21 @@ const { join } = builtin('node:path');
  * store, anything else is a SQLite file path. Each adapter is imported only when chosen, so a
  * SQLite user never loads pg and the reverse.
  */
-export async function openStore(location: string, opts: { migrate?: boolean } = {}): Promise<Store> {
+export interface OpenStoreOptions {
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  /** SQLite: the page cache of this connection, in KiB (default better-sqlite3's 16 MiB). */
+  sqliteCacheKiB?: number;
+}
+
+export async function openStore(location: string, opts: OpenStoreOptions = {}): Promise<Store> {
   let store: Store;
   if (isPostgresUrl(location)) {
     const { PostgresStore } = await import('./postgres/postgres-store.js');
     store = new PostgresStore(location);
   } else {
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
-    store = new SqliteStore(location);
+    store = new SqliteStore(location, opts.sqliteCacheKiB !== undefined ? { cacheKiB: opts.sqliteCacheKiB } : {});
   }
   if (opts.migrate !== false) {
     try {

@@ -59,7 +59,10 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
 
-  constructor(readonly location: string) {
+  constructor(
+    readonly location: string,
+    opts: { cacheKiB?: number } = {},
+  ) {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
     this.db = new Database(location);
     this.db.pragma('journal_mode = WAL');
@@ -68,6 +71,7 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${process.env.ESIPAY_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('foreign_keys = ON');
+    if (opts.cacheKiB !== undefined) this.db.pragma(`cache_size = -${Math.max(64, Math.floor(opts.cacheKiB))}`);
     this.group = new GroupCommit(this.db);
   }
   private readonly group: GroupCommit;
