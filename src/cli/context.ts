@@ -53,15 +53,13 @@ export class CommandContext {
         import('../engine/local/local-engine.js'),
         import('../callback/node-http-sender.js'),
       ]);
-      const store = await openStore(db, opts.sqliteCacheKiB !== undefined ? { sqliteCacheKiB: opts.sqliteCacheKiB } : {}).catch(
-        (e: unknown) => {
-          throw unavailable(
-            'store_unavailable',
-            `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`,
-            'check --db or ESIPAY_DB',
-          );
-        },
-      );
+      const store = await openStore(db, opts).catch((e: unknown) => {
+        throw unavailable(
+          'store_unavailable',
+          `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`,
+          'check --db or ESIPAY_DB',
+        );
+      });
       this.engine = await LocalEngine.create(store, {
         // One command, one POST: node's own client, not undici's pool (its loading was most of `esipay pay`).
         callbacks: new NodeHttpCallbackSender(),

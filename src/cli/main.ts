@@ -83,10 +83,11 @@ Quick start:
 }
 
 export async function main(argv: string[], version: string): Promise<void> {
-  // A reader that stops early (`esipay --help | head`, `esipay tx list | head`) is not an error.
+  // A reader that stops early (`esipay --help | head`, `esipay tx list | head`) is not an error:
+  // the rest of the output goes nowhere and the command finishes as it would have (a payment is
+  // still recorded, `esipay listen` and `esipay serve` keep serving), with its own exit code.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
   });
   const program = await buildProgram(version, argv.slice(2));
   try {
