@@ -6,12 +6,12 @@ import type {
   CreateInitialInput,
   CreateLinkInput,
   CreateShipmentInput,
-  Engine,
   ListTransactionsInput,
   PayInput,
   RefundInput,
   RegisterMerchantInput,
 } from '../engine.js';
+import type { ServiceEngine } from '../service-engine.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
 import * as merchants from './merchants.js';
 import * as payments from './payments.js';
@@ -22,7 +22,7 @@ import * as transactions from './transactions.js';
 const loadLinks = () => import('./links.js');
 
 /** The use cases in-process, over a Store. Each method is one use-case function of its own file. */
-export class LocalEngine implements Engine {
+export class LocalEngine implements ServiceEngine {
   readonly description: string;
 
   private constructor(readonly ctx: EngineContext) {
@@ -44,6 +44,10 @@ export class LocalEngine implements Engine {
 
   get store(): Store {
     return this.ctx.store;
+  }
+
+  get clock() {
+    return this.ctx.clock;
   }
 
   registerMerchant = (input: RegisterMerchantInput) => merchants.registerMerchant(this.ctx, input);
