@@ -6,8 +6,12 @@ import type { MerchantTotals } from '../store/store.js';
  * LocalEngine runs them in-process over a Store; RemoteEngine sends them to an `esipay serve`.
  * Both raise EsipayError with the same codes for the same mistakes (the contract suite checks it).
  *
- * Amount inputs are strings of the decimal edge form ("74.12"), parsed by the engine with the
- * merchant's currency, except where the wire format itself is in minor units (V4, links).
+ * Amounts: every input is a decimal string in the currency of the merchant or of the transaction
+ * ("74.12", "." separator), the form a person types and the v2 wire carries; the engine is the one
+ * place that knows that currency, so it parses once, exactly, with the right number of decimals.
+ * Every output (views, totals) is an integer of minor units beside its ISO 4217 currency. The
+ * in-process use cases of `esipay serve` (service-engine.ts) take minor units: they serve wires
+ * whose unit that is (V4, payment links), already checked against the currency.
  */
 export interface Engine {
   /** "local sqlite /path/esipay.db" or "remote http://host:6543": for headers and messages. */
@@ -77,9 +81,10 @@ export interface ListTransactionsInput {
 
 export interface CreateInitialInput {
   merchant: string;
-  /** Minor units, as the V4 wire sends it. */
-  amount: number;
-  currency: string;
+  /** Decimal, in `currency`. */
+  amount: string;
+  /** The merchant's contract currency when absent; any other is refused (PSP_606). */
+  currency?: string;
   orderId: string;
   email?: string;
   card: { number: string; month: string; year: string };
@@ -91,8 +96,8 @@ export interface CreateShipmentInput {
   merchant: string;
   /** The initial transaction's uuid. */
   initial: string;
-  /** Minor units. */
-  amount: number;
+  /** Decimal, in the initial transaction's currency. */
+  amount: string;
   email?: string;
   /** Makes a retry idempotent; the same key with other data is an error (PSP_236). */
   idempotencyKey?: string;

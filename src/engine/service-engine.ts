@@ -1,5 +1,6 @@
+import type { MerchantRecord, OutboxRecord, TransactionRecord } from '../domain/types.js';
 import type { Clock } from '../util/clock.js';
-import type { Engine } from './engine.js';
+import type { Engine, RefundOutcome } from './engine.js';
 
 /**
  * What `esipay serve` needs of the engine beyond the Engine interface: the use cases that only run
@@ -12,4 +13,77 @@ import type { Engine } from './engine.js';
 export interface ServiceEngine extends Engine {
   /** The engine's clock: the service answers with the same "now" its use cases decided with. */
   readonly clock: Clock;
+
+  /** The V4 API (seed 001) and its hosted form. */
+  readonly v4: V4UseCases;
+
+  /** The service's workers. */
+  readonly maintenance: MaintenanceUseCases;
+}
+
+/**
+ * The V4 web services work on the records themselves (the V4 objects show fields the views do not
+ * carry) and on the merchant the request authenticated, so a request reads each thing once.
+ * Amounts and currencies are passed as the wire sent them (integers of minor units, ISO codes):
+ * the engine checks them with the V4 API's codes (INT_009, INT_010, PSP_519, PSP_606), once.
+ */
+export interface V4UseCases {
+  /** The checks of an order (amount, currency, orderId, email), for a formToken issued before any card is seen. */
+  checkOrder(merchant: MerchantRecord, order: V4Order): CheckedOrder;
+  /** A currency sent with a shipment or a refund: the merchant's contract currency, or its code. */
+  checkCurrency(merchant: MerchantRecord, currency: unknown): string;
+  /**
+   * The initial multi-authorisation: AUTHORISED, DECLINED or FAILED are all answers (never thrown
+   * for the card's verdict); a request error is an EsipayError. `notification` builds the IPN from
+   * the record about to be written: it is queued in the same database write (none on a replay).
+   */
+  authorise(merchant: MerchantRecord, input: V4InitialInput): Promise<{ transaction: TransactionRecord; written: boolean }>;
+  /** A shipment debit: PAID or DECLINED are answers; PSP_227, PSP_228 and refusals are thrown. */
+  ship(merchant: MerchantRecord, input: V4ShipmentInput): Promise<{ shipment: TransactionRecord; initial: TransactionRecord }>;
+  /** A transaction of this merchant with its parent (a shipment's initial), or undefined. */
+  transaction(merchant: MerchantRecord, id: string): Promise<{ transaction: TransactionRecord; parent?: TransactionRecord } | undefined>;
+  /** Every transaction of one order of this merchant, oldest first. */
+  order(merchant: MerchantRecord, orderId: string): Promise<TransactionRecord[]>;
+  /** Full (no amount) or partial refund of a transaction of this merchant (an initial one: PSP_231). */
+  refund(merchant: MerchantRecord, input: { uuid: string; amount?: unknown; currency?: unknown }): Promise<RefundOutcome>;
+  /** The initial transaction written under this idempotency key (the hosted form's attempts). */
+  initialByKey(merchant: MerchantRecord, idempotencyKey: string): Promise<TransactionRecord | undefined>;
+}
+
+export interface V4Order {
+  amount: unknown;
+  currency: unknown;
+  /** '', null or undefined: none was sent. */
+  orderId?: string | null;
+  email?: string | null;
+}
+
+export interface CheckedOrder {
+  amount: number;
+  currency: string;
+  /** '' when none was sent. */
+  orderId: string;
+  email: string | null;
+}
+
+export interface V4InitialInput extends V4Order {
+  card: { number: string; month: string; year: string };
+  idempotencyKey?: string;
+  notification?: (tx: TransactionRecord, merchant: MerchantRecord) => OutboxRecord;
+}
+
+export interface V4ShipmentInput {
+  initial: string;
+  amount: unknown;
+  email?: string | null;
+  idempotencyKey?: string;
+}
+
+export interface MaintenanceUseCases {
+  /**
+   * Cancels the payments abandoned past their deadline (a crash while they waited) and releases
+   * the acquirer's approval each one had. `problems` are releases that failed (the cancellation
+   * stands; the hold lapses at the issuer), one line each, for the operator's log.
+   */
+  sweepAbandonedPayments(): Promise<{ cancelled: string[]; problems: string[] }>;
 }

@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import { addMs } from '../util/clock.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelayMs } from './backoff.js';
-import { onOutboxNotified } from './wakeup.js';
+import type { OutboxWakeup } from './wakeup.js';
 
 /**
  * Delivers the outbox: messages to merchants (V4 IPNs, link callbacks, any topic) that must
@@ -30,6 +30,8 @@ export interface OutboxDelivererOptions {
   timeoutMs?: number;
   log?: (message: string) => void;
   random?: () => number;
+  /** Nudges from this service's writers (the engine's onOutboxWrite). */
+  wakeup?: OutboxWakeup;
 }
 
 export interface OutboxDeliverer {
@@ -112,7 +114,7 @@ export function startOutboxDeliverer(opts: OutboxDelivererOptions): OutboxDelive
     if (!stopped) timer = setTimeout(() => void run(), nudged ? 0 : pollMs);
   };
 
-  const unsubscribe = onOutboxNotified(() => deliverer.kick());
+  const unsubscribe = opts.wakeup?.subscribe(() => deliverer.kick()) ?? (() => false);
   // The first round starts at once but is not awaited: a slow merchant must not delay start-up.
   timer = setTimeout(() => void run(), 0);
   const deliverer: OutboxDeliverer = {

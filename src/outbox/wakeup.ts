@@ -1,16 +1,19 @@
 /**
- * A nudge from whoever enqueues a message to the deliverer of the same process, so a fresh
- * message goes out now rather than at the next poll. Only a latency hint: the deliverer's poll
- * (and the store) stay the source of truth, so a message enqueued by another process is still
- * delivered.
+ * A nudge from whoever enqueues a message to the deliverer of the same service, so a fresh
+ * message goes out now rather than at the next poll. One per service, passed to the engine
+ * (`onOutboxWrite`) and to the deliverer: no process-wide state, so two services (or tests) in
+ * one process do not wake each other. Only a latency hint: the deliverer's poll (and the store)
+ * stay the source of truth, so a message enqueued by another process is still delivered.
  */
-const listeners = new Set<() => void>();
+export class OutboxWakeup {
+  private readonly listeners = new Set<() => void>();
 
-export function notifyOutbox(): void {
-  for (const fn of listeners) fn();
-}
+  readonly notify = (): void => {
+    for (const fn of this.listeners) fn();
+  };
 
-export function onOutboxNotified(fn: () => void): () => void {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
 }

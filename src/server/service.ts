@@ -1,14 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EsipayError, unavailable } from '../domain/errors.js';
-import type { EngineOptions } from '../engine/local/context.js';
+import { HttpCallbackSender } from '../callback/sender.js';
+// The one file of the service that knows the local engine: it builds the ServiceEngine.
+import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineOptions } from '../engine/local/context.js';
 import { LocalEngine } from '../engine/local/local-engine.js';
+import { OutboxWakeup } from '../outbox/wakeup.js';
 import { openStore, printableLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { setUpAdminToken } from './admin/token.js';
 import { createApp } from './app.js';
 import type { ServiceDeps } from './deps.js';
-import { type Worker, WORKERS } from './workers.js';
+import { type Worker, WORKERS } from './workers/index.js';
 
 export interface ServiceOptions {
   /** SQLite file path or postgres:// URL. */
@@ -90,12 +93,21 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const port = (server.address() as AddressInfo).port;
     const url = `http://${urlHost(opts.host)}:${port}`;
     const publicUrl = (opts.publicUrl ?? `http://${urlHost(reachableHost(opts.host))}:${port}`).replace(/\/+$/, '');
+    // The engine and the outbox deliverer call merchants back with the same sender and timeout,
+    // and the engine's outbox writes wake this service's deliverer.
+    const callbacks = {
+      sender: opts.engineOptions?.callbacks ?? new HttpCallbackSender(),
+      timeoutMs: opts.callbackTimeoutMs ?? opts.engineOptions?.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
+      wakeup: new OutboxWakeup(),
+    };
     engine = await LocalEngine.create(store, {
       ...opts.engineOptions,
-      ...(opts.callbackTimeoutMs ? { callbackTimeoutMs: opts.callbackTimeoutMs } : {}),
+      callbacks: callbacks.sender,
+      callbackTimeoutMs: callbacks.timeoutMs,
+      onOutboxWrite: callbacks.wakeup.notify,
       publicUrl,
     });
-    const deps: ServiceDeps = { engine, store, publicUrl, log: (m) => opts.log(`esipay serve: ${m}`) };
+    const deps: ServiceDeps = { engine, store, callbacks, publicUrl, log: (m) => opts.log(`esipay serve: ${m}`) };
     for (const start of WORKERS) workers.push(start(deps));
     await Promise.all(workers.map((w) => w.ready));
 
@@ -112,7 +124,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       opts.log(`esipay serve: operator token (shown only now, keep it): ${token.created}`);
       opts.log('esipay serve: use it as --token or ESIPAY_TOKEN with --engine remote, or as "Authorization: Bearer <token>" on /admin/');
     }
-    const graceMs = (opts.callbackTimeoutMs ?? engine.ctx.callbackTimeoutMs) + 5_000;
+    const graceMs = callbacks.timeoutMs + 5_000;
     const running: RunningService = {
       url,
       port,

@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import type { AuthorisationRequest } from '../../src/acquirer/acquirer.js';
 import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
 import type { CallbackRequest, CallbackSender } from '../../src/callback/sender.js';
-import { sweepAbandonedPayments } from '../../src/server/abandoned-payments.js';
+import { sweepAbandonedPayments } from '../../src/server/workers/abandoned-payments.js';
 import { engineFixture, VISA } from '../v4/fixtures.js';
+import { serviceDeps } from '../helpers/service-deps.js';
 
 /** The simulator, recording the references it approves and the ones it is asked to release. */
 class RecordingAcquirer extends SimulatedAcquirer {
@@ -46,7 +47,7 @@ describe('payments abandoned by a crash', () => {
       assert.equal(pending?.status, 'PENDING');
       assert.deepEqual(acquirer.approved, [pending!.id], 'approved under the reference of the transaction');
 
-      const deps = { engine: f.engine, store: f.store, publicUrl: 'http://127.0.0.1:6543' };
+      const deps = serviceDeps(f.engine, f.store);
       assert.deepEqual(await sweepAbandonedPayments(deps), [], 'within its deadline it is left alone');
       assert.deepEqual(acquirer.released, []);
 

@@ -5,11 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import { LocalEngine } from '../../src/engine/local/local-engine.js';
 import { createApp } from '../../src/server/app.js';
 import { sha256 } from '../../src/server/admin/token.js';
-import { periodic } from '../../src/server/periodic.js';
+import { periodic } from '../../src/server/workers/periodic.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { tempSqlite } from '../contract/subjects.js';
 import { http, nextYear } from './http-client.js';
+import { serviceDeps } from '../helpers/service-deps.js';
 
 /** The request handler in-process, where a test can make the engine or the store misbehave. */
 describe('service request handler', () => {
@@ -27,16 +28,13 @@ describe('service request handler', () => {
     cleanup = t.cleanup;
     store = await openStore(t.db);
     engine = await LocalEngine.create(store);
-    const handler = createApp(
-      { engine, store, publicUrl: 'http://127.0.0.1:6543' },
-      {
-        trustProxy: [],
-        adminTokenHash: sha256('app-test-token-0123456789'),
-        accessLog: (l) => log.push(l),
-        reportBug: (b) => bugs.push(b),
-        state,
-      },
-    );
+    const handler = createApp(serviceDeps(engine, store), {
+      trustProxy: [],
+      adminTokenHash: sha256('app-test-token-0123456789'),
+      accessLog: (l) => log.push(l),
+      reportBug: (b) => bugs.push(b),
+      state,
+    });
     server = createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

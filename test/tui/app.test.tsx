@@ -184,7 +184,7 @@ describe('esipay tui app', () => {
   it('ships against an initial authorisation, and the shipment appears under it', async () => {
     const initial = await s.engine.createInitial({
       merchant: s.merchant,
-      amount: 10000,
+      amount: '100.00',
       currency: 'EUR',
       orderId: 'cmd-ship',
       card: { number: '4111111111111111', month: '12', year: '2030' },

@@ -35,7 +35,7 @@ afterEach(async () => {
 const initial = (f: EngineFixture, extra: Record<string, unknown> = {}) =>
   f.engine.createInitial({
     merchant: f.merchant.uuid,
-    amount: 7412,
+    amount: '74.12',
     currency: 'EUR',
     orderId: 'myOrder-1234-initial',
     email: 'sample@example.com',
@@ -56,13 +56,13 @@ describe('engine: payment at shipment', () => {
     assert.deepEqual(init.card, { first6: '411111', last4: '1111', brand: 'visa' });
 
     const shipments = [];
-    for (const [day, amount] of [
-      [3, 3500],
-      [7, 2500],
-      [10, 1412],
+    for (const [day, decimal, amount] of [
+      [3, '35.00', 3500],
+      [7, '25.00', 2500],
+      [10, '14.12', 1412],
     ] as const) {
       fx.clock.advanceDays(day);
-      const s = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount });
+      const s = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: decimal });
       assert.equal(s.kind, 'shipment');
       assert.equal(s.status, 'PAID');
       assert.equal(s.amount, amount);
@@ -78,7 +78,7 @@ describe('engine: payment at shipment', () => {
       [3500, 2500, 1412],
     );
 
-    const fourth = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 1 }));
+    const fourth = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '0.01' }));
     assert.equal(fourth.code, 'PSP_229');
     assert.equal(fourth.kind, 'conflict');
     assert.match(fourth.message, /only 0\.00 EUR remains/);
@@ -92,10 +92,10 @@ describe('engine: payment at shipment', () => {
     const f = fx;
     const cases: [Record<string, unknown>, string][] = [
       [{ amount: undefined }, 'INT_009'],
-      [{ amount: 0 }, 'INT_009'],
-      [{ amount: 74.12 }, 'INT_009'],
-      [{ amount: '7412' }, 'INT_009'],
-      [{ currency: undefined }, 'INT_010'],
+      [{ amount: '0' }, 'INT_009'],
+      [{ amount: '74.123' }, 'INT_009'],
+      [{ amount: '7,412' }, 'INT_009'],
+      [{ currency: '' }, 'INT_010'],
       [{ currency: 'eur' }, 'INT_010'],
       [{ currency: 'EURO' }, 'INT_010'],
       [{ currency: 'XYZ' }, 'PSP_519'],
@@ -123,7 +123,7 @@ describe('engine: payment at shipment', () => {
     const tx = e.transaction as { id: string; status: string; remaining: number };
     assert.equal(tx.status, 'DECLINED');
     assert.equal(tx.remaining, 0);
-    const ship = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: tx.id, amount: 100 }));
+    const ship = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: tx.id, amount: '1.00' }));
     assert.equal(ship.code, 'PSP_229');
     assert.match(ship.message, /DECLINED/);
   });
@@ -139,16 +139,16 @@ describe('engine: payment at shipment', () => {
     fx = await engineFixture();
     const init = await initial(fx);
     fx.clock.advanceDays(30);
-    const within = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 100 });
+    const within = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '1.00' });
     assert.equal(within.withinGuarantee, true, 'day 30 is still covered');
     fx.clock.advanceDays(1);
-    const outside = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 100 });
+    const outside = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '1.00' });
     assert.equal(outside.withinGuarantee, false, 'day 31 is not');
     fx.clock.advanceDays(148); // day 179
-    const late = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 100 });
+    const late = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '1.00' });
     assert.equal(late.status, 'PAID');
     fx.clock.advanceDays(1); // day 180: expired
-    const e = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 100 }));
+    const e = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '1.00' }));
     assert.equal(e.code, 'PSP_229');
     assert.match(e.message, /expired/);
     const view = await fx.engine.getTransaction(init.id);
@@ -160,17 +160,17 @@ describe('engine: payment at shipment', () => {
   it("refuses a shipment against an unknown transaction, a non-initial one, or another merchant's", async () => {
     fx = await engineFixture();
     const init = await initial(fx);
-    const ship = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 100 });
+    const ship = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '1.00' });
     const unknown = await rejection(
-      fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: 'f183418d08df49f3900bbd74ef837816', amount: 100 }),
+      fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: 'f183418d08df49f3900bbd74ef837816', amount: '1.00' }),
     );
     assert.equal(unknown.code, 'PSP_229');
     assert.equal(unknown.kind, 'not_found');
-    const notInitial = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: ship.id, amount: 100 }));
+    const notInitial = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: ship.id, amount: '1.00' }));
     assert.equal(notInitial.code, 'PSP_229');
     assert.match(notInitial.message, /not an initial transaction/);
     const other = await fx.engine.registerMerchant({ name: 'Other', ip: '127.0.0.1', returnUrl: 'http://127.0.0.1:9/' });
-    const foreign = await rejection(fx.engine.createShipment({ merchant: other.uuid, initial: init.id, amount: 100 }));
+    const foreign = await rejection(fx.engine.createShipment({ merchant: other.uuid, initial: init.id, amount: '1.00' }));
     assert.equal(foreign.code, 'PSP_229');
     assert.equal(foreign.kind, 'not_found');
     assert.equal((await fx.engine.getTransaction(init.id)).shipped, 100);
@@ -179,12 +179,12 @@ describe('engine: payment at shipment', () => {
   it('makes a shipment idempotent under its key, and refuses the key with other data (PSP_236)', async () => {
     fx = await engineFixture();
     const init = await initial(fx);
-    const a = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 3500, idempotencyKey: 'ship-1' });
-    const b = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 3500, idempotencyKey: 'ship-1' });
+    const a = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '35.00', idempotencyKey: 'ship-1' });
+    const b = await fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '35.00', idempotencyKey: 'ship-1' });
     assert.equal(b.id, a.id);
     assert.equal((await fx.engine.getTransaction(init.id)).shipped, 3500, 'debited once');
     const dup = await rejection(
-      fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 2500, idempotencyKey: 'ship-1' }),
+      fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '25.00', idempotencyKey: 'ship-1' }),
     );
     assert.equal(dup.code, 'PSP_236');
     assert.equal((await fx.engine.getTransaction(init.id)).shipped, 3500);
@@ -194,7 +194,7 @@ describe('engine: payment at shipment', () => {
     let answer: () => Promise<AuthorisationResult> = async () => ({ approved: false, reason: 'insufficient_funds' });
     fx = await engineFixture({ acquirer: new ScriptedAcquirer(() => answer()) });
     const init = await initial(fx);
-    const declined = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 3500 }));
+    const declined = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '35.00' }));
     assert.equal(declined.kind, 'refused');
     assert.equal((declined.transaction as { status: string }).status, 'DECLINED');
     assert.equal((await fx.engine.getTransaction(init.id)).remaining, 7412);
@@ -203,7 +203,7 @@ describe('engine: payment at shipment', () => {
     answer = async () => {
       throw new EsipayError('unavailable', 'acquirer_error', 'down');
     };
-    const failed = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 3500 }));
+    const failed = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '35.00' }));
     assert.equal(failed.code, 'PSP_227');
     const detail = await fx.engine.getTransaction(init.id);
     assert.equal(detail.remaining, 7412);
@@ -227,13 +227,13 @@ describe('engine: payment at shipment', () => {
       ),
     });
     const init = await initial(fx);
-    const first = fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 7000, idempotencyKey: 'k' });
+    const first = fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '70.00', idempotencyKey: 'k' });
     await inFlight;
     const replay = await rejection(
-      fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 7000, idempotencyKey: 'k' }),
+      fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '70.00', idempotencyKey: 'k' }),
     );
     assert.equal(replay.code, 'PSP_228');
-    const over = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: 500 }));
+    const over = await rejection(fx.engine.createShipment({ merchant: fx.merchant.uuid, initial: init.id, amount: '5.00' }));
     assert.equal(over.code, 'PSP_229', 'the pending 70.00 already counts');
     release({ approved: true, authCode: 'A1B2C3', cardToken: 'simtok_x' });
     assert.equal((await first).status, 'PAID');
@@ -249,7 +249,7 @@ describe('engine: payment at shipment', () => {
     const init = await initial(fx);
     const f = fx;
     const results = await Promise.allSettled(
-      Array.from({ length: 12 }, () => f.engine.createShipment({ merchant: f.merchant.uuid, initial: init.id, amount: 1000 })),
+      Array.from({ length: 12 }, () => f.engine.createShipment({ merchant: f.merchant.uuid, initial: init.id, amount: '10.00' })),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -266,7 +266,7 @@ describe('engine: payment at shipment', () => {
     const a = await initial(fx, { idempotencyKey: 'order-7' });
     const b = await initial(fx, { idempotencyKey: 'order-7' });
     assert.equal(a.id, b.id);
-    const e = await rejection(initial(fx, { idempotencyKey: 'order-7', amount: 100 }));
+    const e = await rejection(initial(fx, { idempotencyKey: 'order-7', amount: '1.00' }));
     assert.equal(e.code, 'idempotency_key_reused');
     assert.equal((await fx.engine.listTransactions({ merchant: fx.merchant.uuid })).items.length, 1);
   });

@@ -5,7 +5,6 @@ import { signPayload, verifySignature } from '../../src/callback/signature.js';
 import type { OutboxRecord } from '../../src/domain/types.js';
 import { backoffFromEnv, retryDelayMs } from '../../src/outbox/backoff.js';
 import { startOutboxDeliverer } from '../../src/outbox/deliverer.js';
-import { notifyOutbox } from '../../src/outbox/wakeup.js';
 import { type EngineFixture, engineFixture } from './fixtures.js';
 
 describe('outbox back-off', () => {
@@ -99,7 +98,7 @@ describe('outbox deliverer', () => {
       assert.equal(Date.parse(failed.nextAttemptAt) - f.clock.read().getTime(), 60_000);
       assert.equal(sender.sent.length, 1);
       f.clock.advanceMs(60_000);
-      notifyOutbox();
+      deliverer.kick();
       await sender.waitFor(2);
       await waitUntil(async () => (await f.store.listOutbox({ limit: 1 }))[0]?.deliveredAt !== null);
       assert.equal((await f.store.listOutbox({ limit: 1 }))[0]!.attempts, 2);
@@ -137,7 +136,7 @@ describe('outbox deliverer', () => {
     const sender = new ScriptedSender([]);
     const deliverer = startOutboxDeliverer({ store: f.store, sender, clock: f.clock.read, pollMs: 5 });
     try {
-      notifyOutbox();
+      deliverer.kick();
       await new Promise((r) => setTimeout(r, 50)); // several polls: none may send it
       assert.equal(sender.sent.length, 0);
       f.clock.advanceMs(60_000); // the other instance died: its lease ran out

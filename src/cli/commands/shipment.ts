@@ -1,16 +1,15 @@
 import type { Command } from 'commander';
 import { splitExpiry } from '../../card/card.js';
-import { EsipayError, invalid } from '../../domain/errors.js';
-import { formatMoney, parseDecimal } from '../../money/amount.js';
-import { isCurrencyShaped, isKnownCurrency } from '../../money/currencies.js';
+import { invalid } from '../../domain/errors.js';
+import { formatMoney } from '../../money/amount.js';
 import { askOrFail } from '../prompt.js';
 import { renderTransaction } from '../render.js';
 import { action } from '../run-action.js';
 
 /**
  * Payment at shipment from the terminal: `init` verifies the card for the order's total (nothing
- * debited, valid 180 days), `ship` debits what was shipped. Amounts are decimals here and minor
- * units inside, converted with the currency's own number of decimals.
+ * debited, valid 180 days), `ship` debits what was shipped. Amounts are decimals as typed: the
+ * engine parses them with the currency's own number of decimals.
  */
 export function registerShipment(program: Command): void {
   const shipment = program.command('shipment').description("payment at shipment: authorise an order's total once, debit each shipment");
@@ -41,16 +40,11 @@ export function registerShipment(program: Command): void {
           const expiry = splitExpiry(expiryText);
           if (!expiry) throw invalid('invalid_card_expiry', `"${expiryText}" is not an expiry date`, 'use MM/YYYY, such as 12/2030');
           const engine = await ctx.openEngine();
-          const currency = opts.currency ?? (await engine.getMerchant(merchant)).currency;
-          if (!isCurrencyShaped(currency))
-            throw invalid('INT_010', `the currency "${currency}" is not three capital letters`, 'give an ISO 4217 code, such as EUR');
-          if (!isKnownCurrency(currency)) throw invalid('PSP_519', `unknown currency ${currency}`, 'give an ISO 4217 code, such as EUR');
-          const amount = parseDecimal(amountText, currency);
-          if (!amount.ok) throw invalid('INT_009', amount.message, `give a decimal amount in ${currency}, such as 74.12`);
+          // The engine checks the currency (INT_010, PSP_519, PSP_606) and parses the amount in it (INT_009).
           const tx = await engine.createInitial({
             merchant,
-            amount: amount.minor,
-            currency,
+            amount: amountText,
+            ...(opts.currency ? { currency: opts.currency } : {}),
             orderId: opts.orderId ?? '',
             ...(opts.email ? { email: opts.email } : {}),
             card: { number: card.replace(/[\s-]/g, ''), ...expiry },
@@ -76,23 +70,10 @@ export function registerShipment(program: Command): void {
       action(async (ctx, initial: string, amountText: string, opts: { idempotencyKey?: string; email?: string }) => {
         const merchant = await ctx.merchant();
         const engine = await ctx.openEngine();
-        const parent = await engine.getTransaction(initial, merchant).catch((e: unknown) => {
-          if (e instanceof EsipayError && e.kind === 'not_found' && e.code === 'unknown_transaction') {
-            throw new EsipayError(
-              'not_found',
-              'PSP_229',
-              `no initial transaction ${initial}`,
-              'check the id with `esipay tx list --kind initial`',
-            );
-          }
-          throw e;
-        });
-        const amount = parseDecimal(amountText, parent.currency);
-        if (!amount.ok) throw invalid('INT_009', amount.message, `give a decimal amount in ${parent.currency}, such as 35.00`);
         const tx = await engine.createShipment({
           merchant,
           initial,
-          amount: amount.minor,
+          amount: amountText,
           ...(opts.email ? { email: opts.email } : {}),
           ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
         });

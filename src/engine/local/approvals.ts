@@ -25,3 +25,19 @@ export async function releaseAbandoned(ctx: EngineContext, tx: TransactionRecord
 export async function releaseApproval(ctx: EngineContext, reference: string): Promise<void> {
   await ctx.acquirer.release(reference).catch(() => undefined);
 }
+
+/**
+ * A payment stays PENDING while esipay waits for the merchant's return URL. If the service died
+ * then, nobody will finish it: past its deadline (the callback timeout plus a grace, so payments
+ * another instance is still settling are left alone) it is CANCELLED, and the acquirer's approval
+ * it had is released. Never charged: a payment is PAID only once its return URL answered 200.
+ */
+export async function sweepAbandonedPayments(ctx: EngineContext): Promise<{ cancelled: string[]; problems: string[] }> {
+  const cancelled = await ctx.store.cancelAbandonedPayments(ctx.clock().toISOString());
+  const problems: string[] = [];
+  for (const id of cancelled) {
+    const problem = await releaseAbandoned(ctx, await ctx.store.getTransaction(id));
+    if (problem) problems.push(problem);
+  }
+  return { cancelled, problems };
+}

@@ -19,6 +19,11 @@ export interface EngineContext {
   callbackTimeoutMs: number;
   /** Base URL of the service for links handed to consumers (http://host:6543). */
   publicUrl: string;
+  /**
+   * Called after a write that queued an outbox message, so the deliverer of this process sends it
+   * now rather than at its next poll. A latency hint only: the store stays the source of truth.
+   */
+  outboxWritten: () => void;
 }
 
 export interface EngineOptions {
@@ -29,6 +34,8 @@ export interface EngineOptions {
   publicUrl?: string;
   /** Hex; otherwise ESIPAY_CARD_KEY, otherwise a key generated once and kept in the store. */
   cardKey?: string;
+  /** The outbox deliverer's wake-up (the service passes its deliverer's); none by default. */
+  onOutboxWrite?: () => void;
 }
 
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;

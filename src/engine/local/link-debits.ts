@@ -1,6 +1,5 @@
 import { EsipayError } from '../../domain/errors.js';
 import type { LinkRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
-import { notifyOutbox } from '../../outbox/wakeup.js';
 import { addMs, DAY_MS } from '../../util/clock.js';
 import type { EngineContext } from './context.js';
 import { linkCallbackMessage } from './link-callback.js';
@@ -163,6 +162,6 @@ async function settle(
     callback ? { outbox: callback } : {},
   );
   // The deliverer of this process sends it now rather than at its next poll.
-  if (changed && callback) notifyOutbox();
+  if (changed && callback) ctx.outboxWritten();
   return status;
 }

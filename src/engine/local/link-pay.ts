@@ -1,7 +1,6 @@
 import { type ParsedCard, parseCard, splitExpiry } from '../../card/card.js';
 import { EsipayError } from '../../domain/errors.js';
 import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
-import { notifyOutbox } from '../../outbox/wakeup.js';
 import { addMs } from '../../util/clock.js';
 import { newId } from '../../util/ids.js';
 import type { EngineContext } from './context.js';
@@ -154,7 +153,7 @@ export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { n
     return fail('LINK_003');
   }
   // The deliverer of this process sends the callback now rather than at its next poll.
-  notifyOutbox();
+  ctx.outboxWritten();
   return { ok: true, link: paidLink, transaction: settled, debits };
 }
 

@@ -11,13 +11,15 @@ import type {
   RefundInput,
   RegisterMerchantInput,
 } from '../engine.js';
-import type { ServiceEngine } from '../service-engine.js';
+import type { MaintenanceUseCases, ServiceEngine, V4UseCases } from '../service-engine.js';
+import { sweepAbandonedPayments } from './approvals.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
 import * as merchants from './merchants.js';
 import * as payments from './payments.js';
 import * as refunds from './refunds.js';
 import * as shipments from './shipments.js';
 import * as transactions from './transactions.js';
+import { v4UseCases } from './v4.js';
 
 const loadLinks = () => import('./links.js');
 
@@ -25,8 +27,13 @@ const loadLinks = () => import('./links.js');
 export class LocalEngine implements ServiceEngine {
   readonly description: string;
 
+  readonly v4: V4UseCases;
+  readonly maintenance: MaintenanceUseCases;
+
   private constructor(readonly ctx: EngineContext) {
     this.description = `local ${ctx.store.kind} ${ctx.store.location}`;
+    this.v4 = v4UseCases(ctx);
+    this.maintenance = { sweepAbandonedPayments: () => sweepAbandonedPayments(ctx) };
   }
 
   static async create(store: Store, opts: EngineOptions = {}): Promise<LocalEngine> {
@@ -38,6 +45,7 @@ export class LocalEngine implements ServiceEngine {
       cardKey: await resolveCardKey(store, opts.cardKey),
       callbackTimeoutMs: opts.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
       publicUrl: (opts.publicUrl ?? 'http://127.0.0.1:6543').replace(/\/+$/, ''),
+      outboxWritten: opts.onOutboxWrite ?? (() => undefined),
     };
     return new LocalEngine(ctx);
   }
@@ -62,8 +70,7 @@ export class LocalEngine implements ServiceEngine {
   getTransaction = (id: string, merchant?: string) => transactions.getTransaction(this.ctx, id, merchant);
   merchantTotals = (merchant: string) => transactions.merchantTotals(this.ctx, merchant);
 
-  /** `opts` is for in-process callers only (the V4 API queues its IPN with the payment). */
-  createInitial = (input: CreateInitialInput, opts?: shipments.CreateInitialOptions) => shipments.createInitial(this.ctx, input, opts);
+  createInitial = (input: CreateInitialInput) => shipments.createInitial(this.ctx, input);
   createShipment = (input: CreateShipmentInput) => shipments.createShipment(this.ctx, input);
 
   // Payment links load on first use: their field schemas bring zod (over 200 modules), which

@@ -1,9 +1,11 @@
 import { conflict, EsipayError, invalid } from '../../domain/errors.js';
 import { formatMoney, parseDecimal } from '../../money/amount.js';
+import type { TransactionRecord } from '../../domain/types.js';
 import { newId } from '../../util/ids.js';
 import type { RefundInput, RefundOutcome } from '../engine.js';
 import { checkCallerIp, type EngineContext, requireMerchant, requireTransaction } from './context.js';
-import { remainingOf, toRefundView, toTransactionView } from './views.js';
+import { remainingOf } from '../../domain/transaction-status.js';
+import { toRefundView, toTransactionView } from './views.js';
 
 /**
  * Full (no amount: all that remains) or partial refund. The check against what remains and the
@@ -15,26 +17,30 @@ export async function refund(ctx: EngineContext, input: RefundInput): Promise<Re
   const tx = await requireTransaction(ctx, input.transaction, input.merchant);
   const merchant = await requireMerchant(ctx, tx.merchantId);
   checkCallerIp(merchant, input.callerIp);
-
-  if (tx.kind === 'initial') {
-    throw conflict(
-      'initial_not_refundable',
-      'an initial multi-authorisation debits nothing and cannot be refunded',
-      'refund its shipments instead',
-    );
+  let amount: number | undefined;
+  if (input.amount !== undefined) {
+    const parsed = parseDecimal(String(input.amount), tx.currency);
+    if (!parsed.ok) throw invalid('invalid_amount', parsed.message, `give a decimal amount in ${tx.currency}, such as 10.00`);
+    amount = parsed.minor;
   }
+  return refundRecord(ctx, tx, amount);
+}
+
+/** The refund of a transaction already read (and its merchant checked): `amount` in minor units, or all that remains. */
+export async function refundRecord(ctx: EngineContext, tx: TransactionRecord, requested: number | undefined): Promise<RefundOutcome> {
+  if (tx.kind === 'initial') throw initialNotRefundable();
   const now = ctx.clock();
   if (tx.status !== 'PAID') {
     throw conflict('not_refundable', `transaction ${tx.id} is ${tx.status}: only a PAID payment can be refunded`);
   }
   let amount: number;
-  if (input.amount === undefined) {
+  if (requested === undefined) {
     amount = remainingOf(tx, now);
     if (amount === 0) throw conflict('nothing_to_refund', `transaction ${tx.id} is already fully refunded`);
   } else {
-    const parsed = parseDecimal(String(input.amount), tx.currency);
-    if (!parsed.ok) throw invalid('invalid_amount', parsed.message, `give a decimal amount in ${tx.currency}, such as 10.00`);
-    amount = parsed.minor;
+    if (!Number.isSafeInteger(requested) || requested <= 0)
+      throw invalid('invalid_amount', 'the amount must be a positive whole number of minor units');
+    amount = requested;
   }
 
   const record = {
@@ -65,3 +71,10 @@ export async function refund(ctx: EngineContext, input: RefundInput): Promise<Re
   }
   return { transaction: toTransactionView(result.transaction, now), refund: toRefundView(record) };
 }
+
+export const initialNotRefundable = (): EsipayError =>
+  conflict(
+    'initial_not_refundable',
+    'an initial multi-authorisation debits nothing and cannot be refunded',
+    'refund its shipments instead',
+  );

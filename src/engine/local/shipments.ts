@@ -1,14 +1,15 @@
 import { parseCard } from '../../card/card.js';
 import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
-import { checkMinor, formatMoney } from '../../money/amount.js';
+import { checkMinor, formatMoney, parseDecimal } from '../../money/amount.js';
 import { isCurrencyShaped, isKnownCurrency } from '../../money/currencies.js';
-import { notifyOutbox } from '../../outbox/wakeup.js';
 import { addMs, DAY_MS } from '../../util/clock.js';
 import { newId } from '../../util/ids.js';
 import type { CreateInitialInput, CreateShipmentInput } from '../engine.js';
+import type { CheckedOrder, V4InitialInput, V4Order, V4ShipmentInput } from '../service-engine.js';
 import { checkReference, type EngineContext, fingerprint, printableId, requireMerchant } from './context.js';
-import { remainingOf, toTransactionView } from './views.js';
+import { remainingOf } from '../../domain/transaction-status.js';
+import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord, sameCard } from './records.js';
 import { releaseApproval } from './approvals.js';
 
@@ -36,19 +37,39 @@ export interface CreateInitialOptions {
   notification?: (tx: TransactionRecord, merchant: MerchantRecord) => OutboxRecord;
 }
 
-export async function createInitial(
-  ctx: EngineContext,
-  input: CreateInitialInput,
-  opts: CreateInitialOptions = {},
-): Promise<TransactionView> {
+/** What the core of an initial authorisation takes: the order as the V4 wire sends it (minor units). */
+export type InitialRequest = Omit<V4InitialInput, 'notification'>;
+
+/** The initial transaction as it stands, and whether this request wrote it (false: a replay). */
+export interface InitialOutcome {
+  transaction: TransactionRecord;
+  written: boolean;
+}
+
+/** The Engine's createInitial: the decimal amount parsed in the order's currency, the outcome as a view. */
+export async function createInitial(ctx: EngineContext, input: CreateInitialInput): Promise<TransactionView> {
   const merchant = await requireMerchant(ctx, input.merchant);
-  const amount = checkAmount(input.amount);
-  const currency = checkCurrency(input.currency, merchant);
+  const currency = checkCurrency(input.currency ?? merchant.currency, merchant);
+  const { transaction } = await authoriseInitial(ctx, merchant, { ...input, currency, amount: parseAmount(input.amount, currency) });
+  return outcomeOfInitial(ctx, transaction);
+}
+
+/**
+ * The initial multi-authorisation for an authenticated merchant (the V4 API, the hosted form and
+ * createInitial): AUTHORISED, DECLINED or FAILED, never thrown for the card's answer, so the V4
+ * API can answer the transaction it wrote without reading it back.
+ */
+export async function authoriseInitial(
+  ctx: EngineContext,
+  merchant: MerchantRecord,
+  input: InitialRequest,
+  opts: CreateInitialOptions = {},
+): Promise<InitialOutcome> {
+  const { amount, currency, orderId, email } = checkOrder(merchant, input);
   const now = ctx.clock();
   const id = newId();
   // The orderId is only recommended by the seed: without one, the transaction's uuid stands in.
-  const cid = input.orderId === undefined || input.orderId === '' ? id : checkReference('invalid_order_id', 'the orderId', input.orderId);
-  const email = checkEmail(input.email);
+  const cid = orderId === '' ? id : orderId;
   if (typeof input.card !== 'object' || input.card === null) throw invalid('invalid_card_number', 'the card is required');
   const card = parseCard(input.card, now);
   if (!card.ok) throw invalid(`invalid_${card.problem}`.replace('invalid_card_expired', 'card_expired'), card.message);
@@ -58,7 +79,7 @@ export async function createInitial(
   const requestHash = fingerprint(amount, currency, cid, email, kept.cardHash, card.card.expMonth, card.card.expYear);
   if (idemKey) {
     const existing = await ctx.store.findTransactionByIdemKey(merchant.id, idemKey);
-    if (existing) return replayInitial(ctx, existing, requestHash);
+    if (existing) return replayInitial(existing, requestHash);
   }
 
   // VERIFICATION checks the card for the total and debits nothing, so it runs before the record
@@ -102,15 +123,37 @@ export async function createInitial(
   if (!inserted.inserted) {
     // A concurrent retry with the same key won the race: its outcome is the one that holds.
     if (outcome.status === 'AUTHORISED') await releaseApproval(ctx, id);
-    return replayInitial(ctx, inserted.existing, requestHash);
+    return replayInitial(inserted.existing, requestHash);
   }
   // The deliverer of this process sends the message now rather than at its next poll.
-  if (outbox) notifyOutbox();
-  return outcomeOfInitial(ctx, tx);
+  if (outbox) ctx.outboxWritten();
+  return { transaction: tx, written: true };
 }
 
+/** What the core of a shipment takes: the amount as the V4 wire sends it (minor units). */
+export type ShipmentRequest = V4ShipmentInput;
+
+/** A shipment that has an answer (PAID, or DECLINED by the card), with its initial transaction. */
+export interface ShipmentOutcome {
+  shipment: TransactionRecord;
+  initial: TransactionRecord;
+}
+
+/** The Engine's createShipment: the decimal amount in the merchant's currency, a decline thrown. */
 export async function createShipment(ctx: EngineContext, input: CreateShipmentInput): Promise<TransactionView> {
   const merchant = await requireMerchant(ctx, input.merchant);
+  // An initial's currency is its merchant's (checkCurrency at authorisation), so is its shipments'.
+  const { shipment, initial } = await ship(ctx, merchant, { ...input, amount: parseAmount(input.amount, merchant.currency) });
+  if (shipment.status === 'DECLINED') throw declinedError(ctx, shipment, initial);
+  return toTransactionView(shipment, ctx.clock(), initial);
+}
+
+/**
+ * A shipment debit for an authenticated merchant (the V4 API and createShipment). A declined
+ * card is an outcome, not an exception, so the V4 API answers the transaction it wrote; a
+ * technical failure (PSP_227), an unknown outcome (PSP_228) and every refusal are thrown.
+ */
+export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: ShipmentRequest): Promise<ShipmentOutcome> {
   const amount = checkAmount(input.amount);
   const email = checkEmail(input.email);
   const idemKey = input.idempotencyKey == null ? null : `shipment:${checkIdempotencyKey(input.idempotencyKey)}`;
@@ -154,7 +197,7 @@ export async function createShipment(ctx: EngineContext, input: CreateShipmentIn
   );
   const result = await ctx.store.addShipment(shipment, at);
   if (!result.ok) throw shipmentRefused(ctx, result, parent, amount);
-  if (result.replayed) return replayShipment(ctx, result.shipment, result.parent);
+  if (result.replayed) return replayShipment(result.shipment, result.parent);
 
   const debit = await debitShipment(ctx, result.parent, shipment);
   if (!debit.approved) {
@@ -164,7 +207,7 @@ export async function createShipment(ctx: EngineContext, input: CreateShipmentIn
       updatedAt: ctx.clock().toISOString(),
     });
     const final = released ?? { ...shipment, status: debit.status, reason: debit.reason };
-    if (debit.status === 'DECLINED') throw declinedError(ctx, final, result.parent);
+    if (debit.status === 'DECLINED') return { shipment: final, initial: result.parent };
     throw technicalError(final);
   }
   let paid: TransactionRecord | undefined;
@@ -180,7 +223,7 @@ export async function createShipment(ctx: EngineContext, input: CreateShipmentIn
   // The card was debited but the record could not say so: it stays PENDING and keeps counting
   // in what was shipped, so nothing can be shipped twice; a replay reports the same.
   if (!paid) throw unknownOutcomeError(shipment);
-  return toTransactionView(paid, ctx.clock(), result.parent);
+  return { shipment: paid, initial: result.parent };
 }
 
 type DebitOutcome = { approved: true; authCode: string } | { approved: false; status: 'DECLINED' | 'FAILED'; reason: string };
@@ -206,6 +249,17 @@ export function checkAmount(value: unknown): number {
   if (!amount.ok)
     throw invalid('INT_009', amount.message, 'give the amount as a positive integer of minor units, such as 7412 for 74.12 EUR');
   return amount.minor;
+}
+
+/** An order's amount, currency, orderId ('' when none) and email, checked in this order with their codes. */
+export function checkOrder(merchant: MerchantRecord, order: V4Order): CheckedOrder {
+  const amount = checkAmount(order.amount);
+  const currency = checkCurrency(order.currency, merchant);
+  const orderId =
+    order.orderId === undefined || order.orderId === null || order.orderId === ''
+      ? ''
+      : checkReference('invalid_order_id', 'the orderId', order.orderId);
+  return { amount, currency, orderId, email: checkEmail(order.email) };
 }
 
 /** Shape (INT_010), existence (PSP_519), and the merchant's contract currency (PSP_606). */
@@ -248,6 +302,13 @@ export function checkIdempotencyKey(value: unknown): string {
   return value;
 }
 
+/** The decimal amount of an Engine input in minor units of `currency` (INT_009, as the V4 wire's). */
+function parseAmount(value: unknown, currency: string): number {
+  const parsed = parseDecimal(String(value ?? ''), currency);
+  if (!parsed.ok) throw invalid('INT_009', parsed.message, `give a decimal amount in ${currency}, such as 74.12`);
+  return parsed.minor;
+}
+
 function outcomeOfInitial(ctx: EngineContext, tx: TransactionRecord): TransactionView {
   if (tx.status === 'AUTHORISED') return toTransactionView(tx, ctx.clock());
   if (tx.status === 'DECLINED') throw declinedError(ctx, tx);
@@ -261,7 +322,7 @@ function outcomeOfInitial(ctx: EngineContext, tx: TransactionRecord): Transactio
 }
 
 /** The same key again: the same request gets the same outcome, another request is refused. */
-function replayInitial(ctx: EngineContext, existing: TransactionRecord, requestHash: string): TransactionView {
+function replayInitial(existing: TransactionRecord, requestHash: string): InitialOutcome {
   if (existing.kind !== 'initial' || existing.requestHash !== requestHash) {
     throw conflict(
       'idempotency_key_reused',
@@ -269,15 +330,14 @@ function replayInitial(ctx: EngineContext, existing: TransactionRecord, requestH
       'use a new key for a new payment',
     );
   }
-  return outcomeOfInitial(ctx, existing);
+  return { transaction: existing, written: false };
 }
 
-function replayShipment(ctx: EngineContext, existing: TransactionRecord, parent: TransactionRecord): TransactionView {
+function replayShipment(existing: TransactionRecord, parent: TransactionRecord): ShipmentOutcome {
   switch (existing.status) {
     case 'PAID':
-      return toTransactionView(existing, ctx.clock(), parent);
     case 'DECLINED':
-      throw declinedError(ctx, existing, parent);
+      return { shipment: existing, initial: parent };
     case 'PENDING':
       throw unknownOutcomeError(existing);
     default:

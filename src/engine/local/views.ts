@@ -1,26 +1,5 @@
-import type { RefundRecord, RefundView, TransactionRecord, TransactionView, TxDisplayStatus } from '../../domain/types.js';
-import { DAY_MS } from '../../util/clock.js';
-
-/** The card network's payment guarantee covers shipments within 30 days of the order. */
-export const GUARANTEE_DAYS = 30;
-
-/** What can still be refunded (card, shipment, link) or shipped (initial), at `now`. Never negative. */
-export function remainingOf(t: TransactionRecord, now: Date): number {
-  if (t.kind === 'initial') {
-    return t.status === 'AUTHORISED' && !isExpired(t, now) ? Math.max(0, t.amount - t.shipped) : 0;
-  }
-  return t.status === 'PAID' ? Math.max(0, t.amount - t.refunded) : 0;
-}
-
-export function isExpired(t: TransactionRecord, now: Date): boolean {
-  return t.expiresAt !== null && t.expiresAt <= now.toISOString();
-}
-
-export function displayStatus(t: TransactionRecord, now: Date): TxDisplayStatus {
-  if (t.status === 'PAID' && t.refunded > 0) return t.refunded >= t.amount ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
-  if (t.status === 'AUTHORISED' && isExpired(t, now)) return 'EXPIRED';
-  return t.status;
-}
+import { displayStatus, remainingOf, withinGuarantee } from '../../domain/transaction-status.js';
+import type { RefundRecord, RefundView, TransactionRecord, TransactionView } from '../../domain/types.js';
 
 export function toTransactionView(t: TransactionRecord, now: Date, parent?: TransactionRecord): TransactionView {
   const view: TransactionView = {
@@ -42,7 +21,7 @@ export function toTransactionView(t: TransactionRecord, now: Date, parent?: Tran
   }
   if (t.kind === 'shipment' && t.parentId) {
     view.parent = t.parentId;
-    if (parent) view.withinGuarantee = Date.parse(t.createdAt) - Date.parse(parent.createdAt) <= GUARANTEE_DAYS * DAY_MS;
+    if (parent) view.withinGuarantee = withinGuarantee(t, parent);
   }
   if (t.reason && t.status !== 'PAID' && t.status !== 'AUTHORISED') view.reason = t.reason;
   return view;

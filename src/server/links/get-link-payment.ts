@@ -1,3 +1,4 @@
+import type { EngineContext } from '../../engine/local/context.js';
 import { isEsipayError } from '../../domain/errors.js';
 import { linkCodeMeaning, linkError } from '../../engine/local/link-codes.js';
 import { createLinkFor } from '../../engine/local/link-create.js';
@@ -23,7 +24,12 @@ export async function getLinkPayment(deps: ServiceDeps, req: HttpRequest): Promi
     if (!sameIp(req.callerIp, auth.merchant.ip))
       return refusal('AUTH_003', `calls for this merchant must come from its registered address, not ${req.callerIp}`);
     const body = parseJson(await req.body());
-    const view = await createLinkFor(deps.engine.ctx, linkNotifiers(deps.engine.ctx), auth.merchant, body);
+    const view = await createLinkFor(
+      (deps.engine as unknown as { ctx: EngineContext }).ctx,
+      linkNotifiers((deps.engine as unknown as { ctx: EngineContext }).ctx),
+      auth.merchant,
+      body,
+    );
     const wantsId = [true, 1, '1', 'true'].includes((body as Record<string, unknown>).get_pay_id as never);
     return jsonAnswer(200, {
       result: true,

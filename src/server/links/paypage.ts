@@ -31,11 +31,11 @@ export class PayPage {
   private readonly key: Buffer;
 
   constructor(private readonly deps: ServiceDeps) {
-    this.key = formTokenKey(deps.engine.ctx.cardKey);
+    this.key = formTokenKey((deps.engine as unknown as { ctx: EngineContext }).ctx.cardKey);
   }
 
   private get ctx(): EngineContext {
-    return this.deps.engine.ctx;
+    return (this.deps.engine as unknown as { ctx: EngineContext }).ctx;
   }
 
   async show(req: HttpRequest): Promise<HttpAnswer> {

@@ -1,9 +1,5 @@
 import type { z } from 'zod';
-import { EsipayError } from '../../domain/errors.js';
-import type { MerchantRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
-import { checkAmount, checkCurrency, checkEmail, checkIdempotencyKey } from '../../engine/local/shipments.js';
-import { checkReference } from '../../engine/local/context.js';
-import { formatDecimal } from '../../money/amount.js';
+import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
 import type { ServiceDeps } from '../deps.js';
 import type { HttpRequest } from '../http.js';
 import { type V4Code, v4ErrorOf } from './codes.js';
@@ -56,7 +52,7 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   return r.data;
 }
 
-const now = (call: V4Call): Date => call.deps.engine.ctx.clock();
+const now = (call: V4Call): Date => call.deps.engine.clock();
 
 /** The Idempotency-Key header or the body's idempotencyKey (they must agree when both are sent). */
 function idempotencyKeyOf(call: V4Call, fromBody: string | null | undefined): string | undefined {
@@ -64,8 +60,8 @@ function idempotencyKeyOf(call: V4Call, fromBody: string | null | undefined): st
   const h = Array.isArray(header) ? header[0] : header;
   if (h !== undefined && fromBody != null && h !== fromBody)
     throw fail('ESI_013', 'the Idempotency-Key header and the idempotencyKey field differ');
-  const key = h ?? fromBody ?? undefined;
-  return key === undefined ? undefined : checkIdempotencyKey(key);
+  // The engine checks the key's form (ESI_013 as invalid_idempotency_key).
+  return h ?? fromBody ?? undefined;
 }
 
 /**
@@ -76,8 +72,13 @@ function idempotencyKeyOf(call: V4Call, fromBody: string | null | undefined): st
 async function createPayment(call: V4Call): Promise<Record<string, unknown>> {
   const r = parse(CreatePaymentRequest, call.body);
   const { merchant, deps } = call;
-  const amount = checkAmount(r.amount);
-  const currency = checkCurrency(r.currency, merchant);
+  // The order's checks come first (INT_009, INT_010, PSP_519, PSP_606…), from the engine.
+  const order = deps.engine.v4.checkOrder(merchant, {
+    amount: r.amount,
+    currency: r.currency,
+    orderId: r.orderId,
+    email: r.customer?.email,
+  });
   if (
     r.strongAuthentication !== undefined &&
     r.strongAuthentication !== null &&
@@ -88,119 +89,78 @@ async function createPayment(call: V4Call): Promise<Record<string, unknown>> {
   if (r.useCase !== SHIPMENT_USE_CASE) {
     throw fail('ESI_011', `useCase must be ${SHIPMENT_USE_CASE}: esipay's V4 API offers payment at shipment only`);
   }
-  const orderId = r.orderId ? checkReference('invalid_order_id', 'the orderId', r.orderId) : '';
-  const email = checkEmail(r.customer?.email);
   const key = idempotencyKeyOf(call, r.idempotencyKey);
   const form = r.paymentForms?.[0];
-
   if (!form) {
-    const token = await issueFormToken(deps.store, { merchant: merchant.id, amount, currency, orderId, email }, now(call));
+    const token = await issueFormToken(deps.store, { merchant: merchant.id, ...order }, now(call));
     return { formToken: token, paymentUrl: `${deps.publicUrl}/payform/${token}`, _type: 'V4/Charge/PaymentForm' };
   }
-  const ipn = new PaymentIpn(merchant, deps.engine.ctx.clock);
-  const view = await outcomeOf(
-    deps.engine.createInitial(
-      {
-        merchant: merchant.id,
-        amount,
-        currency,
-        orderId,
-        ...(email ? { email } : {}),
-        card: { number: form.pan, month: String(form.expiryMonth), year: String(form.expiryYear) },
-        ...(key !== undefined ? { idempotencyKey: key } : {}),
-      },
-      { notification: ipn.notification },
-    ),
-  );
-  return paymentAnswer(deps, merchant, view.id, ipn);
+  const ipn = new PaymentIpn(merchant, deps.engine.clock);
+  const { transaction } = await deps.engine.v4.authorise(merchant, {
+    ...order,
+    card: { number: form.pan, month: String(form.expiryMonth), year: String(form.expiryYear) },
+    ...(key !== undefined ? { idempotencyKey: key } : {}),
+    notification: ipn.notification,
+  });
+  return paymentAnswer(deps, merchant, transaction, ipn);
 }
 
 /**
  * A payment's V4 answer: the one its IPN carries when this request wrote the payment (the IPN was
  * queued with it), else (a replay, which notifies nothing) the payment as it stands.
  */
-export async function paymentAnswer(
+export function paymentAnswer(
   deps: ServiceDeps,
   merchant: MerchantRecord,
-  transactionId: string,
+  transaction: TransactionRecord,
   ipn: PaymentIpn,
-): Promise<Record<string, unknown>> {
-  const notified = ipn.answerOf(transactionId);
-  if (notified) return notified;
-  const record = await requireRecord(deps, merchant, transactionId);
-  return v4Payment(merchant, record, deps.engine.ctx.clock());
-}
-
-/** A declined (or acquirer-failed) payment is still an answer: the transaction, UNPAID. */
-export async function outcomeOf(p: Promise<TransactionView>): Promise<TransactionView> {
-  try {
-    return await p;
-  } catch (e) {
-    if (e instanceof EsipayError && (e.kind === 'refused' || e.kind === 'unavailable') && isView(e.transaction)) return e.transaction;
-    throw e;
-  }
-}
-
-function isView(t: unknown): t is TransactionView {
-  return typeof t === 'object' && t !== null && typeof (t as TransactionView).id === 'string';
+): Record<string, unknown> {
+  return ipn.answerOf(transaction.id) ?? v4Payment(merchant, transaction, deps.engine.clock());
 }
 
 /** Charge/CreateShipmentTransaction: a DEBIT of what was shipped, against the initial transaction. */
 async function createShipmentTransaction(call: V4Call): Promise<Record<string, unknown>> {
   const r = parse(CreateShipmentRequest, call.body);
   const { merchant, deps } = call;
-  const amount = checkAmount(r.amount);
-  if (r.currency !== undefined && r.currency !== null) checkCurrency(r.currency, merchant);
-  const email = checkEmail(r.customer?.email);
+  // The seed checks the amount first (INT_009), then the currency; the engine checks both.
+  if (r.currency !== undefined && r.currency !== null) {
+    deps.engine.v4.checkOrder(merchant, { amount: r.amount, currency: r.currency });
+  }
   const key = idempotencyKeyOf(call, r.idempotencyKey);
-  const view = await outcomeOf(
-    deps.engine.createShipment({
-      merchant: merchant.id,
-      initial: r.uuid,
-      amount,
-      ...(email ? { email } : {}),
-      ...(key !== undefined ? { idempotencyKey: key } : {}),
-    }),
-  );
-  const record = await requireRecord(deps, merchant, view.id);
-  const parent = record.parentId ? await deps.store.getTransaction(record.parentId) : undefined;
-  return v4Transaction(record, now(call), parent);
+  const { shipment, initial } = await deps.engine.v4.ship(merchant, {
+    initial: r.uuid,
+    amount: r.amount,
+    ...(r.customer?.email ? { email: r.customer.email } : {}),
+    ...(key !== undefined ? { idempotencyKey: key } : {}),
+  });
+  return v4Transaction(shipment, now(call), initial);
 }
 
 async function getTransaction(call: V4Call): Promise<Record<string, unknown>> {
   const r = parse(TransactionGetRequest, call.body);
-  const record = await requireRecord(call.deps, call.merchant, r.uuid);
-  const parent = record.parentId ? await call.deps.store.getTransaction(record.parentId) : undefined;
-  return v4Transaction(record, now(call), parent, 'V4/Transaction');
+  const found = await call.deps.engine.v4.transaction(call.merchant, r.uuid);
+  if (!found) throw unknownTransaction(r.uuid);
+  return v4Transaction(found.transaction, now(call), found.parent, 'V4/Transaction');
 }
 
 async function getOrder(call: V4Call): Promise<Record<string, unknown>> {
   const r = parse(OrderGetRequest, call.body);
-  const rows = await call.deps.store.listTransactions({ merchantId: call.merchant.id, cid: r.orderId, limit: 1000 });
+  const rows = await call.deps.engine.v4.order(call.merchant, r.orderId);
   if (rows.length === 0) throw fail('ESI_021', `no order ${JSON.stringify(r.orderId.slice(0, 64))} for this merchant`);
-  return v4Order(call.merchant, r.orderId, rows.reverse(), now(call));
+  return v4Order(call.merchant, r.orderId, rows, now(call));
 }
 
 /**
  * Transaction/Refund and Transaction/CancelOrRefund: a shipment (or any paid transaction) is
- * refunded in full or in part; an initial transaction cannot be modified (PSP_231).
+ * refunded in full or in part; an initial transaction cannot be modified (PSP_231, the engine's
+ * initial_not_refundable).
  */
 async function refundTransaction(call: V4Call): Promise<Record<string, unknown>> {
   const r = parse(RefundRequest, call.body);
   const { merchant, deps } = call;
-  const record = await requireRecord(deps, merchant, r.uuid);
-  if (record.kind === 'initial') {
-    throw fail('PSP_231', `transaction ${record.id} is an initial transaction: it debited nothing; refund its shipments instead`);
-  }
-  if (r.currency !== undefined && r.currency !== null) checkCurrency(r.currency, merchant);
-  const amount = r.amount === undefined || r.amount === null ? undefined : formatDecimal(checkAmount(r.amount), record.currency);
-  const outcome = await deps.engine.refund({ transaction: record.id, merchant: merchant.id, ...(amount !== undefined ? { amount } : {}) });
+  const outcome = await deps.engine.v4.refund(merchant, { uuid: r.uuid, amount: r.amount, currency: r.currency });
   return v4Refund(outcome.refund, merchant.id);
 }
 
-async function requireRecord(deps: ServiceDeps, merchant: MerchantRecord, id: string): Promise<TransactionRecord> {
-  const record = id.length <= 64 ? await deps.store.getTransaction(id) : undefined;
-  if (!record || record.merchantId !== merchant.id)
-    throw fail('ESI_020', `no transaction ${JSON.stringify(id.slice(0, 64))} for this merchant`);
-  return record;
-}
+const unknownTransaction = (id: string): V4Failure =>
+  fail('ESI_020', `no transaction ${JSON.stringify(id.slice(0, 64))} for this merchant`);

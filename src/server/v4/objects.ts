@@ -1,6 +1,5 @@
 import type { MerchantRecord, RefundView, TransactionRecord } from '../../domain/types.js';
-import { DAY_MS } from '../../util/clock.js';
-import { displayStatus, GUARANTEE_DAYS, remainingOf } from '../../engine/local/views.js';
+import { displayStatus, remainingOf, withinGuarantee } from '../../domain/transaction-status.js';
 import { isoSeconds } from './envelope.js';
 
 /**
@@ -81,7 +80,7 @@ export function v4Transaction(
   if (t.kind === 'shipment') {
     details.shipment = {
       initialTransactionUuid: t.parentId,
-      withinPaymentGuarantee: parent ? Date.parse(t.createdAt) - Date.parse(parent.createdAt) <= GUARANTEE_DAYS * DAY_MS : null,
+      withinPaymentGuarantee: parent ? withinGuarantee(t, parent) : null,
     };
   }
   if (t.refunded > 0) details.refundedAmount = t.refunded;

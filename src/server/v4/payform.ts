@@ -1,11 +1,10 @@
 import { EsipayError } from '../../domain/errors.js';
-import type { MerchantRecord } from '../../domain/types.js';
-import { initialIdemKey } from '../../engine/local/shipments.js';
+import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
 import { formatMoney } from '../../money/amount.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, htmlAnswer, rawSegments, type Route } from '../http.js';
 import { type FormOrder, readFormToken } from './form-token.js';
-import { outcomeOf, paymentAnswer } from './handlers.js';
+import { paymentAnswer } from './handlers.js';
 import { PaymentIpn } from './ipn.js';
 
 /**
@@ -33,7 +32,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
   if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') {
     return { ...page(405, 'Method not allowed', '<p>Use the form.</p>', logPath), headers: { ...pageHeaders, allow: 'GET, POST' } };
   }
-  const now = deps.engine.ctx.clock();
+  const now = deps.engine.clock();
   const token = await readFormToken(deps.store, segments[1], now);
   if (!token.ok) {
     return token.reason === 'expired'
@@ -44,7 +43,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
   const merchant = await deps.store.getMerchant(order.merchant);
   if (!merchant) return page(404, 'Payment page not found', '<p>This payment page does not exist.</p>', logPath);
 
-  const attempts = await attemptState(deps, order);
+  const attempts = await attemptState(deps, merchant, order);
   if (attempts.state === 'paid') return verifiedPage(merchant, order, attempts.transactionId, logPath);
   if (attempts.state === 'exhausted') {
     return page(
@@ -68,24 +67,18 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     month: (fields.get('expiryMonth') ?? '').trim(),
     year: (fields.get('expiryYear') ?? '').trim(),
   };
-  let transactionId: string;
-  const ipn = new PaymentIpn(merchant, deps.engine.ctx.clock);
+  let transaction: TransactionRecord;
+  const ipn = new PaymentIpn(merchant, deps.engine.clock);
   try {
-    const view = await outcomeOf(
-      deps.engine.createInitial(
-        {
-          merchant: merchant.id,
-          amount: order.amount,
-          currency: order.currency,
-          orderId: order.orderId,
-          ...(order.email ? { email: order.email } : {}),
-          card,
-          idempotencyKey: attemptKey(order, attempts.attempt),
-        },
-        { notification: ipn.notification },
-      ),
-    );
-    transactionId = view.id;
+    ({ transaction } = await deps.engine.v4.authorise(merchant, {
+      amount: order.amount,
+      currency: order.currency,
+      orderId: order.orderId,
+      email: order.email,
+      card,
+      idempotencyKey: attemptKey(order, attempts.attempt),
+      notification: ipn.notification,
+    }));
   } catch (e) {
     if (e instanceof EsipayError && e.kind === 'invalid') return formPage(422, merchant, order, e.message, logPath);
     if (e instanceof EsipayError && e.kind === 'conflict') {
@@ -95,9 +88,9 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
       return formPage(503, merchant, order, 'The payment could not be processed right now; please try again.', logPath);
     throw e;
   }
-  const answer = await paymentAnswer(deps, merchant, transactionId, ipn);
+  const answer = paymentAnswer(deps, merchant, transaction, ipn);
   const tx = (answer.transactions as { status: string; detailedErrorMessage: string | null }[])[0]!;
-  if (tx.status === 'PAID') return verifiedPage(merchant, order, transactionId, logPath);
+  if (tx.status === 'PAID') return verifiedPage(merchant, order, transaction.id, logPath);
   return formPage(
     200,
     merchant,
@@ -109,9 +102,9 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
 
 const attemptKey = (order: FormOrder, n: number): string => `form:${order.nonce}:${n}`;
 
-async function attemptState(deps: ServiceDeps, order: FormOrder): Promise<AttemptState> {
+async function attemptState(deps: ServiceDeps, merchant: MerchantRecord, order: FormOrder): Promise<AttemptState> {
   for (let n = 1; n <= MAX_FORM_ATTEMPTS; n++) {
-    const tx = await deps.store.findTransactionByIdemKey(order.merchant, initialIdemKey(attemptKey(order, n)));
+    const tx = await deps.engine.v4.initialByKey(merchant, attemptKey(order, n));
     if (!tx) return { state: 'open', attempt: n };
     if (tx.status === 'AUTHORISED') return { state: 'paid', transactionId: tx.id };
   }

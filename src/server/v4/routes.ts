@@ -23,7 +23,7 @@ export function v4Routes(deps: ServiceDeps): Route[] {
 const PREFIX = '/api-payment/V4/';
 
 async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> {
-  const now = () => deps.engine.ctx.clock();
+  const now = () => deps.engine.clock();
   const name = req.rawPath.startsWith(PREFIX) ? req.rawPath.slice(PREFIX.length) : '';
   const service = Object.hasOwn(WEB_SERVICES, name) ? WEB_SERVICES[name] : undefined;
   const webService = service ? name : printable(name || req.rawPath);

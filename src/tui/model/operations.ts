@@ -58,7 +58,12 @@ export async function perform(engine: Engine, merchant: string | undefined, mode
   }
   const owner = merchant ?? tx.merchant;
   // One key per confirmed shipment: a retry of this very request cannot ship twice.
-  await engine.createShipment({ merchant: owner, initial: tx.id, amount: mode.amount, idempotencyKey: randomUUID() });
+  await engine.createShipment({
+    merchant: owner,
+    initial: tx.id,
+    amount: formatDecimal(mode.amount, tx.currency),
+    idempotencyKey: randomUUID(),
+  });
   const parent = await engine.getTransaction(tx.id, owner);
   return {
     message: `Shipped ${formatMoney(mode.amount, tx.currency)} against ${tx.id}: ${formatMoney(parent.remaining, parent.currency)} left to ship`,

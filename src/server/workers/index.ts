@@ -1,8 +1,8 @@
-import { outboxWorker } from '../outbox/worker.js';
+import type { ServiceDeps } from '../deps.js';
 import { abandonedPaymentsSweeper } from './abandoned-payments.js';
-import { scheduledDebitWorker } from './links/debit-worker.js';
-import type { ServiceDeps } from './deps.js';
+import { outboxWorker } from './outbox.js';
 import type { Worker } from './periodic.js';
+import { scheduledDebitWorker } from './scheduled-debits.js';
 
 /**
  * The background jobs of `esipay serve`: started after the store opens, awaited (first run) before
