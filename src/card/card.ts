@@ -126,15 +126,6 @@ function secretKeyOf(key: Buffer): KeyObject {
   return k;
 }
 
-export function maskCard(card: Pick<ParsedCard, 'first6' | 'last4' | 'brand'>): MaskedCard {
-  return { first6: card.first6, last4: card.last4, brand: card.brand };
-}
-
-/** "411111******1111" for display. */
-export function maskedNumber(card: MaskedCard): string {
-  return `${card.first6}******${card.last4}`;
-}
-
 /** Replaces anything in a text that looks like a PAN (12–19 digits) by its masked form: for logs. */
 export function redactPans(text: string): string {
   return text.replace(/\d{12,}/g, (digits) => {

@@ -1,3 +1,5 @@
+import { maskDigitRuns } from '../util/printable.js';
+
 /**
  * One error type for everything a user can get wrong or that can go wrong outside esipay.
  * The kind decides the exit code of the CLI and the HTTP status of the v2 API; the code is a
@@ -25,7 +27,9 @@ export class EsipayError extends Error {
     /** The transaction the error is about, when one was recorded (a declined or cancelled payment). */
     readonly transaction?: unknown,
   ) {
-    super(message);
+    // Messages and hints often quote what the caller sent: a card number in the wrong place never comes back.
+    super(maskDigitRuns(message));
+    if (hint !== undefined) this.hint = maskDigitRuns(hint);
   }
 }
 

@@ -1,4 +1,5 @@
 import { currencyExponent } from './currencies.js';
+import { printable as printableText } from '../util/printable.js';
 
 /**
  * Money inside esipay is an integer of minor units plus its ISO 4217 currency.
@@ -82,7 +83,4 @@ function fail(problem: AmountProblem, message: string): ParseResult {
 }
 
 /** Keeps user input printable in one-line error messages. */
-export function printable(s: string): string {
-  const clean = s.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 32 ? clean.slice(0, 32) + '…' : clean;
-}
+const printable = (s: string): string => printableText(s, { max: 32, spaces: true });

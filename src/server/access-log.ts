@@ -1,4 +1,5 @@
 import { redactPans } from '../card/card.js';
+import { printable } from '../util/printable.js';
 import { LIMITS } from './http.js';
 
 /**
@@ -8,7 +9,7 @@ import { LIMITS } from './http.js';
  * The query string is left out (it is never needed to read the log, and may hold anything).
  */
 export function accessLogLine(at: Date, method: string, path: string, status: number, ms: number, callerIp: string): string {
-  return `${at.toISOString()} ${printable(method)} ${path} ${status} ${ms.toFixed(1)}ms ${callerIp || '-'}`;
+  return `${at.toISOString()} ${printable(method, { max: 20 })} ${path} ${status} ${ms.toFixed(1)}ms ${callerIp || '-'}`;
 }
 
 /** A raw path made safe to log: card-like segments masked, PANs inside segments masked, no query. */
@@ -16,7 +17,7 @@ export function redactPath(rawPath: string): string {
   const [path = '', query] = rawPath.split('?');
   const segments = path.split('/').map((seg) => (looksLikeCardNumber(decoded(seg)) ? maskSegment(seg) : seg));
   // Masked first, clipped after: clipping must not cut a card number into an unrecognisable piece.
-  const safe = printable(redactPans(segments.join('/')));
+  const safe = printable(redactPans(segments.join('/')), { max: Infinity });
   return (safe.length > LIMITS.maxUrlBytes ? safe.slice(0, LIMITS.maxUrlBytes) + '…' : safe) + (query !== undefined ? '?…' : '');
 }
 
@@ -36,8 +37,4 @@ function decoded(seg: string): string {
   } catch {
     return seg;
   }
-}
-
-function printable(s: string): string {
-  return s.replace(/[^\x21-\x7e]/g, '?');
 }

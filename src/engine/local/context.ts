@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Acquirer } from '../../acquirer/acquirer.js';
 import type { CallbackSender } from '../../callback/sender.js';
-import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
+import { EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import { sameIp } from '../../util/ip.js';
+import { printable } from '../../util/printable.js';
 
 /** Everything the local use cases share: the store and the outside world, injected. */
 export interface EngineContext {
@@ -79,10 +80,7 @@ export async function requireTransaction(ctx: EngineContext, id: string, merchan
 export const fingerprint = (...parts: (string | number | null | undefined)[]): string =>
   createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 
-export function printableId(id: unknown): string {
-  const s = String(id).replace(/[^\x20-\x7e]/g, '?');
-  return s.length > 40 ? s.slice(0, 40) + '…' : s;
-}
+export const printableId = (id: unknown): string => printable(id, { spaces: true });
 
 /** A merchant reference (cid, orderId…): 1 to 64 printable characters, no slash (it travels in a URL path). */
 export function checkReference(code: string, what: string, value: unknown, max = 64): string {
@@ -93,5 +91,3 @@ export function checkReference(code: string, what: string, value: unknown, max =
   }
   return value;
 }
-
-export { conflict };

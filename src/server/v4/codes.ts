@@ -1,4 +1,5 @@
 import { EsipayError } from '../../domain/errors.js';
+import { maskDigitRuns } from '../../util/printable.js';
 import type { V4ErrorAnswer } from './envelope.js';
 
 /**
@@ -61,7 +62,13 @@ export function v4ErrorOf(
   detailedErrorMessage: string | null = null,
   detailedErrorCode: string | null = null,
 ): V4ErrorAnswer {
-  return { errorCode: code, errorMessage: V4_CODES[code], detailedErrorCode, detailedErrorMessage };
+  // The detail often quotes what the caller sent: a card number in the wrong place never comes back.
+  return {
+    errorCode: code,
+    errorMessage: V4_CODES[code],
+    detailedErrorCode,
+    detailedErrorMessage: detailedErrorMessage === null ? null : maskDigitRuns(detailedErrorMessage),
+  };
 }
 
 /**

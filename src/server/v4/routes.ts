@@ -1,4 +1,5 @@
 import { redactPans } from '../../card/card.js';
+import { printable } from '../../util/printable.js';
 import type { MerchantRecord } from '../../domain/types.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, type Route } from '../http.js';
@@ -26,7 +27,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
   const now = () => deps.engine.clock();
   const name = req.rawPath.startsWith(PREFIX) ? req.rawPath.slice(PREFIX.length) : '';
   const service = Object.hasOwn(WEB_SERVICES, name) ? WEB_SERVICES[name] : undefined;
-  const webService = service ? name : printable(name || req.rawPath);
+  const webService = service ? name : printable(name || req.rawPath, { max: 80 });
   if (!service) {
     return v4Error(webService, v4ErrorOf('ESI_404', `no web service ${webService}; see docs/v4-api.md for the list`), now(), 404);
   }
@@ -62,9 +63,4 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     if (error.errorCode === 'ESI_500') deps.log?.(`bug in V4 ${webService}: ${redactPans((e as Error)?.stack ?? String(e))}`);
     return v4Error(webService, error, now(), error.errorCode === 'ESI_500' ? 500 : 200, merchant.id);
   }
-}
-
-function printable(s: string): string {
-  const clean = s.replace(/[^\x21-\x7e]/g, '?');
-  return clean.length > 80 ? clean.slice(0, 80) + '…' : clean;
 }

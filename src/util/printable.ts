@@ -1,0 +1,21 @@
+/**
+ * Text that came from a request, made safe to put in a one-line message, an answer or a log:
+ * control and non-ASCII characters become "?", it is cut at `max` characters, and every run of 12
+ * or more digits is masked (see maskDigitRuns). One helper for every echo of input, so none can
+ * forget the card number a caller put in the wrong place.
+ */
+export function printable(value: unknown, opts: { max?: number; spaces?: boolean } = {}): string {
+  const max = opts.max ?? 40;
+  const clean = maskDigitRuns(String(value)).replace(opts.spaces ? /[^\x20-\x7e]/g : /[^\x21-\x7e]/g, '?');
+  return clean.length > max ? clean.slice(0, max) + '…' : clean;
+}
+
+/**
+ * Masks every run of 12 or more digits to its first 6 and last 4 ("411111******1111"). Meant for
+ * messages: a card number sent where an id, an amount or a name was expected must never come
+ * back, and a mistyped one (failing Luhn) is as sensitive as a valid one. Amounts esipay writes
+ * itself are grouped ("1,234,567.00 EUR"), so they are left as they are.
+ */
+export function maskDigitRuns(text: string): string {
+  return text.replace(/\d{12,}/g, (d) => `${d.slice(0, 6)}${'*'.repeat(d.length - 10)}${d.slice(-4)}`);
+}
