@@ -22,6 +22,8 @@ export interface AppOptions {
   accessLog: ((line: string) => void) | undefined;
   /** Where bugs are reported (stack traces, card numbers redacted); never to the client. */
   reportBug: (text: string) => void;
+  /** Where failures that are not the caller's are reported (the database or the acquirer unavailable). */
+  reportFailure?: (e: Error) => void;
   /** Set when shutdown begins: health turns 503 and answers close their connection. */
   state: { stopping: boolean };
 }
@@ -35,7 +37,7 @@ const BODY_TIMEOUT_MS = 15_000;
  */
 export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const routes: Route[] = [
-    ...healthRoutes(deps.store, opts.state),
+    ...healthRoutes(deps.store, opts.state, deps.engine.clock),
     ...v2Routes(deps),
     ...adminRoutes(deps, { tokenHash: opts.adminTokenHash }),
     ...v4Routes(deps),
@@ -49,6 +51,7 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMe
     void answer(routes, req, opts)
       .then((a) => {
         send(res, req, a, opts.state);
+        if (a.failure) opts.reportFailure?.(a.failure);
         opts.accessLog?.(
           accessLogLine(new Date(), req.method, a.logPath ?? logPathOf(req.rawPath), a.status, performance.now() - started, callerIp),
         );

@@ -2,6 +2,10 @@ import { type ErrorKind, EsipayError } from '../domain/errors.js';
 import { HttpError, type HttpAnswer, jsonAnswer } from './http.js';
 
 /**
+ * Anything that is not an EsipayError (or an HttpError) is a bug: it is rethrown, so the app's
+ * net reports it once with its stack and answers 500 internal. A route module never answers a
+ * bare "internal" on its own, unseen.
+ *
  * The one JSON shape of an error on the wire:
  *   {"error": {"code", "message", "kind", "hint"?}, "transaction"?}
  * `kind` lets a client (the remote engine) rebuild the very same EsipayError, since several kinds
@@ -21,9 +25,9 @@ export function errorAnswer(e: unknown, statusOf: (kind: ErrorKind) => number): 
     if (e.hint) error.hint = e.hint;
     const doc: Record<string, unknown> = { error };
     if (e.transaction) doc.transaction = e.transaction;
-    return jsonAnswer(statusOf(e.kind), doc);
+    return jsonAnswer(statusOf(e.kind), doc, e.kind === 'unavailable' ? { failure: e } : {});
   }
-  return internalErrorAnswer();
+  throw e;
 }
 
 export function internalErrorAnswer(): HttpAnswer {

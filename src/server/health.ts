@@ -4,14 +4,19 @@ import { jsonAnswer, rawSegments, type Route } from './http.js';
 const STORE_CHECK_MS = 2_000;
 
 /**
- * GET /healthz for load balancers: 200 {"status":"ok"} when the store answers a read within
- * 2 s, 503 otherwise, and 503 {"status":"stopping"} once shutdown began (so traffic drains away).
+ * Probes for load balancers and orchestrators:
+ * - GET /livez: 200 while the process runs and answers (restart it when this fails);
+ * - GET /readyz and /healthz: 200 {"status":"ok"} when the database takes a write within 2 s;
+ *   503 {"status":"unavailable", reason} when it does not (gone, full disk, read-only), and 503
+ *   {"status":"stopping"} once shutdown began, while requests in flight finish (send no more).
+ * A read would not do: a full disk still reads, and every payment writes.
  */
-export function healthRoutes(store: Store, state: { stopping: boolean }): Route[] {
+export function healthRoutes(store: Store, state: { stopping: boolean }, clock: () => Date = () => new Date()): Route[] {
   return [
     async (req) => {
       const segments = rawSegments(req.rawPath);
-      if (segments.length !== 1 || segments[0] !== 'healthz') return undefined;
+      const probe = segments.length === 1 ? segments[0] : undefined;
+      if (probe !== 'healthz' && probe !== 'readyz' && probe !== 'livez') return undefined;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         return jsonAnswer(
           405,
@@ -19,24 +24,25 @@ export function healthRoutes(store: Store, state: { stopping: boolean }): Route[
           { headers: { allow: 'GET, HEAD' } },
         );
       }
+      if (probe === 'livez') return jsonAnswer(200, { status: state.stopping ? 'stopping' : 'ok' });
       if (state.stopping) return jsonAnswer(503, { status: 'stopping' });
-      return (await storeAnswers(store))
-        ? jsonAnswer(200, { status: 'ok' })
-        : jsonAnswer(503, { status: 'unavailable', reason: 'the database does not answer' });
+      const problem = await storeWritable(store, clock);
+      return problem === undefined ? jsonAnswer(200, { status: 'ok' }) : jsonAnswer(503, { status: 'unavailable', reason: problem });
     },
   ];
 }
 
-async function storeAnswers(store: Store): Promise<boolean> {
+/** undefined when the store took a small write in time, else why not (one line). */
+async function storeWritable(store: Store, clock: () => Date): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), STORE_CHECK_MS);
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`the database did not take a write within ${STORE_CHECK_MS} ms`), STORE_CHECK_MS);
   });
   try {
     return await Promise.race([
-      store.getSetting('health_check').then(
-        () => true,
-        () => false,
+      store.setSetting('health_check', clock().toISOString()).then(
+        () => undefined,
+        (e: unknown) => `the database does not take writes: ${(e as Error)?.message ?? String(e)}`.split('\n')[0],
       ),
       timeout,
     ]);

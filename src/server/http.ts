@@ -24,6 +24,11 @@ export interface HttpAnswer {
   body?: string | Buffer;
   /** What the access log shows of the path when the raw path must not be logged (card numbers). */
   logPath?: string;
+  /**
+   * A failure that is not the caller's (the database or the acquirer is unavailable) behind this
+   * answer: the app reports it to the operator, so no route module logs on its own and none forgets.
+   */
+  failure?: Error;
 }
 
 export type Route = (req: HttpRequest) => Promise<HttpAnswer | undefined> | HttpAnswer | undefined;

@@ -10,6 +10,7 @@ import { openStore, printableLocation } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { setUpAdminToken } from './admin/token.js';
 import { createApp } from './app.js';
+import { failureLog } from './failure-log.js';
 import type { ServiceDeps } from './deps.js';
 import { type Worker, WORKERS } from './workers/index.js';
 
@@ -116,6 +117,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       adminTokenHash: token.hash,
       accessLog: opts.quiet ? undefined : opts.log,
       reportBug: opts.log,
+      reportFailure: failureLog((line) => opts.log(`esipay serve: ${line}`)),
       state,
     });
     for (const [req, res] of waiting.splice(0)) handler(req, res);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { EsipayError } from '../../src/domain/errors.js';
 import { LocalEngine } from '../../src/engine/local/local-engine.js';
 import { createApp } from '../../src/server/app.js';
 import { sha256 } from '../../src/server/admin/token.js';
@@ -21,6 +22,7 @@ describe('service request handler', () => {
   let cleanup: () => void;
   const log: string[] = [];
   const bugs: string[] = [];
+  const failures: string[] = [];
   const state = { stopping: false };
 
   before(async () => {
@@ -33,6 +35,7 @@ describe('service request handler', () => {
       adminTokenHash: sha256('app-test-token-0123456789'),
       accessLog: (l) => log.push(l),
       reportBug: (b) => bugs.push(b),
+      reportFailure: (e) => failures.push(e.message),
       state,
     });
     server = createServer(handler);
@@ -72,17 +75,53 @@ describe('service request handler', () => {
     assert.ok(!log.join('\n').includes('5555555555554444') && !log.join('\n').includes('4111111111111111'));
   });
 
-  it('reports 503 on /healthz when the store does not answer, and while stopping', async () => {
-    const original = store.getSetting;
-    store.getSetting = async () => {
-      throw new Error('database is gone');
+  it('never answers a bare internal unseen: a bug in a route module is reported; an outage is answered and reported', async () => {
+    const original = store.getMerchant;
+    try {
+      store.getMerchant = async () => {
+        throw new RangeError('a bug deep in a store');
+      };
+      bugs.length = 0;
+      const bug = await http(base, 'GET', `/cardpay/00000000-0000-4000-8000-000000000000/c/4111111111111111/12/${nextYear}/1.00`);
+      assert.equal(bug.status, 500);
+      assert.equal(bug.json().error.code, 'internal');
+      assert.equal(bugs.length, 1, 'the operator is told, once');
+      assert.match(bugs[0]!, /RangeError: a bug deep in a store/);
+
+      store.getMerchant = async () => {
+        throw new EsipayError('unavailable', 'store_unavailable', 'the database cannot be written: database or disk is full');
+      };
+      failures.length = 0;
+      const v2 = await http(base, 'GET', `/cardpay/00000000-0000-4000-8000-000000000000/c/4111111111111111/12/${nextYear}/1.00`);
+      assert.equal(v2.status, 500, 'a service-side error on the v2 routes, as the seed says');
+      assert.equal(v2.json().error.code, 'store_unavailable');
+      const admin = await http(base, 'GET', '/admin/merchants/00000000-0000-4000-8000-000000000000', {
+        headers: { authorization: 'Bearer app-test-token-0123456789' },
+      });
+      assert.equal(admin.status, 503);
+      assert.equal(admin.json().error.code, 'store_unavailable');
+      assert.deepEqual(failures, [
+        'the database cannot be written: database or disk is full',
+        'the database cannot be written: database or disk is full',
+      ]);
+    } finally {
+      store.getMerchant = original;
+    }
+  });
+
+  it('reports 503 on /healthz when the store does not take writes, and while stopping', async () => {
+    const original = store.setSetting;
+    store.setSetting = async () => {
+      throw new Error('database or disk is full');
     };
     try {
       const down = await http(base, 'GET', '/healthz');
       assert.equal(down.status, 503);
       assert.equal(down.json().status, 'unavailable');
+      assert.match(down.json().reason, /database or disk is full/);
+      assert.equal((await http(base, 'GET', '/livez')).status, 200, 'the process itself is fine');
     } finally {
-      store.getSetting = original;
+      store.setSetting = original;
     }
     state.stopping = true;
     try {

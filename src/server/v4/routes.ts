@@ -1,5 +1,6 @@
 import { redactPans } from '../../card/card.js';
 import { printable } from '../../util/printable.js';
+import { EsipayError } from '../../domain/errors.js';
 import type { MerchantRecord } from '../../domain/types.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, type Route } from '../http.js';
@@ -34,7 +35,12 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
   if (req.method !== 'POST') {
     return v4Error(webService, v4ErrorOf('ESI_405', 'web services are called with POST'), now(), 405, null, { headers: { allow: 'POST' } });
   }
-  const auth = await authenticate(deps.store, req.headers.authorization);
+  let auth: Awaited<ReturnType<typeof authenticate>>;
+  try {
+    auth = await authenticate(deps.store, req.headers.authorization);
+  } catch (e) {
+    return failed(deps, webService, e, now(), null);
+  }
   if (!auth.ok) {
     return v4Error(webService, v4ErrorOf('ESI_401', auth.reason), now(), 401, null, {
       headers: { 'www-authenticate': 'Basic realm="esipay V4", charset="UTF-8"' },
@@ -59,8 +65,14 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     return v4Success(webService, await service({ deps, merchant, req, body }), now());
   } catch (e) {
     if (e instanceof V4Failure) return v4Error(webService, e.error, now(), 200, merchant.id);
-    const error = v4ErrorFromException(e);
-    if (error.errorCode === 'ESI_500') deps.log?.(`bug in V4 ${webService}: ${redactPans((e as Error)?.stack ?? String(e))}`);
-    return v4Error(webService, error, now(), error.errorCode === 'ESI_500' ? 500 : 200, merchant.id);
+    return failed(deps, webService, e, now(), merchant.id);
   }
+}
+
+/** An exception as the V4 envelope: a bug is logged here with its stack; an outage goes to the app's failure report. */
+function failed(deps: ServiceDeps, webService: string, e: unknown, now: Date, shopId: string | null): HttpAnswer {
+  const error = v4ErrorFromException(e);
+  if (error.errorCode === 'ESI_500') deps.log?.(`bug in V4 ${webService}: ${redactPans((e as Error)?.stack ?? String(e))}`);
+  const outage = e instanceof EsipayError && e.kind === 'unavailable' ? { failure: e } : {};
+  return v4Error(webService, error, now, error.errorCode === 'ESI_500' ? 500 : 200, shopId, outage);
 }
