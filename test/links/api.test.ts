@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
-import { LINK_CODES } from '../../src/engine/local/link-codes.js';
-import { type FieldSpec, fieldNumber, LINK_FIELDS } from '../../src/engine/local/link-fields.js';
+import { LINK_CODES } from '../../src/domain/link-codes.js';
+import { type FieldSpec, fieldNumber, LINK_FIELDS } from '../../src/domain/link-fields.js';
 import { openStore } from '../../src/store/open-store.js';
 import { type LinkService, request, SEED_EXAMPLE, startLinkService } from './service.js';
 

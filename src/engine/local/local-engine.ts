@@ -19,7 +19,7 @@ import * as refunds from './refunds.js';
 import * as shipments from './shipments.js';
 import * as transactions from './transactions.js';
 
-const loadLinks = () => import('./links.js');
+const loadLinks = () => import('./links/index.js');
 
 /** The use cases in-process, over a Store. Each method is one use-case function of its own file. */
 export class LocalEngine implements ServiceEngine {

@@ -1,4 +1,4 @@
-import { runDueDebits } from '../../engine/local/link-debits.js';
+import { runDueDebits } from '../../engine/local/links/debits.js';
 import type { ServiceDeps } from '../deps.js';
 import { periodic, type Worker } from '../periodic.js';
 

@@ -1,7 +1,7 @@
 import { isEsipayError } from '../../domain/errors.js';
-import { linkCodeMeaning, linkError } from '../../engine/local/link-codes.js';
-import { createLinkFor } from '../../engine/local/link-create.js';
-import { linkNotifiers } from '../../engine/local/links.js';
+import { linkCodeMeaning, linkError } from '../../domain/link-codes.js';
+import { createLinkFor } from '../../engine/local/links/create.js';
+import { linkNotifiers } from '../../engine/local/links/index.js';
 import { redactPans } from '../../card/card.js';
 import { sameIp } from '../../util/ip.js';
 import type { ServiceDeps } from '../deps.js';

@@ -1,5 +1,5 @@
-import { pageLang } from '../../engine/local/link-display.js';
-import { openLink, type OpenedLink, payLink, plannedDebits } from '../../engine/local/link-pay.js';
+import { pageLang } from '../../notify/display.js';
+import { openLink, type OpenedLink, payLink, plannedDebits } from '../../engine/local/links/pay.js';
 import type { EngineContext } from '../../engine/local/context.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, htmlAnswer } from '../http.js';

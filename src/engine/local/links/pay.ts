@@ -1,17 +1,17 @@
-import { type ParsedCard, parseCard, splitExpiry } from '../../card/card.js';
-import { EsipayError } from '../../domain/errors.js';
-import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
-import { notifyOutbox } from '../../outbox/wakeup.js';
-import { addMs } from '../../util/clock.js';
-import { newId } from '../../util/ids.js';
-import type { EngineContext } from './context.js';
-import { linkCallbackMessage } from './link-callback.js';
-import type { LinkRequest } from './link-fields.js';
-import { interpretLinkRequest } from './link-request.js';
-import { type PlannedDebit, scheduleOf } from './link-schedule.js';
-import { linkState, TOKEN_PATTERN, tokenHashOf } from './link-views.js';
-import { releaseAbandoned, releaseApproval } from './approvals.js';
-import { cardFields, newTransactionRecord } from './records.js';
+import { type ParsedCard, parseCard, splitExpiry } from '../../../card/card.js';
+import { EsipayError } from '../../../domain/errors.js';
+import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord } from '../../../domain/types.js';
+import { notifyOutbox } from '../../../outbox/wakeup.js';
+import { addMs } from '../../../util/clock.js';
+import { newId } from '../../../util/ids.js';
+import type { EngineContext } from '../context.js';
+import { linkCallbackMessage } from './callback.js';
+import type { LinkRequest } from '../../../domain/link-fields.js';
+import { interpretLinkRequest } from './request.js';
+import { type PlannedDebit, scheduleOf } from './schedule.js';
+import { linkState, TOKEN_PATTERN, tokenHashOf } from './views.js';
+import { releaseAbandoned, releaseApproval } from '../approvals.js';
+import { cardFields, newTransactionRecord } from '../records.js';
 
 /** Refused attempts a link accepts before it stops taking cards (card testing). */
 export const MAX_LINK_ATTEMPTS = 10;

@@ -1,5 +1,5 @@
-import type { LinkMode } from '../../domain/types.js';
-import { DAY_MS } from '../../util/clock.js';
+import type { LinkMode } from '../../../domain/types.js';
+import { DAY_MS } from '../../../util/clock.js';
 
 /**
  * What a link debits, and when. The rules (docs/links.md, "Modes"):

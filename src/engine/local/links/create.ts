@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { LinkRecord, MerchantRecord } from '../../domain/types.js';
-import type { Notifiers } from '../../notify/notifier.js';
-import { addMs } from '../../util/clock.js';
-import { newId } from '../../util/ids.js';
-import type { LinkView } from '../engine.js';
-import type { EngineContext } from './context.js';
-import { linkError } from './link-codes.js';
-import { notifyLink } from './link-notify.js';
-import { interpretLinkRequest, parseLinkRequest } from './link-request.js';
-import { linkUrl, tokenHashOf, toLinkView } from './link-views.js';
+import type { LinkRecord, MerchantRecord } from '../../../domain/types.js';
+import type { Notifiers } from '../../../notify/notifier.js';
+import { addMs } from '../../../util/clock.js';
+import { newId } from '../../../util/ids.js';
+import type { LinkView } from '../../engine.js';
+import type { EngineContext } from '../context.js';
+import { linkError } from '../../../domain/link-codes.js';
+import { notifyLink } from './notify.js';
+import { interpretLinkRequest, parseLinkRequest } from './request.js';
+import { linkUrl, tokenHashOf, toLinkView } from './views.js';
 
 /**
  * get_link_payment for an authenticated merchant: validates the body (one schema, one code per

@@ -1,11 +1,11 @@
-import { EsipayError } from '../../domain/errors.js';
-import type { LinkRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
-import { notifyOutbox } from '../../outbox/wakeup.js';
-import { addMs, DAY_MS } from '../../util/clock.js';
-import type { EngineContext } from './context.js';
-import { linkCallbackMessage } from './link-callback.js';
-import { scheduleView } from './link-views.js';
-import { newTransactionRecord, sameCard } from './records.js';
+import { EsipayError } from '../../../domain/errors.js';
+import type { LinkRecord, ScheduledDebitRecord, TransactionRecord } from '../../../domain/types.js';
+import { notifyOutbox } from '../../../outbox/wakeup.js';
+import { addMs, DAY_MS } from '../../../util/clock.js';
+import type { EngineContext } from '../context.js';
+import { linkCallbackMessage } from './callback.js';
+import { scheduleView } from './views.js';
+import { newTransactionRecord, sameCard } from '../records.js';
 
 /** A refused or failed debit is tried again a day later, 3 times in all, then it has failed. */
 export const MAX_DEBIT_ATTEMPTS = 3;

@@ -1,17 +1,17 @@
-import { invalid } from '../../domain/errors.js';
-import type { LinkMode, Page } from '../../domain/types.js';
-import { notifiersFromEnv } from '../../notify/from-env.js';
-import type { Notifiers } from '../../notify/notifier.js';
-import type { CreateLinkInput, LinkView } from '../engine.js';
-import { type EngineContext, requireMerchant } from './context.js';
-import { linkError } from './link-codes.js';
-import { createLinkFor } from './link-create.js';
-import { toLinkView } from './link-views.js';
-import { decodeCursor, encodeCursor } from './views.js';
+import { invalid } from '../../../domain/errors.js';
+import type { LinkMode, Page } from '../../../domain/types.js';
+import { notifiersFromEnv } from '../../../notify/from-env.js';
+import type { Notifiers } from '../../../notify/notifier.js';
+import type { CreateLinkInput, LinkView } from '../../engine.js';
+import { type EngineContext, requireMerchant } from '../context.js';
+import { linkError } from '../../../domain/link-codes.js';
+import { createLinkFor } from './create.js';
+import { toLinkView } from './views.js';
+import { decodeCursor, encodeCursor } from '../views.js';
 
 /**
  * The payment-link use cases of the Engine (CLI, operator API). get_link_payment and the hosted
- * page (src/server/links/) use the same building blocks: link-create.ts, link-pay.ts.
+ * page (src/server/links/) use the same building blocks: create.ts, pay.ts.
  */
 
 const notifiersByContext = new WeakMap<EngineContext, Notifiers>();
