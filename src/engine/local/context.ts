@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Acquirer } from '../../acquirer/acquirer.js';
 import type { CallbackSender } from '../../callback/sender.js';
+import type { Notifiers } from '../../notify/notifier.js';
 import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
@@ -19,6 +20,8 @@ export interface EngineContext {
   callbackTimeoutMs: number;
   /** Base URL of the service for links handed to consumers (http://host:6543). */
   publicUrl: string;
+  /** The email/SMS senders of payment links (email_option, sms_option). */
+  notifiers: Notifiers;
 }
 
 export interface EngineOptions {
@@ -27,6 +30,8 @@ export interface EngineOptions {
   clock?: Clock;
   callbackTimeoutMs?: number;
   publicUrl?: string;
+  /** Default: what ESIPAY_SMTP_URL and ESIPAY_SMS_URL configure (notifiersFromEnv). */
+  notifiers?: Notifiers;
   /** Hex; otherwise ESIPAY_CARD_KEY, otherwise a key generated once and kept in the store. */
   cardKey?: string;
 }

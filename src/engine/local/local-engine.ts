@@ -1,5 +1,6 @@
 import { SimulatedAcquirer } from '../../acquirer/simulator.js';
 import { HttpCallbackSender } from '../../callback/sender.js';
+import { notifiersFromEnv } from '../../notify/from-env.js';
 import type { Store } from '../../store/store.js';
 import { systemClock } from '../../util/clock.js';
 import type {
@@ -38,6 +39,7 @@ export class LocalEngine implements ServiceEngine {
       cardKey: await resolveCardKey(store, opts.cardKey),
       callbackTimeoutMs: opts.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
       publicUrl: (opts.publicUrl ?? 'http://127.0.0.1:6543').replace(/\/+$/, ''),
+      notifiers: opts.notifiers ?? notifiersFromEnv(),
     };
     return new LocalEngine(ctx);
   }
@@ -74,6 +76,8 @@ export class LocalEngine implements ServiceEngine {
 
   async close(): Promise<void> {
     await this.ctx.callbacks.close?.();
+    await this.ctx.notifiers.email?.close?.();
+    await this.ctx.notifiers.sms?.close?.();
     await this.ctx.store.close();
   }
 }

@@ -1,7 +1,5 @@
 import { invalid } from '../../../domain/errors.js';
 import type { LinkMode, Page } from '../../../domain/types.js';
-import { notifiersFromEnv } from '../../../notify/from-env.js';
-import type { Notifiers } from '../../../notify/notifier.js';
 import type { CreateLinkInput, LinkView } from '../../engine.js';
 import { type EngineContext, requireMerchant } from '../context.js';
 import { linkError } from '../../../domain/link-codes.js';
@@ -13,22 +11,6 @@ import { decodeCursor, encodeCursor } from '../views.js';
  * The payment-link use cases of the Engine (CLI, operator API). get_link_payment and the hosted
  * page (src/server/links/) use the same building blocks: create.ts, pay.ts.
  */
-
-const notifiersByContext = new WeakMap<EngineContext, Notifiers>();
-
-/** The email/SMS senders of an engine: set by the service or a test, else from the environment. */
-export function linkNotifiers(ctx: EngineContext): Notifiers {
-  let n = notifiersByContext.get(ctx);
-  if (!n) {
-    n = notifiersFromEnv();
-    notifiersByContext.set(ctx, n);
-  }
-  return n;
-}
-
-export function setLinkNotifiers(ctx: EngineContext, notifiers: Notifiers): void {
-  notifiersByContext.set(ctx, notifiers);
-}
 
 const MODES: readonly LinkMode[] = ['pay_now', 'multi_pay', 'pay_later'];
 
@@ -53,7 +35,7 @@ export async function createLink(ctx: EngineContext, input: CreateLinkInput): Pr
     consumer_phone_number: input.phone,
     ...(input.mode ? { [input.mode]: true } : {}),
   };
-  return createLinkFor(ctx, linkNotifiers(ctx), merchant, body);
+  return createLinkFor(ctx, merchant, body);
 }
 
 export async function listLinks(ctx: EngineContext, q: { merchant: string; limit?: number; cursor?: string }): Promise<Page<LinkView>> {

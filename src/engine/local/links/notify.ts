@@ -1,6 +1,6 @@
 import type { LinkRecord, MerchantRecord } from '../../../domain/types.js';
 import { linkEmail, type LinkMessageInput, linkSms, redactedLink } from '../../../notify/link-message.js';
-import type { NotificationOutcome, Notifiers } from '../../../notify/notifier.js';
+import type { NotificationOutcome } from '../../../notify/notifier.js';
 import { newId } from '../../../util/ids.js';
 import type { EngineContext } from '../context.js';
 import { displayAmount, displayDate, pageLang } from '../../../notify/display.js';
@@ -19,7 +19,6 @@ export const NOTIFY_TOPICS = { email: 'link_email', sms: 'link_sms' } as const;
  */
 export async function notifyLink(
   ctx: EngineContext,
-  notifiers: Notifiers,
   merchant: MerchantRecord,
   link: LinkRecord,
   req: LinkRequest,
@@ -36,6 +35,7 @@ export async function notifyLink(
     link: url,
     expiresText: displayDate(link.expiresAt, lang),
   };
+  const { notifiers } = ctx;
   const outcomes: NotificationOutcome[] = [];
   if (wanted.email) {
     const email = linkEmail(req.consumer_email, message);
