@@ -7,8 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import type { Acquirer } from '../../src/acquirer/acquirer.js';
 import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
-import { runDueDebits } from '../../src/engine/local/links/debits.js';
-import { openLink, payLink } from '../../src/engine/local/links/pay.js';
 import { addMonths, splitAmount } from '../../src/engine/local/links/schedule.js';
 import { LocalEngine } from '../../src/engine/local/local-engine.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -80,9 +78,9 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
     }
 
     async function pay(token: string, card = VISA) {
-      const opened = await openLink(engine.ctx, token);
+      const opened = await engine.links.openLink(token);
       assert.ok(opened);
-      return payLink(engine.ctx, opened, card);
+      return engine.links.payLink(opened, card);
     }
 
     const callbacks = async () =>
@@ -114,12 +112,12 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       );
 
       debitCalls.length = 0;
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 0 }, 'nothing is due yet');
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 0, failed: 0 }, 'nothing is due yet');
       now = new Date('2027-02-28T09:00:00.000Z');
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 1, retried: 0, failed: 0 });
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 0 }, 'a debit is taken once');
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 1, retried: 0, failed: 0 });
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 0, failed: 0 }, 'a debit is taken once');
       now = new Date('2027-04-01T00:00:00.000Z');
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 1, retried: 0, failed: 0 });
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 1, retried: 0, failed: 0 });
       assert.deepEqual(
         debitCalls.map((c) => c.amount),
         [3333, 3333],
@@ -163,9 +161,9 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       );
       debitCalls.length = 0;
       now = new Date('2027-05-25T11:59:59.000Z');
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 0 });
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 0, failed: 0 });
       now = new Date('2027-05-25T12:00:00.000Z');
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 1, retried: 0, failed: 0 });
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 1, retried: 0, failed: 0 });
       assert.deepEqual(
         debitCalls.map((c) => c.amount),
         [4999],
@@ -186,11 +184,11 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       declineDebits = true;
       try {
         now = new Date(now.getTime() + DAY_MS);
-        assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 1, failed: 0 });
+        assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 1, failed: 0 });
         now = new Date(now.getTime() + DAY_MS);
-        assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 1, failed: 0 });
+        assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 1, failed: 0 });
         now = new Date(now.getTime() + DAY_MS);
-        assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 1 });
+        assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 0, failed: 1 });
       } finally {
         declineDebits = false;
       }

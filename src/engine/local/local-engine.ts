@@ -12,7 +12,7 @@ import type {
   RefundInput,
   RegisterMerchantInput,
 } from '../engine.js';
-import type { ServiceEngine } from '../service-engine.js';
+import type { ServiceEngine, ServiceLinks } from '../service-engine.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
 import * as merchants from './merchants.js';
 import * as payments from './payments.js';
@@ -73,6 +73,16 @@ export class LocalEngine implements ServiceEngine {
   createLink = async (input: CreateLinkInput) => (await loadLinks()).createLink(this.ctx, input);
   listLinks = async (q: { merchant: string; limit?: number; cursor?: string }) => (await loadLinks()).listLinks(this.ctx, q);
   getLink = async (id: string, merchant?: string) => (await loadLinks()).getLink(this.ctx, id, merchant);
+
+  /** The service's side of payment links (ServiceEngine), loaded on first use like the three above. */
+  readonly links: ServiceLinks = {
+    createLinkFromWire: async (merchant, body) => (await loadLinks()).createLinkFor(this.ctx, merchant, body),
+    openLink: async (token) => (await loadLinks()).openLink(this.ctx, token),
+    plannedDebits: async (opened) => (await loadLinks()).plannedDebits(opened, this.ctx.clock()),
+    payLink: async (opened, card) => (await loadLinks()).payLink(this.ctx, opened, card),
+    runDueDebits: async (limit) => (await loadLinks()).runDueDebits(this.ctx, limit),
+    payFormKey: async () => (await loadLinks()).payFormKey(this.ctx),
+  };
 
   async close(): Promise<void> {
     await this.ctx.callbacks.close?.();

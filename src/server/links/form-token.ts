@@ -2,15 +2,11 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * The pay form's anti-forgery token: issued with each render, bound to the link it was rendered
- * for and to its time, signed with a key derived from the installation's secret key. A form
- * posted to another link, forged, or older than FORM_TOKEN_TTL_S is refused (FORM_001) and the
- * page renders afresh. No cookie is needed: the token travels in the form.
+ * for and to its time, signed with a key the engine derives from the installation's secret key
+ * (links.payFormKey()). A form posted to another link, forged, or older than FORM_TOKEN_TTL_S is
+ * refused (FORM_001) and the page renders afresh. No cookie is needed: the token travels in the form.
  */
 export const FORM_TOKEN_TTL_S = 60 * 60;
-
-export function formTokenKey(secretKey: Buffer): Buffer {
-  return createHmac('sha256', secretKey).update('esipay pay-page form token v1').digest();
-}
 
 export function issueFormToken(key: Buffer, linkId: string, nowS: number): string {
   const nonce = randomBytes(16).toString('base64url');

@@ -1,6 +1,5 @@
 import { isEsipayError } from '../../domain/errors.js';
 import { linkCodeMeaning, linkError } from '../../domain/link-codes.js';
-import { createLinkFor } from '../../engine/local/links/create.js';
 import { redactPans } from '../../card/card.js';
 import { sameIp } from '../../util/ip.js';
 import type { ServiceDeps } from '../deps.js';
@@ -22,7 +21,7 @@ export async function getLinkPayment(deps: ServiceDeps, req: HttpRequest): Promi
     if (!sameIp(req.callerIp, auth.merchant.ip))
       return refusal('AUTH_003', `calls for this merchant must come from its registered address, not ${req.callerIp}`);
     const body = parseJson(await req.body());
-    const view = await createLinkFor(deps.engine.ctx, auth.merchant, body);
+    const view = await deps.engine.links.createLinkFromWire(auth.merchant, body);
     const wantsId = [true, 1, '1', 'true'].includes((body as Record<string, unknown>).get_pay_id as never);
     return jsonAnswer(200, {
       result: true,

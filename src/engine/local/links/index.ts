@@ -60,3 +60,9 @@ export async function getLink(ctx: EngineContext, id: string, merchant?: string)
   const debits = link.status === 'paid' && link.mode !== 'pay_now' ? await ctx.store.listScheduledDebits(link.id) : undefined;
   return toLinkView(link, ctx.clock(), debits);
 }
+
+// What ServiceEngine's `links` block delegates to (LocalEngine loads this module on first use).
+export { createLinkFor } from './create.js';
+export { runDueDebits } from './debits.js';
+export { payFormKey } from './pay-form-key.js';
+export { openLink, payLink, plannedDebits } from './pay.js';

@@ -1,14 +1,15 @@
 import { type ParsedCard, parseCard, splitExpiry } from '../../../card/card.js';
 import { EsipayError } from '../../../domain/errors.js';
-import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord } from '../../../domain/types.js';
+import type { LinkRecord, ScheduledDebitRecord, TransactionRecord } from '../../../domain/types.js';
 import { notifyOutbox } from '../../../outbox/wakeup.js';
 import { addMs } from '../../../util/clock.js';
 import { newId } from '../../../util/ids.js';
+import type { OpenedLink, PayLinkResult, PlannedDebit, TypedCard } from '../../links-types.js';
 import type { EngineContext } from '../context.js';
 import { linkCallbackMessage } from './callback.js';
 import type { LinkRequest } from '../../../domain/link-fields.js';
 import { interpretLinkRequest } from './request.js';
-import { type PlannedDebit, scheduleOf } from './schedule.js';
+import { scheduleOf } from './schedule.js';
 import { linkState, TOKEN_PATTERN, tokenHashOf } from './views.js';
 import { releaseAbandoned, releaseApproval } from '../approvals.js';
 import { cardFields, newTransactionRecord } from '../records.js';
@@ -17,13 +18,6 @@ import { cardFields, newTransactionRecord } from '../records.js';
 export const MAX_LINK_ATTEMPTS = 10;
 /** A payment attempt still PENDING this long after it began was abandoned (the service stopped). */
 const ATTEMPT_DEADLINE_MS = 2 * 60_000;
-
-export interface OpenedLink {
-  link: LinkRecord;
-  merchant: MerchantRecord;
-  request: LinkRequest;
-  state: 'open' | 'paid' | 'expired';
-}
 
 /** The link an SDESSID opens, or undefined when the token is malformed or unknown. */
 export async function openLink(ctx: EngineContext, token: string | null | undefined): Promise<OpenedLink | undefined> {
@@ -40,10 +34,6 @@ export function plannedDebits(opened: OpenedLink, at: Date): PlannedDebit[] {
   return scheduleOf(interpretLinkRequest(opened.request, opened.merchant).plan, opened.link.amount, at);
 }
 
-export type PayLinkResult =
-  | { ok: true; link: LinkRecord; transaction: TransactionRecord; debits: PlannedDebit[] }
-  | { ok: false; code: string; message: string; field?: 'number' | 'expiry' };
-
 /**
  * Pays a link with a card, from the hosted page: the link's card use case.
  *
@@ -55,7 +45,7 @@ export type PayLinkResult =
  * outbox. A stop before that call leaves a PENDING attempt that the next submission cancels as
  * abandoned after its deadline. The card number never leaves parseCard and the acquirer call.
  */
-export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { number: string; expiry: string }): Promise<PayLinkResult> {
+export async function payLink(ctx: EngineContext, opened: OpenedLink, input: TypedCard): Promise<PayLinkResult> {
   const { link, merchant } = opened;
   const now = ctx.clock();
   const state = linkState(link, now);
