@@ -147,6 +147,8 @@ describe('POST /get_link_payment', () => {
   it('refuses missing or wrong credentials and a caller that is not the merchant', async () => {
     await refused(request(), 'AUTH_001', m, { authorization: '' });
     await refused(request(), 'AUTH_001', m, { authorization: 'Bearer abc' });
+    const creds = Buffer.from(`${m.uuid}:${m.secret}`).toString('base64');
+    await refused(request(), 'AUTH_001', m, { authorization: `Basic${' '.repeat(1024)}${creds}` });
     await refused(request(), 'AUTH_002', { ...m, secret: 'whsec_wrong' });
     await refused(request(), 'AUTH_002', { ...m, uuid: '00000000-0000-4000-8000-000000000000' });
     const elsewhere = await svc.merchant({ ip: '10.1.2.3' });
