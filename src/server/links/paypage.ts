@@ -2,7 +2,7 @@ import type { OpenedLink } from '../../engine/links-types.js';
 import { pageLang } from '../../notify/display.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, htmlAnswer } from '../http.js';
-import { checkFormToken, issueFormToken } from './form-token.js';
+import { checkCsrfToken, issueCsrfToken } from './pay-form-csrf.js';
 import { PAGE_HEADERS } from './page-html.js';
 import { formPage, noticePage, receiptPage } from './page-views.js';
 
@@ -65,7 +65,7 @@ export class PayPage {
       throw e;
     }
     const expiry = (form.get('expiry') ?? '').slice(0, 10);
-    if (!checkFormToken(await this.formKey(), opened.link.id, form.get('form_token'), this.nowS())) {
+    if (!checkCsrfToken(await this.formKey(), opened.link.id, form.get('form_token'), this.nowS())) {
       if (opened.state !== 'open') return this.stateNotice(opened);
       return page(400, await this.form(opened, token, { code: 'FORM_001' }, expiry));
     }
@@ -91,7 +91,7 @@ export class PayPage {
   ): Promise<string> {
     return formPage(opened, {
       token,
-      formToken: issueFormToken(await this.formKey(), opened.link.id, this.nowS()),
+      formToken: issueCsrfToken(await this.formKey(), opened.link.id, this.nowS()),
       debits: await this.links.plannedDebits(opened),
       ...(error ? { error } : {}),
       ...(expiry !== undefined ? { expiry } : {}),

@@ -4,7 +4,7 @@ import { initialIdemKey } from '../../engine/local/shipments.js';
 import { formatMoney } from '../../money/amount.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, htmlAnswer, rawSegments, type Route } from '../http.js';
-import { type FormOrder, readFormToken } from './form-token.js';
+import { type FormOrder, readFormToken } from './payment-form-token.js';
 import { outcomeOf, paymentAnswer } from './handlers.js';
 import { PaymentIpn } from './ipn.js';
 

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { EngineContext } from '../context.js';
 
 /**
- * The key that signs the pay page's anti-forgery token (src/server/links/form-token.ts):
+ * The key that signs the pay page's anti-forgery token (src/server/links/pay-form-csrf.ts):
  * derived from the installation's secret key, so the page never holds that key itself and the
  * tokens it issued stay valid across restarts.
  */
