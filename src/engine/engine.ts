@@ -7,7 +7,8 @@ import type { MerchantTotals } from '../store/store.js';
  * Both raise EsipayError with the same codes for the same mistakes (the contract suite checks it).
  *
  * Amount inputs are strings of the decimal edge form ("74.12"), parsed by the engine with the
- * merchant's currency, except where the wire format itself is in minor units (V4, links).
+ * merchant's currency, except where the wire format itself is in minor units (V4's createInitial
+ * and createShipment). Amounts in outputs are minor units with their currency.
  */
 export interface Engine {
   /** "local sqlite /path/esipay.db" or "remote http://host:6543": for headers and messages. */
@@ -100,8 +101,8 @@ export interface CreateShipmentInput {
 
 export interface CreateLinkInput {
   merchant: string;
-  /** Minor units. */
-  amount: number;
+  /** Decimal, "." separator, in the merchant's currency (get_link_payment's own wire sends minor units). */
+  amount: string;
   paymentReference: string;
   consumerReference: string;
   callbackUrl: string;

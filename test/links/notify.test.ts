@@ -148,7 +148,7 @@ describe("an engine's senders, given in its options", () => {
       const m = await engine.registerMerchant({ name: 'Boutique Lyon', ip: '127.0.0.1', returnUrl: 'http://127.0.0.1:9/r' });
       return await engine.createLink({
         merchant: m.uuid,
-        amount: 4200,
+        amount: '42.00',
         paymentReference: 'F-1',
         consumerReference: 'c-1',
         callbackUrl: 'https://shop.example/cb',

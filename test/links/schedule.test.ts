@@ -9,6 +9,7 @@ import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
 import { addMonths, splitAmount } from '../../src/engine/local/links/schedule.js';
 import { LocalEngine } from '../../src/engine/local/local-engine.js';
+import { formatDecimal } from '../../src/money/amount.js';
 import { openStore } from '../../src/store/open-store.js';
 import { DAY_MS } from '../../src/util/clock.js';
 import { freshPostgresDatabase } from '../helpers/postgres.js';
@@ -64,7 +65,7 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
     async function link(mode: 'pay_now' | 'multi_pay' | 'pay_later', amount: number, extra: Record<string, unknown> = {}) {
       const view = await engine.createLink({
         merchant: m.uuid,
-        amount,
+        amount: formatDecimal(amount, 'EUR'),
         paymentReference: `inv-${++seq}`,
         consumerReference: 'c-42',
         callbackUrl: 'http://127.0.0.1:1/cb',

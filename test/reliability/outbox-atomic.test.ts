@@ -158,7 +158,7 @@ function atomicOutboxSuite(storeName: string, trigger: CrashTrigger, database: (
       async function paidLink(engine: LocalEngine): Promise<{ id: string; paymentReference: string }> {
         const view = await engine.createLink({
           merchant: m.uuid,
-          amount: 10000,
+          amount: '100.00',
           paymentReference: `debit-crash-${++seq}`,
           consumerReference: 'c-42',
           callbackUrl: 'http://127.0.0.1:1/cb',

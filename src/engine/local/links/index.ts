@@ -1,5 +1,6 @@
 import { invalid } from '../../../domain/errors.js';
 import type { LinkMode, Page } from '../../../domain/types.js';
+import { parseDecimal } from '../../../money/amount.js';
 import type { CreateLinkInput, LinkView } from '../../engine.js';
 import { type EngineContext, requireMerchant } from '../context.js';
 import { linkError } from '../../../domain/link-codes.js';
@@ -16,18 +17,21 @@ const MODES: readonly LinkMode[] = ['pay_now', 'multi_pay', 'pay_later'];
 
 /**
  * The Engine's createLink: the same checks and codes as get_link_payment, on the wire form of the
- * input (the merchant's own beneficiary reference by default: its uuid without dashes).
+ * input (the merchant's own beneficiary reference by default: its uuid without dashes). The amount
+ * is a decimal in the merchant's currency, like every amount the Engine takes; the wire's is in
+ * minor units.
  */
 export async function createLink(ctx: EngineContext, input: CreateLinkInput): Promise<LinkView> {
   const merchant = await requireMerchant(ctx, input.merchant);
   if (input.mode !== undefined && !MODES.includes(input.mode)) {
     throw invalid('invalid_mode', `unknown link mode "${String(input.mode).slice(0, 20)}"`, 'use pay_now, multi_pay or pay_later');
   }
+  const amount = parseAmount(input.amount, merchant.currency);
   const extra = typeof input.extra === 'object' && input.extra !== null && !Array.isArray(input.extra) ? input.extra : {};
   const body: Record<string, unknown> = {
     beneficiary_reference: merchant.id.replaceAll('-', ''),
     ...extra,
-    amount: typeof input.amount === 'number' ? String(input.amount) : input.amount,
+    amount: String(amount),
     payment_reference: input.paymentReference,
     consumer_reference: input.consumerReference,
     url_callback: input.callbackUrl,
@@ -36,6 +40,18 @@ export async function createLink(ctx: EngineContext, input: CreateLinkInput): Pr
     ...(input.mode ? { [input.mode]: true } : {}),
   };
   return createLinkFor(ctx, merchant, body);
+}
+
+/**
+ * A number is refused rather than read as a decimal: before amounts were decimals here, callers
+ * sent minor units, and 10000 must not quietly become 10,000.00.
+ */
+function parseAmount(amount: unknown, currency: string): number {
+  const hint = `give a decimal amount in ${currency} as a string, such as "100.00"`;
+  if (typeof amount !== 'string') throw invalid('invalid_amount', 'the amount must be a decimal string', hint);
+  const parsed = parseDecimal(amount, currency);
+  if (!parsed.ok) throw invalid('invalid_amount', parsed.message, hint);
+  return parsed.minor;
 }
 
 export async function listLinks(ctx: EngineContext, q: { merchant: string; limit?: number; cursor?: string }): Promise<Page<LinkView>> {
