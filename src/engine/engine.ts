@@ -105,8 +105,8 @@ export interface CreateShipmentInput {
 
 export interface CreateLinkInput {
   merchant: string;
-  /** Minor units. */
-  amount: number;
+  /** Decimal, "." separator, in the merchant's currency (get_link_payment's own wire sends minor units). */
+  amount: string;
   paymentReference: string;
   consumerReference: string;
   callbackUrl: string;

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
-import { LINK_CODES } from '../../src/engine/local/link-codes.js';
-import { type FieldSpec, fieldNumber, LINK_FIELDS } from '../../src/engine/local/link-fields.js';
+import { LINK_CODES } from '../../src/domain/link-codes.js';
+import { type FieldSpec, fieldNumber, LINK_FIELDS } from '../../src/domain/link-fields.js';
 import { openStore } from '../../src/store/open-store.js';
 import { type LinkService, request, SEED_EXAMPLE, startLinkService } from './service.js';
 
@@ -147,6 +147,8 @@ describe('POST /get_link_payment', () => {
   it('refuses missing or wrong credentials and a caller that is not the merchant', async () => {
     await refused(request(), 'AUTH_001', m, { authorization: '' });
     await refused(request(), 'AUTH_001', m, { authorization: 'Bearer abc' });
+    const creds = Buffer.from(`${m.uuid}:${m.secret}`).toString('base64');
+    await refused(request(), 'AUTH_001', m, { authorization: `Basic${' '.repeat(1024)}${creds}` });
     await refused(request(), 'AUTH_002', { ...m, secret: 'whsec_wrong' });
     await refused(request(), 'AUTH_002', { ...m, uuid: '00000000-0000-4000-8000-000000000000' });
     const elsewhere = await svc.merchant({ ip: '10.1.2.3' });

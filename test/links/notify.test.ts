@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
+import { LocalEngine } from '../../src/engine/local/local-engine.js';
+import { notifiersFromEnv } from '../../src/notify/from-env.js';
+import type { Notifiers, OutgoingEmail, OutgoingSms } from '../../src/notify/notifier.js';
 import { openStore } from '../../src/store/open-store.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { type LinkService, request, startLinkService } from './service.js';
@@ -122,5 +128,66 @@ describe('sending links by email and SMS', () => {
     } finally {
       gateway.behaviour = 200;
     }
+  });
+});
+
+describe("an engine's senders, given in its options", () => {
+  let dir: string;
+  let seq = 0;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'esipay-notifiers-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function createLinkWith(notifiers: Notifiers) {
+    const engine = await LocalEngine.create(await openStore(join(dir, `esipay-${++seq}.db`)), {
+      notifiers,
+      publicUrl: 'https://pay.example',
+    });
+    try {
+      const m = await engine.registerMerchant({ name: 'Boutique Lyon', ip: '127.0.0.1', returnUrl: 'http://127.0.0.1:9/r' });
+      return await engine.createLink({
+        merchant: m.uuid,
+        amount: '42.00',
+        paymentReference: 'F-1',
+        consumerReference: 'c-1',
+        callbackUrl: 'https://shop.example/cb',
+        email: 'client@example.fr',
+        phone: '0600000000',
+        extra: { email_option: 1, sms_option: 1 },
+      });
+    } finally {
+      await engine.close();
+    }
+  }
+
+  it('sends the link through them', async () => {
+    const emails: OutgoingEmail[] = [];
+    const texts: OutgoingSms[] = [];
+    const view = await createLinkWith({
+      email: { description: 'test mailbox', send: async (e) => void emails.push(e) },
+      sms: { description: 'test phone', send: async (t) => void texts.push(t) },
+    });
+    assert.deepEqual(view.notifications, [
+      { channel: 'email', to: 'client@example.fr', sent: true },
+      { channel: 'sms', to: '0600000000', sent: true },
+    ]);
+    assert.equal(emails[0]?.to, 'client@example.fr');
+    assert.ok(emails[0]?.text.includes(view.link!), 'the email carries the link');
+    assert.ok(texts[0]?.text.includes(view.link!), 'the SMS carries the link');
+  });
+
+  it('a malformed ESIPAY_SMTP_URL or ESIPAY_SMS_URL refuses its messages, saying why; the link is still created', async () => {
+    const view = await createLinkWith(notifiersFromEnv({ ESIPAY_SMTP_URL: 'mail.example:25', ESIPAY_SMS_URL: 'not a url' }));
+    assert.ok(view.link);
+    assert.deepEqual(
+      view.notifications?.map((n) => [n.channel, n.sent]),
+      [
+        ['email', false],
+        ['sms', false],
+      ],
+    );
+    assert.match(view.notifications![0]!.error!, /ESIPAY_SMTP_URL is not usable: the SMTP URL must start with smtp:\/\//);
+    assert.match(view.notifications![1]!.error!, /ESIPAY_SMS_URL is not usable/);
   });
 });

@@ -7,10 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Acquirer } from '../../src/acquirer/acquirer.js';
 import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
-import { runDueDebits } from '../../src/engine/local/link-debits.js';
-import { openLink, payLink } from '../../src/engine/local/link-pay.js';
-import { addMonths, splitAmount } from '../../src/engine/local/link-schedule.js';
+import { addMonths, splitAmount } from '../../src/engine/local/links/schedule.js';
 import { LocalEngine } from '../../src/engine/local/local-engine.js';
+import { formatDecimal } from '../../src/money/amount.js';
 import { openStore } from '../../src/store/open-store.js';
 import { DAY_MS } from '../../src/util/clock.js';
 import { freshPostgresDatabase } from '../helpers/postgres.js';
@@ -66,7 +65,7 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
     async function link(mode: 'pay_now' | 'multi_pay' | 'pay_later', amount: number, extra: Record<string, unknown> = {}) {
       const view = await engine.createLink({
         merchant: m.uuid,
-        amount,
+        amount: formatDecimal(amount, 'EUR'),
         paymentReference: `inv-${++seq}`,
         consumerReference: 'c-42',
         callbackUrl: 'http://127.0.0.1:1/cb',
@@ -80,9 +79,9 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
     }
 
     async function pay(token: string, card = VISA) {
-      const opened = await openLink(engine.ctx, token);
+      const opened = await engine.links.openLink(token);
       assert.ok(opened);
-      return payLink(engine.ctx, opened, card);
+      return engine.links.payLink(opened, card);
     }
 
     const callbacks = async () =>
@@ -114,12 +113,12 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       );
 
       debitCalls.length = 0;
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 0 }, 'nothing is due yet');
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 0, failed: 0 }, 'nothing is due yet');
       now = new Date('2027-02-28T09:00:00.000Z');
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 1, retried: 0, failed: 0 });
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 0 }, 'a debit is taken once');
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 1, retried: 0, failed: 0 });
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 0, failed: 0 }, 'a debit is taken once');
       now = new Date('2027-04-01T00:00:00.000Z');
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 1, retried: 0, failed: 0 });
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 1, retried: 0, failed: 0 });
       assert.deepEqual(
         debitCalls.map((c) => c.amount),
         [3333, 3333],
@@ -163,9 +162,9 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       );
       debitCalls.length = 0;
       now = new Date('2027-05-25T11:59:59.000Z');
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 0 });
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 0, failed: 0 });
       now = new Date('2027-05-25T12:00:00.000Z');
-      assert.deepEqual(await runDueDebits(engine.ctx), { paid: 1, retried: 0, failed: 0 });
+      assert.deepEqual(await engine.links.runDueDebits(), { paid: 1, retried: 0, failed: 0 });
       assert.deepEqual(
         debitCalls.map((c) => c.amount),
         [4999],
@@ -186,11 +185,11 @@ function linkScheduleSuite(storeName: string, database: () => Promise<{ location
       declineDebits = true;
       try {
         now = new Date(now.getTime() + DAY_MS);
-        assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 1, failed: 0 });
+        assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 1, failed: 0 });
         now = new Date(now.getTime() + DAY_MS);
-        assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 1, failed: 0 });
+        assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 1, failed: 0 });
         now = new Date(now.getTime() + DAY_MS);
-        assert.deepEqual(await runDueDebits(engine.ctx), { paid: 0, retried: 0, failed: 1 });
+        assert.deepEqual(await engine.links.runDueDebits(), { paid: 0, retried: 0, failed: 1 });
       } finally {
         declineDebits = false;
       }

@@ -6,9 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Acquirer } from '../../src/acquirer/acquirer.js';
 import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
-import { runDueDebits } from '../../src/engine/local/link-debits.js';
-import { openLink, payLink } from '../../src/engine/local/link-pay.js';
+import { runDueDebits } from '../../src/engine/local/links/debits.js';
+import { openLink, payLink } from '../../src/engine/local/links/pay.js';
 import { LocalEngine } from '../../src/engine/local/local-engine.js';
+import { formatDecimal } from '../../src/money/amount.js';
 import { openStore } from '../../src/store/open-store.js';
 import { newId } from '../../src/util/ids.js';
 import { checkLedger } from '../../src/verify/ledger-check.js';
@@ -239,7 +240,7 @@ describe('paid links of every mode, as the engine writes them, break no rule', (
       const payNewLink = async (mode: 'pay_now' | 'multi_pay' | 'pay_later', amount: number, extra: Record<string, unknown> = {}) => {
         const view = await engine.createLink({
           merchant: m.uuid,
-          amount,
+          amount: formatDecimal(amount, 'EUR'),
           paymentReference: `${mode}-${newId().slice(-8)}`,
           consumerReference: 'c-42',
           callbackUrl: 'http://127.0.0.1:1/cb',

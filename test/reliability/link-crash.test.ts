@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
-import { runDueDebits } from '../../src/engine/local/link-debits.js';
-import { openLink, payLink } from '../../src/engine/local/link-pay.js';
+import { runDueDebits } from '../../src/engine/local/links/debits.js';
+import { openLink, payLink } from '../../src/engine/local/links/pay.js';
 import { LocalEngine } from '../../src/engine/local/local-engine.js';
+import { formatDecimal } from '../../src/money/amount.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { checkLedger } from '../../src/verify/ledger-check.js';
@@ -123,7 +124,7 @@ function linkCrashSuite(storeName: string, triggers: CrashTriggers, database: ()
           });
           const view = await dying.createLink({
             merchant: m.uuid,
-            amount: c.amount,
+            amount: formatDecimal(c.amount, 'EUR'),
             paymentReference: `crash-${++seq}`,
             consumerReference: 'c-42',
             callbackUrl: 'http://127.0.0.1:1/cb',

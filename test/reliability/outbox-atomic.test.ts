@@ -3,8 +3,8 @@ import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
-import { runDueDebits } from '../../src/engine/local/link-debits.js';
-import { openLink, payLink } from '../../src/engine/local/link-pay.js';
+import { runDueDebits } from '../../src/engine/local/links/debits.js';
+import { openLink, payLink } from '../../src/engine/local/links/pay.js';
 import { LocalEngine } from '../../src/engine/local/local-engine.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -158,7 +158,7 @@ function atomicOutboxSuite(storeName: string, trigger: CrashTrigger, database: (
       async function paidLink(engine: LocalEngine): Promise<{ id: string; paymentReference: string }> {
         const view = await engine.createLink({
           merchant: m.uuid,
-          amount: 10000,
+          amount: '100.00',
           paymentReference: `debit-crash-${++seq}`,
           consumerReference: 'c-42',
           callbackUrl: 'http://127.0.0.1:1/cb',

@@ -1,9 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { type Command, Option } from 'commander';
-import { invalid } from '../../domain/errors.js';
 import type { LinkMode } from '../../domain/types.js';
 import type { LinkView } from '../../engine/engine.js';
-import { formatMoney, parseDecimal } from '../../money/amount.js';
+import { formatMoney } from '../../money/amount.js';
 import { type Column, renderTable } from '../render.js';
 import { action } from '../run-action.js';
 
@@ -54,9 +53,6 @@ export function registerLink(program: Command): void {
       action(async (ctx, amountText: string, opts: CreateOptions) => {
         const merchantId = await ctx.merchant();
         const engine = await ctx.openEngine();
-        const merchant = await engine.getMerchant(merchantId);
-        const amount = parseDecimal(amountText, merchant.currency);
-        if (!amount.ok) throw invalid('invalid_amount', amount.message, `give a decimal amount in ${merchant.currency}, such as 100.00`);
         const extra: Record<string, unknown> = {};
         if (opts.duration !== undefined) extra.link_duration = opts.duration;
         if (opts.scenario !== undefined) extra.payment_scenario = opts.scenario;
@@ -68,7 +64,8 @@ export function registerLink(program: Command): void {
         if (opts.sendSms) extra.sms_option = 1;
         const view = await engine.createLink({
           merchant: merchantId,
-          amount: amount.minor,
+          // As typed: the engine reads it in the merchant's currency.
+          amount: amountText,
           paymentReference: opts.paymentReference,
           consumerReference: opts.consumerReference,
           callbackUrl: opts.callbackUrl,

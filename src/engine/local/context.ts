@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Acquirer } from '../../acquirer/acquirer.js';
 import type { CallbackSender } from '../../callback/sender.js';
+import type { Notifiers } from '../../notify/notifier.js';
 import { EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
@@ -25,6 +26,8 @@ export interface EngineContext {
    * now rather than at its next poll. A latency hint only: the store stays the source of truth.
    */
   outboxWritten: () => void;
+  /** The email/SMS senders of payment links (email_option, sms_option). */
+  notifiers: Notifiers;
 }
 
 export interface EngineOptions {
@@ -33,6 +36,8 @@ export interface EngineOptions {
   clock?: Clock;
   callbackTimeoutMs?: number;
   publicUrl?: string;
+  /** Default: what ESIPAY_SMTP_URL and ESIPAY_SMS_URL configure (notifiersFromEnv). */
+  notifiers?: Notifiers;
   /** Hex; otherwise ESIPAY_CARD_KEY, otherwise a key generated once and kept in the store. */
   cardKey?: string;
   /** The outbox deliverer's wake-up (the service passes its deliverer's); none by default. */

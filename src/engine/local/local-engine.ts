@@ -1,5 +1,6 @@
 import { SimulatedAcquirer } from '../../acquirer/simulator.js';
 import { HttpCallbackSender } from '../../callback/sender.js';
+import { notifiersFromEnv } from '../../notify/from-env.js';
 import type { Store } from '../../store/store.js';
 import { systemClock } from '../../util/clock.js';
 import type {
@@ -11,7 +12,7 @@ import type {
   RefundInput,
   RegisterMerchantInput,
 } from '../engine.js';
-import type { MaintenanceUseCases, ServiceEngine, V4UseCases } from '../service-engine.js';
+import type { MaintenanceUseCases, ServiceEngine, ServiceLinks, V4UseCases } from '../service-engine.js';
 import { sweepAbandonedPayments } from './approvals.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
 import * as merchants from './merchants.js';
@@ -21,7 +22,7 @@ import * as shipments from './shipments.js';
 import * as transactions from './transactions.js';
 import { v4UseCases } from './v4.js';
 
-const loadLinks = () => import('./links.js');
+const loadLinks = () => import('./links/index.js');
 
 /** The use cases in-process, over a Store. Each method is one use-case function of its own file. */
 export class LocalEngine implements ServiceEngine {
@@ -46,6 +47,7 @@ export class LocalEngine implements ServiceEngine {
       callbackTimeoutMs: opts.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
       publicUrl: (opts.publicUrl ?? 'http://127.0.0.1:6543').replace(/\/+$/, ''),
       outboxWritten: opts.onOutboxWrite ?? (() => undefined),
+      notifiers: opts.notifiers ?? notifiersFromEnv(),
     };
     return new LocalEngine(ctx);
   }
@@ -79,8 +81,20 @@ export class LocalEngine implements ServiceEngine {
   listLinks = async (q: { merchant: string; limit?: number; cursor?: string }) => (await loadLinks()).listLinks(this.ctx, q);
   getLink = async (id: string, merchant?: string) => (await loadLinks()).getLink(this.ctx, id, merchant);
 
+  /** The service's side of payment links (ServiceEngine), loaded on first use like the three above. */
+  readonly links: ServiceLinks = {
+    createLinkFromWire: async (merchant, body) => (await loadLinks()).createLinkFor(this.ctx, merchant, body),
+    openLink: async (token) => (await loadLinks()).openLink(this.ctx, token),
+    plannedDebits: async (opened) => (await loadLinks()).plannedDebits(opened, this.ctx.clock()),
+    payLink: async (opened, card) => (await loadLinks()).payLink(this.ctx, opened, card),
+    runDueDebits: async (limit) => (await loadLinks()).runDueDebits(this.ctx, limit),
+    payFormKey: async () => (await loadLinks()).payFormKey(this.ctx),
+  };
+
   async close(): Promise<void> {
     await this.ctx.callbacks.close?.();
+    await this.ctx.notifiers.email?.close?.();
+    await this.ctx.notifiers.sms?.close?.();
     await this.ctx.store.close();
   }
 }

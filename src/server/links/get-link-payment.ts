@@ -1,13 +1,10 @@
-import type { EngineContext } from '../../engine/local/context.js';
 import { isEsipayError } from '../../domain/errors.js';
-import { linkCodeMeaning, linkError } from '../../engine/local/link-codes.js';
-import { createLinkFor } from '../../engine/local/link-create.js';
-import { linkNotifiers } from '../../engine/local/links.js';
+import { linkCodeMeaning, linkError } from '../../domain/link-codes.js';
 import { redactPans } from '../../card/card.js';
 import { sameIp } from '../../util/ip.js';
+import { authenticateBasic } from '../basic-auth.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, jsonAnswer } from '../http.js';
-import { authenticateMerchant } from './basic-auth.js';
 
 /**
  * POST /get_link_payment, as the seed (002) defines it: always HTTP 200, with
@@ -19,17 +16,13 @@ import { authenticateMerchant } from './basic-auth.js';
  */
 export async function getLinkPayment(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> {
   try {
-    const auth = await authenticateMerchant(deps.store, req.headers.authorization);
-    if (!auth.ok) return refusal(auth.code);
+    const auth = await authenticateBasic(req.headers.authorization, (uuid) => deps.store.getMerchant(uuid));
+    // AUTH_001: no usable credentials at all; AUTH_002: credentials that name no merchant's secret.
+    if (!auth.ok) return refusal(auth.problem === 'rejected' ? 'AUTH_002' : 'AUTH_001');
     if (!sameIp(req.callerIp, auth.merchant.ip))
       return refusal('AUTH_003', `calls for this merchant must come from its registered address, not ${req.callerIp}`);
     const body = parseJson(await req.body());
-    const view = await createLinkFor(
-      (deps.engine as unknown as { ctx: EngineContext }).ctx,
-      linkNotifiers((deps.engine as unknown as { ctx: EngineContext }).ctx),
-      auth.merchant,
-      body,
-    );
+    const view = await deps.engine.links.createLinkFromWire(auth.merchant, body);
     const wantsId = [true, 1, '1', 'true'].includes((body as Record<string, unknown>).get_pay_id as never);
     return jsonAnswer(200, {
       result: true,

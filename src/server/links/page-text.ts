@@ -1,4 +1,4 @@
-import type { PageLang } from '../../engine/local/link-display.js';
+import type { PageLang } from '../../notify/display.js';
 
 /** Every word of the pay page, in English and French (payment_lang "fr"). */
 const EN = {

@@ -1,7 +1,6 @@
 import type { TransactionRecord } from '../../domain/types.js';
-import { displayAmount, displayDate, type PageLang, pageLang } from '../../engine/local/link-display.js';
-import type { OpenedLink } from '../../engine/local/link-pay.js';
-import type { PlannedDebit } from '../../engine/local/link-schedule.js';
+import { displayAmount, displayDate, type PageLang, pageLang } from '../../notify/display.js';
+import type { OpenedLink, PlannedDebit } from '../../engine/links-types.js';
 import { esc, layout } from './page-html.js';
 import { pageText } from './page-text.js';
 

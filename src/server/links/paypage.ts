@@ -1,9 +1,8 @@
-import { pageLang } from '../../engine/local/link-display.js';
-import { openLink, type OpenedLink, payLink, plannedDebits } from '../../engine/local/link-pay.js';
-import type { EngineContext } from '../../engine/local/context.js';
+import type { OpenedLink } from '../../engine/links-types.js';
+import { pageLang } from '../../notify/display.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, htmlAnswer } from '../http.js';
-import { checkFormToken, formTokenKey, issueFormToken } from './form-token.js';
+import { checkCsrfToken, issueCsrfToken } from './pay-form-csrf.js';
 import { PAGE_HEADERS } from './page-html.js';
 import { formPage, noticePage, receiptPage } from './page-views.js';
 
@@ -28,48 +27,55 @@ const STATUS_OF: Record<string, number> = {
  * (the number field empty: a card number is never sent back).
  */
 export class PayPage {
-  private readonly key: Buffer;
+  private key: Promise<Buffer> | undefined;
 
-  constructor(private readonly deps: ServiceDeps) {
-    this.key = formTokenKey((deps.engine as unknown as { ctx: EngineContext }).ctx.cardKey);
+  constructor(private readonly deps: ServiceDeps) {}
+
+  private get links() {
+    return this.deps.engine.links;
   }
 
-  private get ctx(): EngineContext {
-    return (this.deps.engine as unknown as { ctx: EngineContext }).ctx;
+  /** Asked of the engine on the first request, so a service nobody pays through loads no link code. */
+  private formKey(): Promise<Buffer> {
+    return (this.key ??= this.links.payFormKey());
+  }
+
+  private nowS(): number {
+    return Math.floor(this.deps.engine.clock().getTime() / 1000);
   }
 
   async show(req: HttpRequest): Promise<HttpAnswer> {
     const token = req.query.get('SDESSID') ?? '';
-    const opened = await openLink(this.ctx, token);
+    const opened = await this.links.openLink(token);
     if (!opened) return page(404, noticePage(undefined, 'unknown', acceptLang(req)));
     if (opened.state === 'paid') return page(200, noticePage(opened, 'paid'));
     if (opened.state === 'expired') return page(410, noticePage(opened, 'expired'));
-    return page(200, this.form(opened, token));
+    return page(200, await this.form(opened, token));
   }
 
   async pay(req: HttpRequest): Promise<HttpAnswer> {
     const token = req.query.get('SDESSID') ?? '';
-    const opened = await openLink(this.ctx, token);
+    const opened = await this.links.openLink(token);
     if (!opened) return page(404, noticePage(undefined, 'unknown', acceptLang(req)));
     let form: URLSearchParams;
     try {
       form = new URLSearchParams((await req.body(MAX_FORM_BYTES)).toString('utf8'));
     } catch (e) {
-      if (e instanceof HttpError) return page(e.status, this.form(opened, token, { code: 'FORM_001' }));
+      if (e instanceof HttpError) return page(e.status, await this.form(opened, token, { code: 'FORM_001' }));
       throw e;
     }
     const expiry = (form.get('expiry') ?? '').slice(0, 10);
-    if (!checkFormToken(this.key, opened.link.id, form.get('form_token'), nowS(this.ctx))) {
+    if (!checkCsrfToken(await this.formKey(), opened.link.id, form.get('form_token'), this.nowS())) {
       if (opened.state !== 'open') return this.stateNotice(opened);
-      return page(400, this.form(opened, token, { code: 'FORM_001' }, expiry));
+      return page(400, await this.form(opened, token, { code: 'FORM_001' }, expiry));
     }
-    const result = await payLink(this.ctx, opened, { number: (form.get('number') ?? '').slice(0, 40), expiry });
+    const result = await this.links.payLink(opened, { number: (form.get('number') ?? '').slice(0, 40), expiry });
     if (result.ok) return page(200, receiptPage({ ...opened, link: result.link, state: 'paid' }, result.transaction, result.debits));
     if (result.code === 'LINK_003') return page(200, noticePage(opened, 'paid'));
     if (result.code === 'LINK_002') return page(410, noticePage(opened, 'expired'));
     return page(
       STATUS_OF[result.code] ?? 400,
-      this.form(opened, token, { code: result.code, ...(result.field ? { field: result.field } : {}) }, expiry),
+      await this.form(opened, token, { code: result.code, ...(result.field ? { field: result.field } : {}) }, expiry),
     );
   }
 
@@ -77,18 +83,21 @@ export class PayPage {
     return opened.state === 'paid' ? page(200, noticePage(opened, 'paid')) : page(410, noticePage(opened, 'expired'));
   }
 
-  private form(opened: OpenedLink, token: string, error?: { code: string; field?: 'number' | 'expiry' }, expiry?: string): string {
+  private async form(
+    opened: OpenedLink,
+    token: string,
+    error?: { code: string; field?: 'number' | 'expiry' },
+    expiry?: string,
+  ): Promise<string> {
     return formPage(opened, {
       token,
-      formToken: issueFormToken(this.key, opened.link.id, nowS(this.ctx)),
-      debits: plannedDebits(opened, this.ctx.clock()),
+      formToken: issueCsrfToken(await this.formKey(), opened.link.id, this.nowS()),
+      debits: await this.links.plannedDebits(opened),
       ...(error ? { error } : {}),
       ...(expiry !== undefined ? { expiry } : {}),
     });
   }
 }
-
-const nowS = (ctx: EngineContext) => Math.floor(ctx.clock().getTime() / 1000);
 
 function acceptLang(req: HttpRequest) {
   return pageLang(

@@ -4,7 +4,7 @@ import type { ServiceDeps } from '../deps.js';
 import type { HttpRequest } from '../http.js';
 import { type V4Code, v4ErrorOf } from './codes.js';
 import type { V4ErrorAnswer } from './envelope.js';
-import { issueFormToken } from './form-token.js';
+import { issueFormToken } from './payment-form-token.js';
 import { PaymentIpn } from './ipn.js';
 import { v4Order, v4Payment, v4Refund, v4Transaction } from './objects.js';
 import {

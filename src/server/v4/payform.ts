@@ -3,7 +3,7 @@ import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
 import { formatMoney } from '../../money/amount.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, htmlAnswer, rawSegments, type Route } from '../http.js';
-import { type FormOrder, readFormToken } from './form-token.js';
+import { type FormOrder, readFormToken } from './payment-form-token.js';
 import { paymentAnswer } from './handlers.js';
 import { PaymentIpn } from './ipn.js';
 

@@ -1,5 +1,3 @@
-import type { EngineContext } from '../../engine/local/context.js';
-import { runDueDebits } from '../../engine/local/link-debits.js';
 import type { ServiceDeps } from '../deps.js';
 import { periodic, type Worker } from './periodic.js';
 
@@ -17,7 +15,7 @@ export function scheduledDebitWorker(deps: ServiceDeps): Worker {
     async () => {
       let report;
       do {
-        report = await runDueDebits((deps.engine as unknown as { ctx: EngineContext }).ctx, 50);
+        report = await deps.engine.links.runDueDebits(50);
         const total = report.paid + report.retried + report.failed;
         if (total > 0) deps.log?.(`scheduled link debits: ${report.paid} paid, ${report.retried} to retry, ${report.failed} failed`);
         if (total < 50) break;

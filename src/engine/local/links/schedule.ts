@@ -1,5 +1,6 @@
-import type { LinkMode } from '../../domain/types.js';
-import { DAY_MS } from '../../util/clock.js';
+import type { LinkMode } from '../../../domain/types.js';
+import { DAY_MS } from '../../../util/clock.js';
+import type { PlannedDebit } from '../../links-types.js';
 
 /**
  * What a link debits, and when. The rules (docs/links.md, "Modes"):
@@ -17,14 +18,6 @@ export interface SchedulePlan {
   instalments: number;
   /** pay_later: days between payment and debit. */
   delayDays: number;
-}
-
-export interface PlannedDebit {
-  seq: number;
-  amount: number;
-  dueAt: string;
-  /** Debited at payment (pay_now, the first instalment); otherwise by the scheduled-debit worker. */
-  atPayment: boolean;
 }
 
 export const DEFAULT_INSTALMENTS = 3;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { LinkRecord, ScheduledDebitRecord } from '../../domain/types.js';
-import type { LinkDebitView, LinkView } from '../engine.js';
+import type { LinkRecord, ScheduledDebitRecord } from '../../../domain/types.js';
+import type { LinkDebitView, LinkView } from '../../engine.js';
 
 /** The token of a link: 32 random bytes in base64url, 43 characters. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -6,7 +6,8 @@ import type { Store } from '../../store/store.js';
  * the hosted page (/payform/<formToken>) where the buyer enters the card. Stateless: the order
  * travels in the token under an HMAC whose key is made once per database; valid 15 minutes, as
  * on the platform the API imitates. The nonce names the order's payment attempts, so the page
- * can authorise an order once only (see payform.ts).
+ * can authorise an order once only (see payform.ts). (Not the payment-link page's anti-forgery
+ * token: links/pay-form-csrf.ts.)
  */
 export interface FormOrder {
   merchant: string;

@@ -1,9 +1,9 @@
-import { z } from 'zod';
-
 /**
  * The get_link_payment request, field by field, in the order of the seed's table (002). The row
  * number of a field is part of its error codes (MISSING_005 = consumer_reference is missing), so
- * this order must never change: new fields go at the end.
+ * this order must never change: new fields go at the end. Plain data, no zod: the codes
+ * (link-codes.ts) and the service's answers read it at start-up; the schema that validates a
+ * body (engine/local/links/schema.ts) is built from it on first use.
  *
  * - string: a JSON string of at most `max` characters, no control characters.
  * - integer: a JSON integer or a string of digits (the seed's own example sends the zip code as
@@ -76,63 +76,12 @@ export const LINK_FIELDS: readonly FieldSpec[] = [
   { name: 'link_duration', type: 'integer', max: 16, required: false, label: 'how long the link stays valid, in minutes' },
 ];
 
-/** The 2-digit row number of a field in the seed's table: the suffix of its codes. */
+/** The 3-digit row number of a field in the seed's table: the suffix of its codes. */
 export function fieldNumber(name: string): string {
   const i = LINK_FIELDS.findIndex((f) => f.name === name);
   if (i < 0) throw new Error(`unknown link field ${name}`);
   return String(i + 1).padStart(3, '0');
 }
-
-const CONTROL = /[\x00-\x1f\x7f]/;
-
-/** Checks of a field's format beyond its type and size. */
-const FORMAT_CHECKS: Record<FieldFormat, (v: string) => boolean> = {
-  text: (v) => !CONTROL.test(v),
-  digits: (v) => /^\d+$/.test(v),
-  url: (v) => {
-    if (CONTROL.test(v) || /\s/.test(v)) return false;
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && u.username === '' && u.password === '';
-    } catch {
-      return false;
-    }
-  },
-  email: (v) => /^[^\s@"<>(),;:\\[\]]+@[^\s@"<>(),;:\\[\]]+\.[^\s@"<>(),;:\\[\]]+$/.test(v),
-  phone: (v) => /^\+?[0-9 .()-]+$/.test(v) && v.replace(/\D/g, '').length >= 6,
-  siren: (v) => /^\d{9}$/.test(v),
-  flag: (v) => v === '0' || v === '1',
-  consumer_type: (v) => v === '0' || v === '1',
-  lang: (v) => /^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$/.test(v),
-};
-
-/** "" and null mean "not sent" for every field; a required field then fails as missing. */
-const absentAsUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
-
-function fieldSchema(f: FieldSpec): z.ZodType {
-  let inner: z.ZodType;
-  if (f.type === 'boolean') {
-    inner = z
-      .union([z.boolean(), z.literal(0), z.literal(1), z.enum(['0', '1', 'true', 'false'])])
-      .transform((v) => v === true || v === 1 || v === '1' || v === 'true');
-  } else {
-    const base =
-      f.type === 'integer'
-        ? z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform((v) => (typeof v === 'number' ? String(v) : v))
-        : z.string();
-    const sized = z.string().max(f.max ?? UNSIZED_MAX);
-    const format = f.format ?? 'text';
-    const checked = sized.refine(FORMAT_CHECKS[format], { message: `${f.label} is malformed` });
-    inner = f.type === 'integer' ? base.pipe(checked) : checked;
-  }
-  return z.preprocess(absentAsUndefined, f.required ? inner : inner.optional());
-}
-
-/**
- * The one schema of a get_link_payment body: every field of the table with its type, size and
- * whether it is required; any other field is rejected (strict).
- */
-export const linkRequestSchema = z.strictObject(Object.fromEntries(LINK_FIELDS.map((f) => [f.name, fieldSchema(f)])));
 
 /** A validated request: every field as a string (digits for integers) or boolean, absent when not sent. */
 export type LinkRequest = Record<string, string | boolean | undefined> & {

@@ -1,7 +1,8 @@
-import type { LinkMode, MerchantRecord } from '../../domain/types.js';
-import { linkError } from './link-codes.js';
-import { fieldNumber, LINK_FIELDS, type LinkRequest, linkRequestSchema } from './link-fields.js';
-import { planOf, type SchedulePlan } from './link-schedule.js';
+import type { LinkMode, MerchantRecord } from '../../../domain/types.js';
+import { linkError } from '../../../domain/link-codes.js';
+import { fieldNumber, LINK_FIELDS, type LinkRequest } from '../../../domain/link-fields.js';
+import { linkRequestSchema } from './schema.js';
+import { planOf, type SchedulePlan } from './schedule.js';
 
 /** link_duration is in minutes: default 7 days, at most one year. */
 export const DEFAULT_LINK_DURATION_MIN = 7 * 24 * 60;

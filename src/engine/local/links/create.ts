@@ -1,21 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import type { LinkRecord, MerchantRecord } from '../../domain/types.js';
-import type { Notifiers } from '../../notify/notifier.js';
-import { addMs } from '../../util/clock.js';
-import { newId } from '../../util/ids.js';
-import type { LinkView } from '../engine.js';
-import type { EngineContext } from './context.js';
-import { linkError } from './link-codes.js';
-import { notifyLink } from './link-notify.js';
-import { interpretLinkRequest, parseLinkRequest } from './link-request.js';
-import { linkUrl, tokenHashOf, toLinkView } from './link-views.js';
+import type { LinkRecord, MerchantRecord } from '../../../domain/types.js';
+import { addMs } from '../../../util/clock.js';
+import { newId } from '../../../util/ids.js';
+import type { LinkView } from '../../engine.js';
+import type { EngineContext } from '../context.js';
+import { linkError } from '../../../domain/link-codes.js';
+import { notifyLink } from './notify.js';
+import { interpretLinkRequest, parseLinkRequest } from './request.js';
+import { linkUrl, tokenHashOf, toLinkView } from './views.js';
 
 /**
  * get_link_payment for an authenticated merchant: validates the body (one schema, one code per
  * cause), records the link with the SHA-256 of a fresh token, sends it as asked, and returns the
  * link. Nothing is recorded when the request is refused; a payment_reference is used once.
  */
-export async function createLinkFor(ctx: EngineContext, notifiers: Notifiers, merchant: MerchantRecord, body: unknown): Promise<LinkView> {
+export async function createLinkFor(ctx: EngineContext, merchant: MerchantRecord, body: unknown): Promise<LinkView> {
   const req = parseLinkRequest(body);
   const terms = interpretLinkRequest(req, merchant);
   const token = randomBytes(32).toString('base64url');
@@ -50,7 +49,7 @@ export async function createLinkFor(ctx: EngineContext, notifiers: Notifiers, me
   const url = linkUrl(ctx.publicUrl, token);
   const view: LinkView = { ...toLinkView(link, now), link: url };
   if (terms.sendEmail || terms.sendSms) {
-    view.notifications = await notifyLink(ctx, notifiers, merchant, link, req, url, token, { email: terms.sendEmail, sms: terms.sendSms });
+    view.notifications = await notifyLink(ctx, merchant, link, req, url, token, { email: terms.sendEmail, sms: terms.sendSms });
   }
   return view;
 }

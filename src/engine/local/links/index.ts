@@ -1,51 +1,37 @@
-import { invalid } from '../../domain/errors.js';
-import type { LinkMode, Page } from '../../domain/types.js';
-import { notifiersFromEnv } from '../../notify/from-env.js';
-import type { Notifiers } from '../../notify/notifier.js';
-import type { CreateLinkInput, LinkView } from '../engine.js';
-import { type EngineContext, requireMerchant } from './context.js';
-import { linkError } from './link-codes.js';
-import { createLinkFor } from './link-create.js';
-import { toLinkView } from './link-views.js';
-import { decodeCursor, encodeCursor } from './views.js';
+import { invalid } from '../../../domain/errors.js';
+import type { LinkMode, Page } from '../../../domain/types.js';
+import { parseDecimal } from '../../../money/amount.js';
+import type { CreateLinkInput, LinkView } from '../../engine.js';
+import { type EngineContext, requireMerchant } from '../context.js';
+import { linkError } from '../../../domain/link-codes.js';
+import { createLinkFor } from './create.js';
+import { toLinkView } from './views.js';
+import { decodeCursor, encodeCursor } from '../views.js';
 
 /**
  * The payment-link use cases of the Engine (CLI, operator API). get_link_payment and the hosted
- * page (src/server/links/) use the same building blocks: link-create.ts, link-pay.ts.
+ * page (src/server/links/) use the same building blocks: create.ts, pay.ts.
  */
-
-const notifiersByContext = new WeakMap<EngineContext, Notifiers>();
-
-/** The email/SMS senders of an engine: set by the service or a test, else from the environment. */
-export function linkNotifiers(ctx: EngineContext): Notifiers {
-  let n = notifiersByContext.get(ctx);
-  if (!n) {
-    n = notifiersFromEnv();
-    notifiersByContext.set(ctx, n);
-  }
-  return n;
-}
-
-export function setLinkNotifiers(ctx: EngineContext, notifiers: Notifiers): void {
-  notifiersByContext.set(ctx, notifiers);
-}
 
 const MODES: readonly LinkMode[] = ['pay_now', 'multi_pay', 'pay_later'];
 
 /**
  * The Engine's createLink: the same checks and codes as get_link_payment, on the wire form of the
- * input (the merchant's own beneficiary reference by default: its uuid without dashes).
+ * input (the merchant's own beneficiary reference by default: its uuid without dashes). The amount
+ * is a decimal in the merchant's currency, like every amount the Engine takes; the wire's is in
+ * minor units.
  */
 export async function createLink(ctx: EngineContext, input: CreateLinkInput): Promise<LinkView> {
   const merchant = await requireMerchant(ctx, input.merchant);
   if (input.mode !== undefined && !MODES.includes(input.mode)) {
     throw invalid('invalid_mode', `unknown link mode "${String(input.mode).slice(0, 20)}"`, 'use pay_now, multi_pay or pay_later');
   }
+  const amount = parseAmount(input.amount, merchant.currency);
   const extra = typeof input.extra === 'object' && input.extra !== null && !Array.isArray(input.extra) ? input.extra : {};
   const body: Record<string, unknown> = {
     beneficiary_reference: merchant.id.replaceAll('-', ''),
     ...extra,
-    amount: typeof input.amount === 'number' ? String(input.amount) : input.amount,
+    amount: String(amount),
     payment_reference: input.paymentReference,
     consumer_reference: input.consumerReference,
     url_callback: input.callbackUrl,
@@ -53,7 +39,19 @@ export async function createLink(ctx: EngineContext, input: CreateLinkInput): Pr
     consumer_phone_number: input.phone,
     ...(input.mode ? { [input.mode]: true } : {}),
   };
-  return createLinkFor(ctx, linkNotifiers(ctx), merchant, body);
+  return createLinkFor(ctx, merchant, body);
+}
+
+/**
+ * A number is refused rather than read as a decimal: before amounts were decimals here, callers
+ * sent minor units, and 10000 must not quietly become 10,000.00.
+ */
+function parseAmount(amount: unknown, currency: string): number {
+  const hint = `give a decimal amount in ${currency} as a string, such as "100.00"`;
+  if (typeof amount !== 'string') throw invalid('invalid_amount', 'the amount must be a decimal string', hint);
+  const parsed = parseDecimal(amount, currency);
+  if (!parsed.ok) throw invalid('invalid_amount', parsed.message, hint);
+  return parsed.minor;
 }
 
 export async function listLinks(ctx: EngineContext, q: { merchant: string; limit?: number; cursor?: string }): Promise<Page<LinkView>> {
@@ -78,3 +76,9 @@ export async function getLink(ctx: EngineContext, id: string, merchant?: string)
   const debits = link.status === 'paid' && link.mode !== 'pay_now' ? await ctx.store.listScheduledDebits(link.id) : undefined;
   return toLinkView(link, ctx.clock(), debits);
 }
+
+// What ServiceEngine's `links` block delegates to (LocalEngine loads this module on first use).
+export { createLinkFor } from './create.js';
+export { runDueDebits } from './debits.js';
+export { payFormKey } from './pay-form-key.js';
+export { openLink, payLink, plannedDebits } from './pay.js';

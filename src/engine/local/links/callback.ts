@@ -1,8 +1,8 @@
-import { signPayload, SIGNATURE_HEADER } from '../../callback/signature.js';
-import type { LinkRecord, MerchantRecord, OutboxRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
-import { newId } from '../../util/ids.js';
-import type { EngineContext } from './context.js';
-import type { LinkRequest } from './link-fields.js';
+import { signPayload, SIGNATURE_HEADER } from '../../../callback/signature.js';
+import type { LinkRecord, MerchantRecord, OutboxRecord, ScheduledDebitRecord, TransactionRecord } from '../../../domain/types.js';
+import { newId } from '../../../util/ids.js';
+import type { EngineContext } from '../context.js';
+import type { LinkRequest } from '../../../domain/link-fields.js';
 
 export const LINK_CALLBACK_TOPIC = 'link_callback';
 

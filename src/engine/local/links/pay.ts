@@ -1,28 +1,22 @@
-import { type ParsedCard, parseCard, splitExpiry } from '../../card/card.js';
-import { EsipayError } from '../../domain/errors.js';
-import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
-import { addMs } from '../../util/clock.js';
-import { newId } from '../../util/ids.js';
-import type { EngineContext } from './context.js';
-import { linkCallbackMessage } from './link-callback.js';
-import type { LinkRequest } from './link-fields.js';
-import { interpretLinkRequest } from './link-request.js';
-import { type PlannedDebit, scheduleOf } from './link-schedule.js';
-import { linkState, TOKEN_PATTERN, tokenHashOf } from './link-views.js';
-import { releaseAbandoned, releaseApproval } from './approvals.js';
-import { cardFields, newTransactionRecord } from './records.js';
+import { type ParsedCard, parseCard, splitExpiry } from '../../../card/card.js';
+import { EsipayError } from '../../../domain/errors.js';
+import type { LinkRecord, ScheduledDebitRecord, TransactionRecord } from '../../../domain/types.js';
+import { addMs } from '../../../util/clock.js';
+import { newId } from '../../../util/ids.js';
+import type { OpenedLink, PayLinkResult, PlannedDebit, TypedCard } from '../../links-types.js';
+import type { EngineContext } from '../context.js';
+import { linkCallbackMessage } from './callback.js';
+import type { LinkRequest } from '../../../domain/link-fields.js';
+import { interpretLinkRequest } from './request.js';
+import { scheduleOf } from './schedule.js';
+import { linkState, TOKEN_PATTERN, tokenHashOf } from './views.js';
+import { releaseAbandoned, releaseApproval } from '../approvals.js';
+import { cardFields, newTransactionRecord } from '../records.js';
 
 /** Refused attempts a link accepts before it stops taking cards (card testing). */
 export const MAX_LINK_ATTEMPTS = 10;
 /** A payment attempt still PENDING this long after it began was abandoned (the service stopped). */
 const ATTEMPT_DEADLINE_MS = 2 * 60_000;
-
-export interface OpenedLink {
-  link: LinkRecord;
-  merchant: MerchantRecord;
-  request: LinkRequest;
-  state: 'open' | 'paid' | 'expired';
-}
 
 /** The link an SDESSID opens, or undefined when the token is malformed or unknown. */
 export async function openLink(ctx: EngineContext, token: string | null | undefined): Promise<OpenedLink | undefined> {
@@ -39,10 +33,6 @@ export function plannedDebits(opened: OpenedLink, at: Date): PlannedDebit[] {
   return scheduleOf(interpretLinkRequest(opened.request, opened.merchant).plan, opened.link.amount, at);
 }
 
-export type PayLinkResult =
-  | { ok: true; link: LinkRecord; transaction: TransactionRecord; debits: PlannedDebit[] }
-  | { ok: false; code: string; message: string; field?: 'number' | 'expiry' };
-
 /**
  * Pays a link with a card, from the hosted page: the link's card use case.
  *
@@ -54,7 +44,7 @@ export type PayLinkResult =
  * outbox. A stop before that call leaves a PENDING attempt that the next submission cancels as
  * abandoned after its deadline. The card number never leaves parseCard and the acquirer call.
  */
-export async function payLink(ctx: EngineContext, opened: OpenedLink, input: { number: string; expiry: string }): Promise<PayLinkResult> {
+export async function payLink(ctx: EngineContext, opened: OpenedLink, input: TypedCard): Promise<PayLinkResult> {
   const { link, merchant } = opened;
   const now = ctx.clock();
   const state = linkState(link, now);

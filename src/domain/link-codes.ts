@@ -1,4 +1,4 @@
-import { EsipayError, type ErrorKind } from '../../domain/errors.js';
+import { EsipayError, type ErrorKind } from './errors.js';
 import { fieldNumber, LINK_FIELDS } from './link-fields.js';
 
 /**

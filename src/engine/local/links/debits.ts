@@ -1,22 +1,17 @@
-import { EsipayError } from '../../domain/errors.js';
-import type { LinkRecord, ScheduledDebitRecord, TransactionRecord } from '../../domain/types.js';
-import { addMs, DAY_MS } from '../../util/clock.js';
-import type { EngineContext } from './context.js';
-import { linkCallbackMessage } from './link-callback.js';
-import { scheduleView } from './link-views.js';
-import { newTransactionRecord, sameCard } from './records.js';
+import { EsipayError } from '../../../domain/errors.js';
+import type { LinkRecord, ScheduledDebitRecord, TransactionRecord } from '../../../domain/types.js';
+import { addMs, DAY_MS } from '../../../util/clock.js';
+import type { DebitRunReport } from '../../links-types.js';
+import type { EngineContext } from '../context.js';
+import { linkCallbackMessage } from './callback.js';
+import { scheduleView } from './views.js';
+import { newTransactionRecord, sameCard } from '../records.js';
 
 /** A refused or failed debit is tried again a day later, 3 times in all, then it has failed. */
 export const MAX_DEBIT_ATTEMPTS = 3;
 export const DEBIT_RETRY_MS = DAY_MS;
 /** How long a claimed debit is held by one worker before another may take it (a crash). */
 const LEASE_MS = 5 * 60_000;
-
-export interface DebitRunReport {
-  paid: number;
-  retried: number;
-  failed: number;
-}
 
 /**
  * Takes the scheduled debits that are due (multi_pay's later instalments, pay_later's debit) and

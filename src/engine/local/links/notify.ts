@@ -1,10 +1,10 @@
-import type { LinkRecord, MerchantRecord } from '../../domain/types.js';
-import { linkEmail, type LinkMessageInput, linkSms, redactedLink } from '../../notify/link-message.js';
-import type { NotificationOutcome, Notifiers } from '../../notify/notifier.js';
-import { newId } from '../../util/ids.js';
-import type { EngineContext } from './context.js';
-import { displayAmount, displayDate, pageLang } from './link-display.js';
-import type { LinkRequest } from './link-fields.js';
+import type { LinkRecord, MerchantRecord } from '../../../domain/types.js';
+import { linkEmail, type LinkMessageInput, linkSms, redactedLink } from '../../../notify/link-message.js';
+import type { NotificationOutcome } from '../../../notify/notifier.js';
+import { newId } from '../../../util/ids.js';
+import type { EngineContext } from '../context.js';
+import { displayAmount, displayDate, pageLang } from '../../../notify/display.js';
+import type { LinkRequest } from '../../../domain/link-fields.js';
 
 /** Never due: the outbox deliverer leaves these records alone (they are not HTTP deliveries). */
 const NEVER = '9999-12-31T23:59:59.999Z';
@@ -19,7 +19,6 @@ export const NOTIFY_TOPICS = { email: 'link_email', sms: 'link_sms' } as const;
  */
 export async function notifyLink(
   ctx: EngineContext,
-  notifiers: Notifiers,
   merchant: MerchantRecord,
   link: LinkRecord,
   req: LinkRequest,
@@ -36,6 +35,7 @@ export async function notifyLink(
     link: url,
     expiresText: displayDate(link.expiresAt, lang),
   };
+  const { notifiers } = ctx;
   const outcomes: NotificationOutcome[] = [];
   if (wanted.email) {
     const email = linkEmail(req.consumer_email, message);
