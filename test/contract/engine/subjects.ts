@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Engine } from '../../../src/engine/engine.js';
 import { LocalEngine } from '../../../src/engine/local/local-engine.js';
 import { RemoteEngine } from '../../../src/engine/remote/remote-engine.js';
 import { openStore } from '../../../src/store/open-store.js';
@@ -40,15 +41,10 @@ async function onPostgres(label: string, subject: SubjectOver): Promise<Contract
 export async function localSubject(db: string, cleanup: () => Promise<void> | void = () => undefined): Promise<ContractSubject> {
   const store = await openStore(db);
   const engine = await LocalEngine.create(store, { callbackTimeoutMs: CONTRACT_CALLBACK_TIMEOUT_MS });
-  return {
-    engine,
-    merchantIp: '127.0.0.1',
-    callbackTimeoutMs: CONTRACT_CALLBACK_TIMEOUT_MS,
-    cleanup: async () => {
-      await engine.close();
-      await cleanup();
-    },
-  };
+  return subjectOf(engine, async () => {
+    await engine.close();
+    await cleanup();
+  });
 }
 
 /** The remote engine talking to a real `esipay serve --db <db>` child process on loopback. */
@@ -56,15 +52,15 @@ export async function remoteSubject(db: string, cleanup: () => Promise<void> | v
   const token = `contract-${randomBytes(16).toString('hex')}`;
   const serve = await startServe({ db, adminToken: token, args: ['--callback-timeout', String(CONTRACT_CALLBACK_TIMEOUT_MS), '--quiet'] });
   const engine = new RemoteEngine({ url: serve.url, token });
-  return {
-    engine,
-    merchantIp: '127.0.0.1',
-    callbackTimeoutMs: CONTRACT_CALLBACK_TIMEOUT_MS,
-    cleanup: async () => {
-      await engine.close();
-      const exit = await serve.stop();
-      await cleanup();
-      if (exit.code !== 0) throw new Error(`esipay serve did not stop cleanly (${exit.code ?? exit.signal}):\n${serve.stderr()}`);
-    },
-  };
+  return subjectOf(engine, async () => {
+    await engine.close();
+    const exit = await serve.stop();
+    await cleanup();
+    if (exit.code !== 0) throw new Error(`esipay serve did not stop cleanly (${exit.code ?? exit.signal}):\n${serve.stderr()}`);
+  });
+}
+
+/** Both engines pay from loopback and wait CONTRACT_CALLBACK_TIMEOUT_MS for a return URL. */
+function subjectOf(engine: Engine, cleanup: () => Promise<void>): ContractSubject {
+  return { engine, merchantIp: '127.0.0.1', callbackTimeoutMs: CONTRACT_CALLBACK_TIMEOUT_MS, cleanup };
 }
