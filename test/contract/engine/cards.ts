@@ -2,6 +2,7 @@
 export const VISA = '4111111111111111';
 export const MASTERCARD = '5555555555554444';
 export const DECLINED = '4000000000000002';
+export const INSUFFICIENT_FUNDS = '4000000000009995';
 export const ACQUIRER_FAILS = '4000000000000119';
 export const NEXT_YEAR = String(new Date().getUTCFullYear() + 1);
 

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import { type ContractContext, ContractRun, type ContractSubject } from './context.js';
+import { initials } from './initials.js';
 import { merchants } from './merchants.js';
 import { payments } from './payments.js';
 import { refunds } from './refunds.js';
@@ -12,7 +13,7 @@ export interface UseCase {
 }
 
 /** Every use case, in the order they run. */
-export const USE_CASES: readonly UseCase[] = [merchants, payments, refunds, transactions];
+export const USE_CASES: readonly UseCase[] = [merchants, payments, refunds, transactions, initials];
 
 /**
  * Cases a setup cannot run, and why. A case is named "<use case> > <case>", e.g.

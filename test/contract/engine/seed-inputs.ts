@@ -1,0 +1,24 @@
+import type { MerchantView } from '../../../src/domain/types.js';
+import type { CreateInitialInput } from '../../../src/engine/engine.js';
+import { amountIn } from './amount-input.js';
+import { card } from './cards.js';
+import type { ContractContext } from './context.js';
+
+// The seeds' own examples as Engine inputs; each case changes only what it is about.
+
+/** The seed's initial multi-authorisation for 74.12 EUR, with what the case changes. */
+export function initialInput(
+  c: ContractContext,
+  m: Pick<MerchantView, 'uuid'>,
+  over: Partial<CreateInitialInput> = {},
+): CreateInitialInput {
+  return {
+    merchant: m.uuid,
+    amount: amountIn('74.12'),
+    currency: 'EUR',
+    orderId: c.unique('myOrder'),
+    email: 'sample@example.com',
+    card: card(),
+    ...over,
+  };
+}
