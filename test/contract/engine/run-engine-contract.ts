@@ -4,6 +4,7 @@ import { initials } from './initials.js';
 import { merchants } from './merchants.js';
 import { payments } from './payments.js';
 import { refunds } from './refunds.js';
+import { shipments } from './shipments.js';
 import { transactions } from './transactions.js';
 
 /** The cases of one use case of the Engine, declared through the context's `test`. */
@@ -13,7 +14,7 @@ export interface UseCase {
 }
 
 /** Every use case, in the order they run. */
-export const USE_CASES: readonly UseCase[] = [merchants, payments, refunds, transactions, initials];
+export const USE_CASES: readonly UseCase[] = [merchants, payments, refunds, transactions, initials, shipments];
 
 /**
  * Cases a setup cannot run, and why. A case is named "<use case> > <case>", e.g.
