@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import { type ContractContext, ContractRun, type ContractSubject } from './context.js';
 import { initials } from './initials.js';
+import { links } from './links.js';
 import { merchants } from './merchants.js';
 import { payments } from './payments.js';
 import { refunds } from './refunds.js';
@@ -14,7 +15,7 @@ export interface UseCase {
 }
 
 /** Every use case, in the order they run. */
-export const USE_CASES: readonly UseCase[] = [merchants, payments, refunds, transactions, initials, shipments];
+export const USE_CASES: readonly UseCase[] = [merchants, payments, refunds, transactions, initials, shipments, links];
 
 /**
  * Cases a setup cannot run, and why. A case is named "<use case> > <case>", e.g.
