@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import type { EsipayError } from '../../../src/domain/errors.js';
+import type { TransactionView } from '../../../src/domain/types.js';
+import { DECLINED } from './cards.js';
+import { fails } from './fails.js';
+import type { UseCase } from './run-engine-contract.js';
+
+/** Refunds of card payments: partial, whole, concurrent, and every refusal. */
+export const refunds: UseCase = {
+  name: 'refunds',
+  cases(c) {
+    c.test('refunds partly, then all that remains, then refuses more', async () => {
+      const { m } = await c.merchant();
+      const tx = await c.engine.pay(c.payInput(m, { amount: '100.00' }));
+
+      const part = await c.engine.refund({ transaction: tx.id, amount: '30.00', merchant: m.uuid });
+      assert.equal(part.refund.amount, 3000);
+      assert.equal(part.refund.currency, 'EUR');
+      assert.equal(part.refund.transaction, tx.id);
+      assert.equal(part.transaction.refunded, 3000);
+      assert.equal(part.transaction.remaining, 7000);
+      assert.equal(part.transaction.status, 'PARTIALLY_REFUNDED');
+
+      const rest = await c.engine.refund({ transaction: tx.id });
+      assert.equal(rest.refund.amount, 7000);
+      assert.equal(rest.transaction.refunded, 10000);
+      assert.equal(rest.transaction.remaining, 0);
+      assert.equal(rest.transaction.status, 'REFUNDED');
+
+      await fails(c.engine.refund({ transaction: tx.id }), 'conflict', 'nothing_to_refund');
+      await fails(c.engine.refund({ transaction: tx.id, amount: '0.01' }), 'conflict', 'amount_exceeds_remaining');
+      const detail = await c.engine.getTransaction(tx.id);
+      assert.deepEqual(
+        detail.refunds.map((r) => r.amount),
+        [3000, 7000],
+      );
+      const totals = await c.engine.merchantTotals(m.uuid);
+      assert.equal(totals.paid, 10000);
+      assert.equal(totals.refunded, 10000);
+    });
+
+    c.test('refuses a refund over what remains and changes nothing', async () => {
+      const { m } = await c.merchant();
+      const tx = await c.engine.pay(c.payInput(m, { amount: '50.00' }));
+      await c.engine.refund({ transaction: tx.id, amount: '20.00' });
+      const e = await fails(
+        c.engine.refund({ transaction: tx.id, amount: '30.01', merchant: m.uuid }),
+        'conflict',
+        'amount_exceeds_remaining',
+      );
+      assert.match(e.message, /30\.00/);
+      const detail = await c.engine.getTransaction(tx.id);
+      assert.equal(detail.refunded, 2000);
+      assert.equal(detail.remaining, 3000);
+      assert.equal(detail.refunds.length, 1);
+    });
+
+    c.test('never lets concurrent refunds exceed the payment', async () => {
+      const { m } = await c.merchant();
+      const tx = await c.engine.pay(c.payInput(m, { amount: '100.00' }));
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, () => c.engine.refund({ transaction: tx.id, amount: '30.00', merchant: m.uuid })),
+      );
+      const ok = results.filter((r) => r.status === 'fulfilled');
+      assert.equal(ok.length, 3);
+      for (const r of results) {
+        if (r.status === 'rejected') assert.equal((r.reason as EsipayError).code, 'amount_exceeds_remaining');
+      }
+      const detail = await c.engine.getTransaction(tx.id);
+      assert.equal(detail.refunded, 9000);
+      assert.equal(detail.refunds.length, 3);
+    });
+
+    c.test('refuses bad refund amounts', async () => {
+      const { m } = await c.merchant();
+      const tx = await c.engine.pay(c.payInput(m, { amount: '10.00' }));
+      for (const amount of ['abc', '0', '-1', '1e3', '12,50', '1.234']) {
+        await fails(c.engine.refund({ transaction: tx.id, amount, merchant: m.uuid }), 'invalid', 'invalid_amount');
+      }
+      assert.equal((await c.engine.getTransaction(tx.id)).refunded, 0);
+    });
+
+    c.test('refuses to refund a declined or cancelled payment', async () => {
+      const { m } = await c.merchant();
+      const declined = (await fails(c.engine.pay(c.payInput(m, { card: { number: DECLINED } })), 'refused', 'card_declined'))
+        .transaction as TransactionView;
+      await fails(c.engine.refund({ transaction: declined.id }), 'conflict', 'not_refundable');
+      await fails(c.engine.refund({ transaction: declined.id, amount: '1.00', merchant: m.uuid }), 'conflict', 'not_refundable');
+
+      const failing = await c.merchant(500);
+      const cancelled = (await fails(c.engine.pay(c.payInput(failing.m)), 'cancelled', 'callback_failed')).transaction as TransactionView;
+      await fails(c.engine.refund({ transaction: cancelled.id }), 'conflict', 'not_refundable');
+    });
+
+    c.test('does not know an unknown transaction', async () => {
+      const { m } = await c.merchant();
+      const unknown = '0123456789abcdef0123456789abcdef';
+      await fails(c.engine.refund({ transaction: unknown }), 'not_found', 'unknown_transaction');
+      await fails(c.engine.refund({ transaction: unknown, merchant: m.uuid }), 'not_found', 'unknown_transaction');
+      await fails(c.engine.refund({ transaction: unknown, amount: '1.00', merchant: m.uuid }), 'not_found', 'unknown_transaction');
+      await fails(c.engine.getTransaction(unknown), 'not_found', 'unknown_transaction');
+      await fails(c.engine.getTransaction(unknown, m.uuid), 'not_found', 'unknown_transaction');
+      await fails(c.engine.refund({ transaction: 'x', merchant: '00000000-0000-4000-8000-000000000000' }), 'not_found', 'unknown_merchant');
+    });
+
+    c.test("does not let a merchant see or refund another merchant's transaction", async () => {
+      const owner = await c.merchant();
+      const other = await c.merchant();
+      const tx = await c.engine.pay(c.payInput(owner.m, { amount: '10.00' }));
+      await fails(c.engine.refund({ transaction: tx.id, merchant: other.m.uuid }), 'not_found', 'unknown_transaction');
+      await fails(c.engine.refund({ transaction: tx.id, amount: '1.00', merchant: other.m.uuid }), 'not_found', 'unknown_transaction');
+      await fails(c.engine.getTransaction(tx.id, other.m.uuid), 'not_found', 'unknown_transaction');
+      assert.equal((await c.engine.getTransaction(tx.id)).refunded, 0);
+      assert.deepEqual(await c.allTransactions(other.m.uuid), []);
+    });
+  },
+};
