@@ -1,6 +1,5 @@
 import type { MerchantView } from '../../../src/domain/types.js';
 import type { CreateInitialInput, CreateLinkInput } from '../../../src/engine/engine.js';
-import { amountIn } from './amount-input.js';
 import { card } from './cards.js';
 import type { ContractContext } from './context.js';
 
@@ -14,7 +13,7 @@ export function initialInput(
 ): CreateInitialInput {
   return {
     merchant: m.uuid,
-    amount: amountIn('74.12'),
+    amount: '74.12',
     currency: 'EUR',
     orderId: c.unique('myOrder'),
     email: 'sample@example.com',
@@ -27,7 +26,7 @@ export function initialInput(
 export function linkInput(c: ContractContext, m: Pick<MerchantView, 'uuid'>, over: Partial<CreateLinkInput> = {}): CreateLinkInput {
   return {
     merchant: m.uuid,
-    amount: amountIn('100.00'),
+    amount: '100.00',
     paymentReference: c.unique('Facture'),
     consumerReference: 'c-42',
     callbackUrl: 'https://shop.example/esipay',

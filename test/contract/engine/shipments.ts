@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { TransactionView } from '../../../src/domain/types.js';
-import { amountIn } from './amount-input.js';
 import { card, DECLINED } from './cards.js';
 import type { ContractContext } from './context.js';
 import { fails } from './fails.js';
@@ -20,18 +19,22 @@ export const shipments: UseCase = {
     c.test('ships the seed order in three parts (35.00, 25.00, 14.12), then refuses a fourth (PSP_229)', async () => {
       const { merchant, init } = await authorised(c);
       const shipped: TransactionView[] = [];
-      for (const amount of ['35.00', '25.00', '14.12']) {
-        const s = await c.engine.createShipment({ merchant, initial: init.id, amount: amountIn(amount), email: 'sample@example.com' });
+      for (const [decimal, amount] of [
+        ['35.00', 3500],
+        ['25.00', 2500],
+        ['14.12', 1412],
+      ] as const) {
+        const s = await c.engine.createShipment({ merchant, initial: init.id, amount: decimal, email: 'sample@example.com' });
         assert.equal(s.kind, 'shipment');
         assert.equal(s.status, 'PAID');
-        assert.equal(s.amount, amountIn(amount));
+        assert.equal(s.amount, amount);
         assert.equal(s.currency, 'EUR');
         assert.equal(s.merchant, merchant);
         assert.equal(s.cid, init.cid);
         assert.equal(s.parent, init.id);
         assert.equal(s.withinGuarantee, true);
         assert.equal(s.refunded, 0);
-        assert.equal(s.remaining, amountIn(amount), 'a shipment can be refunded in full');
+        assert.equal(s.remaining, amount, 'a shipment can be refunded in full');
         assert.deepEqual(s.card, init.card);
         assert.match(s.id, /^[0-9a-f]{32}$/);
         shipped.push(s);
@@ -45,7 +48,7 @@ export const shipments: UseCase = {
       );
       assert.deepEqual(await c.engine.getTransaction(shipped[0]!.id), { ...shipped[0]!, refunds: [], shipments: [], callback: null });
 
-      const fourth = await fails(c.engine.createShipment({ merchant, initial: init.id, amount: amountIn('0.01') }), 'conflict', 'PSP_229');
+      const fourth = await fails(c.engine.createShipment({ merchant, initial: init.id, amount: '0.01' }), 'conflict', 'PSP_229');
       assert.match(fourth.message, /only 0\.00 EUR remains/);
       assert.equal((await c.engine.getTransaction(init.id)).shipments.length, 3);
 
@@ -63,14 +66,14 @@ export const shipments: UseCase = {
 
     c.test('refuses a shipment over what remains, and changes nothing', async () => {
       const { merchant, init } = await authorised(c);
-      await c.engine.createShipment({ merchant, initial: init.id, amount: amountIn('50.00') });
-      const e = await fails(c.engine.createShipment({ merchant, initial: init.id, amount: amountIn('24.13') }), 'conflict', 'PSP_229');
+      await c.engine.createShipment({ merchant, initial: init.id, amount: '50.00' });
+      const e = await fails(c.engine.createShipment({ merchant, initial: init.id, amount: '24.13' }), 'conflict', 'PSP_229');
       assert.match(e.message, /24\.12 EUR/);
       const detail = await c.engine.getTransaction(init.id);
       assert.equal(detail.shipped, 5000);
       assert.equal(detail.remaining, 2412);
       assert.equal(detail.shipments.length, 1);
-      const rest = await c.engine.createShipment({ merchant, initial: init.id, amount: amountIn('24.12') });
+      const rest = await c.engine.createShipment({ merchant, initial: init.id, amount: '24.12' });
       assert.equal(rest.status, 'PAID');
       assert.equal((await c.engine.getTransaction(init.id)).remaining, 0);
     });
@@ -78,7 +81,7 @@ export const shipments: UseCase = {
     c.test("refuses a shipment against an unknown transaction, another merchant's, or one that is not an authorised initial", async () => {
       const { merchant, init } = await authorised(c);
       const other = await c.merchant();
-      const amount = amountIn('1.00');
+      const amount = '1.00';
       const shipment = await c.engine.createShipment({ merchant, initial: init.id, amount });
       const payment = await c.engine.pay(c.payInput({ uuid: merchant }));
       const declined = (
@@ -103,15 +106,15 @@ export const shipments: UseCase = {
     c.test('refuses bad shipments with the seed codes, and ships nothing', async () => {
       const { merchant, init } = await authorised(c);
       for (const amount of ['0', '0.00', '-1', 'abc', '1.234']) {
-        await fails(c.engine.createShipment({ merchant, initial: init.id, amount: amountIn(amount) }), 'invalid', 'INT_009');
+        await fails(c.engine.createShipment({ merchant, initial: init.id, amount: amount }), 'invalid', 'INT_009');
       }
       await fails(
-        c.engine.createShipment({ merchant, initial: init.id, amount: amountIn('1.00'), email: 'not-an-email' }),
+        c.engine.createShipment({ merchant, initial: init.id, amount: '1.00', email: 'not-an-email' }),
         'invalid',
         'invalid_email',
       );
       await fails(
-        c.engine.createShipment({ merchant, initial: init.id, amount: amountIn('1.00'), idempotencyKey: 'has space' }),
+        c.engine.createShipment({ merchant, initial: init.id, amount: '1.00', idempotencyKey: 'has space' }),
         'invalid',
         'invalid_idempotency_key',
       );
@@ -123,12 +126,12 @@ export const shipments: UseCase = {
     c.test('replays a shipment under its idempotency key, and refuses the key with other data (PSP_236)', async () => {
       const { merchant, init } = await authorised(c);
       const key = c.unique('ship-key');
-      const input = { merchant, initial: init.id, amount: amountIn('35.00'), idempotencyKey: key };
+      const input = { merchant, initial: init.id, amount: '35.00', idempotencyKey: key };
       const first = await c.engine.createShipment(input);
       assert.deepEqual(await c.engine.createShipment(input), first);
       assert.equal((await c.engine.getTransaction(init.id)).shipped, 3500, 'debited once');
 
-      await fails(c.engine.createShipment({ ...input, amount: amountIn('25.00') }), 'conflict', 'PSP_236');
+      await fails(c.engine.createShipment({ ...input, amount: '25.00' }), 'conflict', 'PSP_236');
       const second = await c.engine.createInitial(initialInput(c, { uuid: merchant }));
       await fails(c.engine.createShipment({ ...input, initial: second.id }), 'conflict', 'PSP_236');
       assert.equal((await c.engine.getTransaction(init.id)).shipped, 3500);
@@ -139,7 +142,7 @@ export const shipments: UseCase = {
     c.test('lets concurrent shipments that together exceed the total succeed exactly up to it', async () => {
       const { merchant, init } = await authorised(c);
       const results = await Promise.allSettled(
-        Array.from({ length: 10 }, () => c.engine.createShipment({ merchant, initial: init.id, amount: amountIn('10.00') })),
+        Array.from({ length: 10 }, () => c.engine.createShipment({ merchant, initial: init.id, amount: '10.00' })),
       );
       const ok = results.filter((r): r is PromiseFulfilledResult<TransactionView> => r.status === 'fulfilled');
       assert.equal(ok.length, 7, '7 × 10.00 fit in 74.12');
@@ -153,7 +156,7 @@ export const shipments: UseCase = {
 
     c.test('refunds a shipment, partly then the rest, while the initial itself cannot be refunded', async () => {
       const { merchant, init } = await authorised(c);
-      const shipment = await c.engine.createShipment({ merchant, initial: init.id, amount: amountIn('35.00') });
+      const shipment = await c.engine.createShipment({ merchant, initial: init.id, amount: '35.00' });
 
       const part = await c.engine.refund({ transaction: shipment.id, amount: '10.00', merchant });
       assert.equal(part.refund.amount, 1000);

@@ -50,8 +50,11 @@ function parseAmount(amount: unknown, currency: string): number {
   const hint = `give a decimal amount in ${currency} as a string, such as "100.00"`;
   if (typeof amount !== 'string') throw invalid('invalid_amount', 'the amount must be a decimal string', hint);
   const parsed = parseDecimal(amount, currency);
-  if (!parsed.ok) throw invalid('invalid_amount', parsed.message, hint);
-  return parsed.minor;
+  if (parsed.ok) return parsed.minor;
+  // get_link_payment's own codes where it has one: the same mistake, the same code.
+  if (parsed.problem === 'not_positive') throw invalid('AMOUNT_001', parsed.message, hint);
+  if (parsed.problem === 'too_large') throw invalid('AMOUNT_002', parsed.message, hint);
+  throw invalid('invalid_amount', parsed.message, hint);
 }
 
 export async function listLinks(ctx: EngineContext, q: { merchant: string; limit?: number; cursor?: string }): Promise<Page<LinkView>> {
