@@ -1,9 +1,7 @@
+import { type Env, readEnv } from '../config/env.js';
 import type { Notifiers } from './notifier.js';
 import { SmtpEmailSender } from './smtp.js';
 import { WebhookSmsSender } from './sms-webhook.js';
-
-/** The sender address when ESIPAY_SMTP_FROM is not set. */
-export const DEFAULT_FROM = 'esipay <no-reply@localhost>';
 
 /**
  * The notifiers the environment configures:
@@ -11,9 +9,11 @@ export const DEFAULT_FROM = 'esipay <no-reply@localhost>';
  * - ESIPAY_SMS_URL (an HTTP gateway taking {"to", "text"}): SMS.
  * A channel left unset is not configured: links asked to go that way are recorded, not sent.
  */
-export function notifiersFromEnv(env: NodeJS.ProcessEnv = process.env): Notifiers {
+export function notifiersFromEnv(env: Env = process.env): Notifiers {
   const notifiers: Notifiers = {};
-  if (env.ESIPAY_SMTP_URL) notifiers.email = new SmtpEmailSender(env.ESIPAY_SMTP_URL, env.ESIPAY_SMTP_FROM || DEFAULT_FROM);
-  if (env.ESIPAY_SMS_URL) notifiers.sms = new WebhookSmsSender(env.ESIPAY_SMS_URL);
+  const smtp = readEnv('ESIPAY_SMTP_URL', env);
+  const sms = readEnv('ESIPAY_SMS_URL', env);
+  if (smtp) notifiers.email = new SmtpEmailSender(smtp, readEnv('ESIPAY_SMTP_FROM', env));
+  if (sms) notifiers.sms = new WebhookSmsSender(sms);
   return notifiers;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { ENV_VARS } from '../../config/env.js';
 import { invalid } from '../../domain/errors.js';
-import { CONFIG_KEYS, type ConfigKey, configPath, configStore, isConfigKey } from '../settings.js';
+import { CONFIG_KEYS, type ConfigKey, configPath, configStore, isConfigKey, settingProblem } from '../settings.js';
 import { action } from '../run-action.js';
 
 function checkKey(key: string): ConfigKey {
@@ -36,8 +37,8 @@ export function registerConfig(program: Command): void {
     .action(
       action(async (ctx, key: string, value: string) => {
         const k = checkKey(key);
-        const allowed = (CONFIG_KEYS[k] as { values?: readonly string[] }).values;
-        if (allowed && !allowed.includes(value)) throw invalid('invalid_config_value', `${key} must be one of: ${allowed.join(', ')}`);
+        const problem = settingProblem(k, value);
+        if (problem) throw invalid('invalid_config_value', problem);
         (await configStore()).set(k, value);
         ctx.out.result({ key, value }, () => `${key} set`);
       }),
@@ -60,7 +61,7 @@ export function registerConfig(program: Command): void {
       action(async (ctx) => {
         const all = { ...(await configStore()).store };
         const shown = Object.fromEntries(
-          Object.entries(all).map(([k, v]) => [k, isConfigKey(k) && (CONFIG_KEYS[k] as { secret?: boolean }).secret ? '***' : v]),
+          Object.entries(all).map(([k, v]) => [k, isConfigKey(k) && ENV_VARS[CONFIG_KEYS[k].env].secret === 'value' ? '***' : v]),
         );
         ctx.out.result(
           shown,
