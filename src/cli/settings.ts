@@ -28,6 +28,11 @@ export function isConfigKey(key: string): key is ConfigKey {
   return Object.hasOwn(CONFIG_KEYS, key);
 }
 
+/** The config key a variable backs, when it backs one. */
+export function configKeyOf(name: EnvName): ConfigKey | undefined {
+  return (Object.keys(CONFIG_KEYS) as ConfigKey[]).find((key) => CONFIG_KEYS[key].env === name);
+}
+
 type ConfStore = {
   get(key: string): unknown;
   set(key: string, value: unknown): void;

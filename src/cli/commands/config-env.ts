@@ -1,6 +1,6 @@
 import { type CommandName, ENV_NAMES, ENV_VARS, envDefault, type EnvName, envProblem } from '../../config/env.js';
 import { withoutPassword } from '../../notify/notifier.js';
-import { CONFIG_KEYS, type ConfigKey, settingDefault, storedSetting } from '../settings.js';
+import { type ConfigKey, configKeyOf, settingDefault, storedSetting } from '../settings.js';
 
 /** One variable as `esipay config env` shows it. */
 export interface EnvListing {
@@ -20,15 +20,13 @@ export interface EnvListing {
   problem?: string;
 }
 
-const configKeyOf = new Map(Object.entries(CONFIG_KEYS).map(([key, { env }]) => [env as EnvName, key as ConfigKey]));
-
 /** Every variable with the value it has now: the environment, else the config file, else the default. */
 export async function envListing(): Promise<EnvListing[]> {
   const env = process.env;
   const rows: EnvListing[] = [];
   for (const name of ENV_NAMES) {
     const spec = ENV_VARS[name];
-    const configKey = configKeyOf.get(name);
+    const configKey = configKeyOf(name);
     const row = {
       ...('flag' in spec ? { flag: spec.flag } : {}),
       ...(configKey ? { configKey } : {}),
