@@ -19,7 +19,7 @@ export type CommandName =
   'merchant' | 'pay' | 'link' | 'refund' | 'shipment' | 'tx' | 'tui' | 'verify' | 'listen' | 'serve' | 'db' | 'config' | 'completion';
 
 export interface EnvVar<T, D extends T | undefined = T | undefined> {
-  /** What a valid value is; completes "ESIPAY_X must be …". */
+  /** What a valid value is; completes "<the variable> must be …". */
   readonly accepts: string;
   /** The value a valid text means; undefined for a text that is not valid. */
   readonly parse: (text: string) => T | undefined;
