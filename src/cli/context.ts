@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { invalid, unavailable } from '../domain/errors.js';
+import { EsipayError, invalid, unavailable } from '../domain/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { Output } from './output.js';
-import { resolveSetting } from './settings.js';
+import { parseCallbackTimeout, resolveSetting } from './settings.js';
 
 /** Global options, shared by every subcommand (read with optsWithGlobals). */
 export interface GlobalOptions {
@@ -54,6 +54,8 @@ export class CommandContext {
         import('../callback/node-http-sender.js'),
       ]);
       const store = await openStore(db, opts).catch((e: unknown) => {
+        // A bad ESIPAY_PG_* or ESIPAY_SQLITE_SYNC is the user's to fix, not an unreachable database.
+        if (e instanceof EsipayError && e.kind === 'invalid') throw e;
         throw unavailable(
           'store_unavailable',
           `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`,
@@ -63,7 +65,7 @@ export class CommandContext {
       this.engine = await LocalEngine.create(store, {
         // One command, one POST: node's own client, not undici's pool (its loading was most of `esipay pay`).
         callbacks: new NodeHttpCallbackSender(),
-        ...(timeout ? { callbackTimeoutMs: parseTimeout(timeout) } : {}),
+        ...(timeout ? { callbackTimeoutMs: parseCallbackTimeout(timeout) } : {}),
         ...(publicUrl ? { publicUrl } : {}),
       });
     } else {
@@ -87,11 +89,4 @@ export class CommandContext {
   async close(): Promise<void> {
     await this.engine?.close();
   }
-}
-
-function parseTimeout(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 600_000)
-    throw invalid('invalid_timeout', 'the callback timeout must be 1 to 600000 milliseconds');
-  return n;
 }

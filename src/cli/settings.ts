@@ -1,4 +1,6 @@
-import { defaultDbPath, esipayHome } from '../store/open-store.js';
+import { ENV_VARS, type EnvName, envText } from '../config/env.js';
+import { defaultDbPath, esipayHome } from '../config/paths.js';
+import { invalid } from '../domain/errors.js';
 import { builtin } from '../util/builtin.js';
 
 // Built-ins without their ESM facades: every local command reads its settings (src/util/builtin.ts).
@@ -11,19 +13,24 @@ const { join } = builtin('node:path');
  * so a fully specified command does not pay for loading it.
  */
 export const CONFIG_KEYS = {
-  engine: { env: 'ESIPAY_ENGINE', help: 'local or remote', values: ['local', 'remote'] },
+  engine: { env: 'ESIPAY_ENGINE', help: 'local or remote' },
   db: { env: 'ESIPAY_DB', help: 'SQLite file path or postgres:// URL for the local engine' },
   url: { env: 'ESIPAY_URL', help: 'base URL of an esipay service for the remote engine' },
-  token: { env: 'ESIPAY_TOKEN', help: 'operator token for the remote engine', secret: true },
+  token: { env: 'ESIPAY_TOKEN', help: 'operator token for the remote engine' },
   merchant: { env: 'ESIPAY_MERCHANT', help: 'default merchant uuid' },
   callbackTimeout: { env: 'ESIPAY_CALLBACK_TIMEOUT_MS', help: 'return URL timeout in milliseconds (default 10000)' },
   publicUrl: { env: 'ESIPAY_PUBLIC_URL', help: 'public base URL of the service, used in payment links' },
-} as const satisfies Record<string, { env: string; help: string; values?: readonly string[]; secret?: boolean }>;
+} as const satisfies Record<string, { env: EnvName; help: string }>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
 export function isConfigKey(key: string): key is ConfigKey {
   return Object.hasOwn(CONFIG_KEYS, key);
+}
+
+/** The config key a variable backs, when it backs one. */
+export function configKeyOf(name: EnvName): ConfigKey | undefined {
+  return (Object.keys(CONFIG_KEYS) as ConfigKey[]).find((key) => CONFIG_KEYS[key].env === name);
 }
 
 type ConfStore = {
@@ -50,10 +57,15 @@ export function configPath(): string {
 
 export async function resolveSetting(key: ConfigKey, flag: string | undefined): Promise<string | undefined> {
   if (flag !== undefined && flag !== '') return flag;
-  const fromEnv = process.env[CONFIG_KEYS[key].env];
+  const fromEnv = envText(CONFIG_KEYS[key].env);
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const stored = await storedSetting(key);
   if (typeof stored === 'string' && stored !== '') return stored;
+  return settingDefault(key);
+}
+
+/** What a setting is when neither a flag, the environment nor the config file gives it. */
+export function settingDefault(key: ConfigKey): string | undefined {
   if (key === 'engine') return 'local';
   if (key === 'db') return defaultDbPath();
   return undefined;
@@ -64,7 +76,7 @@ export async function resolveSetting(key: ConfigKey, flag: string | undefined): 
  * most of a short command's start-up) and keeps the settings as plain JSON in configPath().
  * Writes, and any file this reader does not understand, still go through conf as before.
  */
-async function storedSetting(key: ConfigKey): Promise<unknown> {
+export async function storedSetting(key: ConfigKey): Promise<unknown> {
   let text: string;
   try {
     text = readFileSync(configPath(), 'utf8');
@@ -80,4 +92,17 @@ async function storedSetting(key: ConfigKey): Promise<unknown> {
     // Not JSON: conf reports it as it always did.
   }
   return (await configStore()).get(key);
+}
+
+/** A setting's value is refused when its variable would refuse it: `config set` checks what it stores. */
+export function settingProblem(key: ConfigKey, value: string): string | undefined {
+  const spec = ENV_VARS[CONFIG_KEYS[key].env];
+  return spec.parse(value) === undefined ? `${key} must be ${spec.accepts}` : undefined;
+}
+
+/** The return-URL timeout from a flag or the config file (the variable is checked by envText). */
+export function parseCallbackTimeout(text: string): number {
+  const ms = ENV_VARS.ESIPAY_CALLBACK_TIMEOUT_MS.parse(text);
+  if (ms === undefined) throw invalid('invalid_timeout', 'the callback timeout must be 1 to 600000 milliseconds');
+  return ms;
 }

@@ -1,9 +1,7 @@
+import { type Env, readEnv } from '../config/env.js';
 import type { EmailSender, Notifiers, SmsSender } from './notifier.js';
 import { SmtpEmailSender } from './smtp.js';
 import { WebhookSmsSender } from './sms-webhook.js';
-
-/** The sender address when ESIPAY_SMTP_FROM is not set. */
-export const DEFAULT_FROM = 'esipay <no-reply@localhost>';
 
 /**
  * The notifiers the environment configures:
@@ -15,28 +13,26 @@ export const DEFAULT_FROM = 'esipay <no-reply@localhost>';
  * URL must not stop commands that send nothing: that channel refuses each message with the reason
  * instead, which the link's answer and its record show.
  */
-export function notifiersFromEnv(env: NodeJS.ProcessEnv = process.env): Notifiers {
+export function notifiersFromEnv(env: Env = process.env): Notifiers {
   const notifiers: Notifiers = {};
-  const { ESIPAY_SMTP_URL: smtpUrl, ESIPAY_SMS_URL: smsUrl } = env;
-  if (smtpUrl) {
-    try {
-      notifiers.email = new SmtpEmailSender(smtpUrl, env.ESIPAY_SMTP_FROM || DEFAULT_FROM);
-    } catch (e) {
-      notifiers.email = refusing('ESIPAY_SMTP_URL', e);
-    }
+  try {
+    const smtp = readEnv('ESIPAY_SMTP_URL', env);
+    if (smtp) notifiers.email = new SmtpEmailSender(smtp, readEnv('ESIPAY_SMTP_FROM', env));
+  } catch (e) {
+    notifiers.email = refusing('ESIPAY_SMTP_URL', e);
   }
-  if (smsUrl) {
-    try {
-      notifiers.sms = new WebhookSmsSender(smsUrl);
-    } catch (e) {
-      notifiers.sms = refusing('ESIPAY_SMS_URL', e);
-    }
+  try {
+    const sms = readEnv('ESIPAY_SMS_URL', env);
+    if (sms) notifiers.sms = new WebhookSmsSender(sms);
+  } catch (e) {
+    notifiers.sms = refusing('ESIPAY_SMS_URL', e);
   }
   return notifiers;
 }
 
 /** A sender for a channel whose URL could not be used: it refuses every message, saying why. */
 function refusing(variable: string, e: unknown): EmailSender & SmsSender {
-  const why = `${variable} is not usable: ${(e as Error)?.message ?? String(e)}`;
+  const message = (e as Error)?.message ?? String(e);
+  const why = message.startsWith(variable) ? message : `${variable} is not usable: ${message}`;
   return { description: `(${variable} misconfigured)`, send: () => Promise.reject(new Error(why)) };
 }

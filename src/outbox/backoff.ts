@@ -1,3 +1,5 @@
+import { type Env, ENV_VARS, readEnv } from '../config/env.js';
+
 /**
  * When to try a message again after its n-th failed attempt: exponential (base · 2^(n-1)), capped,
  * with jitter (a random point in the upper half of the delay) so the messages of a merchant that
@@ -8,7 +10,10 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 10_000, maxMs: 60 * 60_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = {
+  baseMs: ENV_VARS.ESIPAY_OUTBOX_RETRY_BASE_MS.fallback,
+  maxMs: ENV_VARS.ESIPAY_OUTBOX_RETRY_MAX_MS.fallback,
+};
 
 export function retryDelayMs(failedAttempts: number, policy: BackoffPolicy, random: () => number = Math.random): number {
   const exponent = Math.min(Math.max(failedAttempts, 1) - 1, 30);
@@ -17,15 +22,7 @@ export function retryDelayMs(failedAttempts: number, policy: BackoffPolicy, rand
 }
 
 /** The policy from ESIPAY_OUTBOX_RETRY_BASE_MS / ESIPAY_OUTBOX_RETRY_MAX_MS, else the default. */
-export function backoffFromEnv(env: NodeJS.ProcessEnv = process.env): BackoffPolicy {
-  const read = (name: string, fallback: number) => {
-    const v = env[name];
-    if (v === undefined || v === '') return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 86_400_000)
-      throw new Error(`${name} must be an integer of milliseconds between 1 and 86400000`);
-    return n;
-  };
-  const baseMs = read('ESIPAY_OUTBOX_RETRY_BASE_MS', DEFAULT_BACKOFF.baseMs);
-  return { baseMs, maxMs: Math.max(baseMs, read('ESIPAY_OUTBOX_RETRY_MAX_MS', DEFAULT_BACKOFF.maxMs)) };
+export function backoffFromEnv(env: Env = process.env): BackoffPolicy {
+  const baseMs = readEnv('ESIPAY_OUTBOX_RETRY_BASE_MS', env);
+  return { baseMs, maxMs: Math.max(baseMs, readEnv('ESIPAY_OUTBOX_RETRY_MAX_MS', env)) };
 }

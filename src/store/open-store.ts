@@ -1,9 +1,4 @@
-import { builtin } from '../util/builtin.js';
 import type { Store } from './store.js';
-
-// Built-ins without their ESM facades: every local command opens a store (src/util/builtin.ts).
-const { homedir } = builtin('node:os');
-const { join } = builtin('node:path');
 
 /**
  * Chooses the adapter by the location: postgres:// or postgresql:// URLs open the PostgreSQL
@@ -39,19 +34,6 @@ export async function openStore(location: string, opts: OpenStoreOptions = {}): 
 
 export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
-}
-
-/** Where esipay keeps its files: ESIPAY_HOME, else the XDG directories. */
-export function esipayHome(): { config: string; data: string } {
-  const home = process.env.ESIPAY_HOME;
-  if (home) return { config: home, data: home };
-  const xdgConfig = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
-  const xdgData = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
-  return { config: join(xdgConfig, 'esipay'), data: join(xdgData, 'esipay') };
-}
-
-export function defaultDbPath(): string {
-  return join(esipayHome().data, 'esipay.db');
 }
 
 /** A location safe to print: the password of a URL is hidden. */

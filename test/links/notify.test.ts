@@ -187,7 +187,7 @@ describe("an engine's senders, given in its options", () => {
         ['sms', false],
       ],
     );
-    assert.match(view.notifications![0]!.error!, /ESIPAY_SMTP_URL is not usable: the SMTP URL must start with smtp:\/\//);
-    assert.match(view.notifications![1]!.error!, /ESIPAY_SMS_URL is not usable/);
+    assert.match(view.notifications![0]!.error!, /ESIPAY_SMTP_URL must be a URL starting with smtp:\/\//);
+    assert.match(view.notifications![1]!.error!, /ESIPAY_SMS_URL must be a URL starting with http:\/\//);
   });
 });

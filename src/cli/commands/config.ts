@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { ENV_VARS } from '../../config/env.js';
 import { invalid } from '../../domain/errors.js';
-import { CONFIG_KEYS, type ConfigKey, configPath, configStore, isConfigKey } from '../settings.js';
+import { CONFIG_KEYS, type ConfigKey, configPath, configStore, isConfigKey, settingProblem } from '../settings.js';
 import { action } from '../run-action.js';
+import { envListing, renderEnvListing } from './config-env.js';
 
 function checkKey(key: string): ConfigKey {
   if (!isConfigKey(key)) throw invalid('unknown_config_key', `unknown setting "${key}"`, `one of: ${Object.keys(CONFIG_KEYS).join(', ')}`);
@@ -16,7 +18,7 @@ export function registerConfig(program: Command): void {
       'after',
       `\nSettings:\n${Object.entries(CONFIG_KEYS)
         .map(([k, v]) => `  ${k.padEnd(16)}${v.help} (env ${v.env})`)
-        .join('\n')}`,
+        .join('\n')}\n\n\`esipay config env\` lists every ESIPAY_* variable, its value and where it comes from.`,
     );
 
   config
@@ -36,8 +38,8 @@ export function registerConfig(program: Command): void {
     .action(
       action(async (ctx, key: string, value: string) => {
         const k = checkKey(key);
-        const allowed = (CONFIG_KEYS[k] as { values?: readonly string[] }).values;
-        if (allowed && !allowed.includes(value)) throw invalid('invalid_config_value', `${key} must be one of: ${allowed.join(', ')}`);
+        const problem = settingProblem(k, value);
+        if (problem) throw invalid('invalid_config_value', problem);
         (await configStore()).set(k, value);
         ctx.out.result({ key, value }, () => `${key} set`);
       }),
@@ -60,7 +62,7 @@ export function registerConfig(program: Command): void {
       action(async (ctx) => {
         const all = { ...(await configStore()).store };
         const shown = Object.fromEntries(
-          Object.entries(all).map(([k, v]) => [k, isConfigKey(k) && (CONFIG_KEYS[k] as { secret?: boolean }).secret ? '***' : v]),
+          Object.entries(all).map(([k, v]) => [k, isConfigKey(k) && ENV_VARS[CONFIG_KEYS[k].env].secret === 'value' ? '***' : v]),
         );
         ctx.out.result(
           shown,
@@ -69,6 +71,19 @@ export function registerConfig(program: Command): void {
               .map(([k, v]) => `${k}=${String(v)}`)
               .join('\n') || '(no settings)',
         );
+      }),
+    );
+
+  config
+    .command('env')
+    .description('every ESIPAY_* variable: its value (secrets masked), where it comes from, what it accepts')
+    .action(
+      action(async (ctx) => {
+        const variables = await envListing();
+        ctx.out.result({ variables }, () => renderEnvListing(variables));
+        const problems = variables.flatMap((v) => v.problem ?? []);
+        for (const problem of problems) ctx.out.stderr.write(`error: ${problem}\n`);
+        if (problems.length > 0) process.exitCode = 2;
       }),
     );
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readEnv } from '../../config/env.js';
 import { invalid } from '../../domain/errors.js';
 import { action } from '../run-action.js';
 
@@ -18,7 +19,7 @@ export function registerListen(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('invalid_port', `"${opts.port}" is not a port`);
         if (!Number.isInteger(status) || status < 100 || status > 599)
           throw invalid('invalid_status', `"${opts.status}" is not an HTTP status`);
-        const secrets = opts.secret ?? (process.env.ESIPAY_LISTEN_SECRET ? process.env.ESIPAY_LISTEN_SECRET.split(',') : []);
+        const secrets = opts.secret ?? readEnv('ESIPAY_LISTEN_SECRET') ?? [];
         const { startListener } = await import('../../callback/listener.js');
         const listener = await startListener({
           host: opts.host,

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { checkEnvFor, readEnv } from '../../config/env.js';
 import { invalid } from '../../domain/errors.js';
 import { isValidCidr } from '../../util/ip.js';
 import { action } from '../run-action.js';
-import { resolveSetting } from '../settings.js';
+import { parseCallbackTimeout, resolveSetting } from '../settings.js';
 
 interface ServeOptions {
   port: string;
@@ -43,6 +44,8 @@ Example:
     )
     .action(
       action(async (ctx, opts: ServeOptions) => {
+        // Every variable the service reads, checked before the store opens or the port is bound.
+        checkEnvFor('serve');
         const port = parsePort(opts.port);
         const trustProxy = (opts.trustProxy ?? [])
           .flatMap((v) => v.split(','))
@@ -57,7 +60,7 @@ Example:
         const publicUrl = await resolveSetting('publicUrl', opts.publicUrl);
         if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(publicUrl))
           throw invalid('invalid_public_url', `"${publicUrl}" is not an http(s) URL`);
-        const adminToken = opts.adminToken ?? (process.env.ESIPAY_ADMIN_TOKEN || undefined);
+        const adminToken = opts.adminToken ?? readEnv('ESIPAY_ADMIN_TOKEN');
         if (adminToken !== undefined && adminToken.length < 16) {
           throw invalid('weak_admin_token', 'the operator token must be at least 16 characters', 'e.g. openssl rand -hex 32');
         }
@@ -70,7 +73,7 @@ Example:
           port,
           trustProxy,
           ...(publicUrl ? { publicUrl } : {}),
-          ...(timeoutText ? { callbackTimeoutMs: parseTimeout(timeoutText) } : {}),
+          ...(timeoutText ? { callbackTimeoutMs: parseCallbackTimeout(timeoutText) } : {}),
           ...(adminToken ? { adminToken } : {}),
           ...(opts.newAdminToken ? { newAdminToken: true } : {}),
           quiet: Boolean(opts.quiet),
@@ -110,11 +113,4 @@ function parsePort(text: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535)
     throw invalid('invalid_port', `"${text}" is not a TCP port`, 'use 0 to 65535, e.g. --port 6543');
   return Number(text);
-}
-
-function parseTimeout(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 600_000)
-    throw invalid('invalid_timeout', 'the callback timeout must be 1 to 600000 milliseconds');
-  return n;
 }

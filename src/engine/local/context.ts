@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Acquirer } from '../../acquirer/acquirer.js';
 import type { CallbackSender } from '../../callback/sender.js';
+import { readEnv } from '../../config/env.js';
 import type { Notifiers } from '../../notify/notifier.js';
 import { EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
@@ -48,7 +49,7 @@ export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
 
 /** The card-hash key: given, from the environment, or created once per database. */
 export async function resolveCardKey(store: Store, given?: string): Promise<Buffer> {
-  const hex = given ?? process.env.ESIPAY_CARD_KEY;
+  const hex = given ?? readEnv('ESIPAY_CARD_KEY');
   if (hex) {
     if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw invalid('invalid_card_key', 'ESIPAY_CARD_KEY must be 64 hex characters (32 bytes)');
     return Buffer.from(hex, 'hex');

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { readEnv } from '../../config/env.js';
 import { EsipayError } from '../../domain/errors.js';
 import { printableLocation } from '../open-store.js';
 
@@ -28,20 +29,14 @@ const types = {
 
 /** How many connections one instance holds at most (ESIPAY_PG_POOL_MAX, default 10). */
 export function poolMax(): number {
-  const raw = process.env.ESIPAY_PG_POOL_MAX;
-  if (raw === undefined || raw === '') return 10;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new EsipayError('invalid', 'invalid_pool_size', 'ESIPAY_PG_POOL_MAX must be a whole number from 1 to 1000');
-  }
-  return n;
+  return readEnv('ESIPAY_PG_POOL_MAX');
 }
 
 export function createPool(url: string): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax(),
-    connectionTimeoutMillis: Number(process.env.ESIPAY_PG_CONNECT_TIMEOUT_MS) || 10_000,
+    connectionTimeoutMillis: readEnv('ESIPAY_PG_CONNECT_TIMEOUT_MS'),
     idleTimeoutMillis: 30_000,
     application_name: 'esipay',
     types,

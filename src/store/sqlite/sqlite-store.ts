@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { readEnv } from '../../config/env.js';
 import type {
   LinkRecord,
   MerchantRecord,
@@ -68,7 +69,7 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode survives a process crash (not a power loss of the last commits): the
     // trade-off every WAL deployment makes; FULL is one ESIPAY_SQLITE_SYNC=FULL away.
-    this.db.pragma(`synchronous = ${process.env.ESIPAY_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma(`synchronous = ${readEnv('ESIPAY_SQLITE_SYNC')}`);
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('foreign_keys = ON');
     if (opts.cacheKiB !== undefined) this.db.pragma(`cache_size = -${Math.max(64, Math.floor(opts.cacheKiB))}`);

@@ -1,0 +1,20 @@
+import { builtin } from '../util/builtin.js';
+import { type Env, readEnv } from './env.js';
+
+// Built-ins without their ESM facades: every command finds its config file (src/util/builtin.ts).
+const { homedir } = builtin('node:os');
+const { join } = builtin('node:path');
+
+/** Where esipay keeps its files: ESIPAY_HOME, else the XDG directories. */
+export function esipayHome(env: Env = process.env): { config: string; data: string } {
+  const home = readEnv('ESIPAY_HOME', env);
+  if (home) return { config: home, data: home };
+  const xdgConfig = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  const xdgData = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return { config: join(xdgConfig, 'esipay'), data: join(xdgData, 'esipay') };
+}
+
+/** The SQLite file of the local engine when neither --db, ESIPAY_DB nor the config names one. */
+export function defaultDbPath(env: Env = process.env): string {
+  return join(esipayHome(env).data, 'esipay.db');
+}
