@@ -1,5 +1,9 @@
 import { builtin } from '../util/builtin.js';
+import { isPostgresUrl } from './location.js';
 import type { Store } from './store.js';
+
+// Where callers have always found them; they live in location.ts so the adapters need not import this file.
+export { isPostgresUrl, printableLocation } from './location.js';
 
 // Built-ins without their ESM facades: every local command opens a store (src/util/builtin.ts).
 const { homedir } = builtin('node:os');
@@ -37,10 +41,6 @@ export async function openStore(location: string, opts: OpenStoreOptions = {}): 
   return store;
 }
 
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
-
 /** Where esipay keeps its files: ESIPAY_HOME, else the XDG directories. */
 export function esipayHome(): { config: string; data: string } {
   const home = process.env.ESIPAY_HOME;
@@ -52,16 +52,4 @@ export function esipayHome(): { config: string; data: string } {
 
 export function defaultDbPath(): string {
   return join(esipayHome().data, 'esipay.db');
-}
-
-/** A location safe to print: the password of a URL is hidden. */
-export function printableLocation(location: string): string {
-  if (!isPostgresUrl(location)) return location;
-  try {
-    const u = new URL(location);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { EsipayError } from '../../domain/errors.js';
-import { printableLocation } from '../open-store.js';
+import { printableLocation } from '../location.js';
 
 /**
  * The connection pool of one PostgresStore, and the translation of "cannot reach the database"
