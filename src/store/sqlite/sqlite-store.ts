@@ -40,6 +40,7 @@ import {
   transactionToRow,
 } from '../sql/rows.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { createPrivateFile } from './file.js';
 import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { insertSql } from './sql.js';
@@ -64,7 +65,11 @@ export class SqliteStore implements Store {
     readonly location: string,
     opts: { cacheKiB?: number } = {},
   ) {
-    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+    if (location !== ':memory:' && location !== '') {
+      mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+      // Before SQLite opens it: the -wal and -shm files it makes take the database file's mode.
+      createPrivateFile(location);
+    }
     this.db = new Database(location);
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode survives a process crash (not a power loss of the last commits): the
