@@ -19,13 +19,15 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** SQLite: the page cache of this connection, in KiB (default better-sqlite3's 16 MiB). */
   sqliteCacheKiB?: number;
+  /** PostgreSQL: where a lost connection is reported, one line (default stderr). */
+  log?: (line: string) => void;
 }
 
 export async function openStore(location: string, opts: OpenStoreOptions = {}): Promise<Store> {
   let store: Store;
   if (isPostgresUrl(location)) {
     const { PostgresStore } = await import('./postgres/postgres-store.js');
-    store = new PostgresStore(location);
+    store = new PostgresStore(location, opts.log ? { log: opts.log } : {});
   } else {
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     store = new SqliteStore(location, opts.sqliteCacheKiB !== undefined ? { cacheKiB: opts.sqliteCacheKiB } : {});

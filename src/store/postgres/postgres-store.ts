@@ -9,6 +9,7 @@ import type {
   TxStatus,
 } from '../../domain/types.js';
 import { decideRefund, decideShipment } from '../../domain/decisions.js';
+import { EsipayError } from '../../domain/errors.js';
 import { printableLocation } from '../location.js';
 import { CREATE_SCHEMA_MIGRATIONS, migrationStatusOf } from '../sql/migration.js';
 import {
@@ -40,8 +41,9 @@ import type {
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
+import { ConnectionLoss } from './connection-loss.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { createPool, translate } from './pool.js';
+import { createPool, isUnavailable, translate } from './pool.js';
 import { insertOf, Params } from './sql.js';
 
 /** pg_advisory_xact_lock key for migrations: 'esip' in ASCII. Advisory locks are per database. */
@@ -62,22 +64,31 @@ type Queryable = pg.Pool | pg.PoolClient;
  * - status changes are compare-and-set UPDATEs.
  * See docs/scaling.md for why row locks rather than SERIALIZABLE. What may be refunded or shipped
  * is decided by domain/decisions.ts, on the row read under its lock.
+ *
+ * A connection lost under it (see connection-loss.ts) fails the request on it as unavailable and
+ * is never an unhandled 'error' event: every connection of the pool has a listener (pool.ts).
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly location: string;
   private readonly pool: pg.Pool;
+  private readonly loss: ConnectionLoss;
   private closed = false;
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    opts: { log?: (line: string) => void } = {},
+  ) {
     this.location = printableLocation(url);
-    this.pool = createPool(url);
+    this.loss = new ConnectionLoss(url, opts.log ?? ((line) => process.stderr.write(`${line}\n`)));
+    this.pool = createPool(url, (e) => this.loss.failed(e));
   }
 
   private async query(sql: string, values: unknown[] = [], on: Queryable = this.pool): Promise<Row[]> {
     try {
       return (await on.query(sql, values)).rows as Row[];
     } catch (e) {
+      this.loss.failed(e);
       translate(e, this.url);
     }
   }
@@ -94,20 +105,29 @@ export class PostgresStore implements Store {
     } catch (e) {
       translate(e, this.url);
     }
+    // A connection lost while this holds it (terminated between two queries, or under one) is
+    // handed back with its error, so the pool drops it rather than lend it again.
     let broken: Error | undefined;
+    const lost = (e: Error) => (broken ??= e);
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (e) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        broken = rollbackError as Error; // the connection is unusable: the pool must drop it
+      this.loss.failed(e); // the query's own error comes first and names the cause best
+      if (!broken) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError as Error; // the connection is unusable: the pool must drop it
+        }
       }
-      translate(e, this.url);
+      // Whatever fn made of a connection that broke under it, the cause is the broken connection.
+      translate(broken && !(e instanceof EsipayError) && !isUnavailable(e) ? broken : e, this.url);
     } finally {
+      client.removeListener('error', lost);
       client.release(broken);
     }
   }
