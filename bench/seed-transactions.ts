@@ -16,7 +16,8 @@ import { pathToFileURL } from 'node:url';
 import type { RefundRecord, TransactionRecord } from '../src/domain/types.js';
 import { LocalEngine } from '../src/engine/local/local-engine.js';
 import { openStore } from '../src/store/open-store.js';
-import { insertSql, refundToRow, transactionToRow } from '../src/store/sqlite/rows.js';
+import { refundToRow, transactionToRow } from '../src/store/sql/rows.js';
+import { insertSql } from '../src/store/sqlite/sql.js';
 import { newId } from '../src/util/ids.js';
 import { newTransactionRecord } from '../src/engine/local/records.js';
 

@@ -1,4 +1,8 @@
+import { isPostgresUrl } from './location.js';
 import type { Store } from './store.js';
+
+// Where callers have always found them; they live in location.ts so the adapters need not import this file.
+export { isPostgresUrl, printableLocation } from './location.js';
 
 /**
  * Chooses the adapter by the location: postgres:// or postgresql:// URLs open the PostgreSQL
@@ -10,13 +14,15 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** SQLite: the page cache of this connection, in KiB (default better-sqlite3's 16 MiB). */
   sqliteCacheKiB?: number;
+  /** PostgreSQL: where a lost connection is reported, one line (default stderr). */
+  log?: (line: string) => void;
 }
 
 export async function openStore(location: string, opts: OpenStoreOptions = {}): Promise<Store> {
   let store: Store;
   if (isPostgresUrl(location)) {
     const { PostgresStore } = await import('./postgres/postgres-store.js');
-    store = new PostgresStore(location);
+    store = new PostgresStore(location, opts.log ? { log: opts.log } : {});
   } else {
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     store = new SqliteStore(location, opts.sqliteCacheKiB !== undefined ? { cacheKiB: opts.sqliteCacheKiB } : {});
@@ -30,20 +36,4 @@ export async function openStore(location: string, opts: OpenStoreOptions = {}): 
     }
   }
   return store;
-}
-
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
-
-/** A location safe to print: the password of a URL is hidden. */
-export function printableLocation(location: string): string {
-  if (!isPostgresUrl(location)) return location;
-  try {
-    const u = new URL(location);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
 }

@@ -53,12 +53,16 @@ export interface Store {
   transitionTransaction(id: string, from: TxStatus[], patch: TransactionPatch): Promise<TransactionRecord | undefined>;
   /** Newest first, keyset-paged on (createdAt, id) descending; served by an index. */
   listTransactions(q: TransactionQuery): Promise<TransactionRecord[]>;
-  /** Sums over a merchant's transactions for dashboards. */
-  merchantTotals(merchantId: string): Promise<MerchantTotals>;
+  /**
+   * Sums over a merchant's transactions for dashboards; what remains to ship counts the initial
+   * authorisations not expired at `now` (the caller's clock, ISO-8601 UTC).
+   */
+  merchantTotals(merchantId: string, now: string): Promise<MerchantTotals>;
 
   /**
    * Atomically: the transaction is refundable (PAID, kind card/shipment/link), the amount fits in
-   * what remains, the refund is recorded and the transaction's refunded sum grows.
+   * what remains, the refund is recorded and the transaction's refunded sum grows. The check is
+   * domain/decisions.ts's decideRefund, on the row as read under the adapter's lock.
    */
   addRefund(r: RefundRecord): Promise<MovementResult>;
   listRefunds(transactionId: string): Promise<RefundRecord[]>;
@@ -67,6 +71,7 @@ export interface Store {
    * Atomically: the parent is an AUTHORISED initial transaction of the same merchant, not expired
    * at `now`, the amount fits in what remains to ship; the shipment is recorded (or, when its
    * idemKey already exists, the existing one is returned) and the parent's shipped sum grows.
+   * The check is domain/decisions.ts's decideShipment, on the parent as read under the lock.
    */
   addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult>;
   /**

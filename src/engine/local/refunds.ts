@@ -4,7 +4,7 @@ import type { TransactionRecord } from '../../domain/types.js';
 import { newId } from '../../util/ids.js';
 import type { RefundInput, RefundOutcome } from '../engine.js';
 import { checkCallerIp, type EngineContext, requireMerchant, requireTransaction } from './context.js';
-import { remainingOf } from '../../domain/transaction-status.js';
+import { remainingOf } from '../../domain/decisions.js';
 import { toRefundView, toTransactionView } from './views.js';
 
 /**
@@ -35,7 +35,7 @@ export async function refundRecord(ctx: EngineContext, tx: TransactionRecord, re
   }
   let amount: number;
   if (requested === undefined) {
-    amount = remainingOf(tx, now);
+    amount = remainingOf(tx, now.toISOString());
     if (amount === 0) throw conflict('nothing_to_refund', `transaction ${tx.id} is already fully refunded`);
   } else {
     if (!Number.isSafeInteger(requested) || requested <= 0)
@@ -60,7 +60,7 @@ export async function refundRecord(ctx: EngineContext, tx: TransactionRecord, re
       case 'not_refundable':
         throw conflict('not_refundable', `transaction ${tx.id} is ${current.status}: only a PAID payment can be refunded`);
       case 'exceeds_remaining': {
-        const left = remainingOf(current, now);
+        const left = remainingOf(current, now.toISOString());
         throw conflict(
           'amount_exceeds_remaining',
           `cannot refund ${formatMoney(amount, tx.currency)}: only ${formatMoney(left, tx.currency)} remains on ${tx.id}`,

@@ -8,7 +8,7 @@ import { newId } from '../../util/ids.js';
 import type { CreateInitialInput, CreateShipmentInput } from '../engine.js';
 import type { CheckedOrder, V4InitialInput, V4Order, V4ShipmentInput } from '../service-engine.js';
 import { checkReference, type EngineContext, fingerprint, printableId, requireMerchant } from './context.js';
-import { remainingOf } from '../../domain/transaction-status.js';
+import { remainingOf } from '../../domain/decisions.js';
 import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord, sameCard } from './records.js';
 import { releaseApproval } from './approvals.js';
@@ -370,7 +370,7 @@ function shipmentRefused(
         'create a new initial transaction for what remains to ship',
       );
     case 'exceeds_remaining': {
-      const left = remainingOf(current, ctx.clock());
+      const left = remainingOf(current, ctx.clock().toISOString());
       return conflict(
         'PSP_229',
         `cannot ship ${formatMoney(amount, current.currency)}: only ${formatMoney(left, current.currency)} remains to ship on ${parent.id}`,

@@ -47,7 +47,7 @@ export async function getTransaction(ctx: EngineContext, id: string, merchant?: 
 
 export async function merchantTotals(ctx: EngineContext, merchant: string): Promise<MerchantTotals> {
   await requireMerchant(ctx, merchant);
-  return ctx.store.merchantTotals(merchant);
+  return ctx.store.merchantTotals(merchant, ctx.clock().toISOString());
 }
 
 async function loadParents(ctx: EngineContext, items: TransactionRecord[]): Promise<Map<string, TransactionRecord>> {

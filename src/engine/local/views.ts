@@ -1,4 +1,5 @@
-import { displayStatus, remainingOf, withinGuarantee } from '../../domain/transaction-status.js';
+import { remainingOf } from '../../domain/decisions.js';
+import { displayStatus, withinGuarantee } from '../../domain/transaction-status.js';
 import type { RefundRecord, RefundView, TransactionRecord, TransactionView } from '../../domain/types.js';
 
 export function toTransactionView(t: TransactionRecord, now: Date, parent?: TransactionRecord): TransactionView {
@@ -11,7 +12,7 @@ export function toTransactionView(t: TransactionRecord, now: Date, parent?: Tran
     amount: t.amount,
     currency: t.currency,
     refunded: t.refunded,
-    remaining: remainingOf(t, now),
+    remaining: remainingOf(t, now.toISOString()),
     card: t.cardFirst6 && t.cardLast4 ? { first6: t.cardFirst6, last4: t.cardLast4, brand: t.cardBrand ?? 'unknown' } : null,
     createdAt: t.createdAt,
   };

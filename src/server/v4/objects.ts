@@ -1,5 +1,6 @@
 import type { MerchantRecord, RefundView, TransactionRecord } from '../../domain/types.js';
-import { displayStatus, remainingOf, withinGuarantee } from '../../domain/transaction-status.js';
+import { remainingOf } from '../../domain/decisions.js';
+import { displayStatus, withinGuarantee } from '../../domain/transaction-status.js';
 import { isoSeconds } from './envelope.js';
 
 /**
@@ -73,7 +74,7 @@ export function v4Transaction(
     details.shipment = {
       authorisedAmount: t.amount,
       shippedAmount: t.shipped,
-      remainingAmount: remainingOf(t, now),
+      remainingAmount: remainingOf(t, now.toISOString()),
       expirationDate: t.expiresAt ? isoSeconds(t.expiresAt) : null,
     };
   }

@@ -1,4 +1,4 @@
-import type { Migration } from '../sqlite/migrations.js';
+import type { Migration } from '../sql/migration.js';
 
 /**
  * Versioned PostgreSQL migrations, the same tables, columns and constraints as

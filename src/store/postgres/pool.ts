@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { readEnv } from '../../config/env.js';
 import { EsipayError } from '../../domain/errors.js';
-import { printableLocation } from '../open-store.js';
+import { printableLocation } from '../location.js';
 
 /**
  * The connection pool of one PostgresStore, and the translation of "cannot reach the database"
@@ -32,7 +32,8 @@ export function poolMax(): number {
   return readEnv('ESIPAY_PG_POOL_MAX');
 }
 
-export function createPool(url: string): pg.Pool {
+/** `onLost` hears of every connection the pool loses, idle or in use (see connection-loss.ts). */
+export function createPool(url: string, onLost: (e: Error) => void): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax(),
@@ -41,9 +42,15 @@ export function createPool(url: string): pg.Pool {
     application_name: 'esipay',
     types,
   });
-  // An idle connection dropped by the server (restart, failover) must not crash the process:
-  // the pool discards it and the next query opens a new one.
-  pool.on('error', () => undefined);
+  // An idle connection dropped by the server (restart, failover, pg_terminate_backend) must not
+  // crash the process: the pool discards it, the next query opens a new one, and it is reported.
+  pool.on('error', onLost);
+  // The pool listens to a connection only while it is idle. One lost while in use, or in the
+  // instant it passes from one holder to the next (a chunk from the server can end one query and
+  // bring the termination notice together), would emit an 'error' no one hears, and that ends the
+  // process. So every connection has a listener of its own, from its first moment to its last;
+  // a lost one is no longer queryable and the pool drops it when it is released.
+  pool.on('connect', (client) => client.on('error', onLost));
   return pool;
 }
 
@@ -65,22 +72,28 @@ export function isUnavailable(e: unknown): boolean {
   const code = typeof err.code === 'string' ? err.code : '';
   if (UNAVAILABLE_SOCKET.has(code)) return true;
   // 08: connection exception; 28: invalid authorisation; 3D000: no such database;
-  // 57P01-57P03: the server is shutting down or starting.
-  if (/^(08|28)/.test(code) || code === '3D000' || /^57P0[123]$/.test(code)) return true;
+  // 57P01-57P03: the server is shutting down or starting (57P01 too when pg_terminate_backend
+  // ended this connection); 57P05: the server closed an idle session.
+  if (/^(08|28)/.test(code) || code === '3D000' || /^57P0[1235]$/.test(code)) return true;
   const message = typeof err.message === 'string' ? err.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connection timeout/i.test(message);
+  // "not queryable": pg's answer to a query on a connection that was lost before it was sent.
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|not queryable/i.test(message);
+}
+
+/** The error in one line, the URL's password hidden. */
+export function errorLine(e: unknown, url: string): string {
+  const err = e as { code?: string; message?: string } | null;
+  return oneLine(err?.message || err?.code || 'unknown error').replaceAll(url, printableLocation(url));
 }
 
 /** Rethrows a connection failure as EsipayError unavailable; anything else (a bug, a constraint) unchanged. */
 export function translate(e: unknown, url: string): never {
   if (e instanceof EsipayError || !isUnavailable(e)) throw e;
-  const err = e as { code?: string; message?: string };
-  const detail = oneLine(err.message || err.code || 'unknown error').replaceAll(url, printableLocation(url));
   throw new EsipayError(
     'unavailable',
     'store_unavailable',
     // No location here: callers that open a store already say which one (printableLocation).
-    `PostgreSQL is unavailable: ${detail}`,
+    `PostgreSQL is unavailable: ${errorLine(e, url)}`,
     'check that PostgreSQL runs and that --db or ESIPAY_DB is right',
   );
 }

@@ -8,10 +8,12 @@ import type {
   TransactionRecord,
   TxStatus,
 } from '../../domain/types.js';
-import { printableLocation } from '../open-store.js';
-// The row ⇄ record mapping is the same for both adapters (same snake_case columns, same TEXT
-// times, money as numbers once pool.ts has parsed int8): shared, so the two cannot drift apart.
+import { decideRefund, decideShipment } from '../../domain/decisions.js';
+import { EsipayError } from '../../domain/errors.js';
+import { printableLocation } from '../location.js';
+import { CREATE_SCHEMA_MIGRATIONS, migrationStatusOf } from '../sql/migration.js';
 import {
+  type Row,
   linkFromRow,
   linkToRow,
   merchantFromRow,
@@ -25,7 +27,8 @@ import {
   transactionFromRow,
   transactionPatchColumns,
   transactionToRow,
-} from '../sqlite/rows.js';
+} from '../sql/rows.js';
+import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
 import type {
   Keyset,
   MerchantTotals,
@@ -38,11 +41,10 @@ import type {
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
+import { ConnectionLoss } from './connection-loss.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { createPool, translate } from './pool.js';
-import { insertOf, Params, type Row } from './sql.js';
-
-const REFUNDABLE_KINDS = new Set(['card', 'shipment', 'link']);
+import { createPool, isUnavailable, translate } from './pool.js';
+import { insertOf, Params } from './sql.js';
 
 /** pg_advisory_xact_lock key for migrations: 'esip' in ASCII. Advisory locks are per database. */
 const MIGRATION_LOCK_KEY = 0x65736970;
@@ -60,23 +62,33 @@ type Queryable = pg.Pool | pg.PoolClient;
  * - outbox messages and due debits are claimed with FOR UPDATE SKIP LOCKED, so two instances
  *   never take the same one;
  * - status changes are compare-and-set UPDATEs.
- * See docs/scaling.md for why row locks rather than SERIALIZABLE.
+ * See docs/scaling.md for why row locks rather than SERIALIZABLE. What may be refunded or shipped
+ * is decided by domain/decisions.ts, on the row read under its lock.
+ *
+ * A connection lost under it (see connection-loss.ts) fails the request on it as unavailable and
+ * is never an unhandled 'error' event: every connection of the pool has a listener (pool.ts).
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly location: string;
   private readonly pool: pg.Pool;
+  private readonly loss: ConnectionLoss;
   private closed = false;
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    opts: { log?: (line: string) => void } = {},
+  ) {
     this.location = printableLocation(url);
-    this.pool = createPool(url);
+    this.loss = new ConnectionLoss(url, opts.log ?? ((line) => process.stderr.write(`${line}\n`)));
+    this.pool = createPool(url, (e) => this.loss.failed(e));
   }
 
   private async query(sql: string, values: unknown[] = [], on: Queryable = this.pool): Promise<Row[]> {
     try {
       return (await on.query(sql, values)).rows as Row[];
     } catch (e) {
+      this.loss.failed(e);
       translate(e, this.url);
     }
   }
@@ -93,20 +105,29 @@ export class PostgresStore implements Store {
     } catch (e) {
       translate(e, this.url);
     }
+    // A connection lost while this holds it (terminated between two queries, or under one) is
+    // handed back with its error, so the pool drops it rather than lend it again.
     let broken: Error | undefined;
+    const lost = (e: Error) => (broken ??= e);
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (e) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        broken = rollbackError as Error; // the connection is unusable: the pool must drop it
+      this.loss.failed(e); // the query's own error comes first and names the cause best
+      if (!broken) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError as Error; // the connection is unusable: the pool must drop it
+        }
       }
-      translate(e, this.url);
+      // Whatever fn made of a connection that broke under it, the cause is the broken connection.
+      translate(broken && !(e instanceof EsipayError) && !isUnavailable(e) ? broken : e, this.url);
     } finally {
+      client.removeListener('error', lost);
       client.release(broken);
     }
   }
@@ -116,12 +137,11 @@ export class PostgresStore implements Store {
       await this.transaction(async (c) => {
         // Instances starting together queue here; the first applies, the others find it done.
         await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-        await c.query(
-          `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
-        );
+        await c.query(CREATE_SCHEMA_MIGRATIONS);
         const done = await c.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
         if (done.rowCount) return;
         await c.query(m.sql);
+        // The wall clock, not the engine's: when the schema really changed, for the operator.
         await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
           m.version,
           m.name,
@@ -134,20 +154,8 @@ export class PostgresStore implements Store {
 
   async migrationStatus(): Promise<MigrationStatus> {
     const exists = await this.one(`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`);
-    const applied = exists?.present
-      ? (await this.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')).map((r) => ({
-          version: Number(r.version),
-          name: String(r.name),
-          appliedAt: String(r.applied_at),
-        }))
-      : [];
-    const done = new Set(applied.map((a) => a.version));
-    return {
-      current: applied.at(-1)?.version ?? 0,
-      latest: POSTGRES_MIGRATIONS.at(-1)?.version ?? 0,
-      applied,
-      pending: POSTGRES_MIGRATIONS.filter((m) => !done.has(m.version)).map(({ version, name }) => ({ version, name })),
-    };
+    const applied = exists?.present ? await this.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version') : [];
+    return migrationStatusOf(applied, POSTGRES_MIGRATIONS);
   }
 
   async getSetting(key: string): Promise<string | undefined> {
@@ -262,25 +270,8 @@ export class PostgresStore implements Store {
     return (await this.query(sql, p.values)).map(transactionFromRow);
   }
 
-  async merchantTotals(merchantId: string): Promise<MerchantTotals> {
-    const now = new Date().toISOString();
-    const r = (await this.one(
-      `SELECT
-         COALESCE(SUM(CASE WHEN status = 'PAID' AND kind IN ('card', 'shipment', 'link') THEN amount END), 0) AS paid,
-         COALESCE(SUM(CASE WHEN status = 'PAID' THEN refunded END), 0) AS refunded,
-         COALESCE(SUM(CASE WHEN status = 'AUTHORISED' AND kind = 'initial' AND expires_at > $2 THEN amount - shipped END), 0) AS to_ship,
-         COUNT(*) AS count,
-         MAX(currency) AS currency
-       FROM transactions WHERE merchant_id = $1`,
-      [merchantId, now],
-    ))!;
-    return {
-      paid: Number(r.paid),
-      refunded: Number(r.refunded),
-      toShip: Number(r.to_ship),
-      count: Number(r.count),
-      currency: r.currency === null ? null : String(r.currency),
-    };
+  async merchantTotals(merchantId: string, now: string): Promise<MerchantTotals> {
+    return merchantTotalsFromRow((await this.one(merchantTotalsSql({ merchantId: '$1', now: '$2' }), [merchantId, now]))!);
   }
 
   async addRefund(refund: RefundRecord): Promise<MovementResult> {
@@ -288,11 +279,9 @@ export class PostgresStore implements Store {
       // The row lock makes concurrent refunds of this transaction, from any instance, wait here
       // and then read the refunded sum the previous one committed.
       const row = await this.one('SELECT * FROM transactions WHERE id = $1 FOR UPDATE', [refund.transactionId], c);
-      if (!row) return { ok: false, reason: 'not_found' };
-      const tx = transactionFromRow(row);
-      if (tx.merchantId !== refund.merchantId) return { ok: false, reason: 'not_found' };
-      if (tx.status !== 'PAID' || !REFUNDABLE_KINDS.has(tx.kind)) return { ok: false, reason: 'not_refundable', transaction: tx };
-      if (tx.refunded + refund.amount > tx.amount) return { ok: false, reason: 'exceeds_remaining', transaction: tx };
+      const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
+      if (!decision.ok) return decision;
+      const tx = decision.transaction;
       const ins = insertOf('refunds', refundToRow(refund));
       await this.query(ins.text, ins.values, c);
       const updated = await this.one(
@@ -333,12 +322,9 @@ export class PostgresStore implements Store {
       // a replay, not a second shipment (and not "exceeds remaining" because of itself).
       const late = await replay();
       if (late) return late;
-      const parent = transactionFromRow(row);
-      if (parent.merchantId !== shipment.merchantId) return { ok: false, reason: 'not_found' };
-      if (parent.kind !== 'initial') return { ok: false, reason: 'not_initial', parent };
-      if (parent.status !== 'AUTHORISED') return { ok: false, reason: 'not_authorised', parent };
-      if (parent.expiresAt !== null && parent.expiresAt <= now) return { ok: false, reason: 'expired', parent };
-      if (parent.shipped + shipment.amount > parent.amount) return { ok: false, reason: 'exceeds_remaining', parent };
+      const decision = decideShipment(transactionFromRow(row), shipment, now);
+      if (!decision.ok) return decision;
+      const { parent } = decision;
 
       const ins = insertOf('transactions', transactionToRow(shipment));
       const inserted =

@@ -1,5 +1,6 @@
+import type { Row } from '../sql/rows.js';
+
 /** Small SQL builders for node-postgres' numbered parameters ($1, $2…). */
-export type Row = Record<string, unknown>;
 
 /** "INSERT INTO t (a, b) VALUES ($1, $2)" and its values, for a row's keys. */
 export function insertOf(table: string, row: Row): { text: string; values: unknown[] } {

@@ -1,3 +1,5 @@
+import type { Migration } from '../sql/migration.js';
+
 /**
  * Versioned SQLite migrations, applied in order inside one transaction each; the applied versions
  * are kept in schema_migrations. Never edit a released migration: add the next one.
@@ -5,12 +7,6 @@
  * Money columns are INTEGER minor units. CHECK constraints make the database itself refuse a
  * refund or a shipment that would exceed the amount, whatever the code above it does.
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
 export const SQLITE_MIGRATIONS: Migration[] = [
   {
     version: 1,

@@ -21,12 +21,11 @@ import type {
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
+import { decideRefund, decideShipment } from '../../domain/decisions.js';
 import { builtin } from '../../util/builtin.js';
-import { GroupCommit } from './group-commit.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
+import { CREATE_SCHEMA_MIGRATIONS, migrationStatusOf } from '../sql/migration.js';
 import {
   type Row,
-  insertSql,
   linkFromRow,
   linkToRow,
   merchantFromRow,
@@ -40,13 +39,16 @@ import {
   transactionFromRow,
   transactionPatchColumns,
   transactionToRow,
-} from './rows.js';
+} from '../sql/rows.js';
+import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { createPrivateFile } from './file.js';
+import { GroupCommit } from './group-commit.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+import { insertSql } from './sql.js';
 
 // Built-ins without their ESM facades: every local command opens the store (src/util/builtin.ts).
 const { mkdirSync } = builtin('node:fs');
 const { dirname } = builtin('node:path');
-
-const REFUNDABLE_KINDS = new Set(['card', 'shipment', 'link']);
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each write
@@ -64,7 +66,11 @@ export class SqliteStore implements Store {
     readonly location: string,
     opts: { cacheKiB?: number } = {},
   ) {
-    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+    if (location !== ':memory:' && location !== '') {
+      mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+      // Before SQLite opens it: the -wal and -shm files it makes take the database file's mode.
+      createPrivateFile(location);
+    }
     this.db = new Database(location);
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode survives a process crash (not a power loss of the last commits): the
@@ -122,14 +128,13 @@ export class SqliteStore implements Store {
     // and no write lock is taken.
     const before = await this.migrationStatus();
     if (before.pending.length === 0) return before;
-    this.db.exec(
-      `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
-    );
+    this.db.exec(CREATE_SCHEMA_MIGRATIONS);
     for (const m of SQLITE_MIGRATIONS) {
       this.writeNow(() => {
         const done = this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
         if (done) return;
         this.db.exec(m.sql);
+        // The wall clock, not the engine's: when the schema really changed, for the operator.
         this.db
           .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
           .run(m.version, m.name, new Date().toISOString());
@@ -141,20 +146,9 @@ export class SqliteStore implements Store {
   async migrationStatus(): Promise<MigrationStatus> {
     const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
     const applied = exists
-      ? (this.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as Row[]).map((r) => ({
-          version: Number(r.version),
-          name: String(r.name),
-          appliedAt: String(r.applied_at),
-        }))
+      ? (this.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as Row[])
       : [];
-    const done = new Set(applied.map((a) => a.version));
-    const latest = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
-    return {
-      current: applied.at(-1)?.version ?? 0,
-      latest,
-      applied,
-      pending: SQLITE_MIGRATIONS.filter((m) => !done.has(m.version)).map(({ version, name }) => ({ version, name })),
-    };
+    return migrationStatusOf(applied, SQLITE_MIGRATIONS);
   }
 
   async getSetting(key: string): Promise<string | undefined> {
@@ -266,35 +260,17 @@ export class SqliteStore implements Store {
     return this.all(sql, params).map(transactionFromRow);
   }
 
-  async merchantTotals(merchantId: string): Promise<MerchantTotals> {
-    const now = new Date().toISOString();
-    const r = this.get(
-      `SELECT
-         COALESCE(SUM(CASE WHEN status = 'PAID' AND kind IN ('card', 'shipment', 'link') THEN amount END), 0) AS paid,
-         COALESCE(SUM(CASE WHEN status = 'PAID' THEN refunded END), 0) AS refunded,
-         COALESCE(SUM(CASE WHEN status = 'AUTHORISED' AND kind = 'initial' AND expires_at > @now THEN amount - shipped END), 0) AS to_ship,
-         COUNT(*) AS count,
-         MAX(currency) AS currency
-       FROM transactions WHERE merchant_id = @merchantId`,
-      { merchantId, now },
-    )!;
-    return {
-      paid: Number(r.paid),
-      refunded: Number(r.refunded),
-      toShip: Number(r.to_ship),
-      count: Number(r.count),
-      currency: r.currency === null ? null : String(r.currency),
-    };
+  async merchantTotals(merchantId: string, now: string): Promise<MerchantTotals> {
+    return merchantTotalsFromRow(this.get(merchantTotalsSql({ merchantId: '@merchantId', now: '@now' }), { merchantId, now })!);
   }
 
   async addRefund(refund: RefundRecord): Promise<MovementResult> {
     return this.write((): MovementResult => {
+      // Inside the write transaction (BEGIN IMMEDIATE): no other writer changes the row meanwhile.
       const row = this.get('SELECT * FROM transactions WHERE id = ?', [refund.transactionId]);
-      if (!row) return { ok: false, reason: 'not_found' };
-      const tx = transactionFromRow(row);
-      if (tx.merchantId !== refund.merchantId) return { ok: false, reason: 'not_found' };
-      if (tx.status !== 'PAID' || !REFUNDABLE_KINDS.has(tx.kind)) return { ok: false, reason: 'not_refundable', transaction: tx };
-      if (tx.refunded + refund.amount > tx.amount) return { ok: false, reason: 'exceeds_remaining', transaction: tx };
+      const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
+      if (!decision.ok) return decision;
+      const tx = decision.transaction;
       const refundRow = refundToRow(refund);
       this.run(insertSql('refunds', refundRow), refundRow);
       this.run('UPDATE transactions SET refunded = refunded + @amount, updated_at = @at WHERE id = @id', {
@@ -324,13 +300,9 @@ export class SqliteStore implements Store {
         }
       }
       const row = shipment.parentId ? this.get('SELECT * FROM transactions WHERE id = ?', [shipment.parentId]) : undefined;
-      if (!row) return { ok: false, reason: 'not_found' };
-      const parent = transactionFromRow(row);
-      if (parent.merchantId !== shipment.merchantId) return { ok: false, reason: 'not_found' };
-      if (parent.kind !== 'initial') return { ok: false, reason: 'not_initial', parent };
-      if (parent.status !== 'AUTHORISED') return { ok: false, reason: 'not_authorised', parent };
-      if (parent.expiresAt !== null && parent.expiresAt <= now) return { ok: false, reason: 'expired', parent };
-      if (parent.shipped + shipment.amount > parent.amount) return { ok: false, reason: 'exceeds_remaining', parent };
+      const decision = decideShipment(row ? transactionFromRow(row) : undefined, shipment, now);
+      if (!decision.ok) return decision;
+      const { parent } = decision;
       const srow = transactionToRow(shipment);
       this.run(insertSql('transactions', srow), srow);
       this.run('UPDATE transactions SET shipped = shipped + @amount, updated_at = @at WHERE id = @id', {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { TransactionRecord } from '../../src/domain/types.js';
-import type { Store } from '../../src/store/store.js';
-import { debit, initial, link, merchant, message, refund, shipment, ticker, transaction } from './fixtures.js';
+import type { TransactionRecord } from '../../../src/domain/types.js';
+import type { Store } from '../../../src/store/store.js';
+import { debit, initial, link, merchant, message, refund, shipment, ticker, transaction } from '../../store/fixtures.js';
 
 /**
- * What every Store adapter must do, run against each of them (sqlite-store.test.ts,
- * postgres-store.test.ts). Concurrency cases go through several stores on one database (several
+ * What every Store adapter must do, run against each of them (sqlite.test.ts, postgres.test.ts),
+ * beside the engine contract one level up. Concurrency cases go through several stores on one database (several
  * connections, or several pools for PostgreSQL), as several `esipay serve` instances would.
  */
 export interface StoreHarness {
@@ -359,19 +359,28 @@ export function storeContract(h: StoreHarness): void {
       );
 
       test(
-        'merchantTotals sums paid, refunded and what remains to ship on unexpired authorisations',
+        'merchantTotals sums paid, refunded and what remains to ship on authorisations unexpired at the given time',
         one(h, async (s) => {
           const tick = ticker();
           const m = merchant(tick());
           await s.insertMerchant(m);
-          assert.deepEqual(await s.merchantTotals(m.id), { paid: 0, refunded: 0, toShip: 0, count: 0, currency: null });
+          assert.deepEqual(await s.merchantTotals(m.id, tick()), { paid: 0, refunded: 0, toShip: 0, count: 0, currency: null });
           const paid = transaction(m, tick(), { amount: 1000 });
           await s.insertTransaction(paid);
           await s.insertTransaction(transaction(m, tick(), { amount: 500, status: 'DECLINED' }));
           await s.insertTransaction(initial(m, tick(), { amount: 3000, expiresAt: '2999-01-01T00:00:00.000Z' }));
           await s.insertTransaction(initial(m, tick(), { amount: 7000, expiresAt: '2000-01-01T00:00:00.000Z' }));
           assert.equal((await s.addRefund(refund(paid, 250, tick()))).ok, true);
-          assert.deepEqual(await s.merchantTotals(m.id), { paid: 1000, refunded: 250, toShip: 3000, count: 4, currency: 'EUR' });
+          assert.deepEqual(await s.merchantTotals(m.id, tick()), { paid: 1000, refunded: 250, toShip: 3000, count: 4, currency: 'EUR' });
+          // The caller's now, not the machine's: the same rows once the 2999 authorisation has expired too.
+          assert.deepEqual(await s.merchantTotals(m.id, '2999-06-01T00:00:00.000Z'), {
+            paid: 1000,
+            refunded: 250,
+            toShip: 0,
+            count: 4,
+            currency: 'EUR',
+          });
+          assert.equal((await s.merchantTotals(m.id, '1999-01-01T00:00:00.000Z')).toShip, 10_000);
         }),
       );
     });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../../src/store/open-store.js';
+import { openStore } from '../../../src/store/open-store.js';
 import { storeContract } from './store-contract.js';
 
 // The Store contract on SQLite: a file per test; several stores on it are several connections.

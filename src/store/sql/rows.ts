@@ -9,7 +9,11 @@ import type {
   TransactionRecord,
 } from '../../domain/types.js';
 
-/** Row ⇄ record mapping for SQLite (snake_case columns, INTEGER money, TEXT ISO-8601 UTC times). */
+/**
+ * Row ⇄ record mapping for both adapters: the same snake_case columns, money as integers (SQLite
+ * INTEGER; PostgreSQL BIGINT once postgres/pool.ts has parsed int8), times as TEXT ISO-8601 UTC.
+ * One mapping, so the two stores cannot drift apart.
+ */
 export type Row = Record<string, unknown>;
 
 const str = (v: unknown): string => String(v);
@@ -205,12 +209,6 @@ export function outboxToRow(m: OutboxRecord): Row {
     last_error: m.lastError,
     created_at: m.createdAt,
   };
-}
-
-/** "INSERT INTO t (a, b) VALUES (@a, @b)" for a row's keys. */
-export function insertSql(table: string, row: Row): string {
-  const cols = Object.keys(row);
-  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`;
 }
 
 export function scheduledDebitFromRow(r: Row): ScheduledDebitRecord {

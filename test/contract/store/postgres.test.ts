@@ -1,5 +1,5 @@
-import { openStore } from '../../src/store/open-store.js';
-import { freshPostgresDatabase } from '../helpers/postgres.js';
+import { openStore } from '../../../src/store/open-store.js';
+import { freshPostgresDatabase } from '../../helpers/postgres.js';
 import { storeContract } from './store-contract.js';
 
 // The Store contract on PostgreSQL: a database per test; several stores on it are several pools,
