@@ -97,7 +97,7 @@ export function registerLink(program: Command): void {
     .action(
       action(async (ctx, opts: { limit: number; cursor?: string; all?: boolean }) => {
         const merchant = await ctx.merchant();
-        const engine = await ctx.openEngine();
+        const engine = await ctx.openEngine({ readOnly: true });
         const items: LinkView[] = [];
         let cursor = opts.cursor;
         let next: string | null = null;
@@ -120,7 +120,7 @@ export function registerLink(program: Command): void {
     .description('one payment link: its state, payment and schedule')
     .action(
       action(async (ctx, id: string) => {
-        const engine = await ctx.openEngine();
+        const engine = await ctx.openEngine({ readOnly: true });
         const view = await engine.getLink(id, ctx.opts.merchant);
         ctx.out.result(view, () => renderLink(ctx.out.color, view));
       }),
