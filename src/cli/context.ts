@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { EsipayError, invalid, unavailable } from '../domain/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { Output } from './output.js';
+import { refuseMissingDatabase } from './safe-db.js';
 import { parseCallbackTimeout, resolveSetting } from './settings.js';
 
 /** Global options, shared by every subcommand (read with optsWithGlobals). */
@@ -35,7 +36,7 @@ export class CommandContext {
    * The engine the command runs on. `sqliteCacheKiB` bounds the local SQLite page cache, for a
    * long-lived command that scans (the dashboard) and should not keep what it scanned resident.
    */
-  async openEngine(opts: { sqliteCacheKiB?: number } = {}): Promise<Engine> {
+  async openEngine(opts: { sqliteCacheKiB?: number; readOnly?: boolean } = {}): Promise<Engine> {
     if (this.engine) return this.engine;
     const kind = await resolveSetting('engine', this.opts.engine);
     if (kind === 'remote') {
@@ -46,6 +47,7 @@ export class CommandContext {
       this.engine = new RemoteEngine({ url, ...(token ? { token } : {}) });
     } else if (kind === 'local') {
       const db = (await resolveSetting('db', this.opts.db))!;
+      if (opts.readOnly) refuseMissingDatabase(db);
       const timeout = await resolveSetting('callbackTimeout', undefined);
       const publicUrl = await resolveSetting('publicUrl', undefined);
       const [{ openStore, printableLocation }, { LocalEngine }, { NodeHttpCallbackSender }] = await Promise.all([

@@ -1,4 +1,8 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { EsipayError, EXIT_CODES } from '../domain/errors.js';
+import { addHelpSections, commandPath } from './help.js';
+import { applyColorFlag, Output, terminalWidth } from './output.js';
+import { errorDocument, reportError } from './run-action.js';
 
 type Register = (program: Command) => void;
 
@@ -25,7 +29,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
 ];
 
 /** The program's options that take a value: the word after one is not the command. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--engine', '--db', '--url', '--token', '--merchant']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--engine', '--db', '--url', '--token', '--merchant', '--color']);
 
 /** The command a command line names (its first word that is not an option or an option's value). */
 export function commandWord(args: readonly string[]): string | undefined {
@@ -44,7 +48,7 @@ export function commandWord(args: readonly string[]): string | undefined {
  * that use them, so `esipay --help` stays light.
  */
 export async function buildProgram(version: string, args: readonly string[] = []): Promise<Command> {
-  const program = new Command('esipay')
+  const program: Command = new Command('esipay')
     .description('esipay: card payments, refunds, shipment debits and payment links, from the terminal or as a service')
     .version(version, '-V, --version')
     .addOption(
@@ -57,24 +61,37 @@ export async function buildProgram(version: string, args: readonly string[] = []
     .option('--url <url>', 'remote engine: the service URL, e.g. http://127.0.0.1:6543 (env ESIPAY_URL)')
     .option('--token <token>', 'remote engine: operator token (env ESIPAY_TOKEN)')
     .option('--merchant <uuid>', 'merchant to act for (env ESIPAY_MERCHANT, or config)')
-    .option('--json', 'print exactly one JSON document on stdout')
-    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .option('--json', 'print exactly one JSON document on stdout, errors included')
+    .addOption(
+      new Option('--color <when>', 'colours: always, never, or auto (on a terminal; FORCE_COLOR and NO_COLOR are honoured)').choices([
+        'always',
+        'never',
+        'auto',
+      ]),
+    )
+    .option('--no-color', 'no colours, as --color=never')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       outputError: (str, write) => write(str),
+      getOutHelpWidth: () => terminalWidth(process.stdout),
+      getErrHelpWidth: () => terminalWidth(process.stderr),
     })
+    .hook('preAction', () => applyColorFlag(program.opts(), (on) => program.setOptionValue('color', on)))
     .exitOverride();
 
   const word = commandWord(args);
   const named = word === 'completion' ? undefined : COMMANDS.find((c) => c.name === word);
   const registers = await Promise.all((named ? [named] : COMMANDS).map((c) => c.load()));
   for (const register of registers) register(program);
+  addHelpSections(program);
 
   program.addHelpText(
     'after',
     `
 Exit codes: 0 ok, 2 invalid input or usage, 3 forbidden, 4 refused or cancelled, 5 unavailable, 1 a bug.
-Quick start:
+With --json every result and every error (usage errors included) is one JSON document on stdout.
+Tables fit the terminal's width (else COLUMNS, else 80); piped output keeps whole lines.
+Examples (the quick start):
   esipay merchant register --name Boutique --ip 127.0.0.1 --return-url http://127.0.0.1:4242/paid
   esipay listen --port 4242 &
   esipay pay 74.12 --card 4111111111111111 --expiry 12/2030 --cid order-1 --merchant <uuid>`,
@@ -89,17 +106,75 @@ export async function main(argv: string[], version: string): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
   });
-  const program = await buildProgram(version, argv.slice(2));
+  const args = argv.slice(2);
+  const program = await buildProgram(version, args);
+  if (args[0] === '__complete') {
+    // The completion scripts' entry point: candidates for the last word, one per line.
+    const { complete } = await import('./complete.js');
+    const lines = complete(program, args.slice(1)).map((c) => (c.description ? `${c.value}\t${oneLine(c.description)}` : c.value));
+    process.stdout.write(lines.length > 0 ? lines.join('\n') + '\n' : '');
+    return;
+  }
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    const err = e as { code?: string; exitCode?: number };
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+    const json = wantsJson(args);
+    if (!(e instanceof CommanderError)) {
+      // Thrown while parsing, outside any action (a parser's own error): reported the same way.
+      process.exitCode = reportError(new Output(json), e);
+    } else if (
+      e.code === 'commander.helpDisplayed' ||
+      e.code === 'commander.version' ||
+      (e.code === 'commander.help' && e.exitCode === 0)
+    ) {
       process.exitCode = 0;
-    } else if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
-      process.exitCode = 2; // usage error: commander already printed it
     } else {
-      throw e;
+      // A usage error: commander already said it on stderr; with --json, its document on stdout.
+      const { walk } = await import('./complete.js');
+      const error = usageError(e, walk(program, args).cmd);
+      if (json) process.stdout.write(JSON.stringify(errorDocument(error), null, 2) + '\n');
+      process.exitCode = EXIT_CODES.invalid;
     }
   }
+}
+
+/** Whether the command line asks for JSON (before a `--` that ends the options). */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
+}
+
+/** Commander's codes, as esipay's error codes. */
+const USAGE_CODES: Readonly<Record<string, string>> = {
+  'commander.unknownCommand': 'unknown_command',
+  'commander.unknownOption': 'unknown_option',
+  'commander.missingArgument': 'missing_argument',
+  'commander.optionMissingArgument': 'missing_option_value',
+  'commander.missingMandatoryOptionValue': 'missing_option',
+  'commander.invalidArgument': 'invalid_value',
+  'commander.excessArguments': 'too_many_arguments',
+  'commander.conflictingOption': 'conflicting_options',
+  'commander.help': 'missing_command',
+};
+
+/** A commander usage error as an EsipayError: one-line message, what commander suggested, where the help is. */
+function usageError(e: CommanderError, cmd: Command): EsipayError {
+  const path = `esipay ${commandPath(cmd)}`.trim();
+  const help = `see \`${path} --help\``;
+  if (e.code === 'commander.help') {
+    const names = cmd.commands.map((c) => c.name()).join(', ');
+    return new EsipayError('invalid', 'missing_command', `${path} needs a command`, `one of: ${names}; ${help}`);
+  }
+  const [first = '', ...rest] = e.message.split('\n');
+  // "(Did you mean pay?)" on the line after the message: the start of the hint.
+  const suggestion = rest
+    .map((l) => l.trim().replace(/^\((.*)\)$/, '$1'))
+    .filter(Boolean)
+    .map((l) => l.charAt(0).toLowerCase() + l.slice(1));
+  const message = first.replace(/^error: /, '');
+  return new EsipayError('invalid', USAGE_CODES[e.code] ?? 'usage', message, [...suggestion, help].join(' '));
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
 }

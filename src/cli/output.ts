@@ -3,8 +3,9 @@ import type { ChalkInstance } from 'chalk';
 
 /**
  * Where a command's results go. With --json, exactly one JSON document on stdout; otherwise
- * human lines on stdout. Messages and errors always go to stderr. Colour only on a TTY, never
- * with NO_COLOR or --no-color.
+ * human lines on stdout. Messages and errors always go to stderr. Colour on a TTY; forced by
+ * FORCE_COLOR (or --color=always, which sets it); never with FORCE_COLOR=0, --no-color,
+ * --color=never, or (unless forced) NO_COLOR or TERM=dumb.
  */
 export class Output {
   readonly color: ChalkInstance;
@@ -16,9 +17,9 @@ export class Output {
     readonly stderr: Writable & { isTTY?: boolean } = process.stderr,
     colorWanted = true,
   ) {
-    const allowed = colorsAllowed(colorWanted);
-    this.color = painter(allowed && Boolean(this.stdout.isTTY));
-    this.errColor = painter(allowed && Boolean(this.stderr.isTTY));
+    const mode = colorMode(colorWanted);
+    this.color = painter(mode === 'forced' || (mode === 'auto' && Boolean(this.stdout.isTTY)));
+    this.errColor = painter(mode === 'forced' || (mode === 'auto' && Boolean(this.stderr.isTTY)));
   }
 
   /** The command's result: JSON document or human text. */
@@ -41,12 +42,41 @@ export class Output {
 
   /** Terminal width to truncate tables to; a pipe or a file gets whole lines. */
   get columns(): number {
-    return this.stdout.isTTY ? (this.stdout.columns ?? 80) : Number.POSITIVE_INFINITY;
+    return this.stdout.isTTY ? terminalWidth(this.stdout) : Number.POSITIVE_INFINITY;
   }
 }
 
-function colorsAllowed(colorWanted: boolean): boolean {
-  return colorWanted && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb';
+/**
+ * The width of a terminal: what it reports, else COLUMNS, else 80. Some report 0 columns
+ * (`script` without a terminal around it, some CI ptys): 0 is "unknown", not a width, or every
+ * table would be cut down to its ellipsis. Help text is wrapped to this width too.
+ */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }): number {
+  if (stream.isTTY && stream.columns !== undefined && stream.columns > 0) return stream.columns;
+  const fromEnv = Number(process.env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
+}
+
+/**
+ * Whether colours are off, forced, or up to each stream being a TTY. A flag beats the
+ * environment; FORCE_COLOR (the switch chalk and node itself read) beats NO_COLOR.
+ */
+function colorMode(colorWanted: boolean): 'off' | 'forced' | 'auto' {
+  if (!colorWanted) return 'off';
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined) return force === '0' || force === 'false' ? 'off' : 'forced';
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return 'off';
+  return process.env.TERM === 'dumb' ? 'off' : 'auto';
+}
+
+/**
+ * --color=always|never|auto, turned into what the rest of esipay reads: `never` is --no-color;
+ * `always` is FORCE_COLOR=1, so Output and the libraries that colour for themselves (Ink's chalk)
+ * agree; `auto` is the default. Called before each command's action (main.ts).
+ */
+export function applyColorFlag(opts: { color?: unknown }, set: (value: boolean) => void): void {
+  if (opts.color === 'always') process.env.FORCE_COLOR = '1';
+  if (typeof opts.color === 'string') set(opts.color !== 'never');
 }
 
 /**
@@ -56,7 +86,8 @@ function colorsAllowed(colorWanted: boolean): boolean {
  */
 let chalk: typeof import('chalk') | undefined;
 export async function loadColors(colorWanted: boolean): Promise<void> {
-  if (!chalk && colorsAllowed(colorWanted) && (process.stdout.isTTY || process.stderr.isTTY)) chalk = await import('chalk');
+  const mode = colorMode(colorWanted);
+  if (!chalk && (mode === 'forced' || (mode === 'auto' && (process.stdout.isTTY || process.stderr.isTTY)))) chalk = await import('chalk');
 }
 
 function painter(on: boolean): ChalkInstance {

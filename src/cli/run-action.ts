@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { EsipayError, exitCodeOf, EXIT_CODES } from '../domain/errors.js';
 import { redactPans } from '../card/card.js';
 import { CommandContext } from './context.js';
-import { loadColors } from './output.js';
+import { loadColors, type Output } from './output.js';
 
 /**
  * The one top-level error handler. A command's action only parses, calls the engine and renders;
@@ -17,23 +17,22 @@ export function action<A extends unknown[]>(fn: (ctx: CommandContext, ...args: A
     try {
       await fn(ctx, ...(args.slice(0, -1) as A));
     } catch (e) {
-      process.exitCode = reportError(ctx, e);
+      process.exitCode = reportError(ctx.out, e);
     } finally {
       await ctx.close().catch(() => undefined);
     }
   };
 }
 
-export function reportError(ctx: CommandContext, e: unknown): number {
-  const out = ctx.out;
+/**
+ * One error on stderr (and, with --json, its document on stdout); returns the exit code. Also
+ * what main.ts reports with when parsing the command line fails outside any action.
+ */
+export function reportError(out: Output, e: unknown): number {
   if (e instanceof EsipayError) {
     const line = `error: ${e.message}${e.hint ? ` (${e.hint})` : ''}`;
     out.stderr.write(out.errColor.red(redactPans(line)) + '\n');
-    if (out.json) {
-      const doc: Record<string, unknown> = { error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
-      if (e.transaction) doc.transaction = e.transaction;
-      out.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    }
+    if (out.json) out.stdout.write(JSON.stringify(errorDocument(e), null, 2) + '\n');
     return exitCodeOf(e.kind);
   }
   const err = e as Error;
@@ -41,4 +40,11 @@ export function reportError(ctx: CommandContext, e: unknown): number {
   out.stderr.write('This is a bug in esipay; please report it with the command you ran.\n');
   if (out.json) out.stdout.write(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }) + '\n');
   return EXIT_CODES.bug;
+}
+
+/** The --json document of an error: { error: { code, message, hint? }, transaction? }. */
+export function errorDocument(e: EsipayError): Record<string, unknown> {
+  const doc: Record<string, unknown> = { error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
+  if (e.transaction) doc.transaction = e.transaction;
+  return doc;
 }

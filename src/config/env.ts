@@ -23,6 +23,8 @@ export interface EnvVar<T, D extends T | undefined = T | undefined> {
   readonly accepts: string;
   /** The value a valid text means; undefined for a text that is not valid. */
   readonly parse: (text: string) => T | undefined;
+  /** Every valid value, when they are a closed list (shell completion offers them). */
+  readonly values?: readonly string[];
   /** The value when the variable is unset or empty; undefined: the setting falls through to the next source. */
   readonly fallback: D;
   /** The default as people read it, when the fallback alone does not say it (see envDefault). */
@@ -49,8 +51,9 @@ function wholeNumber(min: number, max: number): Pick<EnvVar<number>, 'accepts' |
   };
 }
 
-function oneOf<V extends string>(...values: V[]): Pick<EnvVar<V>, 'accepts' | 'parse'> {
+function oneOf<V extends string>(...values: V[]): Pick<EnvVar<V>, 'accepts' | 'parse' | 'values'> {
   return {
+    values,
     accepts: values.join(' or '),
     parse: (text) => values.find((v) => v === text),
   };

@@ -280,8 +280,9 @@ describe('esipay CLI: scripts and start-up', () => {
         assert.equal(r.code, 0);
         assert.match(r.stdout, /esipay/);
       }
-      const bash = await runCli(['completion', 'bash'], { home: home.home });
-      // Completion walks the whole command tree, however few commands a command line loads.
+      // The scripts ask `esipay __complete`, which walks the whole command tree, however few
+      // commands a command line loads.
+      const bash = await runCli(['__complete', ''], { home: home.home });
       for (const command of ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'tui', 'verify', 'listen', 'serve', 'db', 'config'])
         assert.match(bash.stdout, new RegExp(`\\b${command}\\b`), `completion lacks ${command}`);
       assert.equal((await runCli(['completion', 'tcsh'], { home: home.home })).code, 2);

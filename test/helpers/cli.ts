@@ -24,7 +24,9 @@ export function tempHome(): { home: string; cleanup: () => void } {
 export function runCli(args: string[], opts: { home: string; env?: Record<string, string>; input?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_')) env[k] = v;
+    // The colour and width the test asks for, not those of the terminal the suite runs in.
+    for (const [k, v] of Object.entries(process.env))
+      if (v !== undefined && !k.startsWith('ESIPAY_') && k !== 'FORCE_COLOR' && k !== 'COLUMNS') env[k] = v;
     Object.assign(env, { ESIPAY_HOME: opts.home, NO_COLOR: '1', CI: '1' }, opts.env);
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

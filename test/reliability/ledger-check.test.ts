@@ -289,12 +289,12 @@ describe('paid links of every mode, as the engine writes them, break no rule', (
 });
 
 describe('`esipay verify` on a missing database', () => {
-  it('exits 5 and creates nothing', async () => {
+  it('exits 2 and creates nothing', async () => {
     const { home, cleanup } = tempHome();
     try {
       const db = join(home, 'nothing-here.db');
       const r = await runCli(['verify', '--db', db], { home });
-      assert.equal(r.code, 5);
+      assert.equal(r.code, 2);
       assert.match(r.stderr, /no database at/);
       assert.equal(existsSync(db), false);
     } finally {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { EsipayError, unavailable } from '../../domain/errors.js';
 import type { MigrationStatus, Store } from '../../store/store.js';
 import type { CommandContext } from '../context.js';
+import { refuseMissingDatabase } from '../safe-db.js';
 import { resolveSetting } from '../settings.js';
 import { action } from '../run-action.js';
 
@@ -24,8 +25,9 @@ export function registerDb(program: Command): void {
     .description('where the database stands: current and latest schema version, applied migrations with dates, pending ones')
     .action(
       action(async (ctx) => {
-        const view =
-          (await missingSqliteFile(ctx)) ?? (await withStore(ctx, async (store) => toView(store, await store.migrationStatus())));
+        // Status only reads: a path with no database is refused rather than created (migrate creates it).
+        refuseMissingDatabase((await resolveSetting('db', ctx.opts.db))!, 'esipay db migrate');
+        const view = await withStore(ctx, async (store) => toView(store, await store.migrationStatus()));
         ctx.out.result(view, () => renderStatus(view));
       }),
     );
@@ -47,26 +49,6 @@ export function registerDb(program: Command): void {
         });
       }),
     );
-}
-
-/** A SQLite file that does not exist yet: its status, without creating it (status never writes). */
-async function missingSqliteFile(ctx: CommandContext): Promise<DbStatusView | undefined> {
-  const location = (await resolveSetting('db', ctx.opts.db))!;
-  const [{ existsSync }, { isPostgresUrl }, { SQLITE_MIGRATIONS }] = await Promise.all([
-    import('node:fs'),
-    import('../../store/open-store.js'),
-    import('../../store/sqlite/migrations.js'),
-  ]);
-  if (isPostgresUrl(location) || location === ':memory:' || existsSync(location)) return undefined;
-  return {
-    database: location,
-    kind: 'sqlite',
-    current: 0,
-    latest: SQLITE_MIGRATIONS.at(-1)?.version ?? 0,
-    applied: [],
-    pending: SQLITE_MIGRATIONS.map(({ version, name }) => ({ version, name })),
-    upToDate: SQLITE_MIGRATIONS.length === 0,
-  };
 }
 
 /** Opens the --db / ESIPAY_DB store without migrating it, runs fn, closes it. */

@@ -45,10 +45,6 @@ export function registerLink(program: Command): void {
     .option('--lang <lang>', 'the page and message language: fr or en (default en)')
     .option('--send-email', 'send the link to --email (needs ESIPAY_SMTP_URL where the engine runs)')
     .option('--send-sms', 'send the link to --phone (needs ESIPAY_SMS_URL where the engine runs)')
-    .addHelpText(
-      'after',
-      '\nExample:\n  esipay link create 100.00 --payment-reference Facture31102019 --consumer-reference c-42 \\\n    --email a@b.c --phone 0600000000 --callback-url https://shop.example/esipay --mode multi_pay',
-    )
     .action(
       action(async (ctx, amountText: string, opts: CreateOptions) => {
         const merchantId = await ctx.merchant();
@@ -94,7 +90,7 @@ export function registerLink(program: Command): void {
     .action(
       action(async (ctx, opts: { limit: number; cursor?: string; all?: boolean }) => {
         const merchant = await ctx.merchant();
-        const engine = await ctx.openEngine();
+        const engine = await ctx.openEngine({ readOnly: true });
         const items: LinkView[] = [];
         let cursor = opts.cursor;
         let next: string | null = null;
@@ -117,7 +113,7 @@ export function registerLink(program: Command): void {
     .description('one payment link: its state, payment and schedule')
     .action(
       action(async (ctx, id: string) => {
-        const engine = await ctx.openEngine();
+        const engine = await ctx.openEngine({ readOnly: true });
         const view = await engine.getLink(id, ctx.opts.merchant);
         ctx.out.result(view, () => renderLink(ctx.out.color, view));
       }),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readEnv } from '../../config/env.js';
-import { invalid } from '../../domain/errors.js';
+import { invalid, unavailable } from '../../domain/errors.js';
 import { action } from '../run-action.js';
 
 export function registerListen(program: Command): void {
@@ -43,6 +43,15 @@ export function registerListen(program: Command): void {
               ctx.out.stdout.write(`${cb.receivedAt} ${cb.method} ${cb.path} ${fields}  ${sig}  → ${cb.answeredStatus}\n`);
             }
           },
+        }).catch((e: NodeJS.ErrnoException) => {
+          // A port in use is the user's to fix, not a bug (exit 5 with a next step).
+          if (e.code === 'EADDRINUSE')
+            throw unavailable(
+              'port_in_use',
+              `port ${port} on ${opts.host} is already in use`,
+              'stop the other receiver or choose another --port',
+            );
+          throw e;
         });
         // The handlers are in place before the readiness line: whoever reads it may signal at once.
         const stopped = new Promise<void>((resolve) => {

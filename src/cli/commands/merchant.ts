@@ -39,7 +39,7 @@ export function registerMerchant(program: Command): void {
     .option('--cursor <cursor>', 'the next-page cursor printed by the previous page')
     .action(
       action(async (ctx, opts: { limit: number; cursor?: string }) => {
-        const engine = await ctx.openEngine();
+        const engine = await ctx.openEngine({ readOnly: true });
         const page = await engine.listMerchants({ limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : {}) });
         ctx.out.result(page, () => {
           if (page.items.length === 0) return 'no merchants yet: esipay merchant register --name … --ip … --return-url …';
@@ -64,7 +64,7 @@ export function registerMerchant(program: Command): void {
     .description('show a merchant')
     .action(
       action(async (ctx, uuid: string) => {
-        const m = await (await ctx.openEngine()).getMerchant(uuid);
+        const m = await (await ctx.openEngine({ readOnly: true })).getMerchant(uuid);
         ctx.out.result(m, () => renderMerchant(ctx.out.color, m));
       }),
     );

@@ -14,7 +14,6 @@ export function registerPay(program: Command): void {
     .option('--card <number>', 'card number (never stored: only first 6, last 4 and a keyed hash)')
     .option('--expiry <MM/YYYY>', 'card expiry, MM/YYYY or MM/YY')
     .option('--cid <reference>', 'merchant payment reference; repeating it with the same payment charges once (default: a new one)')
-    .addHelpText('after', '\nExample:\n  esipay pay 74.12 --card 4111111111111111 --expiry 12/2030 --cid order-1 --merchant <uuid>')
     .action(
       action(async (ctx, amount: string, opts: { card?: string; expiry?: string; cid?: string }) => {
         const merchant = await ctx.merchant();

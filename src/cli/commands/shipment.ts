@@ -23,10 +23,6 @@ export function registerShipment(program: Command): void {
     .option('--card <number>', 'card number (never stored: only first 6, last 4 and a keyed hash)')
     .option('--expiry <MM/YYYY>', 'card expiry, MM/YYYY or MM/YY')
     .option('--idempotency-key <key>', 'repeating the command with this key authorises once')
-    .addHelpText(
-      'after',
-      '\nExample:\n  esipay shipment init 74.12 --currency EUR --order-id myOrder-1234 --email a@b.c --card 4111111111111111 --expiry 12/2030',
-    )
     .action(
       action(
         async (
@@ -65,7 +61,6 @@ export function registerShipment(program: Command): void {
     .description('debit a shipment against an initial transaction, within what remains to ship')
     .option('--idempotency-key <key>', 'repeating the command with this key debits once')
     .option('--email <address>', "the buyer's e-mail")
-    .addHelpText('after', '\nExample:\n  esipay shipment ship f183418d08df49f3900bbd74ef837816 35.00 --idempotency-key ship-1')
     .action(
       action(async (ctx, initial: string, amountText: string, opts: { idempotencyKey?: string; email?: string }) => {
         const merchant = await ctx.merchant();

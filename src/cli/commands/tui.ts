@@ -28,7 +28,7 @@ export function registerTui(program: Command): void {
         // better-sqlite3's default 16 MiB page cache and keep it resident for the dashboard's
         // life. 2 MiB (SQLite's own default) holds what paging re-reads; the rest comes from the
         // operating system's cache at no visible cost.
-        const engine = await ctx.openEngine({ sqliteCacheKiB: 2048 });
+        const engine = await ctx.openEngine({ sqliteCacheKiB: 2048, readOnly: true });
         // An unknown merchant is a usage error: say it on one line before taking the screen.
         if (merchant) await engine.getMerchant(merchant);
         // Ink decides at import time to print only the final frame when CI is set (a log, not a

@@ -15,7 +15,7 @@ export function registerTx(program: Command): void {
     .action(
       action(async (ctx, opts: { limit: number; cursor?: string; all?: boolean; kind?: string }) => {
         const merchant = await ctx.merchant();
-        const engine = await ctx.openEngine();
+        const engine = await ctx.openEngine({ readOnly: true });
         const kinds = opts.kind ? opts.kind.split(',').map((k) => k.trim()) : undefined;
         const items: TransactionView[] = [];
         let cursor = opts.cursor;
@@ -44,7 +44,7 @@ export function registerTx(program: Command): void {
     .description('one transaction with its refunds, shipments and callback outcome')
     .action(
       action(async (ctx, id: string) => {
-        const engine = await ctx.openEngine();
+        const engine = await ctx.openEngine({ readOnly: true });
         const t = await engine.getTransaction(id, ctx.opts.merchant);
         ctx.out.result(t, () => renderTransaction(ctx.out.color, t));
       }),

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EsipayError, exitCodeOf, invalid, unavailable } from '../../domain/errors.js';
 import { formatMoney } from '../../money/amount.js';
+import { refuseMissingDatabase } from '../safe-db.js';
 import { resolveSetting } from '../settings.js';
 import { action } from '../run-action.js';
 
@@ -29,13 +29,12 @@ export function registerVerify(program: Command): void {
         if (Number.isNaN(now.getTime()))
           throw invalid('invalid_now', `--now "${opts.now}" is not an ISO date`, 'use a form such as 2030-01-31T12:00:00Z');
         const db = (await resolveSetting('db', ctx.opts.db))!;
-        const [{ openStore, isPostgresUrl, printableLocation }, { checkLedger, formatViolation }] = await Promise.all([
+        const [{ openStore, printableLocation }, { checkLedger, formatViolation }] = await Promise.all([
           import('../../store/open-store.js'),
           import('../../verify/ledger-check.js'),
         ]);
         // Verifying must not create an empty database where the real one was expected.
-        if (!isPostgresUrl(db) && !existsSync(db))
-          throw unavailable('store_unavailable', `no database at ${db}`, 'check --db or ESIPAY_DB');
+        refuseMissingDatabase(db);
         const store = await openStore(db, { migrate: false }).catch((e: unknown) => {
           throw unavailable(
             'store_unavailable',

@@ -2,7 +2,7 @@ import { invalid } from '../../domain/errors.js';
 import type { MerchantRecord, MerchantView, MerchantWithSecret, Page } from '../../domain/types.js';
 import { isCurrencyShaped, isKnownCurrency } from '../../money/currencies.js';
 import { newMerchantId, newSecret } from '../../util/ids.js';
-import { isValidIp, normalizeIp } from '../../util/ip.js';
+import { canonicalIp, isValidIp } from '../../util/ip.js';
 import type { RegisterMerchantInput } from '../engine.js';
 import { type EngineContext, requireMerchant } from './context.js';
 import { decodeCursor, encodeCursor } from './views.js';
@@ -30,7 +30,7 @@ export async function registerMerchant(ctx: EngineContext, input: RegisterMercha
   const merchant: MerchantRecord = {
     id: newMerchantId(),
     name,
-    ip: normalizeIp(input.ip),
+    ip: canonicalIp(input.ip),
     returnUrl,
     notificationUrl,
     currency,
