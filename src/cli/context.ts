@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EsipayError, invalid, unavailable } from '../domain/errors.js';
+import { invalid } from '../domain/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { Output } from './output.js';
 import { refuseMissingDatabase } from './safe-db.js';
@@ -50,20 +50,12 @@ export class CommandContext {
       if (opts.readOnly) refuseMissingDatabase(db);
       const timeout = await resolveSetting('callbackTimeout', undefined);
       const publicUrl = await resolveSetting('publicUrl', undefined);
-      const [{ openStore, printableLocation }, { LocalEngine }, { NodeHttpCallbackSender }] = await Promise.all([
+      const [{ openStoreOrExplain }, { LocalEngine }, { NodeHttpCallbackSender }] = await Promise.all([
         import('../store/open-store.js'),
         import('../engine/local/local-engine.js'),
         import('../callback/node-http-sender.js'),
       ]);
-      const store = await openStore(db, opts).catch((e: unknown) => {
-        // A bad ESIPAY_PG_* or ESIPAY_SQLITE_SYNC is the user's to fix, not an unreachable database.
-        if (e instanceof EsipayError && e.kind === 'invalid') throw e;
-        throw unavailable(
-          'store_unavailable',
-          `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`,
-          'check --db or ESIPAY_DB',
-        );
-      });
+      const store = await openStoreOrExplain(db, opts);
       this.engine = await LocalEngine.create(store, {
         // One command, one POST: node's own client, not undici's pool (its loading was most of `esipay pay`).
         callbacks: new NodeHttpCallbackSender(),

@@ -6,7 +6,7 @@ import { HttpCallbackSender } from '../callback/sender.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineOptions } from '../engine/local/context.js';
 import { LocalEngine } from '../engine/local/local-engine.js';
 import { OutboxWakeup } from '../outbox/wakeup.js';
-import { openStore, printableLocation } from '../store/open-store.js';
+import { openStoreOrExplain } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { setUpAdminToken } from './admin/token.js';
 import { createApp } from './app.js';
@@ -57,13 +57,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * listens and the workers' first runs are done (abandoned payments already cancelled).
  */
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
-  const store = await openStore(opts.db).catch((e: unknown) => {
-    throw unavailable(
-      'store_unavailable',
-      `cannot open the database ${printableLocation(opts.db)}: ${(e as Error).message}`,
-      'check --db or ESIPAY_DB',
-    );
-  });
+  const store = await openStoreOrExplain(opts.db);
   let engine: LocalEngine | undefined;
   const workers: Worker[] = [];
   const state = { stopping: false };

@@ -1,4 +1,6 @@
-import { isPostgresUrl } from './location.js';
+import { EsipayError, unavailable } from '../domain/errors.js';
+import { oneLine } from '../util/printable.js';
+import { isPostgresUrl, printableLocation } from './location.js';
 import type { Store } from './store.js';
 
 // Where callers have always found them; they live in location.ts so the adapters need not import this file.
@@ -36,4 +38,27 @@ export async function openStore(location: string, opts: OpenStoreOptions = {}): 
     }
   }
   return store;
+}
+
+/**
+ * openStore for a command or the service: a database that cannot be opened or reached is
+ * "unavailable" (exit 5, 503), its cause on one line and the location without its password; a bad
+ * setting (an ESIPAY_PG_* or ESIPAY_SQLITE_SYNC value) stays the user's to fix (invalid, exit 2).
+ */
+export async function openStoreOrExplain(location: string, opts: OpenStoreOptions = {}): Promise<Store> {
+  try {
+    return await openStore(location, opts);
+  } catch (e) {
+    throw cannotOpen(location, e);
+  }
+}
+
+/** The error of a database that could not be opened (or read as one): see openStoreOrExplain. */
+export function cannotOpen(location: string, e: unknown): EsipayError {
+  if (e instanceof EsipayError && e.kind === 'invalid') return e;
+  return unavailable(
+    'store_unavailable',
+    `cannot open the database ${printableLocation(location)}: ${oneLine(e instanceof Error ? e.message : String(e))}`,
+    e instanceof EsipayError && e.hint ? e.hint : 'check --db or ESIPAY_DB',
+  );
 }

@@ -19,3 +19,8 @@ export function printable(value: unknown, opts: { max?: number; spaces?: boolean
 export function maskDigitRuns(text: string): string {
   return text.replace(/\d{12,}/g, (d) => `${d.slice(0, 6)}${'*'.repeat(d.length - 10)}${d.slice(-4)}`);
 }
+
+/** A message (a driver's, a stack's first lines) on one line: for one-line errors and logs. */
+export function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}

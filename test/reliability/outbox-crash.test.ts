@@ -6,9 +6,10 @@ import { verifySignature } from '../../src/callback/signature.js';
 import type { OutboxRecord } from '../../src/domain/types.js';
 import { checkLedger } from '../../src/verify/ledger-check.js';
 import { type ServeProcess, startServe } from '../helpers/serve.js';
-import { delay, restartServe, tempDir, withStore } from './live.js';
+import { restartServe, tempDir, withStore } from './live.js';
 import { type Callback, startMerchantServer } from './merchant-server.js';
 import { jsonCall } from './raw-http.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 /**
  * Outbox messages (V4 IPNs, link callbacks) survive a SIGKILL of `esipay serve`.
@@ -33,7 +34,6 @@ const LINKS: { mode: 'pay_now' | 'multi_pay'; amount: string }[] = [
 const OUTBOX_ENV = { ESIPAY_OUTBOX_RETRY_BASE_MS: '200', ESIPAY_OUTBOX_RETRY_MAX_MS: '1000' };
 /** A message being sent at the kill is held by its lease (60 s) before it comes due again. */
 const DELIVERY_LIMIT_MS = 90_000;
-const POLL_MS = 50;
 
 type Expected = { kind: 'ipn'; key: string; answer: any } | { kind: 'link'; key: string; transaction: string; mode: string };
 
@@ -62,15 +62,6 @@ function keyOf(cb: Callback): string | undefined {
     }
   }
   return undefined;
-}
-
-async function waitUntil(what: string, limitMs: number, ok: () => boolean | Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  while (!(await ok())) {
-    if (Date.now() - start > limitMs) throw new Error(`not within ${limitMs} ms: ${what}`);
-    await delay(POLL_MS);
-  }
-  return Date.now() - start;
 }
 
 describe('crash safety of the outbox: SIGKILL while IPNs and link callbacks wait, restart, delivery', () => {

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { closedUrl, startReceiver, type Received } from '../helpers/receiver.js';
 import { initialRequest, startV4Service, type V4Service } from './service.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 // Retries come back within a fraction of a second here (production waits 10 s, then doubling).
 process.env.ESIPAY_OUTBOX_RETRY_BASE_MS = '100';
@@ -52,7 +53,11 @@ describe('V4 IPN', () => {
     assert.equal(answer.transactions[0].operationType, 'VERIFICATION');
 
     const [message] = await svc.service.store.listOutbox({ merchantId: svc.merchant.uuid, topic: 'ipn', limit: 10 });
-    await waitUntil(async () => (await svc.service.store.listOutbox({ merchantId: svc.merchant.uuid, limit: 10 }))[0]?.deliveredAt != null);
+    await waitUntil(
+      'the outbox shows it',
+      10_000,
+      async () => (await svc.service.store.listOutbox({ merchantId: svc.merchant.uuid, limit: 10 }))[0]?.deliveredAt != null,
+    );
     const delivered = (await svc.service.store.listOutbox({ merchantId: svc.merchant.uuid, limit: 10 }))[0]!;
     assert.equal(delivered.id, message!.id);
     assert.equal(delivered.attempts, 2);
@@ -81,7 +86,11 @@ describe('V4 IPN', () => {
     const down = await closedUrl();
     const first = await startV4Service({ notificationUrl: `${down}/ipn` });
     const r = await first.call('Charge/CreatePayment', initialRequest());
-    await waitUntil(async () => ((await first.service.store.listOutbox({ limit: 10 }))[0]?.attempts ?? 0) >= 1);
+    await waitUntil(
+      'the outbox shows it',
+      10_000,
+      async () => ((await first.service.store.listOutbox({ limit: 10 }))[0]?.attempts ?? 0) >= 1,
+    );
     const { merchant, db, clock } = first;
     await first.service.close(); // the service stops; its database stays
 
@@ -113,14 +122,10 @@ describe('V4 IPN', () => {
     await arrived;
     const answer = verifyIpn(received[0]!, merchant.secret);
     assert.equal(answer.transactions[0].uuid, r.answer.transactions[0].uuid);
-    await waitUntil(async () => (await second.service.store.listOutbox({ merchantId: merchant.uuid, limit: 10 }))[0]?.deliveredAt != null);
+    await waitUntil(
+      'the outbox shows it',
+      10_000,
+      async () => (await second.service.store.listOutbox({ merchantId: merchant.uuid, limit: 10 }))[0]?.deliveredAt != null,
+    );
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) assert.fail('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -6,6 +6,7 @@ import type { OutboxRecord } from '../../src/domain/types.js';
 import { backoffFromEnv, retryDelayMs } from '../../src/outbox/backoff.js';
 import { startOutboxDeliverer } from '../../src/outbox/deliverer.js';
 import { type EngineFixture, engineFixture } from './fixtures.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 describe('outbox back-off', () => {
   it('doubles from the base, stays within [d/2, d], and is capped', () => {
@@ -92,7 +93,7 @@ describe('outbox deliverer', () => {
       assert.equal(sender.sent[0]!.headers?.['x-signature'], 'sig');
       assert.equal(sender.sent[0]!.contentType, 'application/json');
       // The frozen clock has not reached the retry: polls find nothing due.
-      await waitUntil(async () => (await f.store.listOutbox({ limit: 1 }))[0]?.attempts === 1);
+      await waitUntil('the outbox shows it', 10_000, async () => (await f.store.listOutbox({ limit: 1 }))[0]?.attempts === 1);
       const failed = (await f.store.listOutbox({ limit: 1 }))[0]!;
       assert.equal(failed.lastError, 'the URL answered HTTP 503');
       assert.equal(Date.parse(failed.nextAttemptAt) - f.clock.read().getTime(), 60_000);
@@ -100,7 +101,7 @@ describe('outbox deliverer', () => {
       f.clock.advanceMs(60_000);
       deliverer.kick();
       await sender.waitFor(2);
-      await waitUntil(async () => (await f.store.listOutbox({ limit: 1 }))[0]?.deliveredAt !== null);
+      await waitUntil('the outbox shows it', 10_000, async () => (await f.store.listOutbox({ limit: 1 }))[0]?.deliveredAt !== null);
       assert.equal((await f.store.listOutbox({ limit: 1 }))[0]!.attempts, 2);
     } finally {
       await deliverer.stop();
@@ -146,11 +147,3 @@ describe('outbox deliverer', () => {
     }
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) assert.fail('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

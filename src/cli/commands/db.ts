@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EsipayError, unavailable } from '../../domain/errors.js';
+import { EsipayError } from '../../domain/errors.js';
 import type { MigrationStatus, Store } from '../../store/store.js';
 import type { CommandContext } from '../context.js';
 import { refuseMissingDatabase } from '../safe-db.js';
@@ -54,13 +54,9 @@ export function registerDb(program: Command): void {
 /** Opens the --db / ESIPAY_DB store without migrating it, runs fn, closes it. */
 async function withStore<T>(ctx: CommandContext, fn: (store: Store) => Promise<T>): Promise<T> {
   const location = (await resolveSetting('db', ctx.opts.db))!;
-  const { openStore, printableLocation } = await import('../../store/open-store.js');
+  const { openStore, cannotOpen } = await import('../../store/open-store.js');
   const failed = (e: unknown): never => {
-    throw unavailable(
-      'store_unavailable',
-      `cannot open the database ${printableLocation(location)}: ${oneLine(e instanceof Error ? e.message : String(e))}`,
-      e instanceof EsipayError && e.hint ? e.hint : 'check --db or ESIPAY_DB',
-    );
+    throw cannotOpen(location, e);
   };
   const store = await openStore(location, { migrate: false }).catch(failed);
   try {
@@ -93,8 +89,4 @@ function renderStatus(v: DbStatusView): string {
   lines.push('pending:' + (v.pending.length === 0 ? ' none' : ''));
   for (const p of v.pending) lines.push(`  ${String(p.version).padStart(3)}  ${p.name}`);
   return lines.join('\n');
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
 }

@@ -29,19 +29,13 @@ export function registerVerify(program: Command): void {
         if (Number.isNaN(now.getTime()))
           throw invalid('invalid_now', `--now "${opts.now}" is not an ISO date`, 'use a form such as 2030-01-31T12:00:00Z');
         const db = (await resolveSetting('db', ctx.opts.db))!;
-        const [{ openStore, printableLocation }, { checkLedger, formatViolation }] = await Promise.all([
+        const [{ openStoreOrExplain, printableLocation }, { checkLedger, formatViolation }] = await Promise.all([
           import('../../store/open-store.js'),
           import('../../verify/ledger-check.js'),
         ]);
         // Verifying must not create an empty database where the real one was expected.
         refuseMissingDatabase(db);
-        const store = await openStore(db, { migrate: false }).catch((e: unknown) => {
-          throw unavailable(
-            'store_unavailable',
-            `cannot open the database ${printableLocation(db)}: ${(e as Error).message}`,
-            'check --db or ESIPAY_DB',
-          );
-        });
+        const store = await openStoreOrExplain(db, { migrate: false });
         try {
           if ((await store.migrationStatus()).current === 0) {
             throw unavailable('store_not_migrated', `${printableLocation(db)} is not an esipay database`, 'check --db or ESIPAY_DB');
