@@ -167,6 +167,21 @@ export const ENV_VARS = {
     flag: 'serve --admin-token',
     commands: ['serve'],
   }),
+  ESIPAY_DRAIN_MS: envVar({
+    ...wholeNumber(0, 600_000),
+    fallback: 5_000,
+    help: 'on SIGTERM, how long the service keeps serving with /healthz at 503 before it stops accepting (ms); SIGINT does not drain',
+    flag: 'serve --drain',
+    commands: ['serve'],
+  }),
+  ESIPAY_LOG_FORMAT: envVar({
+    ...oneOf('text', 'json'),
+    fallback: undefined,
+    defaultText: 'text',
+    help: "the service's log: one text line per request and event, or one JSON object per line",
+    flag: 'serve --log-format',
+    commands: ['serve'],
+  }),
   ESIPAY_LISTEN_SECRET: envVar({
     accepts: 'merchant secrets separated by commas',
     parse: (text) => text.split(','),

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { redactPans } from '../card/card.js';
 import { adminHttpStatusOf } from '../domain/errors.js';
-import { accessLogLine, redactPath } from './access-log.js';
+import { randomHex } from '../util/random.js';
+import { accessLogJson, accessLogLine, redactPath } from './access-log.js';
 import { adminRoutes } from './admin/routes.js';
 import { callerIpOf } from './caller-ip.js';
 import type { ServiceDeps } from './deps.js';
@@ -10,6 +11,7 @@ import { errorAnswer, internalErrorAnswer, isBug } from './error-answer.js';
 import { healthRoutes } from './health.js';
 import { type HttpAnswer, HttpError, type HttpRequest, jsonAnswer, LIMITS, type Route } from './http.js';
 import { linkRoutes } from './links/routes.js';
+import { routeLabel } from './route-label.js';
 import { isV2Path, v2LogPath, v2Routes } from './v2/routes.js';
 import { v4Routes } from './v4/routes.js';
 
@@ -20,6 +22,8 @@ export interface AppOptions {
   adminTokenHash: string;
   /** Where the access log goes; undefined for none (--quiet). */
   accessLog: ((line: string) => void) | undefined;
+  /** One text line per request (the default), or one JSON object per line (`--log-format json`). */
+  logFormat?: 'text' | 'json';
   /** Where bugs are reported (stack traces, card numbers redacted); never to the client. */
   reportBug: (text: string) => void;
   /** Where failures that are not the caller's are reported (the database or the acquirer unavailable). */
@@ -48,12 +52,31 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMe
     const started = performance.now();
     const callerIp = callerIpOf(raw.socket.remoteAddress, raw.headers['x-forwarded-for'], opts.trustProxy);
     const req = toHttpRequest(raw, callerIp);
+    const requestId = requestIdOf(raw.headers['x-request-id']);
     void answer(routes, req, opts)
       .then((a) => {
-        send(res, req, a, opts.state);
+        send(res, req, a, opts.state, requestId);
         if (a.failure) opts.reportFailure?.(a.failure);
-        opts.accessLog?.(
-          accessLogLine(new Date(), req.method, a.logPath ?? logPathOf(req.rawPath), a.status, performance.now() - started, callerIp),
+        if (!opts.accessLog) return;
+        const path = a.logPath ?? logPathOf(req.rawPath);
+        const ms = performance.now() - started;
+        if (opts.logFormat !== 'json') {
+          opts.accessLog(accessLogLine(new Date(), req.method, path, a.status, ms, callerIp));
+          return;
+        }
+        const merchant = merchantOfPath(req.rawPath);
+        opts.accessLog(
+          accessLogJson({
+            at: new Date(),
+            requestId,
+            method: req.method,
+            route: routeLabel(req.method, req.rawPath),
+            path,
+            status: a.status,
+            ms,
+            callerIp,
+            ...(merchant ? { merchant } : {}),
+          }),
         );
       })
       .catch((e: unknown) => opts.reportBug(`bug while answering: ${redactPans((e as Error)?.stack ?? String(e))}`));
@@ -104,10 +127,27 @@ function logPathOf(rawPath: string): string {
   return isV2Path(rawPath) ? v2LogPath(rawPath) : redactPath(rawPath);
 }
 
-function send(res: ServerResponse, req: HttpRequest, a: HttpAnswer, state: { stopping: boolean }): void {
+/** The caller's X-Request-Id when it is a plain token, else a new one: every answer carries it, and the JSON log. */
+function requestIdOf(given: string | string[] | undefined): string {
+  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomHex(8);
+}
+
+/** The merchant a v2 or operator path names (its uuid), for the structured log. */
+function merchantOfPath(rawPath: string): string | undefined {
+  const s = rawPath.split('?')[0]!.split('/');
+  const id = s[1] === 'cardpay' ? s[2] : s[1] === 'admin' && s[2] === 'merchants' ? s[3] : undefined;
+  return id !== undefined && /^[0-9a-f-]{32,36}$/i.test(id) ? id : undefined;
+}
+
+function send(res: ServerResponse, req: HttpRequest, a: HttpAnswer, state: { stopping: boolean }, requestId: string): void {
   if (res.headersSent || res.destroyed) return;
   const body = a.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(a.body) ? a.body : Buffer.from(a.body);
-  const headers: Record<string, string> = { 'x-content-type-options': 'nosniff', ...a.headers, 'content-length': String(body.length) };
+  const headers: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    ...a.headers,
+    'x-request-id': requestId,
+    'content-length': String(body.length),
+  };
   if (state.stopping) headers.connection = 'close';
   res.writeHead(a.status, headers);
   res.end(req.method === 'HEAD' ? undefined : body);

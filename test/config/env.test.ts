@@ -63,6 +63,20 @@ const CASES: Record<EnvName, { valid: [string, unknown][]; invalid: string[] }> 
     ],
     invalid: [],
   },
+  ESIPAY_DRAIN_MS: {
+    valid: [
+      ['0', 0],
+      ['5000', 5000],
+    ],
+    invalid: ['abc', '-1', '600001', '1.5'],
+  },
+  ESIPAY_LOG_FORMAT: {
+    valid: [
+      ['text', 'text'],
+      ['json', 'json'],
+    ],
+    invalid: ['JSON', 'yaml', 'pretty'],
+  },
   ESIPAY_PG_POOL_MAX: {
     valid: [
       ['1', 1],
