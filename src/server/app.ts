@@ -11,6 +11,8 @@ import { errorAnswer, internalErrorAnswer, isBug } from './error-answer.js';
 import { healthRoutes } from './health.js';
 import { type HttpAnswer, HttpError, type HttpRequest, jsonAnswer, LIMITS, type Route } from './http.js';
 import { linkRoutes } from './links/routes.js';
+import { type ServiceMetrics } from './metrics.js';
+import { bearerMatches } from './admin/token.js';
 import { routeLabel } from './route-label.js';
 import { isV2Path, v2LogPath, v2Routes } from './v2/routes.js';
 import { v4Routes } from './v4/routes.js';
@@ -28,6 +30,8 @@ export interface AppOptions {
   reportBug: (text: string) => void;
   /** Where failures that are not the caller's are reported (the database or the acquirer unavailable). */
   reportFailure?: (e: Error) => void;
+  /** Counts every request for GET /metrics (behind the operator token); none without. */
+  metrics?: ServiceMetrics;
   /** Set when shutdown begins: health turns 503 and answers close their connection. */
   state: { stopping: boolean };
 }
@@ -42,6 +46,7 @@ const BODY_TIMEOUT_MS = 15_000;
 export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const routes: Route[] = [
     ...healthRoutes(deps.store, opts.state, deps.engine.clock),
+    ...(opts.metrics ? [metricsRoute(deps, opts.metrics, opts.adminTokenHash)] : []),
     ...v2Routes(deps),
     ...adminRoutes(deps, { tokenHash: opts.adminTokenHash }),
     ...v4Routes(deps),
@@ -56,10 +61,14 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMe
     void answer(routes, req, opts)
       .then((a) => {
         send(res, req, a, opts.state, requestId);
-        if (a.failure) opts.reportFailure?.(a.failure);
+        const ms = performance.now() - started;
+        if (a.failure) {
+          opts.reportFailure?.(a.failure);
+          opts.metrics?.failure(a.failure);
+        }
+        opts.metrics?.request(routeLabel(req.method, req.rawPath), a.status, ms);
         if (!opts.accessLog) return;
         const path = a.logPath ?? logPathOf(req.rawPath);
-        const ms = performance.now() - started;
         if (opts.logFormat !== 'json') {
           opts.accessLog(accessLogLine(new Date(), req.method, path, a.status, ms, callerIp));
           return;
@@ -197,4 +206,37 @@ function readBody(raw: IncomingMessage, maxBytes: number): Promise<Buffer> {
     );
     raw.on('data', onData).on('end', onEnd).on('error', onError);
   });
+}
+
+/** GET /metrics in the Prometheus text format, behind the operator token (a scraper sends it as a bearer token). */
+function metricsRoute(deps: ServiceDeps, metrics: ServiceMetrics, tokenHash: string): Route {
+  return async (req) => {
+    if (req.rawPath !== '/metrics') return undefined;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return jsonAnswer(
+        405,
+        { error: { code: 'method_not_allowed', message: 'use GET', kind: 'invalid' } },
+        { headers: { allow: 'GET, HEAD' } },
+      );
+    }
+    if (!bearerMatches(req.headers.authorization, tokenHash)) {
+      return jsonAnswer(
+        401,
+        {
+          error: {
+            code: req.headers.authorization ? 'invalid_token' : 'missing_token',
+            message: 'the metrics need the operator token',
+            kind: 'unauthorized',
+            hint: 'scrape with Authorization: Bearer <token> (Prometheus: authorization.credentials)',
+          },
+        },
+        { headers: { 'www-authenticate': 'Bearer realm="esipay"' } },
+      );
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      body: await metrics.render(deps.store, deps.engine.clock()),
+    };
+  };
 }

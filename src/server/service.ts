@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import { setUpAdminToken } from './admin/token.js';
 import { createApp } from './app.js';
 import { failureLog } from './failure-log.js';
+import { countedEngine, ServiceMetrics } from './metrics.js';
 import type { ServiceDeps } from './deps.js';
 import { type Worker, WORKERS } from './workers/index.js';
 
@@ -108,7 +109,14 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       onOutboxWrite: callbacks.wakeup.notify,
       publicUrl,
     });
-    const deps: ServiceDeps = { engine, store, callbacks, publicUrl, log: (m) => opts.log(`esipay serve: ${m}`) };
+    const metrics = new ServiceMetrics();
+    const deps: ServiceDeps = {
+      engine: countedEngine(engine, metrics),
+      store,
+      callbacks,
+      publicUrl,
+      log: (m) => opts.log(`esipay serve: ${m}`),
+    };
     for (const start of WORKERS) workers.push(start(deps));
     await Promise.all(workers.map((w) => w.ready));
 
@@ -119,6 +127,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       ...(opts.logFormat ? { logFormat: opts.logFormat } : {}),
       reportBug: opts.log,
       reportFailure: failureLog((line) => opts.log(`esipay serve: ${line}`)),
+      metrics,
       state,
     });
     for (const [req, res] of waiting.splice(0)) handler(req, res);

@@ -132,6 +132,8 @@ export interface Store {
   markOutboxDelivered(id: string, at: string): Promise<void>;
   markOutboxFailed(id: string, nextAttemptAt: string, error: string): Promise<void>;
   listOutbox(q: { merchantId?: string; topic?: string; limit: number }): Promise<OutboxRecord[]>;
+  /** How many messages are not delivered yet, and when the oldest of them was written (for /metrics). */
+  outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }>;
 
   close(): Promise<void>;
 }

@@ -561,6 +561,11 @@ export class PostgresStore implements Store {
     return (await this.query(sql, p.values)).map(outboxFromRow);
   }
 
+  async outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }> {
+    const [row] = await this.query('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL', []);
+    return { pending: Number(row?.n ?? 0), oldestPendingAt: (row?.oldest as string | null | undefined) ?? null };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -522,6 +522,11 @@ export class SqliteStore implements Store {
     return this.all(sql, params).map(outboxFromRow);
   }
 
+  async outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }> {
+    const row = this.get('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL', {});
+    return { pending: Number(row?.n ?? 0), oldestPendingAt: (row?.oldest as string | null | undefined) ?? null };
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.group.flush(); // writes already asked for are committed (or rejected), not dropped
