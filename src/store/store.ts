@@ -189,12 +189,19 @@ export type ShipmentResult =
       existing?: TransactionRecord;
     };
 
+/**
+ * A sum of minor units as a string of decimal digits ("27021597764222973"): exact at any size,
+ * where a JSON number (a double) is exact only up to 2^53. Each transaction's amount stays a
+ * number (it is at most 2^53 - 1 by validation); only sums can pass that.
+ */
+export type MinorSum = string;
+
 export interface MerchantTotals {
   /** Sum of PAID card, link and shipment amounts. */
-  paid: number;
-  refunded: number;
+  paid: MinorSum;
+  refunded: MinorSum;
   /** What AUTHORISED, unexpired initial transactions still allow to ship. */
-  toShip: number;
+  toShip: MinorSum;
   count: number;
   currency: string | null;
 }

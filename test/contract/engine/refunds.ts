@@ -35,8 +35,8 @@ export const refunds: UseCase = {
         [3000, 7000],
       );
       const totals = await c.engine.merchantTotals(m.uuid);
-      assert.equal(totals.paid, 10000);
-      assert.equal(totals.refunded, 10000);
+      assert.equal(totals.paid, '10000');
+      assert.equal(totals.refunded, '10000');
     });
 
     c.test('refuses a refund over what remains and changes nothing', async () => {
