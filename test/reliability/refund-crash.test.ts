@@ -14,7 +14,7 @@ const PAYMENTS = 8;
 const REFUNDS_PER_PAYMENT = 10;
 const PAYMENT = 10_000; // 100.00 EUR
 const CARD = '4111111111111111/12/2040';
-const MAX_BURSTS = 8;
+const MAX_BURSTS = 20;
 
 /** One keyed v2 refund of the burst: a partial one (amount) or all that remains (none). */
 interface Planned {
