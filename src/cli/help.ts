@@ -26,6 +26,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   refund: [
     'esipay refund 01a2332c04b2000091214e4649aaae71 10.00   # partial',
     'esipay refund 01a2332c04b2000091214e4649aaae71         # all that remains',
+    'esipay refund 01a2332c04b2000091214e4649aaae71 10.00 --idempotency-key refund-1   # run again: refunds once',
   ],
   shipment: [
     'esipay shipment init 74.12 --order-id myOrder-1234 --card 4111111111111111 --expiry 12/2030',

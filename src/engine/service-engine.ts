@@ -48,8 +48,14 @@ export interface V4UseCases {
   transaction(merchant: MerchantRecord, id: string): Promise<{ transaction: TransactionRecord; parent?: TransactionRecord } | undefined>;
   /** Every transaction of one order of this merchant, oldest first. */
   order(merchant: MerchantRecord, orderId: string): Promise<TransactionRecord[]>;
-  /** Full (no amount) or partial refund of a transaction of this merchant (an initial one: PSP_231). */
-  refund(merchant: MerchantRecord, input: { uuid: string; amount?: unknown; currency?: unknown }): Promise<RefundOutcome>;
+  /**
+   * Full (no amount) or partial refund of a transaction of this merchant (an initial one: PSP_231);
+   * under an idempotency key, as the Engine's refund.
+   */
+  refund(
+    merchant: MerchantRecord,
+    input: { uuid: string; amount?: unknown; currency?: unknown; idempotencyKey?: string },
+  ): Promise<RefundOutcome>;
   /** The initial transaction written under this idempotency key (the hosted form's attempts). */
   initialByKey(merchant: MerchantRecord, idempotencyKey: string): Promise<TransactionRecord | undefined>;
 }

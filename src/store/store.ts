@@ -68,6 +68,17 @@ export interface Store {
   listRefunds(transactionId: string): Promise<RefundRecord[]>;
 
   /**
+   * addRefund under the merchant's idempotency key, in the same database transaction as the
+   * ceiling check: when (merchantId, key.idemKey) already holds a refund, nothing is written and
+   * that refund comes back (replayed) if its request hash is key.requestHash, or is refused
+   * (key_reused) if not. A unique index on (merchant_id, idem_key) decides between concurrent
+   * requests with one key, whichever connection or instance they come through.
+   */
+  addKeyedRefund(r: RefundRecord, key: RefundKey): Promise<KeyedRefundResult>;
+  /** The refund recorded under this merchant's idempotency key, with its request hash. */
+  findRefundByKey(merchantId: string, idemKey: string): Promise<KeyedRefund | undefined>;
+
+  /**
    * Atomically: the parent is an AUTHORISED initial transaction of the same merchant, not expired
    * at `now`, the amount fits in what remains to ship; the shipment is recorded (or, when its
    * idemKey already exists, the existing one is returned) and the parent's shipped sum grows.
@@ -179,6 +190,25 @@ export type TransactionPatch = Partial<
 export type MovementResult =
   | { ok: true; transaction: TransactionRecord }
   | { ok: false; reason: 'not_found' | 'not_refundable' | 'exceeds_remaining'; transaction?: TransactionRecord };
+
+/** A refund's idempotency key (per merchant) and the fingerprint of the request first sent with it. */
+export interface RefundKey {
+  idemKey: string;
+  requestHash: string;
+}
+
+/** A refund written under a key, and the fingerprint of the request that wrote it. */
+export interface KeyedRefund {
+  refund: RefundRecord;
+  requestHash: string;
+}
+
+export type KeyedRefundResult =
+  /** The refund and its transaction as it now stands; replayed: the key's first refund, nothing written. */
+  | { ok: true; transaction: TransactionRecord; refund: RefundRecord; replayed: boolean }
+  /** The key already holds a refund of another request (another transaction or amount). */
+  | { ok: false; reason: 'key_reused'; refund: RefundRecord }
+  | Extract<MovementResult, { ok: false }>;
 
 export type ShipmentResult =
   | { ok: true; shipment: TransactionRecord; parent: TransactionRecord; replayed: boolean }

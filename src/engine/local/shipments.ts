@@ -12,6 +12,7 @@ import { remainingOf } from '../../domain/decisions.js';
 import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord, sameCard } from './records.js';
 import { releaseApproval } from './approvals.js';
+import { checkIdempotencyKey } from '../idempotency-key.js';
 
 /**
  * Payment at shipment (seed 001): an initial multi-authorisation checks the card for the order's
@@ -294,13 +295,6 @@ export function checkEmail(value: unknown): string | null {
 
 /** The key under which an initial payment made with `idempotencyKey` is stored (the hosted form looks attempts up by it). */
 export const initialIdemKey = (key: string): string => `initial:${key}`;
-
-export function checkIdempotencyKey(value: unknown): string {
-  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(value)) {
-    throw invalid('invalid_idempotency_key', 'the idempotency key must be 1 to 128 printable characters without spaces');
-  }
-  return value;
-}
 
 /** The decimal amount of an Engine input in minor units of `currency` (INT_009, as the V4 wire's). */
 function parseAmount(value: unknown, currency: string): number {

@@ -14,6 +14,7 @@ import type {
   RefundOutcome,
   RegisterMerchantInput,
 } from '../engine.js';
+import { checkIdempotencyKey } from '../idempotency-key.js';
 
 export interface RemoteEngineOptions {
   /** Base URL of an `esipay serve`, e.g. http://127.0.0.1:6543 (a path prefix is kept). */
@@ -89,11 +90,17 @@ export class RemoteEngine implements Engine {
     return this.call('POST', `/cardpay/${parts.map((p) => seg(String(p ?? ''))).join('/')}`, { auth: false });
   }
 
-  /** /cardpay/{uuid}/{transaction}[/{amount}]; without a merchant, the operator API says whose it is. */
+  /**
+   * /cardpay/{uuid}/{transaction}[/{amount}], the key in its Idempotency-Key header; without a
+   * merchant, the operator API says whose it is.
+   */
   async refund(input: RefundInput): Promise<RefundOutcome> {
     const merchant = input.merchant ?? (await this.getTransaction(input.transaction)).merchant;
     const parts = [merchant, input.transaction, ...(input.amount !== undefined ? [input.amount] : [])];
-    return this.call('POST', `/cardpay/${parts.map((p) => seg(String(p))).join('/')}`, { auth: false });
+    return this.call('POST', `/cardpay/${parts.map((p) => seg(String(p))).join('/')}`, {
+      auth: false,
+      ...(input.idempotencyKey !== undefined ? { headers: { 'idempotency-key': checkIdempotencyKey(input.idempotencyKey) } } : {}),
+    });
   }
 
   listTransactions(q: ListTransactionsInput): Promise<Page<TransactionView>> {
@@ -146,8 +153,12 @@ export class RemoteEngine implements Engine {
     return this.call(method, path, { auth: true, ...(body !== undefined ? { body } : { body: method === 'POST' ? {} : undefined }) });
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, o: { auth: boolean; body?: unknown }): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'esipay-remote/1' };
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    o: { auth: boolean; body?: unknown; headers?: Record<string, string> },
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'esipay-remote/1', ...o.headers };
     if (o.auth && this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
     if (o.body !== undefined) headers['content-type'] = 'application/json';
     let status: number;

@@ -2,6 +2,7 @@ import { adminHttpStatusOf, invalid } from '../../domain/errors.js';
 import type { CreateInitialInput, CreateLinkInput, CreateShipmentInput } from '../../engine/engine.js';
 import type { ServiceDeps } from '../deps.js';
 import { errorAnswer } from '../error-answer.js';
+import { idempotencyKeyOf } from '../idempotency-key.js';
 import { type HttpRequest, jsonAnswer, rawSegments, type Route } from '../http.js';
 import { type Endpoint, matchEndpoint } from '../router.js';
 import { bearerMatches } from './token.js';
@@ -116,11 +117,13 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
       handler: async (req, p) => {
         const b = await jsonBody(req);
         const merchant = b.merchant ?? merchantOf(req);
+        const key = idempotencyKeyOf(req, b.idempotencyKey);
         return created(
           await engine.refund({
             transaction: p.transaction!,
             ...(b.amount !== undefined && b.amount !== null ? { amount: String(b.amount) } : {}),
             ...(merchant !== undefined ? { merchant: String(merchant) } : {}),
+            ...(key !== undefined ? { idempotencyKey: key } : {}),
           }),
         );
       },
@@ -128,12 +131,12 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
     {
       method: 'POST',
       path: '/admin/initials',
-      handler: async (req) => created(await engine.createInitial((await jsonBody(req)) as unknown as CreateInitialInput)),
+      handler: async (req) => created(await engine.createInitial((await keyedBody(req)) as unknown as CreateInitialInput)),
     },
     {
       method: 'POST',
       path: '/admin/shipments',
-      handler: async (req) => created(await engine.createShipment((await jsonBody(req)) as unknown as CreateShipmentInput)),
+      handler: async (req) => created(await engine.createShipment((await keyedBody(req)) as unknown as CreateShipmentInput)),
     },
     {
       method: 'POST',
@@ -153,6 +156,13 @@ function page(req: HttpRequest): { limit?: number; cursor?: string } {
 
 function merchantOf(req: HttpRequest): string | undefined {
   return req.query.get('merchant') ?? undefined;
+}
+
+/** The JSON body with its idempotencyKey taken from the Idempotency-Key header when sent there. */
+async function keyedBody(req: HttpRequest): Promise<Record<string, unknown>> {
+  const b = await jsonBody(req);
+  const key = idempotencyKeyOf(req, b.idempotencyKey);
+  return key !== undefined ? { ...b, idempotencyKey: key } : b;
 }
 
 async function jsonBody(req: HttpRequest): Promise<Record<string, unknown>> {

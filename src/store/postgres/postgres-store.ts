@@ -28,12 +28,16 @@ import {
   transactionPatchColumns,
   transactionToRow,
 } from '../sql/rows.js';
+import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
 import type {
+  KeyedRefund,
+  KeyedRefundResult,
   Keyset,
   MerchantTotals,
   MigrationStatus,
   MovementResult,
+  RefundKey,
   ScheduledDebitPatch,
   ShipmentResult,
   Store,
@@ -275,28 +279,77 @@ export class PostgresStore implements Store {
   }
 
   async addRefund(refund: RefundRecord): Promise<MovementResult> {
-    return this.transaction(async (c): Promise<MovementResult> => {
-      // The row lock makes concurrent refunds of this transaction, from any instance, wait here
-      // and then read the refunded sum the previous one committed.
-      const row = await this.one('SELECT * FROM transactions WHERE id = $1 FOR UPDATE', [refund.transactionId], c);
-      const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
-      if (!decision.ok) return decision;
-      const tx = decision.transaction;
-      const ins = insertOf('refunds', refundToRow(refund));
-      await this.query(ins.text, ins.values, c);
-      const updated = await this.one(
-        'UPDATE transactions SET refunded = refunded + $1, updated_at = $2 WHERE id = $3 RETURNING *',
-        [refund.amount, refund.createdAt, tx.id],
+    return this.transaction((c) => this.recordRefund(c, refund));
+  }
+
+  /**
+   * The refund's check and write on the caller's transaction, the payment row locked first.
+   * With a key, nothing is written when another refund holds it (undefined: it committed while
+   * this one waited), before the check, which that refund may have changed.
+   */
+  private async recordRefund(c: pg.PoolClient, refund: RefundRecord): Promise<MovementResult>;
+  private async recordRefund(c: pg.PoolClient, refund: RefundRecord, key: RefundKey): Promise<MovementResult | undefined>;
+  private async recordRefund(c: pg.PoolClient, refund: RefundRecord, key?: RefundKey): Promise<MovementResult | undefined> {
+    // The row lock makes concurrent refunds of this transaction, from any instance, wait here
+    // and then read the refunded sum the previous one committed.
+    const row = await this.one('SELECT * FROM transactions WHERE id = $1 FOR UPDATE', [refund.transactionId], c);
+    // A request with this key that committed while this one waited for the lock is seen now.
+    if (key && (await this.findRefundByKey(refund.merchantId, key.idemKey, c))) return undefined;
+    const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
+    if (!decision.ok) return decision;
+    const tx = decision.transaction;
+    if (key) {
+      const ins = insertOf('refunds', { ...refundToRow(refund), ...refundKeyColumns(key) });
+      // The unique index decides against a request with the same key on another payment (so
+      // under another row lock): this insert waits for it to commit, then does nothing.
+      const inserted = await this.query(
+        `${ins.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`,
+        ins.values,
         c,
       );
-      return { ok: true, transaction: transactionFromRow(updated!) };
-    });
+      if (inserted.length === 0) return undefined;
+    } else {
+      const ins = insertOf('refunds', refundToRow(refund));
+      await this.query(ins.text, ins.values, c);
+    }
+    const updated = await this.one(
+      'UPDATE transactions SET refunded = refunded + $1, updated_at = $2 WHERE id = $3 RETURNING *',
+      [refund.amount, refund.createdAt, tx.id],
+      c,
+    );
+    return { ok: true, transaction: transactionFromRow(updated!) };
   }
 
   async listRefunds(transactionId: string): Promise<RefundRecord[]> {
     return (await this.query('SELECT * FROM refunds WHERE transaction_id = $1 ORDER BY created_at, id', [transactionId])).map(
       refundFromRow,
     );
+  }
+
+  async addKeyedRefund(refund: RefundRecord, key: RefundKey): Promise<KeyedRefundResult> {
+    return this.transaction(async (c): Promise<KeyedRefundResult> => {
+      const replay = async (): Promise<KeyedRefundResult | undefined> => {
+        const seen = await this.findRefundByKey(refund.merchantId, key.idemKey, c);
+        if (!seen) return undefined;
+        const tx = await this.one('SELECT * FROM transactions WHERE id = $1', [seen.refund.transactionId], c);
+        return replayOfKey(seen, key, transactionFromRow(tx!));
+      };
+      // A replay needs no lock: the key's refund is committed and never changes.
+      const early = await replay();
+      if (early) return early;
+      const result = await this.recordRefund(c, refund, key);
+      if (!result) {
+        const late = await replay();
+        if (!late) throw new Error(`refund with idempotency key ${key.idemKey} conflicted but cannot be read back`);
+        return late;
+      }
+      return result.ok ? { ...result, refund, replayed: false } : result;
+    });
+  }
+
+  async findRefundByKey(merchantId: string, idemKey: string, on: Queryable = this.pool): Promise<KeyedRefund | undefined> {
+    const r = await this.one('SELECT * FROM refunds WHERE merchant_id = $1 AND idem_key = $2', [merchantId, idemKey], on);
+    return r ? keyedRefundFromRow(r) : undefined;
   }
 
   async addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult> {

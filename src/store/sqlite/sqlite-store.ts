@@ -10,10 +10,13 @@ import type {
   TxStatus,
 } from '../../domain/types.js';
 import type {
+  KeyedRefund,
+  KeyedRefundResult,
   Keyset,
   MerchantTotals,
   MigrationStatus,
   MovementResult,
+  RefundKey,
   ScheduledDebitPatch,
   ShipmentResult,
   Store,
@@ -40,6 +43,7 @@ import {
   transactionPatchColumns,
   transactionToRow,
 } from '../sql/rows.js';
+import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
 import { createPrivateFile } from './file.js';
 import { GroupCommit } from './group-commit.js';
@@ -265,25 +269,50 @@ export class SqliteStore implements Store {
   }
 
   async addRefund(refund: RefundRecord): Promise<MovementResult> {
-    return this.write((): MovementResult => {
-      // Inside the write transaction (BEGIN IMMEDIATE): no other writer changes the row meanwhile.
-      const row = this.get('SELECT * FROM transactions WHERE id = ?', [refund.transactionId]);
-      const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
-      if (!decision.ok) return decision;
-      const tx = decision.transaction;
-      const refundRow = refundToRow(refund);
-      this.run(insertSql('refunds', refundRow), refundRow);
-      this.run('UPDATE transactions SET refunded = refunded + @amount, updated_at = @at WHERE id = @id', {
-        amount: refund.amount,
-        at: refund.createdAt,
-        id: tx.id,
-      });
-      return { ok: true, transaction: { ...tx, refunded: tx.refunded + refund.amount, updatedAt: refund.createdAt } };
+    return this.write(() => this.recordRefund(refund));
+  }
+
+  /** The refund's check and write, inside the caller's write transaction; `key` goes on its row. */
+  private recordRefund(refund: RefundRecord, key?: RefundKey): MovementResult {
+    // Inside the write transaction (BEGIN IMMEDIATE): no other writer changes the row meanwhile.
+    const row = this.get('SELECT * FROM transactions WHERE id = ?', [refund.transactionId]);
+    const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
+    if (!decision.ok) return decision;
+    const tx = decision.transaction;
+    const refundRow = { ...refundToRow(refund), ...(key ? refundKeyColumns(key) : {}) };
+    this.run(insertSql('refunds', refundRow), refundRow);
+    this.run('UPDATE transactions SET refunded = refunded + @amount, updated_at = @at WHERE id = @id', {
+      amount: refund.amount,
+      at: refund.createdAt,
+      id: tx.id,
     });
+    return { ok: true, transaction: { ...tx, refunded: tx.refunded + refund.amount, updatedAt: refund.createdAt } };
   }
 
   async listRefunds(transactionId: string): Promise<RefundRecord[]> {
     return this.all('SELECT * FROM refunds WHERE transaction_id = ? ORDER BY created_at, id', [transactionId]).map(refundFromRow);
+  }
+
+  async addKeyedRefund(refund: RefundRecord, key: RefundKey): Promise<KeyedRefundResult> {
+    return this.write((): KeyedRefundResult => {
+      // Under the same write lock as the check: a request with this key committed before is seen here.
+      const seen = this.keyedRefund(refund.merchantId, key.idemKey);
+      if (seen) {
+        const tx = this.get('SELECT * FROM transactions WHERE id = ?', [seen.refund.transactionId])!;
+        return replayOfKey(seen, key, transactionFromRow(tx));
+      }
+      const result = this.recordRefund(refund, key);
+      return result.ok ? { ...result, refund, replayed: false } : result;
+    });
+  }
+
+  async findRefundByKey(merchantId: string, idemKey: string): Promise<KeyedRefund | undefined> {
+    return this.keyedRefund(merchantId, idemKey);
+  }
+
+  private keyedRefund(merchantId: string, idemKey: string): KeyedRefund | undefined {
+    const r = this.get('SELECT * FROM refunds WHERE merchant_id = ? AND idem_key = ?', [merchantId, idemKey]);
+    return r ? keyedRefundFromRow(r) : undefined;
   }
 
   async addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult> {

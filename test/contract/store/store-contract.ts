@@ -35,11 +35,11 @@ async function withStores(h: StoreHarness, count: number, fn: (stores: Store[], 
   }
 }
 
-const one = (h: StoreHarness, fn: (s: Store, db: TestDatabase) => Promise<void>) => () => withStores(h, 1, ([s], db) => fn(s!, db));
-const many = (h: StoreHarness, count: number, fn: (stores: Store[]) => Promise<void>) => () => withStores(h, count, fn);
+export const one = (h: StoreHarness, fn: (s: Store, db: TestDatabase) => Promise<void>) => () => withStores(h, 1, ([s], db) => fn(s!, db));
+export const many = (h: StoreHarness, count: number, fn: (stores: Store[]) => Promise<void>) => () => withStores(h, count, fn);
 
 /** The i-th of several stores, round-robin: spreads concurrent calls over connections. */
-const pick = (stores: Store[], i: number): Store => stores[i % stores.length]!;
+export const pick = (stores: Store[], i: number): Store => stores[i % stores.length]!;
 
 export function storeContract(h: StoreHarness): void {
   describe(`Store contract: ${h.name}`, () => {
