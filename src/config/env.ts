@@ -244,6 +244,12 @@ export const ENV_VARS = {
     help: 'extra time (ms) past the acquirer and return-URL timeouts before a PENDING payment or shipment is swept as abandoned',
     commands: [...ENGINE, 'serve'],
   }),
+  ESIPAY_SIMULATOR_DELAY_MS: envVar({
+    ...wholeNumber(0, 600_000),
+    fallback: 0,
+    help: 'how long the simulated acquirer takes (ms) to answer: rehearses a slow acquirer, its timeout and a crash while it works',
+    commands: [...ENGINE, 'serve'],
+  }),
 } as const;
 
 export type EnvName = keyof typeof ENV_VARS;

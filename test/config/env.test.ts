@@ -120,6 +120,13 @@ const CASES: Record<EnvName, { valid: [string, unknown][]; invalid: string[] }> 
     ],
     invalid: ['abc', '-1', '3600001'],
   },
+  ESIPAY_SIMULATOR_DELAY_MS: {
+    valid: [
+      ['0', 0],
+      ['300', 300],
+    ],
+    invalid: ['abc', '-1', '600001'],
+  },
 };
 
 function refusal(fn: () => unknown): EsipayError {

@@ -43,7 +43,7 @@ export class LocalEngine implements ServiceEngine {
     const acquirerTimeoutMs = opts.acquirerTimeoutMs ?? readEnv('ESIPAY_ACQUIRER_TIMEOUT_MS');
     const ctx: EngineContext = {
       store,
-      acquirer: timeLimited(opts.acquirer ?? new SimulatedAcquirer(), acquirerTimeoutMs),
+      acquirer: timeLimited(opts.acquirer ?? new SimulatedAcquirer({ delayMs: readEnv('ESIPAY_SIMULATOR_DELAY_MS') }), acquirerTimeoutMs),
       callbacks: opts.callbacks ?? new HttpCallbackSender(),
       clock: opts.clock ?? systemClock,
       cardKey: await resolveCardKey(store, opts.cardKey),
