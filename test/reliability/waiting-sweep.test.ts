@@ -112,7 +112,15 @@ function sweepSuite(name: string, database: () => Promise<RawDatabase>): void {
       const pending = (await engine.store.findTransactionByIdemKey(merchant.id, 'initial:held-initial'))!;
       assert.equal(pending.status, 'PENDING', 'recorded before the acquirer was asked');
       assert.deepEqual(acquirer.approved.slice(-1), [pending.id], 'approved under its id');
-      await assert.rejects(authorise('held-initial'), (e: EsipayError) => e.code === 'payment_in_progress');
+      const onOther = () =>
+        other.v4.authorise(merchant, {
+          amount: 5000,
+          currency: 'EUR',
+          orderId: 'order-held-initial',
+          card: VISA,
+          idempotencyKey: 'held-initial',
+        });
+      await assert.rejects(onOther(), (e: EsipayError) => e.code === 'payment_in_progress', 'another instance: in progress');
 
       assert.deepEqual((await other.maintenance.sweepAbandoned()).cancelled, [], 'another instance leaves it within its deadline');
       assert.deepEqual(await violations(), []);

@@ -1,4 +1,4 @@
-import { parseCard } from '../../card/card.js';
+import { type ParsedCard, parseCard } from '../../card/card.js';
 import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
 import { checkMinor, formatMoney, parseDecimal } from '../../money/amount.js';
@@ -100,13 +100,52 @@ export async function authoriseInitial(
     ),
     id,
   };
-  const inserted = await ctx.store.insertTransaction(pending);
-  if (!inserted.inserted) return replayInitial(inserted.existing, requestHash);
+  const recordAndVerify = async (): Promise<InitialOutcome> => {
+    const inserted = await ctx.store.insertTransaction(pending);
+    if (!inserted.inserted) return replayInitial(inserted.existing, requestHash);
+    return verifyPending(ctx, merchant, pending, card.card, opts);
+  };
+  if (idemKey === null) return recordAndVerify();
+  // A retry under the same key while this process still verifies it gets what that becomes.
+  const flights = (inFlight.get(ctx) ?? inFlight.set(ctx, new Map()).get(ctx))!;
+  const flightKey = `${merchant.id}\n${idemKey}`;
+  const running = flights.get(flightKey);
+  if (running) {
+    await running.catch(() => undefined);
+    const existing = await ctx.store.findTransactionByIdemKey(merchant.id, idemKey);
+    if (existing) return replayInitial(existing, requestHash);
+  }
+  const flight = recordAndVerify();
+  flights.set(flightKey, flight);
+  try {
+    return await flight;
+  } finally {
+    if (flights.get(flightKey) === flight) flights.delete(flightKey);
+  }
+}
+
+/**
+ * The initials this engine is verifying, by merchant and idempotency key: a concurrent retry in
+ * the same process waits for its outcome rather than answering "in progress". (One on another
+ * instance finds the PENDING row and answers payment_in_progress.)
+ */
+const inFlight = new WeakMap<EngineContext, Map<string, Promise<InitialOutcome>>>();
+
+/** Asks the acquirer to verify the card of an initial recorded PENDING, then settles it with its IPN. */
+async function verifyPending(
+  ctx: EngineContext,
+  merchant: MerchantRecord,
+  pending: TransactionRecord,
+  card: ParsedCard,
+  opts: CreateInitialOptions,
+): Promise<InitialOutcome> {
+  const { id, amount, currency } = pending;
+  const now = new Date(pending.createdAt);
 
   // VERIFICATION checks the card for the total and debits nothing.
   let outcome: { status: 'AUTHORISED'; authCode: string; cardToken: string } | { status: 'DECLINED' | 'FAILED'; reason: string };
   try {
-    const auth = await ctx.acquirer.authorise({ card: card.card, amount, currency, operation: 'VERIFICATION', reference: id });
+    const auth = await ctx.acquirer.authorise({ card, amount, currency, operation: 'VERIFICATION', reference: id });
     outcome = auth.approved
       ? { status: 'AUTHORISED', authCode: auth.authCode, cardToken: auth.cardToken }
       : { status: 'DECLINED', reason: auth.reason };

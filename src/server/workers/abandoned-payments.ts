@@ -22,7 +22,7 @@ export async function sweepAbandoned(deps: ServiceDeps): Promise<string[]> {
   const { cancelled, problems } = await deps.engine.maintenance.sweepAbandoned();
   if (cancelled.length > 0)
     deps.log?.(
-      `cancelled ${cancelled.length} transaction(s) left PENDING past their deadline by a stopped service, their holds released: ${cancelled.join(', ')}`,
+      `cancelled ${cancelled.length} payment(s) abandoned past their deadline by a stopped service (card or link payments, shipments, initial verifications), their holds released: ${cancelled.join(', ')}`,
     );
   for (const problem of problems) deps.log?.(problem);
   return cancelled;
