@@ -21,7 +21,15 @@ const authCode = (): string => randomHex(3).toUpperCase();
 const BY_NUMBER = new Map(TEST_CARDS.map((c) => [c.number, c.outcome]));
 
 export class SimulatedAcquirer implements Acquirer {
+  /** delayMs: how long each answer takes (ESIPAY_SIMULATOR_DELAY_MS), to rehearse a slow acquirer. */
+  constructor(private readonly opts: { delayMs?: number } = {}) {}
+
+  private async answerLater(): Promise<void> {
+    if (this.opts.delayMs) await new Promise((resolve) => setTimeout(resolve, this.opts.delayMs));
+  }
+
   async authorise(req: AuthorisationRequest): Promise<AuthorisationResult> {
+    await this.answerLater();
     const outcome = BY_NUMBER.get(req.card.pan) ?? 'approved';
     if (outcome === 'technical_error') {
       throw new EsipayError(
@@ -37,6 +45,7 @@ export class SimulatedAcquirer implements Acquirer {
 
   /** A simulated token carries no card number; it debits like the approved card it came from. */
   async debit(req: { cardToken: string }): Promise<AuthorisationResult> {
+    await this.answerLater();
     if (!req.cardToken.startsWith('simtok_')) {
       throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer does not know this card token');
     }

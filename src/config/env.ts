@@ -245,6 +245,26 @@ export const ENV_VARS = {
     help: 'longest delay (ms) between two tries of an IPN or callback',
     commands: ['serve'],
   }),
+  // Crash recovery: how long a write that waits (a shipment's debit, an initial verification, a
+  // card payment) may stay PENDING before the sweep takes it as abandoned by a stopped service.
+  ESIPAY_ACQUIRER_TIMEOUT_MS: envVar({
+    ...wholeNumber(1, 600_000),
+    fallback: 30_000,
+    help: 'how long the acquirer may take (ms) to answer before the call counts as failed and its hold is released',
+    commands: [...ENGINE, 'serve'],
+  }),
+  ESIPAY_ABANDON_GRACE_MS: envVar({
+    ...wholeNumber(0, 3_600_000),
+    fallback: 30_000,
+    help: 'extra time (ms) past the acquirer and return-URL timeouts before a PENDING payment or shipment is swept as abandoned',
+    commands: [...ENGINE, 'serve'],
+  }),
+  ESIPAY_SIMULATOR_DELAY_MS: envVar({
+    ...wholeNumber(0, 600_000),
+    fallback: 0,
+    help: 'how long the simulated acquirer takes (ms) to answer: rehearses a slow acquirer, its timeout and a crash while it works',
+    commands: [...ENGINE, 'serve'],
+  }),
 } as const;
 
 export type EnvName = keyof typeof ENV_VARS;

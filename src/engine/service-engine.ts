@@ -91,11 +91,12 @@ export interface V4ShipmentInput {
 
 export interface MaintenanceUseCases {
   /**
-   * Cancels the payments abandoned past their deadline (a crash while they waited) and releases
-   * the acquirer's approval each one had. `problems` are releases that failed (the cancellation
-   * stands; the hold lapses at the issuer), one line each, for the operator's log.
+   * Cancels what was abandoned PENDING past its deadline (a crash while it waited: a card or link
+   * payment, a shipment, an initial verification), gives a shipment's amount back to its initial,
+   * and releases the acquirer's hold on each. `problems` are releases that failed (the
+   * cancellation stands; the hold lapses at the issuer), one line each, for the operator's log.
    */
-  sweepAbandonedPayments(): Promise<{ cancelled: string[]; problems: string[] }>;
+  sweepAbandoned(): Promise<{ cancelled: string[]; problems: string[] }>;
 }
 
 /**

@@ -96,7 +96,13 @@ export interface Store {
   ): Promise<TransactionRecord | undefined>;
   listShipments(parentId: string): Promise<TransactionRecord[]>;
 
-  /** Cancels PENDING payments whose deadline has passed (abandoned by a crash). Returns their ids. */
+  /**
+   * Cancels every PENDING transaction whose deadline has passed (abandoned by a stopped service:
+   * a card payment, a link attempt, a shipment, an initial verification), each a compare-and-set
+   * on its status so concurrent callers report each one once. A cancelled shipment's amount goes
+   * back to what its initial may ship (the parent's shipped sum shrinks) in the same database
+   * transaction. Returns their ids.
+   */
   cancelAbandonedPayments(now: string): Promise<string[]>;
 
   insertLink(l: LinkRecord): Promise<{ inserted: true } | { inserted: false; existing: LinkRecord }>;
@@ -147,7 +153,19 @@ export interface Store {
   outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }>;
 
   close(): Promise<void>;
+
+  /**
+   * Compare-and-set PENDING → the outcome of a transaction written PENDING before its acquirer
+   * was asked (a V4 initial verification), with what only the answer gives (card token, expiry),
+   * and the message that announces it (the IPN) queued in the same database transaction, only
+   * when the row changed. Returns the settled record, or undefined when it was no longer PENDING
+   * (a sweep cancelled it): nothing is written then.
+   */
+  settlePending(id: string, patch: SettlePatch, opts?: WithOutbox): Promise<TransactionRecord | undefined>;
 }
+
+/** What settling a PENDING transaction may set besides a TransactionPatch's fields. */
+export type SettlePatch = TransactionPatch & Partial<Pick<TransactionRecord, 'cardToken' | 'expiresAt'>>;
 
 /** A message to queue in the same database transaction as the state change that causes it. */
 export interface WithOutbox {

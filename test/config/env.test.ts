@@ -120,6 +120,27 @@ const CASES: Record<EnvName, { valid: [string, unknown][]; invalid: string[] }> 
     valid: [['1000', 1000]],
     invalid: ['abc', '0', '86400001'],
   },
+  ESIPAY_ACQUIRER_TIMEOUT_MS: {
+    valid: [
+      ['1', 1],
+      ['30000', 30_000],
+    ],
+    invalid: ['abc', '0', '600001', '1.5'],
+  },
+  ESIPAY_ABANDON_GRACE_MS: {
+    valid: [
+      ['0', 0],
+      ['500', 500],
+    ],
+    invalid: ['abc', '-1', '3600001'],
+  },
+  ESIPAY_SIMULATOR_DELAY_MS: {
+    valid: [
+      ['0', 0],
+      ['300', 300],
+    ],
+    invalid: ['abc', '-1', '600001'],
+  },
 };
 
 function refusal(fn: () => unknown): EsipayError {

@@ -1,5 +1,7 @@
 import { SimulatedAcquirer } from '../../acquirer/simulator.js';
+import { timeLimited } from '../../acquirer/time-limit.js';
 import { HttpCallbackSender } from '../../callback/sender.js';
+import { readEnv } from '../../config/env.js';
 import { notifiersFromEnv } from '../../notify/from-env.js';
 import type { Store } from '../../store/store.js';
 import { systemClock } from '../../util/clock.js';
@@ -13,7 +15,7 @@ import type {
   RegisterMerchantInput,
 } from '../engine.js';
 import type { MaintenanceUseCases, ServiceEngine, ServiceLinks, V4UseCases } from '../service-engine.js';
-import { sweepAbandonedPayments } from './approvals.js';
+import { sweepAbandoned } from './approvals.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
 import * as merchants from './merchants.js';
 import * as payments from './payments.js';
@@ -34,13 +36,14 @@ export class LocalEngine implements ServiceEngine {
   private constructor(readonly ctx: EngineContext) {
     this.description = `local ${ctx.store.kind} ${ctx.store.location}`;
     this.v4 = v4UseCases(ctx);
-    this.maintenance = { sweepAbandonedPayments: () => sweepAbandonedPayments(ctx) };
+    this.maintenance = { sweepAbandoned: () => sweepAbandoned(ctx) };
   }
 
   static async create(store: Store, opts: EngineOptions = {}): Promise<LocalEngine> {
+    const acquirerTimeoutMs = opts.acquirerTimeoutMs ?? readEnv('ESIPAY_ACQUIRER_TIMEOUT_MS');
     const ctx: EngineContext = {
       store,
-      acquirer: opts.acquirer ?? new SimulatedAcquirer(),
+      acquirer: timeLimited(opts.acquirer ?? new SimulatedAcquirer({ delayMs: readEnv('ESIPAY_SIMULATOR_DELAY_MS') }), acquirerTimeoutMs),
       callbacks: opts.callbacks ?? new HttpCallbackSender(),
       clock: opts.clock ?? systemClock,
       cardKey: await resolveCardKey(store, opts.cardKey),
@@ -48,6 +51,8 @@ export class LocalEngine implements ServiceEngine {
       publicUrl: (opts.publicUrl ?? 'http://127.0.0.1:6543').replace(/\/+$/, ''),
       outboxWritten: opts.onOutboxWrite ?? (() => undefined),
       notifiers: opts.notifiers ?? notifiersFromEnv(),
+      acquirerTimeoutMs,
+      abandonGraceMs: opts.abandonGraceMs ?? readEnv('ESIPAY_ABANDON_GRACE_MS'),
     };
     return new LocalEngine(ctx);
   }

@@ -10,9 +10,6 @@ import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord } from './records.js';
 import { releaseApproval } from './approvals.js';
 
-/** Extra time past the callback timeout before a PENDING payment counts as abandoned by a crash. */
-const ABANDON_GRACE_MS = 30_000;
-
 /**
  * A v2 card payment, as the seed describes it:
  * validate → record PENDING (the unique cid makes retries idempotent) → authorise with the
@@ -43,7 +40,8 @@ export async function pay(ctx: EngineContext, input: PayInput): Promise<Transact
       amount: amount.minor,
       currency: merchant.currency,
       ...kept,
-      deadlineAt: addMs(now, ctx.callbackTimeoutMs + ABANDON_GRACE_MS),
+      // It waits on the acquirer, then on the return URL: past both bounds and the grace, abandoned.
+      deadlineAt: addMs(now, ctx.acquirerTimeoutMs + ctx.callbackTimeoutMs + ctx.abandonGraceMs),
     },
     now,
   );

@@ -49,6 +49,9 @@ import { ConnectionLoss } from './connection-loss.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { createPool, isUnavailable, translate } from './pool.js';
 import { insertOf, Params } from './sql.js';
+import { ABANDONED_REASON_SQL } from '../sql/abandoned.js';
+import { settlePatchColumns } from '../sql/rows.js';
+import type { SettlePatch } from '../store.js';
 
 /** pg_advisory_xact_lock key for migrations: 'esip' in ASCII. Advisory locks are per database. */
 const MIGRATION_LOCK_KEY = 0x65736970;
@@ -431,12 +434,20 @@ export class PostgresStore implements Store {
   }
 
   async cancelAbandonedPayments(now: string): Promise<string[]> {
-    // One UPDATE: an instance running it at the same time waits on the row locks, then re-checks
-    // status = 'PENDING' on the committed row and skips it, so each payment is cancelled (and
-    // reported) by one instance only.
+    // One statement: an instance running it at the same time waits on the row locks, then
+    // re-checks status = 'PENDING' on the committed row and skips it, so each payment is cancelled
+    // (and reported) by one instance only, and only the one that cancelled a shipment gives its
+    // amount back to the initial, in the same transaction.
     const rows = await this.query(
-      `UPDATE transactions SET status = 'CANCELLED', reason = 'abandoned: the service stopped while waiting for the return URL', updated_at = $1
-       WHERE status = 'PENDING' AND deadline_at <= $1 RETURNING id`,
+      `WITH swept AS (
+         UPDATE transactions SET status = 'CANCELLED', reason = ${ABANDONED_REASON_SQL}, updated_at = $1
+         WHERE status = 'PENDING' AND deadline_at <= $1 RETURNING id, kind, parent_id, amount
+       ), given_back AS (
+         UPDATE transactions p SET shipped = p.shipped - s.total, updated_at = $1
+         FROM (SELECT parent_id, SUM(amount) AS total FROM swept WHERE kind = 'shipment' GROUP BY parent_id) s
+         WHERE p.id = s.parent_id
+       )
+       SELECT id FROM swept`,
       [now],
     );
     return rows.map((r) => String(r.id));
@@ -617,6 +628,21 @@ export class PostgresStore implements Store {
   async outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }> {
     const [row] = await this.query('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL', []);
     return { pending: Number(row?.n ?? 0), oldestPendingAt: (row?.oldest as string | null | undefined) ?? null };
+  }
+
+  async settlePending(id: string, patch: SettlePatch, opts: WithOutbox = {}): Promise<TransactionRecord | undefined> {
+    const p = new Params();
+    const sets = Object.entries(settlePatchColumns(patch)).map(([col, value]) => `${col} = ${p.add(value)}`);
+    return this.transaction(async (c) => {
+      const row = await this.one(
+        `UPDATE transactions SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND status = 'PENDING' RETURNING *`,
+        p.values,
+        c,
+      );
+      if (!row) return undefined;
+      if (opts.outbox) await this.insertOutbox(opts.outbox, c);
+      return transactionFromRow(row);
+    });
   }
 
   async close(): Promise<void> {

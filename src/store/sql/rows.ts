@@ -1,5 +1,5 @@
 import type { CardBrand } from '../../card/card.js';
-import type { TransactionPatch } from '../store.js';
+import type { SettlePatch, TransactionPatch } from '../store.js';
 import type {
   LinkRecord,
   MerchantRecord,
@@ -266,5 +266,13 @@ export function transactionPatchColumns(patch: TransactionPatch): Record<string,
     const col = PATCH_COLUMNS[key as keyof TransactionPatch];
     if (col && value !== undefined) out[col] = value;
   }
+  return out;
+}
+
+/** A SettlePatch's keys as column names: a TransactionPatch's, and the card token and expiry. */
+export function settlePatchColumns(patch: SettlePatch): Record<string, unknown> {
+  const out = transactionPatchColumns(patch);
+  if (patch.cardToken !== undefined) out.card_token = patch.cardToken;
+  if (patch.expiresAt !== undefined) out.expires_at = patch.expiresAt;
   return out;
 }

@@ -49,6 +49,9 @@ import { createPrivateFile } from './file.js';
 import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { insertSql } from './sql.js';
+import { ABANDONED_REASON_SQL } from '../sql/abandoned.js';
+import { settlePatchColumns } from '../sql/rows.js';
+import type { SettlePatch } from '../store.js';
 
 // Built-ins without their ESM facades: every local command opens the store (src/util/builtin.ts).
 const { mkdirSync } = builtin('node:fs');
@@ -373,13 +376,19 @@ export class SqliteStore implements Store {
   async cancelAbandonedPayments(now: string): Promise<string[]> {
     return this.write(() => {
       const rows = this.all(`SELECT id FROM transactions WHERE status = 'PENDING' AND deadline_at <= ?`, [now]);
-      const ids = rows.map((r) => String(r.id));
-      for (const id of ids) {
-        this.run(
-          `UPDATE transactions SET status = 'CANCELLED', reason = 'abandoned: the service stopped while waiting for the return URL', updated_at = ?
-           WHERE id = ? AND status = 'PENDING'`,
-          [now, id],
+      const ids: string[] = [];
+      for (const r of rows) {
+        const swept = this.get(
+          `UPDATE transactions SET status = 'CANCELLED', reason = ${ABANDONED_REASON_SQL}, updated_at = ?
+           WHERE id = ? AND status = 'PENDING' RETURNING id, kind, parent_id, amount`,
+          [now, r.id],
         );
+        if (!swept) continue;
+        ids.push(String(swept.id));
+        // In the same transaction as its cancellation: what it held may be shipped again.
+        if (swept.kind === 'shipment') {
+          this.run('UPDATE transactions SET shipped = shipped - ?, updated_at = ? WHERE id = ?', [swept.amount, now, swept.parent_id]);
+        }
       }
       return ids;
     });
@@ -554,6 +563,21 @@ export class SqliteStore implements Store {
   async outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }> {
     const row = this.get('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL', {});
     return { pending: Number(row?.n ?? 0), oldestPendingAt: (row?.oldest as string | null | undefined) ?? null };
+  }
+
+  async settlePending(id: string, patch: SettlePatch, opts: WithOutbox = {}): Promise<TransactionRecord | undefined> {
+    const sets: string[] = [];
+    const params: Row = { id };
+    for (const [key, value] of Object.entries(settlePatchColumns(patch))) {
+      sets.push(`${key} = @${key}`);
+      params[key] = value;
+    }
+    return this.write(() => {
+      const row = this.get(`UPDATE transactions SET ${sets.join(', ')} WHERE id = @id AND status = 'PENDING' RETURNING *`, params);
+      if (!row) return undefined;
+      if (opts.outbox) this.insertOutbox(opts.outbox);
+      return transactionFromRow(row);
+    });
   }
 
   async close(): Promise<void> {
