@@ -48,6 +48,7 @@ import type {
 import { ConnectionLoss } from './connection-loss.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { createPool, isUnavailable, translate } from './pool.js';
+import type { Queryable, StorePool } from './pool.js';
 import { insertOf, Params } from './sql.js';
 import { ABANDONED_REASON_SQL } from '../sql/abandoned.js';
 import { settlePatchColumns } from '../sql/rows.js';
@@ -55,8 +56,6 @@ import type { SettlePatch } from '../store.js';
 
 /** pg_advisory_xact_lock key for migrations: 'esip' in ASCII. Advisory locks are per database. */
 const MIGRATION_LOCK_KEY = 0x65736970;
-
-type Queryable = pg.Pool | pg.PoolClient;
 
 /**
  * The shared store for several `esipay serve` instances: one PostgreSQL database through a pool.
@@ -78,7 +77,7 @@ type Queryable = pg.Pool | pg.PoolClient;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly location: string;
-  private readonly pool: pg.Pool;
+  private readonly pool: StorePool;
   private readonly loss: ConnectionLoss;
   private closed = false;
 
@@ -88,7 +87,7 @@ export class PostgresStore implements Store {
   ) {
     this.location = printableLocation(url);
     this.loss = new ConnectionLoss(url, opts.log ?? ((line) => process.stderr.write(`${line}\n`)));
-    this.pool = createPool(url, (e) => this.loss.failed(e));
+    this.pool = createPool(url, this.loss);
   }
 
   private async query(sql: string, values: unknown[] = [], on: Queryable = this.pool): Promise<Row[]> {
