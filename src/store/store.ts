@@ -134,7 +134,14 @@ export interface Store {
   listOutbox(q: { merchantId?: string; topic?: string; limit: number }): Promise<OutboxRecord[]>;
 
   close(): Promise<void>;
+
+  // Merchant lifecycle (update, disable, enable): one statement that changes and reads back.
+  /** Applies the patch (undefined fields left as they are); the merchant as it now is, or undefined when unknown. */
+  updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined>;
 }
+
+/** What an operator may change of a merchant after registration (its uuid, currency and history stay). */
+export type MerchantPatch = Partial<Pick<MerchantRecord, 'name' | 'ip' | 'returnUrl' | 'notificationUrl' | 'disabledAt'>>;
 
 /** A message to queue in the same database transaction as the state change that causes it. */
 export interface WithOutbox {

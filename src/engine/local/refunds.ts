@@ -6,6 +6,7 @@ import type { RefundInput, RefundOutcome } from '../engine.js';
 import { checkCallerIp, type EngineContext, requireMerchant, requireTransaction } from './context.js';
 import { remainingOf } from '../../domain/decisions.js';
 import { toRefundView, toTransactionView } from './views.js';
+import { checkMerchantEnabled } from './merchant-enabled.js';
 
 /**
  * Full (no amount: all that remains) or partial refund. The check against what remains and the
@@ -17,6 +18,7 @@ export async function refund(ctx: EngineContext, input: RefundInput): Promise<Re
   const tx = await requireTransaction(ctx, input.transaction, input.merchant);
   const merchant = await requireMerchant(ctx, tx.merchantId);
   checkCallerIp(merchant, input.callerIp);
+  checkMerchantEnabled(merchant);
   let amount: number | undefined;
   if (input.amount !== undefined) {
     const parsed = parseDecimal(String(input.amount), tx.currency);

@@ -12,6 +12,7 @@ import { remainingOf } from '../../domain/decisions.js';
 import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord, sameCard } from './records.js';
 import { releaseApproval } from './approvals.js';
+import { checkMerchantEnabled } from './merchant-enabled.js';
 
 /**
  * Payment at shipment (seed 001): an initial multi-authorisation checks the card for the order's
@@ -65,6 +66,7 @@ export async function authoriseInitial(
   input: InitialRequest,
   opts: CreateInitialOptions = {},
 ): Promise<InitialOutcome> {
+  checkMerchantEnabled(merchant);
   const { amount, currency, orderId, email } = checkOrder(merchant, input);
   const now = ctx.clock();
   const id = newId();
@@ -154,6 +156,7 @@ export async function createShipment(ctx: EngineContext, input: CreateShipmentIn
  * technical failure (PSP_227), an unknown outcome (PSP_228) and every refusal are thrown.
  */
 export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: ShipmentRequest): Promise<ShipmentOutcome> {
+  checkMerchantEnabled(merchant);
   const amount = checkAmount(input.amount);
   const email = checkEmail(input.email);
   const idemKey = input.idempotencyKey == null ? null : `shipment:${checkIdempotencyKey(input.idempotencyKey)}`;

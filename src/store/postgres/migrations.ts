@@ -150,4 +150,10 @@ CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
     // Order/Get and the filters look a merchant's transactions up by cid (orderId): no scan.
     sql: `CREATE INDEX transactions_merchant_cid ON transactions (merchant_id, cid);`,
   },
+  {
+    version: 5,
+    name: 'merchants can be disabled',
+    // NULL: active. A disabled merchant keeps its rows; only its new requests are refused.
+    sql: `ALTER TABLE merchants ADD COLUMN disabled_at ${C};`,
+  },
 ];
