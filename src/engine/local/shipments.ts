@@ -1,3 +1,4 @@
+import { ACQUIRER_OUTCOME_UNKNOWN } from '../../acquirer/acquirer.js';
 import { parseCard } from '../../card/card.js';
 import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
@@ -203,6 +204,9 @@ export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: 
   if (result.replayed) return replayShipment(result.shipment, result.parent);
 
   const debit = await debitShipment(ctx, result.parent, shipment);
+  // The acquirer may have debited: the shipment stays PENDING and keeps counting in what was
+  // shipped, exactly as when the debit went through but could not be recorded (PSP_228).
+  if (debit.approved === 'unknown') throw unknownOutcomeError(shipment);
   if (!debit.approved) {
     const released = await ctx.store.releaseShipment(shipment.id, {
       status: debit.status,
@@ -229,7 +233,8 @@ export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: 
   return { shipment: paid, initial: result.parent };
 }
 
-type DebitOutcome = { approved: true; authCode: string } | { approved: false; status: 'DECLINED' | 'FAILED'; reason: string };
+type DebitOutcome =
+  { approved: true; authCode: string } | { approved: false; status: 'DECLINED' | 'FAILED'; reason: string } | { approved: 'unknown' };
 
 async function debitShipment(ctx: EngineContext, parent: TransactionRecord, shipment: TransactionRecord): Promise<DebitOutcome> {
   if (!parent.cardToken) return { approved: false, status: 'FAILED', reason: 'no_card_token' };
@@ -242,6 +247,7 @@ async function debitShipment(ctx: EngineContext, parent: TransactionRecord, ship
     });
     return auth.approved ? { approved: true, authCode: auth.authCode } : { approved: false, status: 'DECLINED', reason: auth.reason };
   } catch (e) {
+    if (e instanceof EsipayError && e.code === ACQUIRER_OUTCOME_UNKNOWN) return { approved: 'unknown' };
     return { approved: false, status: 'FAILED', reason: e instanceof EsipayError ? e.code : 'acquirer_error' };
   }
 }
