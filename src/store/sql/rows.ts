@@ -35,7 +35,8 @@ export function merchantFromRow(r: Row): MerchantRecord {
     currency: str(r.currency),
     secrets: JSON.parse(str(r.secrets)) as string[],
     createdAt: str(r.created_at),
-    disabledAt: strOrNull(r.disabled_at),
+    // Only a disabled merchant has the field: an active one reads back exactly as it was registered.
+    ...(r.disabled_at !== null && r.disabled_at !== undefined ? { disabledAt: str(r.disabled_at) } : {}),
   };
 }
 
