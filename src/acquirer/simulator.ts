@@ -19,14 +19,12 @@ import {
  */
 export type LaterOutcome = 'approved' | DeclineReason | 'technical_error' | 'outcome_unknown';
 
-export interface TestCard {
+export const TEST_CARDS: readonly {
   number: string;
   outcome: 'approved' | DeclineReason | 'technical_error';
   later?: LaterOutcome;
   note: string;
-}
-
-export const TEST_CARDS: readonly TestCard[] = [
+}[] = [
   { number: '4111111111111111', outcome: 'approved', note: 'Visa, approved' },
   { number: '5555555555554444', outcome: 'approved', note: 'Mastercard, approved' },
   { number: '4000000000000002', outcome: 'card_declined', note: 'declined (generic)' },
@@ -34,35 +32,72 @@ export const TEST_CARDS: readonly TestCard[] = [
   { number: '4000000000009987', outcome: 'lost_card', note: 'declined: lost card' },
   { number: '4000000000009979', outcome: 'stolen_card', note: 'declined: stolen card' },
   { number: '4000000000000119', outcome: 'technical_error', note: 'the acquirer fails (technical error, 500-class)' },
-  {
-    number: '4000000000000341',
-    outcome: 'approved',
-    later: 'card_declined',
-    note: 'approved, then every later debit declined (card_declined): a refused shipment, a failed instalment',
-  },
-  {
-    number: '4000000000000358',
-    outcome: 'approved',
-    later: 'insufficient_funds',
-    note: 'approved, then every later debit declined (insufficient_funds)',
-  },
-  {
-    number: '4000000000000366',
-    outcome: 'approved',
-    later: 'technical_error',
-    note: 'approved, then every later debit fails technically (shipment PSP_227, nothing debited)',
-  },
-  {
-    number: '4000000000000374',
-    outcome: 'approved',
-    later: 'outcome_unknown',
-    note: 'approved, then every later debit times out with its outcome unknown (shipment PSP_228, left PENDING)',
-  },
+  ...laterFailureCards(),
 ];
 
 const authCode = (): string => randomHex(3).toUpperCase();
 
-const BY_NUMBER = new Map(TEST_CARDS.map((c) => [c.number, c]));
+const BY_NUMBER = new Map(TEST_CARDS.map((c) => [c.number, c.outcome]));
+
+export class SimulatedAcquirer implements Acquirer {
+  async authorise(req: AuthorisationRequest): Promise<AuthorisationResult> {
+    const outcome = BY_NUMBER.get(req.card.pan) ?? 'approved';
+    if (outcome === 'technical_error') {
+      throw new EsipayError(
+        'unavailable',
+        'acquirer_error',
+        'the acquirer could not process the card (technical error)',
+        'try again later',
+      );
+    }
+    if (outcome !== 'approved') return { approved: false, reason: outcome };
+    return { approved: true, authCode: authCode(), cardToken: `simtok_${LATER_BY_NUMBER.get(req.card.pan) ?? outcome}_${randomHex(12)}` };
+  }
+
+  /** A simulated token carries no card number; it debits as its card's `later` says (approved for the others). */
+  async debit(req: { cardToken: string }): Promise<AuthorisationResult> {
+    if (!req.cardToken.startsWith('simtok_')) {
+      throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer does not know this card token');
+    }
+    return laterDebit(laterOf(req.cardToken), req.cardToken);
+  }
+
+  async release(_reference: string): Promise<void> {
+    // Nothing was held on a simulated card.
+  }
+}
+
+/** Approved when presented, then every later debit fails as `later` says. */
+function laterFailureCards(): { number: string; outcome: 'approved'; later: LaterOutcome; note: string }[] {
+  return [
+    {
+      number: '4000000000000341',
+      outcome: 'approved',
+      later: 'card_declined',
+      note: 'approved, then every later debit declined (card_declined): a refused shipment, a failed instalment',
+    },
+    {
+      number: '4000000000000358',
+      outcome: 'approved',
+      later: 'insufficient_funds',
+      note: 'approved, then every later debit declined (insufficient_funds)',
+    },
+    {
+      number: '4000000000000366',
+      outcome: 'approved',
+      later: 'technical_error',
+      note: 'approved, then every later debit fails technically (shipment PSP_227, nothing debited)',
+    },
+    {
+      number: '4000000000000374',
+      outcome: 'approved',
+      later: 'outcome_unknown',
+      note: 'approved, then the acquirer cannot tell whether a later debit was taken (shipment PSP_228, left PENDING)',
+    },
+  ];
+}
+
+const LATER_BY_NUMBER = new Map(TEST_CARDS.flatMap((c) => (c.later ? [[c.number, c.later] as const] : [])));
 const LATER: ReadonlySet<string> = new Set<LaterOutcome>([
   'approved',
   'card_declined',
@@ -74,46 +109,25 @@ const LATER: ReadonlySet<string> = new Set<LaterOutcome>([
   'outcome_unknown',
 ]);
 
-export class SimulatedAcquirer implements Acquirer {
-  async authorise(req: AuthorisationRequest): Promise<AuthorisationResult> {
-    const card = BY_NUMBER.get(req.card.pan);
-    const outcome = card?.outcome ?? 'approved';
-    if (outcome === 'technical_error') throw technicalError('the acquirer could not process the card (technical error)');
-    if (outcome !== 'approved') return { approved: false, reason: outcome };
-    return { approved: true, authCode: authCode(), cardToken: `simtok_${card?.later ?? 'approved'}_${randomHex(12)}` };
-  }
-
-  /** A simulated token carries no card number; it debits as its card's `later` says (approved for the others). */
-  async debit(req: { cardToken: string }): Promise<AuthorisationResult> {
-    if (!req.cardToken.startsWith('simtok_')) {
-      throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer does not know this card token');
-    }
-    const later = laterOf(req.cardToken);
-    if (later === 'technical_error') throw technicalError('the acquirer could not debit the card (technical error)');
-    if (later === 'outcome_unknown') {
-      // What a real acquirer client reports when the debit went out and no answer came back in time.
-      throw new EsipayError(
-        'unavailable',
-        ACQUIRER_OUTCOME_UNKNOWN,
-        'the acquirer did not answer the debit in time: it may or may not have been taken',
-        'read the transaction back later; do not debit again under a new reference',
-      );
-    }
-    if (later !== 'approved') return { approved: false, reason: later };
-    return { approved: true, authCode: authCode(), cardToken: req.cardToken };
-  }
-
-  async release(_reference: string): Promise<void> {
-    // Nothing was held on a simulated card.
-  }
-}
-
 /** simtok_<later>_<hex>; tokens of other shapes (tests' own) debit as approved. */
 function laterOf(token: string): LaterOutcome {
   const later = token.slice('simtok_'.length).replace(/_[0-9a-f]+$/, '');
   return LATER.has(later) ? (later as LaterOutcome) : 'approved';
 }
 
-function technicalError(message: string): EsipayError {
-  return new EsipayError('unavailable', 'acquirer_error', message, 'try again later');
+function laterDebit(later: LaterOutcome, cardToken: string): AuthorisationResult {
+  if (later === 'technical_error') {
+    throw new EsipayError('unavailable', 'acquirer_error', 'the acquirer could not debit the card (technical error)', 'try again later');
+  }
+  if (later === 'outcome_unknown') {
+    // What an acquirer answers when the debit went out and its result is not known yet.
+    throw new EsipayError(
+      'unavailable',
+      ACQUIRER_OUTCOME_UNKNOWN,
+      'the acquirer cannot tell yet whether the debit was taken',
+      'read the transaction back later; do not debit again under a new reference',
+    );
+  }
+  if (later !== 'approved') return { approved: false, reason: later };
+  return { approved: true, authCode: authCode(), cardToken };
 }
