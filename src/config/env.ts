@@ -188,7 +188,7 @@ export const ENV_VARS = {
     fallback: undefined,
     defaultText: 'none (signatures not checked)',
     secret: 'value',
-    help: 'merchant secret(s) `esipay listen` checks Esipay-Signature with',
+    help: 'merchant secret(s) `esipay listen` checks Esipay-Signature and kr-hash with',
     flag: 'listen --secret',
     commands: ['listen'],
   }),

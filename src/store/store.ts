@@ -162,10 +162,17 @@ export interface Store {
    * (a sweep cancelled it): nothing is written then.
    */
   settlePending(id: string, patch: SettlePatch, opts?: WithOutbox): Promise<TransactionRecord | undefined>;
+
+  // Merchant lifecycle (update, disable, enable): one statement that changes and reads back.
+  /** Applies the patch (undefined fields left as they are); the merchant as it now is, or undefined when unknown. */
+  updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined>;
 }
 
 /** What settling a PENDING transaction may set besides a TransactionPatch's fields. */
 export type SettlePatch = TransactionPatch & Partial<Pick<TransactionRecord, 'cardToken' | 'expiresAt'>>;
+
+/** What an operator may change of a merchant after registration (its uuid, currency and history stay). */
+export type MerchantPatch = Partial<Pick<MerchantRecord, 'name' | 'ip' | 'returnUrl' | 'notificationUrl' | 'disabledAt'>>;
 
 /** A message to queue in the same database transaction as the state change that causes it. */
 export interface WithOutbox {

@@ -13,6 +13,7 @@ import type {
   PayInput,
   RefundInput,
   RegisterMerchantInput,
+  UpdateMerchantInput,
 } from '../engine.js';
 import type { MaintenanceUseCases, ServiceEngine, ServiceLinks, V4UseCases } from '../service-engine.js';
 import { sweepAbandoned } from './approvals.js';
@@ -68,7 +69,7 @@ export class LocalEngine implements ServiceEngine {
   registerMerchant = (input: RegisterMerchantInput) => merchants.registerMerchant(this.ctx, input);
   listMerchants = (q?: { limit?: number; cursor?: string }) => merchants.listMerchants(this.ctx, q);
   getMerchant = (uuid: string) => merchants.getMerchant(this.ctx, uuid);
-  rotateMerchantSecret = (uuid: string) => merchants.rotateMerchantSecret(this.ctx, uuid);
+  rotateMerchantSecret = (uuid: string, opts?: { expirePrevious?: boolean }) => merchants.rotateMerchantSecret(this.ctx, uuid, opts);
 
   pay = (input: PayInput) => payments.pay(this.ctx, input);
   refund = (input: RefundInput) => refunds.refund(this.ctx, input);
@@ -95,6 +96,10 @@ export class LocalEngine implements ServiceEngine {
     runDueDebits: async (limit) => (await loadLinks()).runDueDebits(this.ctx, limit),
     payFormKey: async () => (await loadLinks()).payFormKey(this.ctx),
   };
+
+  updateMerchant = (uuid: string, input: UpdateMerchantInput) => merchants.updateMerchant(this.ctx, uuid, input);
+  disableMerchant = (uuid: string) => merchants.disableMerchant(this.ctx, uuid);
+  enableMerchant = (uuid: string) => merchants.enableMerchant(this.ctx, uuid);
 
   async close(): Promise<void> {
     await this.ctx.callbacks.close?.();

@@ -9,6 +9,7 @@ import { checkCallerIp, checkReference, type EngineContext, fingerprint, require
 import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord } from './records.js';
 import { releaseApproval } from './approvals.js';
+import { checkMerchantEnabled } from './merchant-enabled.js';
 
 /**
  * A v2 card payment, as the seed describes it:
@@ -20,6 +21,7 @@ import { releaseApproval } from './approvals.js';
 export async function pay(ctx: EngineContext, input: PayInput): Promise<TransactionView> {
   const merchant = await requireMerchant(ctx, input.merchant);
   checkCallerIp(merchant, input.callerIp);
+  checkMerchantEnabled(merchant);
   const cid = checkReference('invalid_cid', 'the cid', input.cid);
   const amount = parseDecimal(String(input.amount ?? ''), merchant.currency);
   if (!amount.ok) throw invalid('invalid_amount', amount.message, `give a decimal amount in ${merchant.currency}, such as 74.12`);

@@ -8,6 +8,7 @@ import { isReplayOf, remainingOf } from '../../domain/decisions.js';
 import { checkIdempotencyKey } from '../idempotency-key.js';
 import type { KeyedRefundResult, MovementResult } from '../../store/store.js';
 import { toRefundView, toTransactionView } from './views.js';
+import { checkMerchantEnabled } from './merchant-enabled.js';
 
 /**
  * Full (no amount: all that remains) or partial refund. The check against what remains and the
@@ -19,6 +20,7 @@ export async function refund(ctx: EngineContext, input: RefundInput): Promise<Re
   const tx = await requireTransaction(ctx, input.transaction, input.merchant);
   const merchant = await requireMerchant(ctx, tx.merchantId);
   checkCallerIp(merchant, input.callerIp);
+  checkMerchantEnabled(merchant);
   let amount: number | undefined;
   if (input.amount !== undefined) {
     const parsed = parseDecimal(String(input.amount), tx.currency);

@@ -1,3 +1,4 @@
+import { ACQUIRER_OUTCOME_UNKNOWN } from '../../acquirer/acquirer.js';
 import { type ParsedCard, parseCard } from '../../card/card.js';
 import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
@@ -13,6 +14,7 @@ import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord, sameCard } from './records.js';
 import { releaseApproval } from './approvals.js';
 import { checkIdempotencyKey } from '../idempotency-key.js';
+import { checkMerchantEnabled } from './merchant-enabled.js';
 
 /**
  * Payment at shipment (seed 001): an initial multi-authorisation checks the card for the order's
@@ -66,6 +68,7 @@ export async function authoriseInitial(
   input: InitialRequest,
   opts: CreateInitialOptions = {},
 ): Promise<InitialOutcome> {
+  checkMerchantEnabled(merchant);
   const { amount, currency, orderId, email } = checkOrder(merchant, input);
   const now = ctx.clock();
   const id = newId();
@@ -207,6 +210,7 @@ export async function createShipment(ctx: EngineContext, input: CreateShipmentIn
  * technical failure (PSP_227), an unknown outcome (PSP_228) and every refusal are thrown.
  */
 export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: ShipmentRequest): Promise<ShipmentOutcome> {
+  checkMerchantEnabled(merchant);
   const amount = checkAmount(input.amount);
   const email = checkEmail(input.email);
   const idemKey = input.idempotencyKey == null ? null : `shipment:${checkIdempotencyKey(input.idempotencyKey)}`;
@@ -254,6 +258,9 @@ export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: 
   if (result.replayed) return replayShipment(result.shipment, result.parent);
 
   const debit = await debitShipment(ctx, result.parent, shipment);
+  // The acquirer may have debited: the shipment stays PENDING and keeps counting in what was
+  // shipped, exactly as when the debit went through but could not be recorded (PSP_228).
+  if (debit.approved === 'unknown') throw unknownOutcomeError(shipment);
   if (!debit.approved) {
     // A failure may hide a debit the acquirer took (its answer lost): released, it is void.
     if (debit.status === 'FAILED') await releaseApproval(ctx, shipment.id);
@@ -289,7 +296,8 @@ export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: 
   return { shipment: paid, initial: result.parent };
 }
 
-type DebitOutcome = { approved: true; authCode: string } | { approved: false; status: 'DECLINED' | 'FAILED'; reason: string };
+type DebitOutcome =
+  { approved: true; authCode: string } | { approved: false; status: 'DECLINED' | 'FAILED'; reason: string } | { approved: 'unknown' };
 
 async function debitShipment(ctx: EngineContext, parent: TransactionRecord, shipment: TransactionRecord): Promise<DebitOutcome> {
   if (!parent.cardToken) return { approved: false, status: 'FAILED', reason: 'no_card_token' };
@@ -302,6 +310,7 @@ async function debitShipment(ctx: EngineContext, parent: TransactionRecord, ship
     });
     return auth.approved ? { approved: true, authCode: auth.authCode } : { approved: false, status: 'DECLINED', reason: auth.reason };
   } catch (e) {
+    if (e instanceof EsipayError && e.code === ACQUIRER_OUTCOME_UNKNOWN) return { approved: 'unknown' };
     return { approved: false, status: 'FAILED', reason: e instanceof EsipayError ? e.code : 'acquirer_error' };
   }
 }

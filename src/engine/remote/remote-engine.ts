@@ -13,6 +13,7 @@ import type {
   RefundInput,
   RefundOutcome,
   RegisterMerchantInput,
+  UpdateMerchantInput,
 } from '../engine.js';
 import { checkIdempotencyKey } from '../idempotency-key.js';
 
@@ -80,8 +81,8 @@ export class RemoteEngine implements Engine {
     return this.admin('GET', `/admin/merchants/${seg(uuid)}`);
   }
 
-  rotateMerchantSecret(uuid: string): Promise<MerchantWithSecret> {
-    return this.admin('POST', `/admin/merchants/${seg(uuid)}/rotate-secret`);
+  rotateMerchantSecret(uuid: string, opts: { expirePrevious?: boolean } = {}): Promise<MerchantWithSecret> {
+    return this.admin('POST', `/admin/merchants/${seg(uuid)}/rotate-secret`, opts.expirePrevious ? { expirePrevious: true } : undefined);
   }
 
   /** GET /cardpay/{uuid}/{cid}/{cardnumber}/{cardmonth}/{cardyear}/{amount}. */
@@ -149,12 +150,24 @@ export class RemoteEngine implements Engine {
     await this.agent.close();
   }
 
-  private admin<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    return this.call(method, path, { auth: true, ...(body !== undefined ? { body } : { body: method === 'POST' ? {} : undefined }) });
+  updateMerchant(uuid: string, input: UpdateMerchantInput): Promise<MerchantView> {
+    return this.admin('PATCH', `/admin/merchants/${seg(uuid)}`, input);
+  }
+
+  disableMerchant(uuid: string): Promise<MerchantView> {
+    return this.admin('POST', `/admin/merchants/${seg(uuid)}/disable`);
+  }
+
+  enableMerchant(uuid: string): Promise<MerchantView> {
+    return this.admin('POST', `/admin/merchants/${seg(uuid)}/enable`);
+  }
+
+  private admin<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+    return this.call(method, path, { auth: true, ...(body !== undefined ? { body } : { body: method === 'GET' ? undefined : {} }) });
   }
 
   private async call<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     o: { auth: boolean; body?: unknown; headers?: Record<string, string> },
   ): Promise<T> {

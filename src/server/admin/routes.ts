@@ -6,6 +6,7 @@ import { idempotencyKeyOf } from '../idempotency-key.js';
 import { type HttpRequest, jsonAnswer, rawSegments, type Route } from '../http.js';
 import { type Endpoint, matchEndpoint } from '../router.js';
 import { bearerMatches } from './token.js';
+import { merchantLifecycleEndpoints } from './merchant-lifecycle.js';
 
 /**
  * The operator API: JSON over /admin/, behind `Authorization: Bearer <token>`. Every Engine
@@ -77,7 +78,12 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
     {
       method: 'POST',
       path: '/admin/merchants/:merchant/rotate-secret',
-      handler: async (_req, p) => ok(await engine.rotateMerchantSecret(p.merchant!)),
+      handler: async (req, p) => {
+        const b = await jsonBody(req);
+        if (b.expirePrevious !== undefined && typeof b.expirePrevious !== 'boolean')
+          throw invalid('invalid_expire_previous', 'expirePrevious must be true or false');
+        return ok(await engine.rotateMerchantSecret(p.merchant!, { expirePrevious: b.expirePrevious === true }));
+      },
     },
     {
       method: 'GET',
@@ -144,6 +150,7 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
       handler: async (req) => created(await engine.createLink((await jsonBody(req)) as unknown as CreateLinkInput)),
     },
     { method: 'GET', path: '/admin/links/:link', handler: async (req, p) => ok(await engine.getLink(p.link!, merchantOf(req))) },
+    ...merchantLifecycleEndpoints(engine, jsonBody),
   ];
 }
 

@@ -152,4 +152,10 @@ CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
     sql: `CREATE INDEX transactions_merchant_cid ON transactions (merchant_id, cid);`,
   },
   REFUND_KEYS_MIGRATION,
+  {
+    version: 5,
+    name: 'merchants can be disabled',
+    // NULL: active. A disabled merchant keeps its rows; only its new requests are refused.
+    sql: `ALTER TABLE merchants ADD COLUMN disabled_at ${C};`,
+  },
 ];

@@ -30,6 +30,8 @@ import {
 } from '../sql/rows.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { merchantPatchColumns } from '../sql/merchant-patch.js';
+import type { MerchantPatch } from '../store.js';
 import type {
   KeyedRefund,
   KeyedRefundResult,
@@ -648,5 +650,14 @@ export class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.pool.end();
+  }
+
+  async updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined> {
+    const columns = Object.entries(merchantPatchColumns(patch));
+    if (columns.length === 0) return this.getMerchant(id);
+    const p = new Params();
+    const sets = columns.map(([col, value]) => `${col} = ${p.add(value)}`);
+    const r = await this.one(`UPDATE merchants SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
+    return r ? merchantFromRow(r) : undefined;
   }
 }

@@ -45,6 +45,8 @@ import {
 } from '../sql/rows.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { merchantPatchColumns } from '../sql/merchant-patch.js';
+import type { MerchantPatch } from '../store.js';
 import { createPrivateFile } from './file.js';
 import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
@@ -584,5 +586,14 @@ export class SqliteStore implements Store {
     if (!this.db.open) return;
     this.group.flush(); // writes already asked for are committed (or rejected), not dropped
     this.db.close();
+  }
+
+  async updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined> {
+    const columns = Object.entries(merchantPatchColumns(patch));
+    if (columns.length === 0) return this.getMerchant(id);
+    const params: Row = { id, ...Object.fromEntries(columns) };
+    const sets = columns.map(([col]) => `${col} = @${col}`);
+    const row = await this.write(() => this.get(`UPDATE merchants SET ${sets.join(', ')} WHERE id = @id RETURNING *`, params));
+    return row ? merchantFromRow(row) : undefined;
   }
 }

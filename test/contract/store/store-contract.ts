@@ -52,7 +52,8 @@ export function storeContract(h: StoreHarness): void {
           assert.equal(before.current, 0);
           assert.ok(before.latest >= 1);
           assert.deepEqual(before.applied, []);
-          assert.equal(before.pending.length, before.latest);
+          // Versions are numbered ahead by feature, so the list may have gaps: every one pending, the last the latest.
+          assert.equal(before.pending.at(-1)?.version, before.latest);
           assert.deepEqual(before.pending[0], { version: 1, name: 'initial schema' });
 
           const after = await s.migrate();
