@@ -48,6 +48,15 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   tx: ['esipay tx list', 'esipay tx show <transaction>'],
   'tx list': ['esipay tx list --merchant <uuid>', 'esipay tx list --kind initial,shipment --all --json'],
   'tx show': ['esipay tx show 01a2332c04b2000091214e4649aaae71', 'esipay tx show 01a2332c04b2000091214e4649aaae71 --json'],
+  events: ['esipay events list --status dead', 'esipay events tail'],
+  'events list': [
+    'esipay events list',
+    'esipay events list --status failed --type link.debit.failed --limit 20',
+    'esipay events list --transaction 01a2332c04b2000091214e4649aaae71 --json',
+  ],
+  'events show': ['esipay events show 0190f4c2a1b2000091214e4649aaae71'],
+  'events resend': ['esipay events resend 0190f4c2a1b2000091214e4649aaae71   # even a dead or delivered one'],
+  'events tail': ['esipay events tail', 'esipay --engine remote --url http://127.0.0.1:6543 events tail --json | jq .event.status'],
   tui: ['esipay tui --merchant <uuid>', 'esipay --engine remote --url http://127.0.0.1:6543 tui --refresh 5'],
   verify: ['esipay verify', 'esipay verify --db postgres://esipay@db/esipay --json'],
   listen: [

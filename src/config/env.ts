@@ -16,7 +16,20 @@ import { invalid } from '../domain/errors.js';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export type CommandName =
-  'merchant' | 'pay' | 'link' | 'refund' | 'shipment' | 'tx' | 'tui' | 'verify' | 'listen' | 'serve' | 'db' | 'config' | 'completion';
+  | 'merchant'
+  | 'pay'
+  | 'link'
+  | 'refund'
+  | 'shipment'
+  | 'tx'
+  | 'events'
+  | 'tui'
+  | 'verify'
+  | 'listen'
+  | 'serve'
+  | 'db'
+  | 'config'
+  | 'completion';
 
 export interface EnvVar<T, D extends T | undefined = T | undefined> {
   /** What a valid value is; completes "<the variable> must be …". */
@@ -39,7 +52,7 @@ export interface EnvVar<T, D extends T | undefined = T | undefined> {
 }
 
 /** The commands that open the engine the global options choose (local or remote). */
-const ENGINE: readonly CommandName[] = ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'tui'];
+const ENGINE: readonly CommandName[] = ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'events', 'tui'];
 /** The commands that open a database in this process. */
 const STORE: readonly CommandName[] = [...ENGINE, 'verify', 'db', 'serve'];
 const EVERY: readonly CommandName[] = [...STORE, 'listen', 'config', 'completion'];
@@ -264,6 +277,13 @@ export const ENV_VARS = {
     fallback: 0,
     help: 'how long the simulated acquirer takes (ms) to answer: rehearses a slow acquirer, its timeout and a crash while it works',
     commands: [...ENGINE, 'serve'],
+  }),
+  ESIPAY_OUTBOX_RETRY_HORIZON_MS: envVar({
+    ...wholeNumber(1, 31_536_000_000),
+    fallback: 259_200_000,
+    defaultText: '259200000 (3 days)',
+    help: 'how long (ms) an IPN or callback is retried before it is dead (`esipay events resend` queues it again)',
+    commands: ['serve'],
   }),
 } as const;
 

@@ -1,5 +1,6 @@
 import type { LinkMode, MerchantView, MerchantWithSecret, Page, RefundView, TransactionDetail, TransactionView } from '../domain/types.js';
 import type { MerchantTotals } from '../store/store.js';
+import type { EventDetail, EventFeed, EventView } from '../domain/events.js';
 
 /**
  * The use cases of esipay. The CLI, the TUI and the HTTP service only talk to this.
@@ -48,6 +49,17 @@ export interface Engine {
   /** From now on its payments, initials, shipments, refunds and links are refused (merchant_disabled); its history stays readable. */
   disableMerchant(uuid: string): Promise<MerchantView>;
   enableMerchant(uuid: string): Promise<MerchantView>;
+
+  // Events: the messages esipay sends merchants, with their delivery attempts (docs/events.md).
+
+  /** Newest first, keyset-paged like listTransactions; every merchant's unless one is given. */
+  listEvents(q?: ListEventsInput): Promise<Page<EventView>>;
+  /** One event, its payload masked, with every attempt and resend. */
+  getEvent(id: string, merchant?: string): Promise<EventDetail>;
+  /** Queues the event again, due now, whatever its status (dead and delivered too); recorded in its history. */
+  resendEvent(id: string, merchant?: string): Promise<EventView>;
+  /** What happened after `after` (events queued, attempts made), oldest first; without it, from now on. */
+  followEvents(q?: { after?: string; limit?: number }): Promise<EventFeed>;
 }
 
 export interface UpdateMerchantInput {
@@ -56,6 +68,16 @@ export interface UpdateMerchantInput {
   returnUrl?: string;
   /** null or '': IPNs go to the return URL again. */
   notificationUrl?: string | null;
+}
+
+export interface ListEventsInput {
+  merchant?: string;
+  transaction?: string;
+  type?: string;
+  /** pending, failed, delivered or dead. */
+  status?: string;
+  limit?: number;
+  cursor?: string;
 }
 
 export interface RegisterMerchantInput {

@@ -1,10 +1,12 @@
 import type { CallbackSender } from '../callback/sender.js';
 import { SIGNATURE_HEADER, signPayload } from '../callback/signature.js';
+import type { AttemptOutcome, EventRecord } from '../domain/events.js';
 import type { OutboxRecord } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import { addMs } from '../util/clock.js';
-import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelayMs } from './backoff.js';
+import { newId } from '../util/ids.js';
+import { type BackoffPolicy, DEFAULT_BACKOFF, DEFAULT_RETRY_HORIZON_MS, nextAttempt } from './backoff.js';
 import type { OutboxWakeup } from './wakeup.js';
 
 /**
@@ -12,7 +14,10 @@ import type { OutboxWakeup } from './wakeup.js';
  * arrive even if the merchant is down or esipay restarts. Each round claims the due messages with
  * a lease (so another instance does not send them meanwhile; if this one dies, the lease runs out
  * and they come due again), POSTs them, and marks each delivered on a 200 or schedules its next
- * attempt with capped exponential back-off and jitter. Delivery is at least once: a merchant
+ * attempt with capped exponential back-off and jitter, for a bounded time (retryHorizonMs from
+ * when it was queued or resent); past it the message is dead: no more attempts until someone
+ * resends it (`esipay events resend`). Every attempt (time, URL, status, error, duration) goes in
+ * the event's history in the same write as its outcome. Delivery is at least once: a merchant
  * must accept the same message twice (the IPN's transaction uuid makes that easy).
  */
 export interface OutboxDelivererOptions {
@@ -20,6 +25,8 @@ export interface OutboxDelivererOptions {
   sender: CallbackSender;
   clock: Clock;
   backoff?: BackoffPolicy;
+  /** How long a message is retried before it is dead (default 3 days). */
+  retryHorizonMs?: number;
   /** How often to look for due messages when nobody nudges. */
   pollMs?: number;
   /** How long a claimed message is held: longer than a delivery can take. */
@@ -50,12 +57,13 @@ export function startOutboxDeliverer(opts: OutboxDelivererOptions): OutboxDelive
   const leaseMs = opts.leaseMs ?? Math.max(60_000, timeoutMs * 3);
   const batch = opts.batch ?? 20;
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
+  const horizonMs = opts.retryHorizonMs ?? DEFAULT_RETRY_HORIZON_MS;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let nudged = false;
 
-  const deliver = async (m: OutboxRecord): Promise<void> => {
+  const deliver = async (m: EventRecord): Promise<void> => {
     let headers: Record<string, string> = {};
     try {
       headers = JSON.parse(m.headers) as Record<string, string>;
@@ -63,17 +71,30 @@ export function startOutboxDeliverer(opts: OutboxDelivererOptions): OutboxDelive
       // A message is written by esipay itself; unreadable headers are sent without them.
     }
     await resign(m, headers);
+    const started = performance.now();
     const outcome = await opts.sender.send({ url: m.url, body: m.body, contentType: m.contentType, headers, timeoutMs });
+    const durationMs = Math.round(performance.now() - started);
     const now = opts.clock();
-    if (outcome.ok) {
-      await opts.store.markOutboxDelivered(m.id, now.toISOString());
-      return;
-    }
+    const error = outcome.ok ? null : (outcome.error ?? `HTTP ${outcome.status}`);
     const attempt = m.attempts + 1;
-    const next = addMs(now, retryDelayMs(attempt, backoff, opts.random));
-    const error = outcome.error ?? `HTTP ${outcome.status}`;
-    await opts.store.markOutboxFailed(m.id, next, error);
-    opts.log?.(`${m.topic} ${m.id} to ${m.url}: attempt ${attempt} failed (${error}); next at ${next}`);
+    const next = outcome.ok ? undefined : nextAttempt(m.resentAt ?? m.createdAt, now, attempt, backoff, horizonMs, opts.random);
+    const result: AttemptOutcome = !next
+      ? { status: 'delivered' }
+      : next.dead
+        ? { status: 'dead' }
+        : { status: 'failed', nextAttemptAt: next.at };
+    await opts.store.recordOutboxAttempt(
+      m.id,
+      { id: newId(), eventId: m.id, kind: 'delivery', at: now.toISOString(), url: m.url, httpStatus: outcome.status, error, durationMs },
+      result,
+    );
+    if (result.status === 'failed')
+      opts.log?.(`${m.type} ${m.id} to ${m.url}: attempt ${attempt} failed (${error}); next at ${result.nextAttemptAt}`);
+    if (result.status === 'dead') {
+      opts.log?.(
+        `${m.type} ${m.id} to ${m.url}: attempt ${attempt} failed (${error}); dead after ${horizonMs} ms of retries, resend with \`esipay events resend ${m.id}\``,
+      );
+    }
   };
 
   /**
@@ -92,7 +113,7 @@ export function startOutboxDeliverer(opts: OutboxDelivererOptions): OutboxDelive
     // Drain what is due, a batch at a time; stop early when asked to stop.
     while (!stopped) {
       const now = opts.clock();
-      const due = await opts.store.claimOutbox(now.toISOString(), addMs(now, leaseMs), batch);
+      const due = await opts.store.claimEvents(now.toISOString(), addMs(now, leaseMs), batch);
       await Promise.all(
         due.map((m) =>
           deliver(m).catch((e: unknown) => {

@@ -7,6 +7,7 @@ import type {
   TransactionRecord,
   TxStatus,
 } from '../domain/types.js';
+import type { AttemptOutcome, EventAttemptRecord, EventRecord, EventStatus } from '../domain/events.js';
 
 /**
  * The one narrow interface between the use cases and a database. Each adapter (sqlite/, postgres/)
@@ -166,6 +167,40 @@ export interface Store {
   // Merchant lifecycle (update, disable, enable): one statement that changes and reads back.
   /** Applies the patch (undefined fields left as they are); the merchant as it now is, or undefined when unknown. */
   updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined>;
+
+  // Events (migration 8): the outbox rows that are messages to merchants, with their attempts.
+
+  /** claimOutbox, the messages as events: the deliverer needs when each one's retry horizon began (resentAt). */
+  claimEvents(now: string, leaseUntil: string, limit: number): Promise<EventRecord[]>;
+  /**
+   * A delivery attempt and the outcome it leaves the event in, in one write (the one that
+   * marks or reschedules the message): the attempt is in the history exactly when the outcome is.
+   */
+  recordOutboxAttempt(id: string, attempt: EventAttemptRecord, outcome: AttemptOutcome): Promise<void>;
+  /** Newest first, keyset-paged on (createdAt, id) descending. */
+  listEvents(q: EventQuery): Promise<EventRecord[]>;
+  getEvents(ids: string[]): Promise<EventRecord[]>;
+  /** One event's attempts and resends, oldest first. */
+  listEventAttempts(eventId: string): Promise<EventAttemptRecord[]>;
+  /**
+   * Queues an event again, due at `resend.at`, whatever its status (delivered and dead too), and
+   * records the resend in its history, in one write. Undefined when there is no such event.
+   */
+  resendEvent(id: string, resend: EventAttemptRecord): Promise<EventRecord | undefined>;
+  /** What happened after the keysets, oldest first: events queued, attempts (and resends) recorded. */
+  eventsSince(q: { events: Keyset; attempts: Keyset; limit: number }): Promise<{ events: EventRecord[]; attempts: EventAttemptRecord[] }>;
+  /** How many events are in each status (verify counts the dead ones). */
+  countEvents(): Promise<Record<EventStatus, number>>;
+}
+
+export interface EventQuery {
+  limit: number;
+  merchantId?: string;
+  transactionId?: string;
+  type?: string;
+  status?: EventStatus;
+  /** Only events strictly older than this keyset. */
+  before?: Keyset;
 }
 
 /** What settling a PENDING transaction may set besides a TransactionPatch's fields. */

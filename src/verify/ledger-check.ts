@@ -1,6 +1,7 @@
 import type { LinkRecord, MerchantRecord, ScheduledDebitRecord, TransactionRecord, TxStatus } from '../domain/types.js';
 import type { Keyset, Store } from '../store/store.js';
 import type { LedgerRule, LedgerViolation } from './rules.js';
+import { deadEventsWarning, type LedgerWarning } from './dead-events.js';
 
 /**
  * The ledger check behind `esipay verify`: reads every merchant, transaction, refund, shipment,
@@ -36,6 +37,8 @@ export interface LedgerReport {
   /** Per currency, in minor units: PAID card/shipment/link amounts, and what was refunded of them. */
   totals: Record<string, { paid: number; refunded: number }>;
   violations: LedgerViolation[];
+  /** What needs a person without breaking the ledger (dead events): ok stays true. */
+  warnings: LedgerWarning[];
 }
 
 const RACY_RULES = new Set<LedgerRule>(['refunded_mismatch', 'shipped_mismatch', 'movements_exceed_amount', 'movement_on_unpaid']);
@@ -62,6 +65,7 @@ export async function checkLedger(store: Store, opts: LedgerCheckOptions = {}): 
     },
     totals: {},
     violations: [],
+    warnings: [],
   };
 
   for await (const merchant of allMerchants(store, pageSize)) {
@@ -95,6 +99,8 @@ export async function checkLedger(store: Store, opts: LedgerCheckOptions = {}): 
       else report.counts.outbox.undelivered++;
     }
   }
+  const dead = await deadEventsWarning(store);
+  if (dead) report.warnings.push(dead);
   report.ok = report.violations.length === 0;
   return report;
 }

@@ -141,6 +141,13 @@ const CASES: Record<EnvName, { valid: [string, unknown][]; invalid: string[] }> 
     ],
     invalid: ['abc', '-1', '600001'],
   },
+  ESIPAY_OUTBOX_RETRY_HORIZON_MS: {
+    valid: [
+      ['60000', 60_000],
+      ['259200000', 259_200_000],
+    ],
+    invalid: ['abc', '0', '3d', '31536000001'],
+  },
 };
 
 function refusal(fn: () => unknown): EsipayError {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { TransactionView } from '../../domain/types.js';
 import { nestShipments, renderTable, renderTransaction, transactionColumns } from '../render.js';
+import { renderTransactionEvents } from '../render-events.js';
 import { action } from '../run-action.js';
 
 export function registerTx(program: Command): void {
@@ -41,12 +42,16 @@ export function registerTx(program: Command): void {
     );
 
   tx.command('show <transaction>')
-    .description('one transaction with its refunds, shipments and callback outcome')
+    .description('one transaction with its refunds, shipments, callback outcome and events')
     .action(
       action(async (ctx, id: string) => {
         const engine = await ctx.openEngine({ readOnly: true });
         const t = await engine.getTransaction(id, ctx.opts.merchant);
-        ctx.out.result(t, () => renderTransaction(ctx.out.color, t));
+        // The messages sent about it (IPNs, link callbacks): type, status, tries, last error.
+        const { items: events } = await engine.listEvents({ transaction: t.id, limit: 100 });
+        ctx.out.result({ ...t, events }, () =>
+          [renderTransaction(ctx.out.color, t), ...renderTransactionEvents(ctx.out.color, events)].join('\n'),
+        );
       }),
     );
 }

@@ -54,6 +54,7 @@ export function registerVerify(program: Command): void {
                 ([cur, t]) => `${cur}: paid ${formatMoney(t.paid, cur)}, refunded ${formatMoney(t.refunded, cur)}`,
               ),
               ...report.violations.map(formatViolation),
+              ...report.warnings.map((w) => `warning: ${w.message}`),
               report.ok ? 'ledger ok: every invariant holds' : `${report.violations.length} invariant violation(s)`,
             ];
             return lines.join('\n');

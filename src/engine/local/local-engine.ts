@@ -12,12 +12,14 @@ import type {
   ListTransactionsInput,
   PayInput,
   RefundInput,
+  ListEventsInput,
   RegisterMerchantInput,
   UpdateMerchantInput,
 } from '../engine.js';
 import type { MaintenanceUseCases, ServiceEngine, ServiceLinks, V4UseCases } from '../service-engine.js';
 import { sweepAbandoned } from './approvals.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
+import * as events from './events.js';
 import * as merchants from './merchants.js';
 import * as payments from './payments.js';
 import * as refunds from './refunds.js';
@@ -100,6 +102,10 @@ export class LocalEngine implements ServiceEngine {
   updateMerchant = (uuid: string, input: UpdateMerchantInput) => merchants.updateMerchant(this.ctx, uuid, input);
   disableMerchant = (uuid: string) => merchants.disableMerchant(this.ctx, uuid);
   enableMerchant = (uuid: string) => merchants.enableMerchant(this.ctx, uuid);
+  listEvents = (q?: ListEventsInput) => events.listEvents(this.ctx, q);
+  getEvent = (id: string, merchant?: string) => events.getEvent(this.ctx, id, merchant);
+  resendEvent = (id: string, merchant?: string) => events.resendEvent(this.ctx, id, merchant);
+  followEvents = (q?: { after?: string; limit?: number }) => events.followEvents(this.ctx, q);
 
   async close(): Promise<void> {
     await this.ctx.callbacks.close?.();

@@ -2,12 +2,14 @@ import { Agent, request } from 'undici';
 import { type ErrorKind, EsipayError, invalid, kindFromHttp, notFound, unavailable } from '../../domain/errors.js';
 import type { MerchantView, MerchantWithSecret, Page, TransactionDetail, TransactionView } from '../../domain/types.js';
 import type { MerchantTotals } from '../../store/store.js';
+import type { EventDetail, EventFeed, EventView } from '../../domain/events.js';
 import type {
   CreateInitialInput,
   CreateLinkInput,
   CreateShipmentInput,
   Engine,
   LinkView,
+  ListEventsInput,
   ListTransactionsInput,
   PayInput,
   RefundInput,
@@ -160,6 +162,33 @@ export class RemoteEngine implements Engine {
 
   enableMerchant(uuid: string): Promise<MerchantView> {
     return this.admin('POST', `/admin/merchants/${seg(uuid)}/enable`);
+  }
+
+  listEvents(q: ListEventsInput = {}): Promise<Page<EventView>> {
+    return this.admin(
+      'GET',
+      `/admin/events${query({
+        merchant: q.merchant,
+        transaction: q.transaction,
+        type: q.type,
+        status: q.status,
+        limit: q.limit,
+        cursor: q.cursor,
+      })}`,
+    );
+  }
+
+  getEvent(id: string, merchant?: string): Promise<EventDetail> {
+    return this.admin('GET', `/admin/events/${seg(id)}${query({ merchant })}`);
+  }
+
+  resendEvent(id: string, merchant?: string): Promise<EventView> {
+    return this.admin('POST', `/admin/events/${seg(id)}/resend${query({ merchant })}`);
+  }
+
+  /** `events tail` over the operator API: polling the feed with the cursor it gave last. */
+  followEvents(q: { after?: string; limit?: number } = {}): Promise<EventFeed> {
+    return this.admin('GET', `/admin/events/feed${query({ after: q.after, limit: q.limit })}`);
   }
 
   private admin<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {

@@ -3,7 +3,7 @@ import type { CreateInitialInput, CreateLinkInput, CreateShipmentInput } from '.
 import type { ServiceDeps } from '../deps.js';
 import { errorAnswer } from '../error-answer.js';
 import { idempotencyKeyOf } from '../idempotency-key.js';
-import { type HttpRequest, jsonAnswer, rawSegments, type Route } from '../http.js';
+import { type HttpAnswer, type HttpRequest, jsonAnswer, rawSegments, type Route } from '../http.js';
 import { type Endpoint, matchEndpoint } from '../router.js';
 import { bearerMatches } from './token.js';
 import { merchantLifecycleEndpoints } from './merchant-lifecycle.js';
@@ -151,6 +151,43 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
     },
     { method: 'GET', path: '/admin/links/:link', handler: async (req, p) => ok(await engine.getLink(p.link!, merchantOf(req))) },
     ...merchantLifecycleEndpoints(engine, jsonBody),
+    ...eventEndpoints(engine, ok),
+  ];
+}
+
+/** Events (docs/events.md): list, the feed `events tail` polls (before :event, which would take "feed"), show, resend. */
+function eventEndpoints(engine: ServiceDeps['engine'], ok: (value: unknown) => Promise<HttpAnswer> | HttpAnswer): Endpoint[] {
+  const text = (req: HttpRequest, name: string) => req.query.get(name) ?? undefined;
+  return [
+    {
+      method: 'GET',
+      path: '/admin/events',
+      handler: async (req) => {
+        const filters = {
+          merchant: text(req, 'merchant'),
+          transaction: text(req, 'transaction'),
+          type: text(req, 'type'),
+          status: text(req, 'status'),
+        };
+        const given = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Record<string, string>;
+        return ok(await engine.listEvents({ ...given, ...page(req) }));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/admin/events/feed',
+      handler: async (req) => {
+        const after = text(req, 'after');
+        const { limit } = page(req);
+        return ok(await engine.followEvents({ ...(after ? { after } : {}), ...(limit !== undefined ? { limit } : {}) }));
+      },
+    },
+    { method: 'GET', path: '/admin/events/:event', handler: async (req, p) => ok(await engine.getEvent(p.event!, merchantOf(req))) },
+    {
+      method: 'POST',
+      path: '/admin/events/:event/resend',
+      handler: async (req, p) => ok(await engine.resendEvent(p.event!, merchantOf(req))),
+    },
   ];
 }
 

@@ -1,4 +1,4 @@
-import { backoffFromEnv } from '../../outbox/backoff.js';
+import { backoffFromEnv, retryHorizonFromEnv } from '../../outbox/backoff.js';
 import { startOutboxDeliverer } from '../../outbox/deliverer.js';
 import type { ServiceDeps } from '../deps.js';
 import type { Worker } from './periodic.js';
@@ -10,6 +10,7 @@ export function outboxWorker(deps: ServiceDeps): Worker {
     sender: deps.callbacks.sender,
     clock: deps.engine.clock,
     backoff: backoffFromEnv(),
+    retryHorizonMs: retryHorizonFromEnv(),
     timeoutMs: deps.callbacks.timeoutMs,
     wakeup: deps.callbacks.wakeup,
     ...(deps.log ? { log: deps.log } : {}),

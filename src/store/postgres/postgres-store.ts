@@ -28,6 +28,8 @@ import {
   transactionPatchColumns,
   transactionToRow,
 } from '../sql/rows.js';
+import type { AttemptOutcome, EventAttemptRecord, EventRecord, EventStatus } from '../../domain/events.js';
+import { afterKeyset, attemptFromRow, attemptToRow, eventColumns, eventFromRow, eventWhere, outcomeSet, resendSet } from '../sql/events.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
@@ -44,6 +46,7 @@ import type {
   ShipmentResult,
   Store,
   TransactionPatch,
+  EventQuery,
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
@@ -584,11 +587,15 @@ export class PostgresStore implements Store {
 
   /** The outbox row, on the caller's connection (inside its transaction when it holds one). */
   private async insertOutbox(m: OutboxRecord, on: Queryable): Promise<void> {
-    const q = insertOf('outbox', outboxToRow(m));
+    const q = insertOf('outbox', { ...outboxToRow(m), ...eventColumns(m) });
     await this.query(q.text, q.values, on);
   }
 
   async claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRecord[]> {
+    return (await this.claimRows(now, leaseUntil, limit)).map(outboxFromRow);
+  }
+
+  private async claimRows(now: string, leaseUntil: string, limit: number): Promise<Row[]> {
     // As claimDueDebits; the records come back as they were before the lease (like SQLite's).
     const rows = await this.query(
       `WITH due AS (
@@ -602,15 +609,18 @@ export class PostgresStore implements Store {
        SELECT * FROM due ORDER BY next_attempt_at, id`,
       [now, leaseUntil, limit],
     );
-    return rows.map(outboxFromRow);
+    return rows;
   }
 
   async markOutboxDelivered(id: string, at: string): Promise<void> {
-    await this.query('UPDATE outbox SET delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2', [at, id]);
+    await this.query(
+      "UPDATE outbox SET delivered_at = $1, attempts = attempts + 1, last_error = NULL, status = 'delivered' WHERE id = $2",
+      [at, id],
+    );
   }
 
   async markOutboxFailed(id: string, nextAttemptAt: string, error: string): Promise<void> {
-    await this.query('UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, last_error = $2 WHERE id = $3', [
+    await this.query("UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, last_error = $2, status = 'failed' WHERE id = $3", [
       nextAttemptAt,
       error,
       id,
@@ -627,7 +637,10 @@ export class PostgresStore implements Store {
   }
 
   async outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }> {
-    const [row] = await this.query('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL', []);
+    const [row] = await this.query(
+      `SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL AND status <> 'dead'`,
+      [],
+    );
     return { pending: Number(row?.n ?? 0), oldestPendingAt: (row?.oldest as string | null | undefined) ?? null };
   }
 
@@ -659,5 +672,86 @@ export class PostgresStore implements Store {
     const sets = columns.map(([col, value]) => `${col} = ${p.add(value)}`);
     const r = await this.one(`UPDATE merchants SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
     return r ? merchantFromRow(r) : undefined;
+  }
+
+  // Events (migration 8): see src/store/sql/events.ts for what both adapters share.
+
+  async claimEvents(now: string, leaseUntil: string, limit: number): Promise<EventRecord[]> {
+    return (await this.claimRows(now, leaseUntil, limit)).map(eventFromRow);
+  }
+
+  async recordOutboxAttempt(id: string, attempt: EventAttemptRecord, outcome: AttemptOutcome): Promise<void> {
+    // One statement, so atomic without a transaction: the attempt row and the outcome together.
+    const p = new Params();
+    const ins = attemptToRow(attempt);
+    const cols = Object.keys(ins);
+    const values = cols.map((c) => p.add(ins[c])).join(', ');
+    const set = outcomeSet(outcome, attempt, (v) => p.add(v));
+    await this.query(
+      `WITH a AS (INSERT INTO outbox_attempts (${cols.join(', ')}) VALUES (${values}))
+       UPDATE outbox SET ${set} WHERE id = ${p.add(id)}`,
+      p.values,
+    );
+  }
+
+  async listEvents(q: EventQuery): Promise<EventRecord[]> {
+    const p = new Params();
+    const where = eventWhere(q, (v) => p.add(v));
+    const sql = `SELECT * FROM outbox WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ${p.add(q.limit)}`;
+    return (await this.query(sql, p.values)).map(eventFromRow);
+  }
+
+  async getEvents(ids: string[]): Promise<EventRecord[]> {
+    if (ids.length === 0) return [];
+    return (await this.query('SELECT * FROM outbox WHERE event_type IS NOT NULL AND id = ANY($1::text[])', [ids])).map(eventFromRow);
+  }
+
+  async listEventAttempts(eventId: string): Promise<EventAttemptRecord[]> {
+    return (await this.query('SELECT * FROM outbox_attempts WHERE event_id = $1 ORDER BY at, id', [eventId])).map(attemptFromRow);
+  }
+
+  async resendEvent(id: string, resend: EventAttemptRecord): Promise<EventRecord | undefined> {
+    const p = new Params();
+    const set = resendSet(resend.at, (v) => p.add(v));
+    const sql = `UPDATE outbox SET ${set} WHERE id = ${p.add(id)} AND event_type IS NOT NULL RETURNING *`;
+    // The row queued again and its resend recorded, or (no such event) neither.
+    const row = await this.transaction(async (c) => {
+      const updated = await this.one(sql, p.values, c);
+      if (updated) {
+        const ins = insertOf('outbox_attempts', attemptToRow(resend));
+        await this.query(ins.text, ins.values, c);
+      }
+      return updated;
+    });
+    return row ? eventFromRow(row) : undefined;
+  }
+
+  async eventsSince(q: {
+    events: Keyset;
+    attempts: Keyset;
+    limit: number;
+  }): Promise<{ events: EventRecord[]; attempts: EventAttemptRecord[] }> {
+    const e = new Params();
+    const a = new Params();
+    const [events, attempts] = await Promise.all([
+      this.query(
+        `SELECT * FROM outbox WHERE event_type IS NOT NULL AND ${afterKeyset('created_at', q.events, (v) => e.add(v))}
+         ORDER BY created_at, id LIMIT ${e.add(q.limit)}`,
+        e.values,
+      ),
+      this.query(
+        `SELECT * FROM outbox_attempts WHERE ${afterKeyset('at', q.attempts, (v) => a.add(v))} ORDER BY at, id LIMIT ${a.add(q.limit)}`,
+        a.values,
+      ),
+    ]);
+    return { events: events.map(eventFromRow), attempts: attempts.map(attemptFromRow) };
+  }
+
+  async countEvents(): Promise<Record<EventStatus, number>> {
+    const counts: Record<EventStatus, number> = { pending: 0, failed: 0, delivered: 0, dead: 0 };
+    for (const r of await this.query('SELECT status, count(*) AS n FROM outbox WHERE event_type IS NOT NULL GROUP BY status')) {
+      counts[String(r.status) as EventStatus] = Number(r.n);
+    }
+    return counts;
   }
 }

@@ -21,6 +21,7 @@ import type {
   ShipmentResult,
   Store,
   TransactionPatch,
+  EventQuery,
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
@@ -43,6 +44,8 @@ import {
   transactionPatchColumns,
   transactionToRow,
 } from '../sql/rows.js';
+import type { AttemptOutcome, EventAttemptRecord, EventRecord, EventStatus } from '../../domain/events.js';
+import { afterKeyset, attemptFromRow, attemptToRow, eventColumns, eventFromRow, eventWhere, outcomeSet, resendSet } from '../sql/events.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
@@ -523,30 +526,41 @@ export class SqliteStore implements Store {
 
   /** The outbox row, inside whatever transaction the caller holds. */
   private insertOutbox(m: OutboxRecord): void {
-    const row = outboxToRow(m);
+    const row = { ...outboxToRow(m), ...eventColumns(m) };
     this.run(insertSql('outbox', row), row);
   }
 
   async claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRecord[]> {
+    return (await this.claimRows(now, leaseUntil, limit)).map(outboxFromRow);
+  }
+
+  private claimRows(now: string, leaseUntil: string, limit: number): Promise<Row[]> {
     return this.write(() => {
       const rows = this.all('SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?', [
         now,
         limit,
       ]);
       for (const r of rows) this.run('UPDATE outbox SET next_attempt_at = ? WHERE id = ?', [leaseUntil, r.id]);
-      return rows.map(outboxFromRow);
+      return rows;
     });
   }
 
   async markOutboxDelivered(id: string, at: string): Promise<void> {
     await this.write(() =>
-      this.run('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?', [at, id]),
+      this.run("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, status = 'delivered' WHERE id = ?", [
+        at,
+        id,
+      ]),
     );
   }
 
   async markOutboxFailed(id: string, nextAttemptAt: string, error: string): Promise<void> {
     await this.write(() =>
-      this.run('UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?', [nextAttemptAt, error, id]),
+      this.run("UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, last_error = ?, status = 'failed' WHERE id = ?", [
+        nextAttemptAt,
+        error,
+        id,
+      ]),
     );
   }
 
@@ -566,7 +580,7 @@ export class SqliteStore implements Store {
   }
 
   async outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }> {
-    const row = this.get('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL', {});
+    const row = this.get(`SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL AND status <> 'dead'`, {});
     return { pending: Number(row?.n ?? 0), oldestPendingAt: (row?.oldest as string | null | undefined) ?? null };
   }
 
@@ -599,4 +613,85 @@ export class SqliteStore implements Store {
     const row = await this.write(() => this.get(`UPDATE merchants SET ${sets.join(', ')} WHERE id = @id RETURNING *`, params));
     return row ? merchantFromRow(row) : undefined;
   }
+
+  // Events (migration 8): see src/store/sql/events.ts for what both adapters share.
+
+  async claimEvents(now: string, leaseUntil: string, limit: number): Promise<EventRecord[]> {
+    return (await this.claimRows(now, leaseUntil, limit)).map(eventFromRow);
+  }
+
+  async recordOutboxAttempt(id: string, attempt: EventAttemptRecord, outcome: AttemptOutcome): Promise<void> {
+    const values: unknown[] = [];
+    const set = outcomeSet(outcome, attempt, bind(values));
+    const row = attemptToRow(attempt);
+    await this.write(() => {
+      this.run(`UPDATE outbox SET ${set} WHERE id = ?`, [...values, id]);
+      this.run(insertSql('outbox_attempts', row), row);
+    });
+  }
+
+  async listEvents(q: EventQuery): Promise<EventRecord[]> {
+    const values: unknown[] = [];
+    const where = eventWhere(q, bind(values));
+    return this.all(`SELECT * FROM outbox WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ?`, [...values, q.limit]).map(
+      eventFromRow,
+    );
+  }
+
+  async getEvents(ids: string[]): Promise<EventRecord[]> {
+    if (ids.length === 0) return [];
+    const marks = ids.map(() => '?').join(', ');
+    return this.all(`SELECT * FROM outbox WHERE event_type IS NOT NULL AND id IN (${marks})`, ids).map(eventFromRow);
+  }
+
+  async listEventAttempts(eventId: string): Promise<EventAttemptRecord[]> {
+    return this.all('SELECT * FROM outbox_attempts WHERE event_id = ? ORDER BY at, id', [eventId]).map(attemptFromRow);
+  }
+
+  async resendEvent(id: string, resend: EventAttemptRecord): Promise<EventRecord | undefined> {
+    const values: unknown[] = [];
+    const set = resendSet(resend.at, bind(values));
+    const row = attemptToRow(resend);
+    const updated = await this.write(() => {
+      const r = this.get(`UPDATE outbox SET ${set} WHERE id = ? AND event_type IS NOT NULL RETURNING *`, [...values, id]);
+      if (r) this.run(insertSql('outbox_attempts', row), row);
+      return r;
+    });
+    return updated ? eventFromRow(updated) : undefined;
+  }
+
+  async eventsSince(q: {
+    events: Keyset;
+    attempts: Keyset;
+    limit: number;
+  }): Promise<{ events: EventRecord[]; attempts: EventAttemptRecord[] }> {
+    const ev: unknown[] = [];
+    const at: unknown[] = [];
+    const events = this.all(
+      `SELECT * FROM outbox WHERE event_type IS NOT NULL AND ${afterKeyset('created_at', q.events, bind(ev))}
+       ORDER BY created_at, id LIMIT ?`,
+      [...ev, q.limit],
+    ).map(eventFromRow);
+    const attempts = this.all(`SELECT * FROM outbox_attempts WHERE ${afterKeyset('at', q.attempts, bind(at))} ORDER BY at, id LIMIT ?`, [
+      ...at,
+      q.limit,
+    ]).map(attemptFromRow);
+    return { events, attempts };
+  }
+
+  async countEvents(): Promise<Record<EventStatus, number>> {
+    const counts: Record<EventStatus, number> = { pending: 0, failed: 0, delivered: 0, dead: 0 };
+    for (const r of this.all('SELECT status, count(*) AS n FROM outbox WHERE event_type IS NOT NULL GROUP BY status', [])) {
+      counts[String(r.status) as EventStatus] = Number(r.n);
+    }
+    return counts;
+  }
+}
+
+/** Positional `?` parameters for the SQL builders shared with PostgreSQL (sql/events.ts). */
+function bind(values: unknown[]): (value: unknown) => string {
+  return (value) => {
+    values.push(value);
+    return '?';
+  };
 }

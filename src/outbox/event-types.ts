@@ -1,0 +1,67 @@
+/**
+ * What an outbox message is as an event: its type (what happened) and the transaction it is
+ * about, read from the message itself when it is queued, so the code that builds a message (the
+ * V4 IPN, the link callback) needs no change and the payment's write stays the one it was.
+ * Pure; docs/events.md lists every type and the state changes that have no message yet.
+ *
+ * - ipn (V4 IPN, after an initial authorisation: CreatePayment or the hosted form):
+ *   initial.authorised, initial.declined, initial.failed, from kr-answer's transaction status.
+ * - link_callback: link.paid (the consumer paid, or for pay_later had the card verified),
+ *   link.debit.paid and link.debit.failed (a scheduled instalment or pay_later debit).
+ * Another topic is an event of that topic's name. The email and SMS that carry a payment link to
+ * a consumer are recorded in the outbox too, but are not events: they go to the consumer, not the
+ * merchant, are sent once when the link is made (never by the deliverer) and hold the link
+ * redacted, so they could not be resent.
+ */
+export interface MessageEvent {
+  type: string;
+  transactionId: string | null;
+}
+
+/** Outbox topics that are a record of a consumer notification, not a message to the merchant. */
+export const NOT_EVENT_TOPICS: readonly string[] = ['link_email', 'link_sms'];
+
+const IPN_STATUSES: Readonly<Record<string, string>> = {
+  ACCEPTED: 'initial.authorised',
+  AUTHORISED: 'initial.authorised',
+  REFUSED: 'initial.declined',
+  ERROR: 'initial.failed',
+  CANCELLED: 'initial.cancelled',
+};
+
+export function eventOfMessage(topic: string, body: string): MessageEvent | null {
+  if (NOT_EVENT_TOPICS.includes(topic)) return null;
+  if (topic === 'ipn') return ipnEvent(body);
+  if (topic === 'link_callback') return linkEvent(body);
+  return { type: topic, transactionId: null };
+}
+
+function ipnEvent(body: string): MessageEvent {
+  const answer = parseJson(new URLSearchParams(body).get('kr-answer') ?? '');
+  const tx = (answer?.transactions as Record<string, unknown>[] | undefined)?.[0];
+  const detailed = typeof tx?.detailedStatus === 'string' ? tx.detailedStatus : '';
+  return {
+    type: IPN_STATUSES[detailed] ?? (detailed ? `initial.${detailed.toLowerCase()}` : 'ipn'),
+    transactionId: typeof tx?.uuid === 'string' ? tx.uuid : null,
+  };
+}
+
+function linkEvent(body: string): MessageEvent {
+  const b = parseJson(body);
+  const event = typeof b?.event === 'string' ? b.event : 'link_callback';
+  const debit = b?.debit as Record<string, unknown> | undefined;
+  const tx = b?.transaction as Record<string, unknown> | undefined;
+  return {
+    type: event === 'link.debit' && typeof debit?.status === 'string' ? `link.debit.${debit.status}` : event,
+    transactionId: typeof tx?.id === 'string' ? tx.id : null,
+  };
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
