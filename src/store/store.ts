@@ -188,9 +188,21 @@ export interface Store {
    */
   resendEvent(id: string, resend: EventAttemptRecord): Promise<EventRecord | undefined>;
   /** What happened after the keysets, oldest first: events queued, attempts (and resends) recorded. */
-  eventsSince(q: { events: Keyset; attempts: Keyset; limit: number }): Promise<{ events: EventRecord[]; attempts: EventAttemptRecord[] }>;
+  eventsSince(q: EventsSinceQuery): Promise<EventsSince>;
   /** How many events are in each status (verify counts the dead ones). */
   countEvents(): Promise<Record<EventStatus, number>>;
+}
+
+export interface EventsSinceQuery {
+  events: Keyset;
+  /** An attempt's keyset: its time (`createdAt`) and id. */
+  attempts: Keyset;
+  limit: number;
+}
+
+export interface EventsSince {
+  events: EventRecord[];
+  attempts: EventAttemptRecord[];
 }
 
 export interface EventQuery {

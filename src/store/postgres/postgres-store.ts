@@ -29,7 +29,19 @@ import {
   transactionToRow,
 } from '../sql/rows.js';
 import type { AttemptOutcome, EventAttemptRecord, EventRecord, EventStatus } from '../../domain/events.js';
-import { afterKeyset, attemptFromRow, attemptToRow, eventColumns, eventFromRow, eventWhere, outcomeSet, resendSet } from '../sql/events.js';
+import {
+  attemptFromRow,
+  attemptsAfterSql,
+  attemptToRow,
+  COUNT_EVENTS_SQL,
+  eventColumns,
+  eventCounts,
+  eventFromRow,
+  eventsAfterSql,
+  eventWhere,
+  outcomeSet,
+  resendSet,
+} from '../sql/events.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
@@ -47,6 +59,8 @@ import type {
   Store,
   TransactionPatch,
   EventQuery,
+  EventsSince,
+  EventsSinceQuery,
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
@@ -726,21 +740,16 @@ export class PostgresStore implements Store {
     return row ? eventFromRow(row) : undefined;
   }
 
-  async eventsSince(q: {
-    events: Keyset;
-    attempts: Keyset;
-    limit: number;
-  }): Promise<{ events: EventRecord[]; attempts: EventAttemptRecord[] }> {
+  async eventsSince(q: EventsSinceQuery): Promise<EventsSince> {
     const e = new Params();
     const a = new Params();
     const [events, attempts] = await Promise.all([
       this.query(
-        `SELECT * FROM outbox WHERE event_type IS NOT NULL AND ${afterKeyset('created_at', q.events, (v) => e.add(v))}
-         ORDER BY created_at, id LIMIT ${e.add(q.limit)}`,
+        eventsAfterSql(q.events, q.limit, (v) => e.add(v)),
         e.values,
       ),
       this.query(
-        `SELECT * FROM outbox_attempts WHERE ${afterKeyset('at', q.attempts, (v) => a.add(v))} ORDER BY at, id LIMIT ${a.add(q.limit)}`,
+        attemptsAfterSql(q.attempts, q.limit, (v) => a.add(v)),
         a.values,
       ),
     ]);
@@ -748,10 +757,6 @@ export class PostgresStore implements Store {
   }
 
   async countEvents(): Promise<Record<EventStatus, number>> {
-    const counts: Record<EventStatus, number> = { pending: 0, failed: 0, delivered: 0, dead: 0 };
-    for (const r of await this.query('SELECT status, count(*) AS n FROM outbox WHERE event_type IS NOT NULL GROUP BY status')) {
-      counts[String(r.status) as EventStatus] = Number(r.n);
-    }
-    return counts;
+    return eventCounts(await this.query(COUNT_EVENTS_SQL));
   }
 }

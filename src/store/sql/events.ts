@@ -75,9 +75,24 @@ export function eventWhere(q: EventQuery, add: Add): string {
   return where.join(' AND ');
 }
 
-/** "(created_at, id) > (…)" or "(at, id) > (…)": what happened after a feed's cursor. */
-export function afterKeyset(column: string, k: Keyset, add: Add): string {
-  return `(${column}, id) > (${add(k.createdAt)}, ${add(k.id)})`;
+/** The events queued after a feed's keyset, oldest first. */
+export function eventsAfterSql(k: Keyset, limit: number, add: Add): string {
+  return `SELECT * FROM outbox WHERE event_type IS NOT NULL AND (created_at, id) > (${add(k.createdAt)}, ${add(k.id)})
+    ORDER BY created_at, id LIMIT ${add(limit)}`;
+}
+
+/** The attempts (and resends) recorded after a feed's keyset, oldest first. */
+export function attemptsAfterSql(k: Keyset, limit: number, add: Add): string {
+  return `SELECT * FROM outbox_attempts WHERE (at, id) > (${add(k.createdAt)}, ${add(k.id)}) ORDER BY at, id LIMIT ${add(limit)}`;
+}
+
+export const COUNT_EVENTS_SQL = 'SELECT status, count(*) AS n FROM outbox WHERE event_type IS NOT NULL GROUP BY status';
+
+/** COUNT_EVENTS_SQL's rows, every status present. */
+export function eventCounts(rows: Row[]): Record<EventStatus, number> {
+  const counts: Record<EventStatus, number> = { pending: 0, failed: 0, delivered: 0, dead: 0 };
+  for (const r of rows) counts[String(r.status) as EventStatus] = Number(r.n);
+  return counts;
 }
 
 /** The SET of an attempt's outcome on its outbox row (attempts counts deliveries, not resends). */
@@ -93,8 +108,8 @@ export function outcomeSet(outcome: AttemptOutcome, attempt: EventAttemptRecord,
 
 /** The SET of a resend: due now, its horizon from now, whatever it was (delivered and dead too). */
 export function resendSet(now: string, add: Add): string {
-  const at = add(now);
-  return `status = 'pending', next_attempt_at = ${at}, resent_at = ${at}, delivered_at = NULL`;
+  // Bound twice: SQLite's `?` placeholders are positional, one value each.
+  return `status = 'pending', next_attempt_at = ${add(now)}, resent_at = ${add(now)}, delivered_at = NULL`;
 }
 
 /**

@@ -22,6 +22,8 @@ import type {
   Store,
   TransactionPatch,
   EventQuery,
+  EventsSince,
+  EventsSinceQuery,
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
@@ -45,7 +47,19 @@ import {
   transactionToRow,
 } from '../sql/rows.js';
 import type { AttemptOutcome, EventAttemptRecord, EventRecord, EventStatus } from '../../domain/events.js';
-import { afterKeyset, attemptFromRow, attemptToRow, eventColumns, eventFromRow, eventWhere, outcomeSet, resendSet } from '../sql/events.js';
+import {
+  attemptFromRow,
+  attemptsAfterSql,
+  attemptToRow,
+  COUNT_EVENTS_SQL,
+  eventColumns,
+  eventCounts,
+  eventFromRow,
+  eventsAfterSql,
+  eventWhere,
+  outcomeSet,
+  resendSet,
+} from '../sql/events.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
@@ -660,31 +674,16 @@ export class SqliteStore implements Store {
     return updated ? eventFromRow(updated) : undefined;
   }
 
-  async eventsSince(q: {
-    events: Keyset;
-    attempts: Keyset;
-    limit: number;
-  }): Promise<{ events: EventRecord[]; attempts: EventAttemptRecord[] }> {
+  async eventsSince(q: EventsSinceQuery): Promise<EventsSince> {
     const ev: unknown[] = [];
     const at: unknown[] = [];
-    const events = this.all(
-      `SELECT * FROM outbox WHERE event_type IS NOT NULL AND ${afterKeyset('created_at', q.events, bind(ev))}
-       ORDER BY created_at, id LIMIT ?`,
-      [...ev, q.limit],
-    ).map(eventFromRow);
-    const attempts = this.all(`SELECT * FROM outbox_attempts WHERE ${afterKeyset('at', q.attempts, bind(at))} ORDER BY at, id LIMIT ?`, [
-      ...at,
-      q.limit,
-    ]).map(attemptFromRow);
+    const events = this.all(eventsAfterSql(q.events, q.limit, bind(ev)), ev).map(eventFromRow);
+    const attempts = this.all(attemptsAfterSql(q.attempts, q.limit, bind(at)), at).map(attemptFromRow);
     return { events, attempts };
   }
 
   async countEvents(): Promise<Record<EventStatus, number>> {
-    const counts: Record<EventStatus, number> = { pending: 0, failed: 0, delivered: 0, dead: 0 };
-    for (const r of this.all('SELECT status, count(*) AS n FROM outbox WHERE event_type IS NOT NULL GROUP BY status', [])) {
-      counts[String(r.status) as EventStatus] = Number(r.n);
-    }
-    return counts;
+    return eventCounts(this.all(COUNT_EVENTS_SQL, []));
   }
 }
 

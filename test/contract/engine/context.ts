@@ -14,6 +14,13 @@ export interface ContractSubject {
   merchantIp: string;
   /** The return-URL timeout the engine (or its service) runs with: keep it short (≈1 s). */
   callbackTimeoutMs: number;
+  /**
+   * An initial authorisation made as the V4 API makes one (CreatePayment), so its IPN is queued:
+   * the one way to make an event, which the Engine does not offer. A deliverer runs beside the
+   * engine (in `esipay serve`, or in process for the local setups) with a short back-off (≈200 ms).
+   * Returns the transaction id.
+   */
+  v4Payment(m: MerchantWithSecret, cardNumber?: string): Promise<string>;
   cleanup(): Promise<void>;
 }
 

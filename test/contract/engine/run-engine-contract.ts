@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import { type ContractContext, ContractRun, type ContractSubject } from './context.js';
+import { events } from './events.js';
 import { initials } from './initials.js';
 import { links } from './links.js';
 import { merchants } from './merchants.js';
@@ -15,7 +16,7 @@ export interface UseCase {
 }
 
 /** Every use case, in the order they run. */
-export const USE_CASES: readonly UseCase[] = [merchants, payments, refunds, transactions, initials, shipments, links];
+export const USE_CASES: readonly UseCase[] = [merchants, payments, refunds, transactions, initials, shipments, links, events];
 
 /**
  * Cases a setup cannot run, and why. A case is named "<use case> > <case>", e.g.

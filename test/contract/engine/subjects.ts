@@ -7,9 +7,18 @@ import { freshPostgresDatabase } from '../../helpers/postgres.js';
 import { startServe } from '../../helpers/serve.js';
 import { tempSqlite } from '../../helpers/sqlite.js';
 import type { ContractSubject } from './context.js';
+import { HttpCallbackSender } from '../../../src/callback/sender.js';
+import type { MerchantWithSecret } from '../../../src/domain/types.js';
+import { startOutboxDeliverer } from '../../../src/outbox/deliverer.js';
+import { OutboxWakeup } from '../../../src/outbox/wakeup.js';
+import { PaymentIpn } from '../../../src/server/v4/ipn.js';
+import { card, VISA } from './cards.js';
 
 /** Short enough that the "return URL never answers" cases stay quick. */
 export const CONTRACT_CALLBACK_TIMEOUT_MS = 1_000;
+
+/** The outbox's back-off in every setup: a failed IPN is tried again within a second. */
+const CONTRACT_BACKOFF = { baseMs: 200, maxMs: 1_000 };
 
 /** The local engine in-process over a fresh SQLite file. */
 export const localSqlite = (): Promise<ContractSubject> => onSqlite(localSubject);
@@ -40,8 +49,26 @@ async function onPostgres(label: string, subject: SubjectOver): Promise<Contract
 /** The local engine in-process over `db` (SQLite path or postgres:// URL). */
 export async function localSubject(db: string, cleanup: () => Promise<void> | void = () => undefined): Promise<ContractSubject> {
   const store = await openStore(db);
-  const engine = await LocalEngine.create(store, { callbackTimeoutMs: CONTRACT_CALLBACK_TIMEOUT_MS });
-  return subjectOf(engine, async () => {
+  // As `esipay serve` runs them: a deliverer beside the engine, woken by its writes.
+  const wakeup = new OutboxWakeup();
+  const engine = await LocalEngine.create(store, { callbackTimeoutMs: CONTRACT_CALLBACK_TIMEOUT_MS, onOutboxWrite: wakeup.notify });
+  const sender = new HttpCallbackSender();
+  const deliverer = startOutboxDeliverer({ store, sender, clock: engine.clock, backoff: CONTRACT_BACKOFF, pollMs: 100, wakeup });
+  const v4Payment = async (m: MerchantWithSecret, cardNumber = VISA) => {
+    const merchant = (await store.getMerchant(m.uuid))!;
+    const ipn = new PaymentIpn(merchant, engine.clock);
+    const { transaction } = await engine.v4.authorise(merchant, {
+      amount: 7412,
+      currency: merchant.currency,
+      orderId: `order-${randomBytes(4).toString('hex')}`,
+      card: card(cardNumber),
+      notification: ipn.notification,
+    });
+    return transaction.id;
+  };
+  return subjectOf(engine, v4Payment, async () => {
+    await deliverer.stop();
+    await sender.close();
     await engine.close();
     await cleanup();
   });
@@ -50,9 +77,32 @@ export async function localSubject(db: string, cleanup: () => Promise<void> | vo
 /** The remote engine talking to a real `esipay serve --db <db>` child process on loopback. */
 export async function remoteSubject(db: string, cleanup: () => Promise<void> | void = () => undefined): Promise<ContractSubject> {
   const token = `contract-${randomBytes(16).toString('hex')}`;
-  const serve = await startServe({ db, adminToken: token, args: ['--callback-timeout', String(CONTRACT_CALLBACK_TIMEOUT_MS), '--quiet'] });
+  const serve = await startServe({
+    db,
+    adminToken: token,
+    args: ['--callback-timeout', String(CONTRACT_CALLBACK_TIMEOUT_MS), '--quiet'],
+    env: { ESIPAY_OUTBOX_RETRY_BASE_MS: String(CONTRACT_BACKOFF.baseMs), ESIPAY_OUTBOX_RETRY_MAX_MS: String(CONTRACT_BACKOFF.maxMs) },
+  });
   const engine = new RemoteEngine({ url: serve.url, token });
-  return subjectOf(engine, async () => {
+  // CreatePayment on the service's V4 API, as a merchant's server calls it.
+  const v4Payment = async (m: MerchantWithSecret, cardNumber = VISA) => {
+    const res = await fetch(`${serve.url}/api-payment/V4/Charge/CreatePayment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic ' + Buffer.from(`${m.uuid}:${m.secret}`).toString('base64') },
+      body: JSON.stringify({
+        amount: 7412,
+        currency: m.currency,
+        orderId: `order-${randomBytes(4).toString('hex')}`,
+        useCase: 'SHIPMENT_MULTIPLE_AUTHORISATION',
+        paymentForms: [{ paymentMethodType: 'CARD', pan: cardNumber, ...expiry() }],
+      }),
+    });
+    const doc = (await res.json()) as { answer?: { transactions?: { uuid?: string }[] } };
+    const id = doc.answer?.transactions?.[0]?.uuid;
+    if (!id) throw new Error(`CreatePayment answered HTTP ${res.status}: ${JSON.stringify(doc)}`);
+    return id;
+  };
+  return subjectOf(engine, v4Payment, async () => {
     await engine.close();
     const exit = await serve.stop();
     await cleanup();
@@ -61,6 +111,11 @@ export async function remoteSubject(db: string, cleanup: () => Promise<void> | v
 }
 
 /** Both engines pay from loopback and wait CONTRACT_CALLBACK_TIMEOUT_MS for a return URL. */
-function subjectOf(engine: Engine, cleanup: () => Promise<void>): ContractSubject {
-  return { engine, merchantIp: '127.0.0.1', callbackTimeoutMs: CONTRACT_CALLBACK_TIMEOUT_MS, cleanup };
+function subjectOf(engine: Engine, v4Payment: ContractSubject['v4Payment'], cleanup: () => Promise<void>): ContractSubject {
+  return { engine, merchantIp: '127.0.0.1', callbackTimeoutMs: CONTRACT_CALLBACK_TIMEOUT_MS, v4Payment, cleanup };
+}
+
+function expiry(): { expiryMonth: string; expiryYear: string } {
+  const { month, year } = card();
+  return { expiryMonth: month, expiryYear: year };
 }
