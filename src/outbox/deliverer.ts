@@ -45,6 +45,8 @@ export interface OutboxDeliverer {
   ready: Promise<void>;
   /** Look for due messages now. */
   kick(): void;
+  /** A round now (after the one under way), resolved once it is done: how a test that drives the clock steps it. */
+  round(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -109,7 +111,7 @@ export function startOutboxDeliverer(opts: OutboxDelivererOptions): OutboxDelive
     if (merchant) headers[key] = signPayload(m.body, merchant.secrets, Math.floor(opts.clock().getTime() / 1000));
   };
 
-  const round = async (): Promise<void> => {
+  const deliverDue = async (): Promise<void> => {
     // Drain what is due, a batch at a time; stop early when asked to stop.
     while (!stopped) {
       const now = opts.clock();
@@ -126,12 +128,19 @@ export function startOutboxDeliverer(opts: OutboxDelivererOptions): OutboxDelive
     }
   };
 
+  /** One round at a time: `running` is the round under way, cleared by the round that set it. */
+  const guarded = async (): Promise<void> => {
+    const mine = deliverDue().catch((e: unknown) => opts.log?.(`outbox round failed: ${(e as Error)?.message ?? String(e)}`));
+    running = mine;
+    await mine;
+    if (running === mine) running = undefined;
+  };
+
   const run = async (): Promise<void> => {
     clearTimeout(timer);
+    while (running) await running; // a round() a test asked for
     nudged = false;
-    running = round().catch((e: unknown) => opts.log?.(`outbox round failed: ${(e as Error)?.message ?? String(e)}`));
-    await running;
-    running = undefined;
+    await guarded();
     if (!stopped) timer = setTimeout(() => void run(), nudged ? 0 : pollMs);
   };
 
@@ -147,6 +156,10 @@ export function startOutboxDeliverer(opts: OutboxDelivererOptions): OutboxDelive
         clearTimeout(timer);
         timer = setTimeout(() => void run(), 0);
       }
+    },
+    async round() {
+      while (running) await running;
+      await guarded();
     },
     async stop() {
       stopped = true;

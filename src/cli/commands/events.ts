@@ -80,7 +80,7 @@ export function registerEvents(program: Command): void {
         process.once('SIGTERM', stop);
         try {
           let feed = await engine.followEvents();
-          if (!ctx.out.json) ctx.out.info(`following events on ${engine.description} (Ctrl-C to stop)`);
+          ctx.out.info(`following events on ${engine.description} (Ctrl-C to stop)`);
           while (!stopped) {
             for (const item of feed.items) {
               if (!matches(item.event, ctx.opts.merchant)) continue;

@@ -140,12 +140,22 @@ function maskedPayload(e: EventRecord): unknown {
     }
     return fields;
   }
-  return redactPans(e.body);
+  return maskCardNumbers(e.body);
+}
+
+/**
+ * redactPans on each run of digits that stands alone: a run inside a word is part of an id
+ * (32 hex characters often hold 14 digits in a row that pass Luhn), never a card number.
+ */
+function maskCardNumbers(text: string): string {
+  return text.replace(/\d{12,}/g, (d, at: number) =>
+    /[A-Za-z]/.test(text[at - 1] ?? '') || /[A-Za-z]/.test(text[at + d.length] ?? '') ? d : redactPans(d),
+  );
 }
 
 function maskDeep(v: unknown): unknown {
-  if (typeof v === 'string') return redactPans(v);
-  if (typeof v === 'number') return redactPans(String(v)) === String(v) ? v : redactPans(String(v));
+  if (typeof v === 'string') return maskCardNumbers(v);
+  if (typeof v === 'number') return maskCardNumbers(String(v)) === String(v) ? v : maskCardNumbers(String(v));
   if (Array.isArray(v)) return v.map(maskDeep);
   if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskDeep(x)]));
   return v;
