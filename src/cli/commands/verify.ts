@@ -49,7 +49,7 @@ export function registerVerify(program: Command): void {
                   .map(([s, n]) => `${n} ${s}`)
                   .join(', ') || 'none'
               }), ${c.refunds} refunds, ${c.shipments} shipments, ${c.links} links`,
-              `outbox: ${c.outbox.delivered} delivered, ${c.outbox.undelivered} waiting`,
+              outboxLine(c.outbox, report.warnings.find((w) => w.rule === 'dead_events')?.count ?? 0),
               ...Object.entries(report.totals).map(
                 ([cur, t]) => `${cur}: paid ${formatMoney(t.paid, cur)}, refunded ${formatMoney(t.refunded, cur)}`,
               ),
@@ -76,4 +76,9 @@ export function registerVerify(program: Command): void {
         }
       }),
     );
+}
+
+/** A dead event is undelivered but no longer waiting: it is counted apart. */
+function outboxLine(o: { delivered: number; undelivered: number }, dead: number): string {
+  return `outbox: ${o.delivered} delivered, ${o.undelivered - dead} waiting${dead > 0 ? `, ${dead} dead` : ''}`;
 }
