@@ -54,7 +54,8 @@ export function registerEvents(program: Command): void {
     .description('queue an event again now, even a dead or delivered one (recorded in its history)')
     .action(
       action(async (ctx, id: string) => {
-        const engine = await ctx.openEngine();
+        // It writes, but only to an event that exists: no database is created for it.
+        const engine = await ctx.openEngine({ readOnly: true });
         const e = await engine.resendEvent(id, ctx.opts.merchant);
         ctx.out.result(e, () => `queued ${e.type} ${e.id} again for ${e.url}: \`esipay serve\` on this database delivers it`);
       }),
