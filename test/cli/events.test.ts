@@ -5,10 +5,10 @@ import { BIN, runCli, tempHome } from '../helpers/cli.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { type ServeProcess, startServe } from '../helpers/serve.js';
 import { tempSqlite } from '../helpers/sqlite.js';
+import { createV4Payment } from '../helpers/v4-payment.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
 const PAN = '4111111111111111';
-const NEXT_YEAR = String(new Date().getUTCFullYear() + 1);
 
 /**
  * `esipay events` through the binary, as an operator on call runs it against a real `esipay serve`
@@ -69,24 +69,7 @@ describe('esipay events', () => {
   });
 
   /** CreatePayment on the V4 API, as the merchant's server calls it: the IPN is queued with it. */
-  async function v4Payment(): Promise<string> {
-    const res = await fetch(`${serve.url}/api-payment/V4/Charge/CreatePayment`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: 'Basic ' + Buffer.from(`${merchant.uuid}:${merchant.secret}`).toString('base64'),
-      },
-      body: JSON.stringify({
-        amount: 7412,
-        currency: 'EUR',
-        orderId: 'order-events-1',
-        useCase: 'SHIPMENT_MULTIPLE_AUTHORISATION',
-        paymentForms: [{ paymentMethodType: 'CARD', pan: PAN, expiryMonth: '12', expiryYear: NEXT_YEAR }],
-      }),
-    });
-    const doc = (await res.json()) as { answer: { transactions: { uuid: string }[] } };
-    return doc.answer.transactions[0]!.uuid;
-  }
+  const v4Payment = () => createV4Payment(serve.url, merchant, { pan: PAN, orderId: 'order-events-1' });
 
   let tx = '';
   let eventId = '';

@@ -13,6 +13,7 @@ import { startOutboxDeliverer } from '../../../src/outbox/deliverer.js';
 import { OutboxWakeup } from '../../../src/outbox/wakeup.js';
 import { PaymentIpn } from '../../../src/server/v4/ipn.js';
 import { card, VISA } from './cards.js';
+import { createV4Payment } from '../../helpers/v4-payment.js';
 
 /** Short enough that the "return URL never answers" cases stay quick. */
 export const CONTRACT_CALLBACK_TIMEOUT_MS = 1_000;
@@ -85,23 +86,8 @@ export async function remoteSubject(db: string, cleanup: () => Promise<void> | v
   });
   const engine = new RemoteEngine({ url: serve.url, token });
   // CreatePayment on the service's V4 API, as a merchant's server calls it.
-  const v4Payment = async (m: MerchantWithSecret, cardNumber = VISA) => {
-    const res = await fetch(`${serve.url}/api-payment/V4/Charge/CreatePayment`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Basic ' + Buffer.from(`${m.uuid}:${m.secret}`).toString('base64') },
-      body: JSON.stringify({
-        amount: 7412,
-        currency: m.currency,
-        orderId: `order-${randomBytes(4).toString('hex')}`,
-        useCase: 'SHIPMENT_MULTIPLE_AUTHORISATION',
-        paymentForms: [{ paymentMethodType: 'CARD', pan: cardNumber, ...expiry() }],
-      }),
-    });
-    const doc = (await res.json()) as { answer?: { transactions?: { uuid?: string }[] } };
-    const id = doc.answer?.transactions?.[0]?.uuid;
-    if (!id) throw new Error(`CreatePayment answered HTTP ${res.status}: ${JSON.stringify(doc)}`);
-    return id;
-  };
+  const v4Payment = (m: MerchantWithSecret, cardNumber = VISA) =>
+    createV4Payment(serve.url, m, { pan: cardNumber, orderId: `order-${randomBytes(4).toString('hex')}` });
   return subjectOf(engine, v4Payment, async () => {
     await engine.close();
     const exit = await serve.stop();
@@ -113,9 +99,4 @@ export async function remoteSubject(db: string, cleanup: () => Promise<void> | v
 /** Both engines pay from loopback and wait CONTRACT_CALLBACK_TIMEOUT_MS for a return URL. */
 function subjectOf(engine: Engine, v4Payment: ContractSubject['v4Payment'], cleanup: () => Promise<void>): ContractSubject {
   return { engine, merchantIp: '127.0.0.1', callbackTimeoutMs: CONTRACT_CALLBACK_TIMEOUT_MS, v4Payment, cleanup };
-}
-
-function expiry(): { expiryMonth: string; expiryYear: string } {
-  const { month, year } = card();
-  return { expiryMonth: month, expiryYear: year };
 }
