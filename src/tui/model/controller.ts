@@ -1,25 +1,22 @@
 import type { TransactionView } from '../../domain/types.js';
 import type { Engine } from '../../engine/engine.js';
-import { Cadence } from './cadence.js';
-import { refundable, shippable } from './columns.js';
+import { clearMessageFrom, Counts } from './counts.js';
 import type { DashboardSource } from './dashboard-source.js';
 import { DEFAULT_SAMPLE_ROWS, engineSource } from './engine-source.js';
 import { facetsOf, toggleFacet } from './facets.js';
 import { parseFilter, type TxFilter } from './filter.js';
 import { editLine, type LineEdit } from './line-edit.js';
-import { checkAmount, perform } from './operations.js';
+import { checkAmount, perform, refusal } from './operations.js';
 import { MerchantPicking } from './picking.js';
 import { nextPreset, rangeOf } from './range.js';
 import { type ListView, readsFlat, windowFor } from './readers.js';
-import { type DashboardState, errorText, type Message, type Mode } from './state.js';
+import { type DashboardState, errorText, type Mode } from './state.js';
 import type { TxWindow } from './tx-window.js';
 import { clampIndex, reselect, scrollTop } from './viewport.js';
 
 export type { DashboardState, DetailState, Message, Mode, PickerState } from './state.js';
 export { errorText } from './state.js';
 
-/** Totals and counts are re-read at least this often even when nothing seems to change (changes out of view). */
-const IDLE_TOTALS_MS = 30_000;
 /** Longer than Ink's frame interval (33 ms at 30 fps), so the first rows are painted first. */
 const FIRST_TOTALS_DELAY_MS = 60;
 const FILTER_MAX = 64;
@@ -71,8 +68,10 @@ export class DashboardController {
   private readonly pollMs: number;
   private readonly scanBudget: number;
   private readonly sampleRows: number;
-  private readonly totalsCadence: Cadence;
+  private readonly counts: Counts;
   private readonly picking: MerchantPicking;
+  /** What the parts split off (the picker, the counts) see of the controller. */
+  private readonly host = { get: () => this.state, set: (patch: Partial<DashboardState>) => this.set(patch), now: () => this.now() };
 
   constructor(private readonly opts: ControllerOptions) {
     this.source = opts.source ?? engineSource(opts.engine);
@@ -81,12 +80,8 @@ export class DashboardController {
     this.pollMs = opts.pollMs ?? 2000;
     this.scanBudget = opts.scanBudget ?? 5000;
     this.sampleRows = opts.sampleRows ?? DEFAULT_SAMPLE_ROWS;
-    this.totalsCadence = new Cadence(this.pollMs, IDLE_TOTALS_MS);
-    this.picking = new MerchantPicking(opts.engine, {
-      get: () => this.state,
-      set: (patch) => this.set(patch),
-      choose: (uuid) => this.selectMerchant(uuid),
-    });
+    this.picking = new MerchantPicking(opts.engine, { ...this.host, choose: (uuid) => this.selectMerchant(uuid) });
+    this.counts = new Counts(opts.engine, this.source, this.host, this.pollMs);
     this.state = {
       engine: opts.engine.description,
       entries: [],
@@ -174,7 +169,7 @@ export class DashboardController {
     // The totals sum the whole history (long for a big merchant, and a local engine blocks while
     // it sums): let the first rows reach the screen before.
     setTimeout(() => {
-      if (!this.stopped) void this.refreshTotals();
+      if (!this.stopped) void this.counts.refresh();
     }, FIRST_TOTALS_DELAY_MS);
     this.schedulePoll();
   }
@@ -409,7 +404,7 @@ export class DashboardController {
   /** `d`/`D`: the next (or previous) date range: the list, the counts and the chart follow. */
   async cycleRange(step: 1 | -1): Promise<void> {
     this.set({ range: nextPreset(this.state.range, step), summary: undefined, message: undefined });
-    const counted = this.refreshSummary();
+    const counted = this.counts.refreshSummary();
     await this.reread();
     await counted;
   }
@@ -489,36 +484,19 @@ export class DashboardController {
   // ---- refund and ship ----
 
   startRefund(): void {
-    const tx = this.selectedTx();
-    if (!tx) return;
-    if (tx.kind === 'initial') {
-      this.set({
-        message: {
-          kind: 'error',
-          text: 'an initial authorisation debits nothing and is not refunded: refund its shipments (the rows under it)',
-        },
-      });
-      return;
-    }
-    if (!refundable(tx)) {
-      this.set({ message: { kind: 'error', text: `nothing left to refund on ${tx.id} (${tx.status})` } });
-      return;
-    }
-    this.set({ mode: { name: 'amount', action: 'refund', tx, text: '' }, message: undefined });
+    this.startOperation('refund');
   }
 
   startShip(): void {
+    this.startOperation('ship');
+  }
+
+  private startOperation(action: 'refund' | 'ship'): void {
     const tx = this.selectedTx();
     if (!tx) return;
-    if (!shippable(tx)) {
-      const why =
-        tx.kind === 'initial'
-          ? `nothing left to ship on ${tx.id} (${tx.status})`
-          : 'shipments are made against an initial authorisation (kind initial)';
-      this.set({ message: { kind: 'error', text: why } });
-      return;
-    }
-    this.set({ mode: { name: 'amount', action: 'ship', tx, text: '' }, message: undefined });
+    const why = refusal(action, tx);
+    if (why) this.set({ message: { kind: 'error', text: why } });
+    else this.set({ mode: { name: 'amount', action, tx, text: '' }, message: undefined });
   }
 
   /** Enter in the amount prompt: checks the amount and asks for confirmation. */
@@ -547,7 +525,7 @@ export class DashboardController {
         this.sync();
       }
     });
-    void this.refreshTotals();
+    void this.counts.refresh();
     if (this.state.detail) void this.loadDetail();
   }
 
@@ -650,49 +628,14 @@ export class DashboardController {
           changed ||= updated > 0;
         }
         this.set({ polledAt: this.now().toISOString(), readFailed: false });
-        this.clearMessageFrom('refresh');
+        clearMessageFrom(this.host, 'refresh');
         this.sync();
-        this.totalsCadence.due ||= changed;
+        this.counts.due ||= changed;
       } catch (e) {
         this.set({ message: { kind: 'error', text: `refresh failed: ${errorText(e)}`, from: 'refresh' } });
       }
     });
-    if (this.totalsCadence.shouldRead(Date.now())) await this.refreshTotals();
-  }
-
-  /** The totals of the whole history, then the counts and the chart of the range. */
-  private async refreshTotals(): Promise<void> {
-    const merchant = this.state.merchant;
-    if (!merchant) return;
-    const started = Date.now();
-    this.totalsCadence.due = false;
-    try {
-      const totals = await this.opts.engine.merchantTotals(merchant.uuid);
-      if (this.state.merchant?.uuid === merchant.uuid) this.set({ totals });
-      this.clearMessageFrom('totals');
-    } catch (e) {
-      this.set({ message: { kind: 'error', text: `totals: ${errorText(e)}`, from: 'totals' } });
-    }
-    await this.refreshSummary();
-    this.totalsCadence.read(started, Date.now());
-  }
-
-  private async refreshSummary(): Promise<void> {
-    const merchant = this.state.merchant;
-    if (!merchant) return;
-    const preset = this.state.range;
-    try {
-      const summary = await this.source.summary(merchant.uuid, rangeOf(preset, this.now()));
-      if (this.state.merchant?.uuid === merchant.uuid && this.state.range === preset) this.set({ summary });
-      this.clearMessageFrom('summary');
-    } catch (e) {
-      this.set({ message: { kind: 'error', text: `counts: ${errorText(e)}`, from: 'summary' } });
-    }
-  }
-
-  /** A background read that failed before worked now: its red line is no longer true. */
-  private clearMessageFrom(from: NonNullable<Message['from']>): void {
-    if (this.state.message?.from === from) this.set({ message: undefined });
+    await this.counts.maybeRefresh();
   }
 
   // ---- plumbing ----
