@@ -130,6 +130,21 @@ describe('esipay tui cockpit', () => {
     assert.equal((await s.engine.getTransaction(idOf('order-11'))).remaining, 500);
   });
 
+  it('never ships on enter at the confirmation either', async () => {
+    const initial = await s.engine.createInitial({ merchant: s.merchant, amount: '20.00', orderId: 'cmd-wait', card: CARD });
+    const { until, press, controller, frame } = await open();
+    await waitFor('the initial selected', () => controller.selectedTx()?.id === initial.id, frame);
+    press('s');
+    await until('the ship prompt', (f) => f.includes('20.00 EUR left to ship'));
+    press('5.00' + KEY.enter);
+    await until('the confirmation', (f) => f.includes('Ship 5.00 EUR against') && f.includes('Left to ship after: 15.00 EUR'));
+    press(KEY.enter);
+    await until('cancelled', (f) => f.includes('shipment cancelled: nothing was sent'));
+    const after = await s.engine.getTransaction(initial.id, s.merchant);
+    assert.equal(after.remaining, 2000);
+    assert.deepEqual(after.shipments, []);
+  });
+
   it('filters by words: amounts as amounts, a shipment by its kind and its short id; Ctrl-U and Ctrl-W edit the line', async () => {
     const initial = await s.engine.createInitial({ merchant: s.merchant, amount: '30.00', orderId: 'cmd-full', card: CARD });
     const shipment = await s.engine.createShipment({ merchant: s.merchant, initial: initial.id, amount: '30.00' });
