@@ -91,7 +91,7 @@ export function invalidCursor(name: string, cursor: string) {
   return invalid(
     'invalid_cursor',
     `${name} "${printable(cursor)}" is not a cursor esipay gave`,
-    `pass the cursor the previous page ended with (next), or no ${name} for the first page`,
+    `pass the "next" cursor of the page before, or no ${name} for the first page`,
   );
 }
 
