@@ -64,11 +64,18 @@ export interface RefundInput {
   /** When given, the transaction must belong to this merchant. */
   merchant?: string;
   callerIp?: string;
+  /**
+   * Makes a retry safe (per merchant, kept forever): the same key with the same transaction and
+   * amount answers the first refund and refunds nothing more; with another, idempotency_key_reused.
+   */
+  idempotencyKey?: string;
 }
 
 export interface RefundOutcome {
   transaction: TransactionView;
   refund: RefundView;
+  /** Only on a request whose idempotency key already held this refund: nothing was refunded now. */
+  replayed?: true;
 }
 
 export interface ListTransactionsInput {
