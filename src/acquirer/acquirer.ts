@@ -12,7 +12,9 @@ export interface Acquirer {
   authorise(req: AuthorisationRequest): Promise<AuthorisationResult>;
   /**
    * Debits a card known by the token an earlier approval gave (a shipment against its initial
-   * authorisation, a link instalment). Same outcomes as authorise.
+   * authorisation, a link instalment). Same outcomes as authorise, and one more: an EsipayError
+   * with code ACQUIRER_OUTCOME_UNKNOWN when the debit went out but no answer came (a timeout),
+   * so it may have been taken: the caller must not count it as failed.
    */
   debit(req: { cardToken: string; amount: number; currency: string; reference: string }): Promise<AuthorisationResult>;
   /**
@@ -23,6 +25,9 @@ export interface Acquirer {
    */
   release(reference: string): Promise<void>;
 }
+
+/** The code of a debit whose outcome is unknown (see Acquirer.debit). */
+export const ACQUIRER_OUTCOME_UNKNOWN = 'acquirer_outcome_unknown';
 
 export interface AuthorisationRequest {
   card: ParsedCard;

@@ -48,3 +48,28 @@ export function verifySignature(
 export function hmacHex(secret: string, data: string): string {
   return createHmac('sha256', secret).update(data).digest('hex');
 }
+
+/**
+ * The V4 IPN's signature (src/server/v4/ipn.ts): kr-hash is the hex HMAC-SHA256 of the raw
+ * kr-answer under the merchant's secret (kr-hash-key "password"). Every secret is tried, in
+ * constant time, so a receiver that knows both secrets of a rotation accepts either.
+ */
+export function verifyKrHash(
+  fields: Readonly<Record<string, string>>,
+  secrets: readonly string[],
+): { ok: true } | { ok: false; reason: string } {
+  const answer = fields['kr-answer'];
+  const hash = fields['kr-hash'];
+  if (answer === undefined) return { ok: false, reason: 'no kr-answer field' };
+  if (!hash) return { ok: false, reason: 'no kr-hash field' };
+  const algorithm = fields['kr-hash-algorithm'];
+  if (algorithm !== 'sha256_hmac') return { ok: false, reason: `kr-hash-algorithm is "${algorithm ?? ''}", not sha256_hmac` };
+  const key = fields['kr-hash-key'];
+  if (key !== 'password') return { ok: false, reason: `kr-hash-key is "${key ?? ''}": only password-keyed hashes can be checked` };
+  const given = Buffer.from(hash, 'hex');
+  for (const secret of secrets) {
+    const expected = Buffer.from(hmacHex(secret, answer), 'hex');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return { ok: true };
+  }
+  return { ok: false, reason: 'kr-hash matches no secret' };
+}

@@ -12,7 +12,16 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
   'merchant list': ['esipay merchant list', 'esipay merchant list --limit 10 --json'],
   'merchant show': ['esipay merchant show 5ddcd0a4-47fd-4f6f-aa4a-a7819de2a246'],
-  'merchant rotate-secret': ['esipay merchant rotate-secret 5ddcd0a4-47fd-4f6f-aa4a-a7819de2a246'],
+  'merchant rotate-secret': [
+    'esipay merchant rotate-secret 5ddcd0a4-47fd-4f6f-aa4a-a7819de2a246',
+    'esipay merchant rotate-secret 5ddcd0a4-47fd-4f6f-aa4a-a7819de2a246 --expire-previous   # a leaked secret',
+  ],
+  'merchant update': [
+    'esipay merchant update 5ddcd0a4-47fd-4f6f-aa4a-a7819de2a246 --ip 203.0.113.8',
+    'esipay merchant update 5ddcd0a4-47fd-4f6f-aa4a-a7819de2a246 --return-url https://shop.example/paid --notification-url ""',
+  ],
+  'merchant disable': ['esipay merchant disable 5ddcd0a4-47fd-4f6f-aa4a-a7819de2a246'],
+  'merchant enable': ['esipay merchant enable 5ddcd0a4-47fd-4f6f-aa4a-a7819de2a246'],
   pay: [
     'esipay pay 74.12 --card 4111111111111111 --expiry 12/2030 --cid order-1 --merchant <uuid>',
     'esipay pay 5 --card 4000000000000002 --expiry 12/30 --json   # a declined test card: exit 4',
@@ -26,6 +35,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   refund: [
     'esipay refund 01a2332c04b2000091214e4649aaae71 10.00   # partial',
     'esipay refund 01a2332c04b2000091214e4649aaae71         # all that remains',
+    'esipay refund 01a2332c04b2000091214e4649aaae71 10.00 --idempotency-key refund-1   # run again: refunds once',
   ],
   shipment: [
     'esipay shipment init 74.12 --order-id myOrder-1234 --card 4111111111111111 --expiry 12/2030',
@@ -58,7 +68,11 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
   tui: ['esipay tui --merchant <uuid>', 'esipay --engine remote --url http://127.0.0.1:6543 tui --refresh 5'],
   verify: ['esipay verify', 'esipay verify --db postgres://esipay@db/esipay --json'],
-  listen: ['esipay listen --port 4242 --secret whsec_…', 'esipay listen --port 4242 --status 500   # cancels every payment'],
+  listen: [
+    'esipay listen --port 4242 --secret whsec_…',
+    'esipay listen --port 4242 --status 500   # cancels every payment',
+    'esipay listen --port 4242 --secret whsec_… --forward-to http://127.0.0.1:3000/esipay --json',
+  ],
   db: ['esipay db status', 'esipay --db postgres://esipay@db/esipay db migrate'],
   'db status': ['esipay db status', 'esipay --db ./shop.db db status --json'],
   'db migrate': ['esipay db migrate', 'esipay --db postgres://esipay@db/esipay db migrate --json'],

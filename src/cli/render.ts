@@ -57,6 +57,7 @@ export function renderMerchant(c: ChalkInstance, m: MerchantView | MerchantWithS
     kv(c, 'currency', m.currency),
     kv(c, 'created', m.createdAt),
   ];
+  if (m.disabledAt) lines.push(kv(c, 'status', c.red(`disabled since ${m.disabledAt}`) + c.dim('  (esipay merchant enable)')));
   if (m.notificationUrl) lines.splice(4, 0, kv(c, 'ipn url', m.notificationUrl));
   if ('secret' in m) lines.push(kv(c, 'secret', m.secret) + c.dim('  (signs callbacks; shown once, keep it safe)'));
   return lines.join('\n');

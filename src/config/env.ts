@@ -167,13 +167,28 @@ export const ENV_VARS = {
     flag: 'serve --admin-token',
     commands: ['serve'],
   }),
+  ESIPAY_DRAIN_MS: envVar({
+    ...wholeNumber(0, 600_000),
+    fallback: 5_000,
+    help: 'on SIGTERM, how long the service keeps serving with /healthz at 503 before it stops accepting (ms); SIGINT does not drain',
+    flag: 'serve --drain',
+    commands: ['serve'],
+  }),
+  ESIPAY_LOG_FORMAT: envVar({
+    ...oneOf('text', 'json'),
+    fallback: undefined,
+    defaultText: 'text',
+    help: "the service's log: one text line per request and event, or one JSON object per line",
+    flag: 'serve --log-format',
+    commands: ['serve'],
+  }),
   ESIPAY_LISTEN_SECRET: envVar({
     accepts: 'merchant secrets separated by commas',
     parse: (text) => text.split(','),
     fallback: undefined,
     defaultText: 'none (signatures not checked)',
     secret: 'value',
-    help: 'merchant secret(s) `esipay listen` checks Esipay-Signature with',
+    help: 'merchant secret(s) `esipay listen` checks Esipay-Signature and kr-hash with',
     flag: 'listen --secret',
     commands: ['listen'],
   }),
@@ -229,6 +244,26 @@ export const ENV_VARS = {
     fallback: 3_600_000,
     help: 'longest delay (ms) between two tries of an IPN or callback',
     commands: ['serve'],
+  }),
+  // Crash recovery: how long a write that waits (a shipment's debit, an initial verification, a
+  // card payment) may stay PENDING before the sweep takes it as abandoned by a stopped service.
+  ESIPAY_ACQUIRER_TIMEOUT_MS: envVar({
+    ...wholeNumber(1, 600_000),
+    fallback: 30_000,
+    help: 'how long the acquirer may take (ms) to answer before the call counts as failed and its hold is released',
+    commands: [...ENGINE, 'serve'],
+  }),
+  ESIPAY_ABANDON_GRACE_MS: envVar({
+    ...wholeNumber(0, 3_600_000),
+    fallback: 30_000,
+    help: 'extra time (ms) past the acquirer and return-URL timeouts before a PENDING payment or shipment is swept as abandoned',
+    commands: [...ENGINE, 'serve'],
+  }),
+  ESIPAY_SIMULATOR_DELAY_MS: envVar({
+    ...wholeNumber(0, 600_000),
+    fallback: 0,
+    help: 'how long the simulated acquirer takes (ms) to answer: rehearses a slow acquirer, its timeout and a crash while it works',
+    commands: [...ENGINE, 'serve'],
   }),
 } as const;
 

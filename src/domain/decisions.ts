@@ -85,3 +85,11 @@ export function decideShipment(
   if (shipment.amount > remainingToShip(parent, now)) return { ok: false, reason: 'exceeds_remaining', parent };
   return { ok: true, parent };
 }
+
+/**
+ * A request sent under an idempotency key that already holds a movement: the same request (the
+ * same fingerprint) is a replay and gets that movement back; any other is refused.
+ */
+export function isReplayOf(held: { requestHash: string | null }, requestHash: string): boolean {
+  return held.requestHash === requestHash;
+}

@@ -20,6 +20,7 @@ const FIXED: LinkCode[] = [
   { code: 'AUTH_002', kind: 'unauthorized', meaning: 'unknown merchant or wrong secret' },
   { code: 'AUTH_003', kind: 'forbidden', meaning: "the caller's IP address is not the merchant's registered address" },
   { code: 'AUTH_004', kind: 'forbidden', meaning: 'merchant_id names another merchant than the authenticated one' },
+  { code: 'AUTH_005', kind: 'forbidden', meaning: 'the merchant is disabled (HTTP 403): an operator must enable it again' },
   { code: 'FORMAT_001', kind: 'invalid', meaning: 'the body is not a JSON object' },
   { code: 'FORMAT_002', kind: 'invalid', meaning: 'the body has a field that is not in the get_link_payment table' },
   { code: 'FORMAT_003', kind: 'invalid', meaning: 'the body is too large (64 KiB at most)' },

@@ -27,6 +27,8 @@ export interface MerchantRecord {
   /** Newest first. Callbacks are signed with the first; during a rotation the others still verify. */
   secrets: string[];
   createdAt: string;
+  /** When an operator disabled it: its requests are refused (merchant_disabled), its history stays readable. */
+  disabledAt?: string | null;
 }
 
 export interface TransactionRecord {
@@ -83,6 +85,12 @@ export interface MerchantView {
   notificationUrl: string | null;
   currency: string;
   createdAt: string;
+  /**
+   * disabled: an operator disabled it (`esipay merchant disable`); its requests are refused. The
+   * engines always set both; optional only so views built by hand (TUI fixtures) stay valid.
+   */
+  status?: 'active' | 'disabled';
+  disabledAt?: string | null;
 }
 
 export interface MerchantWithSecret extends MerchantView {

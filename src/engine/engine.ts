@@ -20,7 +20,11 @@ export interface Engine {
   registerMerchant(input: RegisterMerchantInput): Promise<MerchantWithSecret>;
   listMerchants(q?: { limit?: number; cursor?: string }): Promise<Page<MerchantView>>;
   getMerchant(uuid: string): Promise<MerchantView>;
-  rotateMerchantSecret(uuid: string): Promise<MerchantWithSecret>;
+  /**
+   * A new secret; the previous one keeps verifying until the next rotation, unless
+   * expirePrevious: then it stops working at once (a leaked secret).
+   */
+  rotateMerchantSecret(uuid: string, opts?: { expirePrevious?: boolean }): Promise<MerchantWithSecret>;
 
   pay(input: PayInput): Promise<TransactionView>;
   refund(input: RefundInput): Promise<RefundOutcome>;
@@ -37,6 +41,21 @@ export interface Engine {
   getLink(id: string, merchant?: string): Promise<LinkView>;
 
   close(): Promise<void>;
+
+  // Merchant lifecycle: change, disable and enable a registered merchant.
+  /** Changes the fields given, checked as at registration (unknown_merchant, invalid_*, nothing_to_update). */
+  updateMerchant(uuid: string, input: UpdateMerchantInput): Promise<MerchantView>;
+  /** From now on its payments, initials, shipments, refunds and links are refused (merchant_disabled); its history stays readable. */
+  disableMerchant(uuid: string): Promise<MerchantView>;
+  enableMerchant(uuid: string): Promise<MerchantView>;
+}
+
+export interface UpdateMerchantInput {
+  name?: string;
+  ip?: string;
+  returnUrl?: string;
+  /** null or '': IPNs go to the return URL again. */
+  notificationUrl?: string | null;
 }
 
 export interface RegisterMerchantInput {

@@ -48,8 +48,14 @@ export interface V4UseCases {
   transaction(merchant: MerchantRecord, id: string): Promise<{ transaction: TransactionRecord; parent?: TransactionRecord } | undefined>;
   /** Every transaction of one order of this merchant, oldest first. */
   order(merchant: MerchantRecord, orderId: string): Promise<TransactionRecord[]>;
-  /** Full (no amount) or partial refund of a transaction of this merchant (an initial one: PSP_231). */
-  refund(merchant: MerchantRecord, input: { uuid: string; amount?: unknown; currency?: unknown }): Promise<RefundOutcome>;
+  /**
+   * Full (no amount) or partial refund of a transaction of this merchant (an initial one: PSP_231);
+   * under an idempotency key, as the Engine's refund.
+   */
+  refund(
+    merchant: MerchantRecord,
+    input: { uuid: string; amount?: unknown; currency?: unknown; idempotencyKey?: string },
+  ): Promise<RefundOutcome>;
   /** The initial transaction written under this idempotency key (the hosted form's attempts). */
   initialByKey(merchant: MerchantRecord, idempotencyKey: string): Promise<TransactionRecord | undefined>;
 }
@@ -85,11 +91,12 @@ export interface V4ShipmentInput {
 
 export interface MaintenanceUseCases {
   /**
-   * Cancels the payments abandoned past their deadline (a crash while they waited) and releases
-   * the acquirer's approval each one had. `problems` are releases that failed (the cancellation
-   * stands; the hold lapses at the issuer), one line each, for the operator's log.
+   * Cancels what was abandoned PENDING past its deadline (a crash while it waited: a card or link
+   * payment, a shipment, an initial verification), gives a shipment's amount back to its initial,
+   * and releases the acquirer's hold on each. `problems` are releases that failed (the
+   * cancellation stands; the hold lapses at the issuer), one line each, for the operator's log.
    */
-  sweepAbandonedPayments(): Promise<{ cancelled: string[]; problems: string[] }>;
+  sweepAbandoned(): Promise<{ cancelled: string[]; problems: string[] }>;
 }
 
 /**

@@ -59,10 +59,10 @@ export function checkMinor(value: unknown): ParseResult {
 }
 
 /** 7412 EUR → "74.12"; 500 JPY → "500"; 1234 KWD → "1.234". Uses "." always, no grouping. */
-export function formatDecimal(minor: number, currency: string): string {
+export function formatDecimal(minor: number | bigint, currency: string): string {
   const exponent = currencyExponent(currency) ?? 2;
   const negative = minor < 0;
-  const digits = String(Math.abs(minor));
+  const digits = (minor < 0 ? -minor : minor).toString();
   if (exponent === 0) return (negative ? '-' : '') + digits;
   const padded = digits.padStart(exponent + 1, '0');
   const whole = padded.slice(0, -exponent);
@@ -71,7 +71,7 @@ export function formatDecimal(minor: number, currency: string): string {
 }
 
 /** Human form for terminals: "74.12 EUR", with thin grouping of thousands for readability. */
-export function formatMoney(minor: number, currency: string): string {
+export function formatMoney(minor: number | bigint, currency: string): string {
   const dec = formatDecimal(minor, currency);
   const [whole = '', frac] = dec.split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');

@@ -12,6 +12,37 @@ export function accessLogLine(at: Date, method: string, path: string, status: nu
   return `${at.toISOString()} ${printable(method, { max: 20 })} ${path} ${status} ${ms.toFixed(1)}ms ${callerIp || '-'}`;
 }
 
+/** What the structured log says of one request (`esipay serve --log-format json`): never a card number nor a secret. */
+export interface AccessEntry {
+  at: Date;
+  requestId: string;
+  method: string;
+  route: string;
+  /** Redacted as for the text line. */
+  path: string;
+  status: number;
+  ms: number;
+  callerIp: string;
+  /** The merchant the request was for, when the path names one. */
+  merchant?: string;
+}
+
+export function accessLogJson(e: AccessEntry): string {
+  return JSON.stringify({
+    time: e.at.toISOString(),
+    level: e.status >= 500 ? 'error' : 'info',
+    msg: 'request',
+    requestId: e.requestId,
+    method: printable(e.method, { max: 20 }),
+    route: e.route,
+    path: e.path,
+    status: e.status,
+    ms: Math.round(e.ms * 10) / 10,
+    caller: e.callerIp || null,
+    ...(e.merchant ? { merchant: e.merchant } : {}),
+  });
+}
+
 /** A raw path made safe to log: card-like segments masked, PANs inside segments masked, no query. */
 export function redactPath(rawPath: string): string {
   const [path = '', query] = rawPath.split('?');

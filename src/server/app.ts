@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { redactPans } from '../card/card.js';
 import { adminHttpStatusOf } from '../domain/errors.js';
-import { accessLogLine, redactPath } from './access-log.js';
+import { randomHex } from '../util/random.js';
+import { accessLogJson, accessLogLine, redactPath } from './access-log.js';
 import { adminRoutes } from './admin/routes.js';
 import { callerIpOf } from './caller-ip.js';
 import type { ServiceDeps } from './deps.js';
@@ -10,6 +11,9 @@ import { errorAnswer, internalErrorAnswer, isBug } from './error-answer.js';
 import { healthRoutes } from './health.js';
 import { type HttpAnswer, HttpError, type HttpRequest, jsonAnswer, LIMITS, type Route } from './http.js';
 import { linkRoutes } from './links/routes.js';
+import { type ServiceMetrics } from './metrics.js';
+import { bearerMatches } from './admin/token.js';
+import { routeLabel } from './route-label.js';
 import { isV2Path, v2LogPath, v2Routes } from './v2/routes.js';
 import { v4Routes } from './v4/routes.js';
 
@@ -20,10 +24,14 @@ export interface AppOptions {
   adminTokenHash: string;
   /** Where the access log goes; undefined for none (--quiet). */
   accessLog: ((line: string) => void) | undefined;
+  /** One text line per request (the default), or one JSON object per line (`--log-format json`). */
+  logFormat?: 'text' | 'json';
   /** Where bugs are reported (stack traces, card numbers redacted); never to the client. */
   reportBug: (text: string) => void;
   /** Where failures that are not the caller's are reported (the database or the acquirer unavailable). */
   reportFailure?: (e: Error) => void;
+  /** Counts every request for GET /metrics (behind the operator token); none without. */
+  metrics?: ServiceMetrics;
   /** Set when shutdown begins: health turns 503 and answers close their connection. */
   state: { stopping: boolean };
 }
@@ -38,6 +46,7 @@ const BODY_TIMEOUT_MS = 15_000;
 export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const routes: Route[] = [
     ...healthRoutes(deps.store, opts.state, deps.engine.clock),
+    ...(opts.metrics ? [metricsRoute(deps, opts.metrics, opts.adminTokenHash)] : []),
     ...v2Routes(deps),
     ...adminRoutes(deps, { tokenHash: opts.adminTokenHash }),
     ...v4Routes(deps),
@@ -48,12 +57,35 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMe
     const started = performance.now();
     const callerIp = callerIpOf(raw.socket.remoteAddress, raw.headers['x-forwarded-for'], opts.trustProxy);
     const req = toHttpRequest(raw, callerIp);
+    const requestId = requestIdOf(raw.headers['x-request-id']);
     void answer(routes, req, opts)
       .then((a) => {
-        send(res, req, a, opts.state);
-        if (a.failure) opts.reportFailure?.(a.failure);
-        opts.accessLog?.(
-          accessLogLine(new Date(), req.method, a.logPath ?? logPathOf(req.rawPath), a.status, performance.now() - started, callerIp),
+        send(res, req, a, opts.state, requestId);
+        const ms = performance.now() - started;
+        if (a.failure) {
+          opts.reportFailure?.(a.failure);
+          opts.metrics?.failure(a.failure);
+        }
+        opts.metrics?.request(routeLabel(req.method, req.rawPath), a.status, ms);
+        if (!opts.accessLog) return;
+        const path = a.logPath ?? logPathOf(req.rawPath);
+        if (opts.logFormat !== 'json') {
+          opts.accessLog(accessLogLine(new Date(), req.method, path, a.status, ms, callerIp));
+          return;
+        }
+        const merchant = merchantOfPath(req.rawPath);
+        opts.accessLog(
+          accessLogJson({
+            at: new Date(),
+            requestId,
+            method: req.method,
+            route: routeLabel(req.method, req.rawPath),
+            path,
+            status: a.status,
+            ms,
+            callerIp,
+            ...(merchant ? { merchant } : {}),
+          }),
         );
       })
       .catch((e: unknown) => opts.reportBug(`bug while answering: ${redactPans((e as Error)?.stack ?? String(e))}`));
@@ -104,10 +136,27 @@ function logPathOf(rawPath: string): string {
   return isV2Path(rawPath) ? v2LogPath(rawPath) : redactPath(rawPath);
 }
 
-function send(res: ServerResponse, req: HttpRequest, a: HttpAnswer, state: { stopping: boolean }): void {
+/** The caller's X-Request-Id when it is a plain token, else a new one: every answer carries it, and the JSON log. */
+function requestIdOf(given: string | string[] | undefined): string {
+  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomHex(8);
+}
+
+/** The merchant a v2 or operator path names (its uuid), for the structured log. */
+function merchantOfPath(rawPath: string): string | undefined {
+  const s = rawPath.split('?')[0]!.split('/');
+  const id = s[1] === 'cardpay' ? s[2] : s[1] === 'admin' && s[2] === 'merchants' ? s[3] : undefined;
+  return id !== undefined && /^[0-9a-f-]{32,36}$/i.test(id) ? id : undefined;
+}
+
+function send(res: ServerResponse, req: HttpRequest, a: HttpAnswer, state: { stopping: boolean }, requestId: string): void {
   if (res.headersSent || res.destroyed) return;
   const body = a.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(a.body) ? a.body : Buffer.from(a.body);
-  const headers: Record<string, string> = { 'x-content-type-options': 'nosniff', ...a.headers, 'content-length': String(body.length) };
+  const headers: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    ...a.headers,
+    'x-request-id': requestId,
+    'content-length': String(body.length),
+  };
   if (state.stopping) headers.connection = 'close';
   res.writeHead(a.status, headers);
   res.end(req.method === 'HEAD' ? undefined : body);
@@ -157,4 +206,37 @@ function readBody(raw: IncomingMessage, maxBytes: number): Promise<Buffer> {
     );
     raw.on('data', onData).on('end', onEnd).on('error', onError);
   });
+}
+
+/** GET /metrics in the Prometheus text format, behind the operator token (a scraper sends it as a bearer token). */
+function metricsRoute(deps: ServiceDeps, metrics: ServiceMetrics, tokenHash: string): Route {
+  return async (req) => {
+    if (req.rawPath !== '/metrics') return undefined;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return jsonAnswer(
+        405,
+        { error: { code: 'method_not_allowed', message: 'use GET', kind: 'invalid' } },
+        { headers: { allow: 'GET, HEAD' } },
+      );
+    }
+    if (!bearerMatches(req.headers.authorization, tokenHash)) {
+      return jsonAnswer(
+        401,
+        {
+          error: {
+            code: req.headers.authorization ? 'invalid_token' : 'missing_token',
+            message: 'the metrics need the operator token',
+            kind: 'unauthorized',
+            hint: 'scrape with Authorization: Bearer <token> (Prometheus: authorization.credentials)',
+          },
+        },
+        { headers: { 'www-authenticate': 'Bearer realm="esipay"' } },
+      );
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      body: await metrics.render(deps.store, deps.engine.clock()),
+    };
+  };
 }

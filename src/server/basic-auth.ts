@@ -18,7 +18,9 @@ export type BasicAuthProblem =
   /** The uuid or the secret is empty. */
   | 'empty'
   /** Unknown merchant or wrong secret. */
-  | 'rejected';
+  | 'rejected'
+  /** The right credentials of a merchant an operator disabled: refused (403), in each API's words. */
+  | 'disabled';
 
 export type BasicAuthResult = { ok: true; merchant: MerchantRecord } | { ok: false; problem: BasicAuthProblem };
 
@@ -61,7 +63,9 @@ export async function authenticateBasic(
   for (const expected of merchant ? merchant.secrets.map(sha256) : [DUMMY]) {
     if (timingSafeEqual(given, expected)) match = true;
   }
-  return merchant && match ? { ok: true, merchant } : { ok: false, problem: 'rejected' };
+  if (!merchant || !match) return { ok: false, problem: 'rejected' };
+  // Told only to whoever holds a valid secret: to anyone else a disabled merchant is just refused.
+  return merchant.disabledAt ? { ok: false, problem: 'disabled' } : { ok: true, merchant };
 }
 
 function sha256(s: string): Buffer {

@@ -8,7 +8,7 @@ import { rawSegments } from './http.js';
  * answers. Parameters are percent-decoded (malformed encoding is a 400).
  */
 export interface Endpoint {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   handler: (req: HttpRequest, params: Record<string, string>) => Promise<HttpAnswer>;
 }

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import { setUpAdminToken } from './admin/token.js';
 import { createApp } from './app.js';
 import { failureLog } from './failure-log.js';
+import { countedEngine, ServiceMetrics } from './metrics.js';
 import type { ServiceDeps } from './deps.js';
 import { type Worker, WORKERS } from './workers/index.js';
 
@@ -28,6 +29,8 @@ export interface ServiceOptions {
   newAdminToken?: boolean;
   /** No access log. */
   quiet: boolean;
+  /** The access log as text lines (default) or one JSON object per line. */
+  logFormat?: 'text' | 'json';
   /** One line of operator output (stderr). */
   log: (line: string) => void;
   /** For tests that drive the engine's clock or acquirer in-process. */
@@ -40,9 +43,13 @@ export interface RunningService {
   store: Store;
   /** The operator token when this start created it (already logged once). */
   createdAdminToken?: string;
-  /** Graceful stop: no new connections, requests in flight finish, workers stop, the store closes. */
-  close(): Promise<void>;
-  /** Drops every connection now (a second signal); close() still finishes the rest. */
+  /**
+   * Graceful stop. With `drainMs`, first a drain: /healthz answers 503 "stopping" and requests are
+   * still served (so a load balancer sees the instance leave instead of a refused connection);
+   * then no new connections, requests in flight finish, workers stop, the store closes.
+   */
+  close(opts?: { drainMs?: number }): Promise<void>;
+  /** Drops every connection now, and ends a drain (a second signal); close() still finishes the rest. */
   abort(): void;
 }
 
@@ -102,7 +109,14 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       onOutboxWrite: callbacks.wakeup.notify,
       publicUrl,
     });
-    const deps: ServiceDeps = { engine, store, callbacks, publicUrl, log: (m) => opts.log(`esipay serve: ${m}`) };
+    const metrics = new ServiceMetrics();
+    const deps: ServiceDeps = {
+      engine: countedEngine(engine, metrics),
+      store,
+      callbacks,
+      publicUrl,
+      log: (m) => opts.log(`esipay serve: ${m}`),
+    };
     for (const start of WORKERS) workers.push(start(deps));
     await Promise.all(workers.map((w) => w.ready));
 
@@ -110,8 +124,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       trustProxy: opts.trustProxy,
       adminTokenHash: token.hash,
       accessLog: opts.quiet ? undefined : opts.log,
+      ...(opts.logFormat ? { logFormat: opts.logFormat } : {}),
       reportBug: opts.log,
       reportFailure: failureLog((line) => opts.log(`esipay serve: ${line}`)),
+      metrics,
       state,
     });
     for (const [req, res] of waiting.splice(0)) handler(req, res);
@@ -121,14 +137,27 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       opts.log('esipay serve: use it as --token or ESIPAY_TOKEN with --engine remote, or as "Authorization: Bearer <token>" on /admin/');
     }
     const graceMs = callbacks.timeoutMs + 5_000;
+    let endDrain: (() => void) | undefined;
     const running: RunningService = {
       url,
       port,
       store,
       ...(token.created ? { createdAdminToken: token.created } : {}),
-      abort: () => server.closeAllConnections(),
-      close: async () => {
+      abort: () => {
+        endDrain?.();
+        server.closeAllConnections();
+      },
+      close: async ({ drainMs = 0 } = {}) => {
         state.stopping = true;
+        if (drainMs > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, drainMs);
+            endDrain = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Connections between requests are closed now; busy ones once their answer is out
         // (answers say "Connection: close"), or after the longest a payment can take.

@@ -16,6 +16,22 @@ export function printableLocation(location: string): string {
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
-    return 'postgres://…';
+    return maskedHostList(location) ?? 'postgres://…';
   }
+}
+
+/**
+ * A URL the WHATWG parser refuses but libpq reads: a host list with ports
+ * (postgres://user:pw@h1:5432,h2:5433/db). The password is whatever follows the first ':' of the
+ * user part, up to the last '@' before the hosts.
+ */
+function maskedHostList(location: string): string | undefined {
+  const m = /^(postgres(?:ql)?:\/\/)([^/?#]*)(.*)$/is.exec(location);
+  if (!m) return undefined;
+  const [, scheme = '', authority = '', rest = ''] = m;
+  const at = authority.lastIndexOf('@');
+  const user = at >= 0 ? authority.slice(0, at) : '';
+  const colon = user.indexOf(':');
+  const shownUser = colon >= 0 ? `${user.slice(0, colon)}:***` : user;
+  return `${scheme}${at >= 0 ? `${shownUser}@` : ''}${authority.slice(at + 1)}${rest}`;
 }

@@ -69,6 +69,17 @@ export interface Store {
   listRefunds(transactionId: string): Promise<RefundRecord[]>;
 
   /**
+   * addRefund under the merchant's idempotency key, in the same database transaction as the
+   * ceiling check: when (merchantId, key.idemKey) already holds a refund, nothing is written and
+   * that refund comes back (replayed) if its request hash is key.requestHash, or is refused
+   * (key_reused) if not. A unique index on (merchant_id, idem_key) decides between concurrent
+   * requests with one key, whichever connection or instance they come through.
+   */
+  addKeyedRefund(r: RefundRecord, key: RefundKey): Promise<KeyedRefundResult>;
+  /** The refund recorded under this merchant's idempotency key, with its request hash. */
+  findRefundByKey(merchantId: string, idemKey: string): Promise<KeyedRefund | undefined>;
+
+  /**
    * Atomically: the parent is an AUTHORISED initial transaction of the same merchant, not expired
    * at `now`, the amount fits in what remains to ship; the shipment is recorded (or, when its
    * idemKey already exists, the existing one is returned) and the parent's shipped sum grows.
@@ -86,7 +97,13 @@ export interface Store {
   ): Promise<TransactionRecord | undefined>;
   listShipments(parentId: string): Promise<TransactionRecord[]>;
 
-  /** Cancels PENDING payments whose deadline has passed (abandoned by a crash). Returns their ids. */
+  /**
+   * Cancels every PENDING transaction whose deadline has passed (abandoned by a stopped service:
+   * a card payment, a link attempt, a shipment, an initial verification), each a compare-and-set
+   * on its status so concurrent callers report each one once. A cancelled shipment's amount goes
+   * back to what its initial may ship (the parent's shipped sum shrinks) in the same database
+   * transaction. Returns their ids.
+   */
   cancelAbandonedPayments(now: string): Promise<string[]>;
 
   insertLink(l: LinkRecord): Promise<{ inserted: true } | { inserted: false; existing: LinkRecord }>;
@@ -133,9 +150,30 @@ export interface Store {
   markOutboxDelivered(id: string, at: string): Promise<void>;
   markOutboxFailed(id: string, nextAttemptAt: string, error: string): Promise<void>;
   listOutbox(q: { merchantId?: string; topic?: string; limit: number }): Promise<OutboxRecord[]>;
+  /** How many messages are not delivered yet, and when the oldest of them was written (for /metrics). */
+  outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }>;
 
   close(): Promise<void>;
+
+  /**
+   * Compare-and-set PENDING → the outcome of a transaction written PENDING before its acquirer
+   * was asked (a V4 initial verification), with what only the answer gives (card token, expiry),
+   * and the message that announces it (the IPN) queued in the same database transaction, only
+   * when the row changed. Returns the settled record, or undefined when it was no longer PENDING
+   * (a sweep cancelled it): nothing is written then.
+   */
+  settlePending(id: string, patch: SettlePatch, opts?: WithOutbox): Promise<TransactionRecord | undefined>;
+
+  // Merchant lifecycle (update, disable, enable): one statement that changes and reads back.
+  /** Applies the patch (undefined fields left as they are); the merchant as it now is, or undefined when unknown. */
+  updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined>;
 }
+
+/** What settling a PENDING transaction may set besides a TransactionPatch's fields. */
+export type SettlePatch = TransactionPatch & Partial<Pick<TransactionRecord, 'cardToken' | 'expiresAt'>>;
+
+/** What an operator may change of a merchant after registration (its uuid, currency and history stay). */
+export type MerchantPatch = Partial<Pick<MerchantRecord, 'name' | 'ip' | 'returnUrl' | 'notificationUrl' | 'disabledAt'>>;
 
 /** A message to queue in the same database transaction as the state change that causes it. */
 export interface WithOutbox {
@@ -188,6 +226,25 @@ export type MovementResult =
   | { ok: true; transaction: TransactionRecord }
   | { ok: false; reason: 'not_found' | 'not_refundable' | 'exceeds_remaining'; transaction?: TransactionRecord };
 
+/** A refund's idempotency key (per merchant) and the fingerprint of the request first sent with it. */
+export interface RefundKey {
+  idemKey: string;
+  requestHash: string;
+}
+
+/** A refund written under a key, and the fingerprint of the request that wrote it. */
+export interface KeyedRefund {
+  refund: RefundRecord;
+  requestHash: string;
+}
+
+export type KeyedRefundResult =
+  /** The refund and its transaction as it now stands; replayed: the key's first refund, nothing written. */
+  | { ok: true; transaction: TransactionRecord; refund: RefundRecord; replayed: boolean }
+  /** The key already holds a refund of another request (another transaction or amount). */
+  | { ok: false; reason: 'key_reused'; refund: RefundRecord }
+  | Extract<MovementResult, { ok: false }>;
+
 export type ShipmentResult =
   | { ok: true; shipment: TransactionRecord; parent: TransactionRecord; replayed: boolean }
   | {
@@ -197,12 +254,19 @@ export type ShipmentResult =
       existing?: TransactionRecord;
     };
 
+/**
+ * A sum of minor units as a string of decimal digits ("27021597764222973"): exact at any size,
+ * where a JSON number (a double) is exact only up to 2^53. Each transaction's amount stays a
+ * number (it is at most 2^53 - 1 by validation); only sums can pass that.
+ */
+export type MinorSum = string;
+
 export interface MerchantTotals {
   /** Sum of PAID card, link and shipment amounts. */
-  paid: number;
-  refunded: number;
+  paid: MinorSum;
+  refunded: MinorSum;
   /** What AUTHORISED, unexpired initial transactions still allow to ship. */
-  toShip: number;
+  toShip: MinorSum;
   count: number;
   currency: string | null;
 }

@@ -125,9 +125,11 @@ async function checkTransaction(store: Store, t: TransactionRecord, now: string)
     flag('refunded_mismatch', `${t.kind} ${t.id}: refunded ${t.refunded} but its ${refunds.length} refunds sum to ${refundSum}`);
 
   const shipments = t.kind === 'initial' ? await store.listShipments(t.id) : [];
-  const shippedSum = shipments.filter((s) => s.status === 'PAID').reduce((sum, s) => sum + s.amount, 0);
+  // A PENDING shipment (its debit under way) already counts in shipped; past its deadline it is
+  // reported by pending_past_deadline, which is what its sweep would resolve.
+  const shippedSum = shipments.filter((s) => s.status === 'PAID' || s.status === 'PENDING').reduce((sum, s) => sum + s.amount, 0);
   if (shippedSum !== t.shipped) {
-    flag('shipped_mismatch', `${t.kind} ${t.id}: shipped ${t.shipped} but its PAID shipments sum to ${shippedSum}`);
+    flag('shipped_mismatch', `${t.kind} ${t.id}: shipped ${t.shipped} but its PAID and PENDING shipments sum to ${shippedSum}`);
   }
 
   const moved = Math.max(t.refunded, refundSum) + Math.max(t.shipped, shippedSum);
@@ -149,9 +151,7 @@ async function checkTransaction(store: Store, t: TransactionRecord, now: string)
     flag('callback_not_acknowledged', `card ${t.id} (cid ${t.cid}) is PAID but its return URL answered ${t.callbackStatus ?? 'nothing'}`);
   }
 
-  if (t.status === 'PENDING' && (t.deadlineAt === null || t.deadlineAt <= now)) {
-    flag('pending_past_deadline', `${t.kind} ${t.id} (cid ${t.cid}) is still PENDING, its deadline ${t.deadlineAt ?? '(none)'} has passed`);
-  }
+  if (t.status === 'PENDING' && (t.deadlineAt === null || t.deadlineAt <= now)) flag('pending_past_deadline', pendingProblem(t));
 
   if (t.kind === 'shipment') {
     const parent = t.parentId ? await store.getTransaction(t.parentId) : undefined;
@@ -164,6 +164,21 @@ async function checkTransaction(store: Store, t: TransactionRecord, now: string)
   }
   return { tx: t, violations: out, refundCount: refunds.length };
 }
+
+/** Which PENDING record is past its deadline, what it was waiting for and what it still holds, in one line. */
+function pendingProblem(t: TransactionRecord): string {
+  const what = `${t.kind} ${t.id} (cid ${t.cid}${t.parentId ? `, initial ${t.parentId}` : ''}) is still PENDING`;
+  if (t.deadlineAt === null) return `${what} and has no deadline: no sweep will ever resolve it (written by an older esipay)`;
+  const waiting = PENDING_BECAUSE[t.kind] ?? 'the service stopped while it waited';
+  return `${what} past its deadline ${t.deadlineAt}: ${waiting}, and no sweep has cancelled it and released its hold since (esipay serve sweeps at start-up and every 15 s)`;
+}
+
+const PENDING_BECAUSE: Record<string, string> = {
+  card: 'the service stopped while it waited for the acquirer or the return URL',
+  shipment: 'the service stopped while the acquirer debited it, so its amount still counts in what its initial shipped',
+  initial: 'the service stopped while the acquirer verified the card, which may still hold the amount',
+  link: 'the service stopped during the link payment or scheduled debit',
+};
 
 async function checkLink(store: Store, link: LinkRecord): Promise<LedgerViolation[]> {
   const out: LedgerViolation[] = [];

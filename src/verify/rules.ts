@@ -7,15 +7,21 @@ export const LEDGER_RULES = {
   movements_exceed_amount: 'refunds and shipments exceed the amount',
   /** The stored refunded sum is not the sum of the refund records. */
   refunded_mismatch: 'refunded differs from the sum of its refunds',
-  /** The stored shipped sum of an initial authorisation is not the sum of its PAID shipments. */
-  shipped_mismatch: 'shipped differs from the sum of its PAID shipments',
+  /**
+   * The stored shipped sum of an initial authorisation is not the sum of its PAID shipments and of
+   * those still PENDING (a debit under way counts until it is PAID or released).
+   */
+  shipped_mismatch: 'shipped differs from the sum of its PAID and PENDING shipments',
   /** A PAID card payment whose return URL did not answer 200: money moved without the merchant knowing. */
   callback_not_acknowledged: 'PAID without a 200 from the return URL',
   /** Money moved (a refund, a shipment) on a payment that never took money, or cannot. */
   movement_on_unpaid: 'money movement on a payment that is not PAID/AUTHORISED',
   /** A refund or shipment without a valid parent (missing, another merchant's, another currency). */
   orphan_movement: 'refund or shipment without its parent',
-  /** A payment still PENDING past its deadline: a crash left it, and no restart cancelled it. */
+  /**
+   * A payment, shipment, link attempt or initial verification still PENDING past its deadline (or
+   * without one): a crash left it, and no sweep cancelled it and released its hold.
+   */
   pending_past_deadline: 'PENDING past its deadline',
   /** A paid link (or a paid scheduled debit) without its PAID transaction of the same merchant. */
   link_payment_missing: 'paid link or debit without its payment',

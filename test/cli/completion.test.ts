@@ -42,7 +42,7 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
 
   it('offers the commands, then the subcommands, with their descriptions', async () => {
     assert.deepEqual(await candidates(''), COMMANDS);
-    assert.deepEqual(await candidates('merchant', ''), ['register', 'list', 'show', 'rotate-secret']);
+    assert.deepEqual(await candidates('merchant', ''), ['register', 'list', 'show', 'rotate-secret', 'update', 'disable', 'enable']);
     assert.deepEqual(await candidates('t'), ['tx', 'tui']);
     const described = await runCli(['__complete', 'p'], { home: home.home });
     assert.match(described.stdout, /^pay\tpay by card: authorise/m);

@@ -63,6 +63,20 @@ const CASES: Record<EnvName, { valid: [string, unknown][]; invalid: string[] }> 
     ],
     invalid: [],
   },
+  ESIPAY_DRAIN_MS: {
+    valid: [
+      ['0', 0],
+      ['5000', 5000],
+    ],
+    invalid: ['abc', '-1', '600001', '1.5'],
+  },
+  ESIPAY_LOG_FORMAT: {
+    valid: [
+      ['text', 'text'],
+      ['json', 'json'],
+    ],
+    invalid: ['JSON', 'yaml', 'pretty'],
+  },
   ESIPAY_PG_POOL_MAX: {
     valid: [
       ['1', 1],
@@ -105,6 +119,27 @@ const CASES: Record<EnvName, { valid: [string, unknown][]; invalid: string[] }> 
   ESIPAY_OUTBOX_RETRY_MAX_MS: {
     valid: [['1000', 1000]],
     invalid: ['abc', '0', '86400001'],
+  },
+  ESIPAY_ACQUIRER_TIMEOUT_MS: {
+    valid: [
+      ['1', 1],
+      ['30000', 30_000],
+    ],
+    invalid: ['abc', '0', '600001', '1.5'],
+  },
+  ESIPAY_ABANDON_GRACE_MS: {
+    valid: [
+      ['0', 0],
+      ['500', 500],
+    ],
+    invalid: ['abc', '-1', '3600001'],
+  },
+  ESIPAY_SIMULATOR_DELAY_MS: {
+    valid: [
+      ['0', 0],
+      ['300', 300],
+    ],
+    invalid: ['abc', '-1', '600001'],
   },
 };
 

@@ -38,7 +38,7 @@ export interface StartServeOptions {
   home?: string;
 }
 
-export const READY = /esipay serve listening on (http:\/\/\S+)/;
+export const READY = /esipay serve listening on (http:\/\/[^\s"]+)/;
 const START_LIMIT_MS = 30_000;
 
 export async function startServe(opts: StartServeOptions): Promise<ServeProcess> {
@@ -46,7 +46,13 @@ export async function startServe(opts: StartServeOptions): Promise<ServeProcess>
   const token = opts.adminToken === undefined ? `test-admin-${randomBytes(16).toString('hex')}` : opts.adminToken;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_')) env[k] = v;
-  Object.assign(env, { ESIPAY_HOME: opts.home ?? ownHome!, NO_COLOR: '1' }, token ? { ESIPAY_ADMIN_TOKEN: token } : {}, opts.env);
+  // No drain on SIGTERM unless a test asks for one: a test stops its service and goes on.
+  Object.assign(
+    env,
+    { ESIPAY_HOME: opts.home ?? ownHome!, NO_COLOR: '1', ESIPAY_DRAIN_MS: '0' },
+    token ? { ESIPAY_ADMIN_TOKEN: token } : {},
+    opts.env,
+  );
   const child = spawn(
     process.execPath,
     [BIN, 'serve', '--port', '0', '--host', opts.host ?? '127.0.0.1', '--db', opts.db, ...(opts.args ?? [])],

@@ -88,7 +88,7 @@ function atomicOutboxSuite(storeName: string, trigger: CrashTrigger, database: (
       { name: 'a declined card', pan: '4000000000000002', orderStatus: 'UNPAID', stored: 'DECLINED' },
     ];
     for (const card of cards) {
-      it(`V4 CreatePayment with ${card.name}: a crash as the IPN is written records no payment; the retry records both, and notifies once`, async () => {
+      it(`V4 CreatePayment with ${card.name}: a crash as the IPN is written leaves the payment PENDING without its outcome or IPN; the sweep cancels it, the same key answers it cancelled, a new key pays and notifies once`, async () => {
         const receiver = await startReceiver(200);
         const svc = await startV4Service({ db: db.location, notificationUrl: `${receiver.url}/ipn` });
         try {
@@ -98,29 +98,44 @@ function atomicOutboxSuite(storeName: string, trigger: CrashTrigger, database: (
             orderId,
             paymentForms: [{ paymentMethodType: 'CARD', pan: card.pan, expiryMonth: '12', expiryYear: '2035' }],
           });
-          const send = () => svc.call('Charge/CreatePayment', request, { headers: { 'Idempotency-Key': `key-${card.stored}` } });
+          const send = (key: string) => svc.call('Charge/CreatePayment', request, { headers: { 'Idempotency-Key': key } });
+          const crashKey = `key-${card.stored}`;
           const recorded = () => svc.service.store.listTransactions({ merchantId: merchant.uuid, cid: orderId, limit: 10 });
           const ipns = () => svc.service.store.listOutbox({ merchantId: merchant.uuid, topic: 'ipn', limit: 10 });
 
           await db.exec(trigger.arm({ topic: 'ipn' }));
           let crashed;
           try {
-            crashed = await send();
+            crashed = await send(crashKey);
           } finally {
             await db.exec(trigger.disarm);
           }
           assert.equal(crashed.body.status, 'ERROR', 'the merchant got no payment');
-          assert.deepEqual(await recorded(), [], 'no payment without its IPN');
+          // Written before the acquirer was asked; its outcome and IPN were rolled back together.
+          const [left, ...none] = await recorded();
+          assert.equal(none.length, 0);
+          assert.equal(left!.status, 'PENDING', 'no outcome without its IPN');
+          assert.equal(left!.cardToken, null);
+          assert.ok(left!.deadlineAt, 'it has a deadline');
           assert.deepEqual(await ipns(), []);
-          const order = await svc.call('Order/Get', { orderId });
-          assert.equal(order.answer.errorCode, 'ESI_021', 'Order/Get knows no such order');
+          const meanwhile = await send(crashKey);
+          assert.equal(meanwhile.answer.detailedErrorCode, 'payment_in_progress', JSON.stringify(meanwhile.body));
 
-          // The merchant retries with the same key: the payment and its IPN are written together.
-          const paid = await send();
+          // Past its deadline the sweep cancels it (and releases what the acquirer held on it).
+          svc.clock.advanceMs(Date.parse(left!.deadlineAt!) - svc.clock.read().getTime() + 1);
+          assert.deepEqual((await svc.engine.maintenance.sweepAbandoned()).cancelled, [left!.id]);
+          const retried = await send(crashKey);
+          assert.equal(retried.body.status, 'SUCCESS', JSON.stringify(retried.body));
+          assert.equal(retried.answer.orderStatus, 'UNPAID', 'the same key answers the cancelled payment');
+          assert.equal(retried.answer.transactions[0].uuid, left!.id);
+          assert.equal(retried.answer.transactions[0].detailedStatus, 'CANCELLED');
+          assert.deepEqual(await ipns(), [], 'a replay notifies nothing');
+
+          // A new key: the payment and its IPN are written together.
+          const paid = await send(`${crashKey}-2`);
           assert.equal(paid.body.status, 'SUCCESS', JSON.stringify(paid.body));
           assert.equal(paid.answer.orderStatus, card.orderStatus);
-          const [tx, ...others] = await recorded();
-          assert.equal(others.length, 0);
+          const tx = (await recorded()).find((t) => t.id !== left!.id);
           assert.equal(tx!.status, card.stored);
           assert.equal(paid.answer.transactions[0].uuid, tx!.id);
           assert.equal((await ipns()).length, 1);
@@ -130,7 +145,7 @@ function atomicOutboxSuite(storeName: string, trigger: CrashTrigger, database: (
           assert.deepEqual(JSON.parse(ipn['kr-answer']!), paid.answer, 'the IPN carries what CreatePayment answered');
 
           // A replay of the same request answers the same payment and queues no second IPN.
-          const again = await send();
+          const again = await send(`${crashKey}-2`);
           assert.equal(again.answer.transactions[0].uuid, tx!.id);
           assert.equal((await ipns()).length, 1);
           assert.deepEqual((await checkLedger(svc.service.store, { now: svc.clock.read() })).violations, []);

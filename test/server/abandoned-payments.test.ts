@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { AuthorisationRequest } from '../../src/acquirer/acquirer.js';
 import { SimulatedAcquirer } from '../../src/acquirer/simulator.js';
 import type { CallbackRequest, CallbackSender } from '../../src/callback/sender.js';
-import { sweepAbandonedPayments } from '../../src/server/workers/abandoned-payments.js';
+import { sweepAbandoned } from '../../src/server/workers/abandoned-payments.js';
 import { engineFixture, VISA } from '../v4/fixtures.js';
 import { serviceDeps } from '../helpers/service-deps.js';
 
@@ -48,14 +48,14 @@ describe('payments abandoned by a crash', () => {
       assert.deepEqual(acquirer.approved, [pending!.id], 'approved under the reference of the transaction');
 
       const deps = serviceDeps(f.engine, f.store);
-      assert.deepEqual(await sweepAbandonedPayments(deps), [], 'within its deadline it is left alone');
+      assert.deepEqual(await sweepAbandoned(deps), [], 'within its deadline it is left alone');
       assert.deepEqual(acquirer.released, []);
 
       f.clock.advanceMs(10 * 60_000);
-      assert.deepEqual(await sweepAbandonedPayments(deps), [pending!.id]);
+      assert.deepEqual(await sweepAbandoned(deps), [pending!.id]);
       assert.equal((await f.store.getTransaction(pending!.id))?.status, 'CANCELLED');
       assert.deepEqual(acquirer.released, acquirer.approved, 'the held funds are released');
-      assert.deepEqual(await sweepAbandonedPayments(deps), [], 'once');
+      assert.deepEqual(await sweepAbandoned(deps), [], 'once');
     } finally {
       await f.store.close();
     }

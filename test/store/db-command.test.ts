@@ -29,10 +29,13 @@ describe('esipay db on a SQLite file', () => {
     assert.equal(done.previous, 0);
     assert.equal(done.applied[0].version, 1);
     assert.equal(done.applied[0].name, 'initial schema');
+    // Versions are numbered ahead by feature, so the list may have gaps: increasing, up to the latest.
+    const versions = done.applied.map((a: { version: number }) => a.version);
     assert.deepEqual(
-      done.applied.map((a: { version: number }) => a.version),
-      Array.from({ length: done.latest }, (_, i) => i + 1),
+      versions,
+      [...versions].sort((a: number, b: number) => a - b),
     );
+    assert.equal(versions.at(-1), done.latest);
     assert.deepEqual(done.pending, []);
 
     const again = await runCli(['--db', file, 'db', 'migrate'], { home: home.home });

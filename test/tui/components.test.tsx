@@ -69,7 +69,7 @@ describe('tui components', () => {
           currency: 'EUR',
           createdAt: '2025-01-01T00:00:00Z',
         }}
-        totals={{ paid: 123456, refunded: 1000, toShip: 7500, count: 3, currency: 'EUR' }}
+        totals={{ paid: '123456', refunded: '1000', toShip: '7500', count: 3, currency: 'EUR' }}
         loading={false}
         newAbove={0}
       />,

@@ -83,8 +83,8 @@ describe('engine: payment at shipment', () => {
     assert.equal(fourth.kind, 'conflict');
     assert.match(fourth.message, /only 0\.00 EUR remains/);
     const totals = await fx.engine.merchantTotals(fx.merchant.uuid);
-    assert.equal(totals.paid, 7412);
-    assert.equal(totals.toShip, 0);
+    assert.equal(totals.paid, '7412');
+    assert.equal(totals.toShip, '0');
   });
 
   it('refuses bad initial requests with the seed codes and records nothing', async () => {

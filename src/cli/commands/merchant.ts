@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { askOrFail } from '../prompt.js';
 import { renderMerchant, renderTable } from '../render.js';
 import { action } from '../run-action.js';
+import { registerMerchantLifecycle } from './merchant-lifecycle.js';
 
 export function registerMerchant(program: Command): void {
   const merchant = program.command('merchant').description('register and inspect merchants');
@@ -49,6 +50,7 @@ export function registerMerchant(program: Command): void {
               { title: 'NAME', value: (m) => m.name },
               { title: 'IP', value: (m) => m.ip },
               { title: 'CURRENCY', value: (m) => m.currency },
+              { title: 'STATUS', value: (m) => m.status ?? 'active' },
               { title: 'RETURN URL', value: (m) => m.returnUrl },
             ],
             page.items,
@@ -71,11 +73,15 @@ export function registerMerchant(program: Command): void {
 
   merchant
     .command('rotate-secret <uuid>')
-    .description('give a merchant a new callback secret; the previous one keeps verifying until the next rotation')
+    .description('give a merchant a new secret; the previous one keeps working until the next rotation, unless --expire-previous')
+    .option('--expire-previous', 'the previous secret stops working at once (a leaked secret): as V4/link password and for signatures')
     .action(
-      action(async (ctx, uuid: string) => {
-        const m = await (await ctx.openEngine()).rotateMerchantSecret(uuid);
+      action(async (ctx, uuid: string, opts: { expirePrevious?: boolean }) => {
+        const m = await (await ctx.openEngine()).rotateMerchantSecret(uuid, { expirePrevious: opts.expirePrevious === true });
         ctx.out.result(m, () => renderMerchant(ctx.out.color, m));
+        if (!ctx.out.json && opts.expirePrevious) ctx.out.info('The previous secret no longer works.');
       }),
     );
+
+  registerMerchantLifecycle(merchant);
 }

@@ -7,14 +7,24 @@ export function registerRefund(program: Command): void {
   program
     .command('refund <transaction> [amount]')
     .description('refund a payment: the amount given, or all that remains')
+    .option('--idempotency-key <key>', 'repeating the command with this key refunds once (the same transaction and amount)')
     .action(
-      action(async (ctx, transaction: string, amount: string | undefined) => {
+      action(async (ctx, transaction: string, amount: string | undefined, opts: { idempotencyKey?: string }) => {
         const engine = await ctx.openEngine();
         const merchant = ctx.opts.merchant;
-        const result = await engine.refund({ transaction, ...(amount !== undefined ? { amount } : {}), ...(merchant ? { merchant } : {}) });
+        const result = await engine.refund({
+          transaction,
+          ...(amount !== undefined ? { amount } : {}),
+          ...(merchant ? { merchant } : {}),
+          ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
+        });
         ctx.out.result(result, () => {
           const t = result.transaction;
-          return `Refunded ${ctx.out.color.bold(formatMoney(result.refund.amount, result.refund.currency))} (refund ${result.refund.id})\n${renderTransaction(ctx.out.color, t)}`;
+          const money = ctx.out.color.bold(formatMoney(result.refund.amount, result.refund.currency));
+          const head = result.replayed
+            ? `Already refunded ${money} under this idempotency key: refund ${result.refund.id} is the first refund, nothing refunded again`
+            : `Refunded ${money} (refund ${result.refund.id})`;
+          return `${head}\n${renderTransaction(ctx.out.color, t)}`;
         });
       }),
     );

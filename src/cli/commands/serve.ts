@@ -14,6 +14,8 @@ interface ServeOptions {
   adminToken?: string;
   newAdminToken?: boolean;
   quiet?: boolean;
+  drain?: string;
+  logFormat?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -34,11 +36,15 @@ export function registerServe(program: Command): void {
     )
     .option('--new-admin-token', 'replace the stored operator token by a new one, printed once')
     .option('--quiet', 'no access log')
+    .option('--drain <ms>', 'on SIGTERM, keep serving this long with /healthz at 503 before stopping (env ESIPAY_DRAIN_MS, default 5000)')
+    .option('--log-format <format>', 'text (one line per request) or json (one object per line; env ESIPAY_LOG_FORMAT)')
     .addHelpText(
       'after',
       `
 The database is --db, ESIPAY_DB, the config's db, or the default file, as for every command.
-Stops gracefully on SIGTERM or SIGINT: no new connections, requests in flight finish.
+Stops gracefully on SIGTERM or SIGINT: no new connections, requests in flight finish. SIGTERM
+first drains (--drain): /healthz answers 503 while requests are still served, so a load balancer
+takes the instance out before it stops accepting; SIGINT (Ctrl-C) does not wait.
 Example:
   esipay serve --port 6543 --db postgres://esipay@db/esipay --trust-proxy 10.0.0.0/8`,
     )
@@ -65,7 +71,9 @@ Example:
           throw invalid('weak_admin_token', 'the operator token must be at least 16 characters', 'e.g. openssl rand -hex 32');
         }
 
-        const log = (line: string) => void process.stderr.write(line + '\n');
+        const drainMs = opts.drain === undefined ? readEnv('ESIPAY_DRAIN_MS') : parseDrain(opts.drain);
+        const logFormat = parseLogFormat(opts.logFormat ?? readEnv('ESIPAY_LOG_FORMAT') ?? 'text');
+        const log = logFormat === 'json' ? jsonLog : (line: string) => void process.stderr.write(line + '\n');
         const { startService } = await import('../../server/service.js');
         const service = await startService({
           db,
@@ -77,6 +85,7 @@ Example:
           ...(adminToken ? { adminToken } : {}),
           ...(opts.newAdminToken ? { newAdminToken: true } : {}),
           quiet: Boolean(opts.quiet),
+          logFormat,
           log,
         });
         // One handler for both signals, in place before the readiness line (whoever reads it may
@@ -93,8 +102,11 @@ Example:
         log(`esipay serve listening on ${service.url}`);
         const signal = await stopSignal;
         // close() stops accepting before its first await: the line below is then true when read.
-        const closing = service.close();
-        log(`esipay serve: ${signal}: finishing requests in flight, then stopping (send it again to drop them)`);
+        const drain = signal === 'SIGTERM' ? drainMs : 0;
+        const closing = service.close({ drainMs: drain });
+        log(
+          `esipay serve: ${signal}: ${drain > 0 ? `draining for ${drain} ms (/healthz answers 503, requests are still served), then ` : ''}finishing requests in flight, then stopping (send it again to drop them)`,
+        );
         try {
           await closing;
         } finally {
@@ -113,4 +125,30 @@ function parsePort(text: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535)
     throw invalid('invalid_port', `"${text}" is not a TCP port`, 'use 0 to 65535, e.g. --port 6543');
   return Number(text);
+}
+
+function parseDrain(text: string): number {
+  if (!/^\d{1,6}$/.test(text) || Number(text) > 600_000)
+    throw invalid('invalid_drain', `"${text}" is not a drain time`, 'give milliseconds from 0 to 600000, e.g. --drain 5000');
+  return Number(text);
+}
+
+function parseLogFormat(text: string): 'text' | 'json' {
+  if (text !== 'text' && text !== 'json')
+    throw invalid('invalid_log_format', `"${text}" is not a log format`, 'use --log-format text or json');
+  return text;
+}
+
+/**
+ * The service's log as JSON lines: the access log's lines already are; every other line (the
+ * readiness line, workers, failures, bugs) becomes {time, level, msg}. Card numbers never reach
+ * here: every caller masks them first.
+ */
+function jsonLog(line: string): void {
+  if (line.startsWith('{')) {
+    process.stderr.write(line + '\n');
+    return;
+  }
+  const level = /^bug\b|: bug\b/.test(line) ? 'error' : / unavailable: /.test(line) ? 'warn' : 'info';
+  process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level, msg: line }) + '\n');
 }

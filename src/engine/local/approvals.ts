@@ -27,12 +27,17 @@ export async function releaseApproval(ctx: EngineContext, reference: string): Pr
 }
 
 /**
- * A payment stays PENDING while esipay waits for the merchant's return URL. If the service died
- * then, nobody will finish it: past its deadline (the callback timeout plus a grace, so payments
- * another instance is still settling are left alone) it is CANCELLED, and the acquirer's approval
- * it had is released. Never charged: a payment is PAID only once its return URL answered 200.
+ * Every write that waits is PENDING with a deadline: a card payment (the acquirer, then its
+ * return URL), a link attempt, a scheduled debit's attempt, a shipment (its debit) and an initial
+ * verification. If the service died meanwhile, nobody will finish it: past its deadline (the
+ * bounds of what it waits for plus a grace, so what another live instance is still settling is
+ * left alone) it is CANCELLED, a shipment's amount going back to its initial in the same database
+ * transaction, and the acquirer's hold on its reference is released: cancelled and released is a
+ * void, so nothing is taken that esipay does not show as taken (docs/reliability.md says why this
+ * rather than asking the acquirer whether it took it). A late settle of a swept record is a
+ * compare-and-set on PENDING that fails, and that settle releases the hold again.
  */
-export async function sweepAbandonedPayments(ctx: EngineContext): Promise<{ cancelled: string[]; problems: string[] }> {
+export async function sweepAbandoned(ctx: EngineContext): Promise<{ cancelled: string[]; problems: string[] }> {
   const cancelled = await ctx.store.cancelAbandonedPayments(ctx.clock().toISOString());
   const problems: string[] = [];
   for (const id of cancelled) {

@@ -6,7 +6,7 @@ import type { Notifiers } from '../../notify/notifier.js';
 import { EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
-import type { Clock } from '../../util/clock.js';
+import { addMs, type Clock } from '../../util/clock.js';
 import { sameIp } from '../../util/ip.js';
 import { printable } from '../../util/printable.js';
 
@@ -29,6 +29,10 @@ export interface EngineContext {
   outboxWritten: () => void;
   /** The email/SMS senders of payment links (email_option, sms_option). */
   notifiers: Notifiers;
+  /** How long the acquirer may take: the acquirer above is bounded by it (acquirer/time-limit.ts). */
+  acquirerTimeoutMs: number;
+  /** Past the timeouts, how long before a PENDING record counts as abandoned (clock skew, slow commits). */
+  abandonGraceMs: number;
 }
 
 export interface EngineOptions {
@@ -43,9 +47,20 @@ export interface EngineOptions {
   cardKey?: string;
   /** The outbox deliverer's wake-up (the service passes its deliverer's); none by default. */
   onOutboxWrite?: () => void;
+  /** Default: ESIPAY_ACQUIRER_TIMEOUT_MS (30 s). */
+  acquirerTimeoutMs?: number;
+  /** Default: ESIPAY_ABANDON_GRACE_MS (30 s). */
+  abandonGraceMs?: number;
 }
 
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
+
+/**
+ * The deadline of a record written PENDING before the acquirer is asked (a shipment, an initial
+ * verification): past it, no live instance can still be waiting for that answer, so the sweep may
+ * cancel it and release its hold.
+ */
+export const acquirerDeadline = (ctx: EngineContext, now: Date): string => addMs(now, ctx.acquirerTimeoutMs + ctx.abandonGraceMs);
 
 /** The card-hash key: given, from the environment, or created once per database. */
 export async function resolveCardKey(store: Store, given?: string): Promise<Buffer> {

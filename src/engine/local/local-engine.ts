@@ -1,5 +1,7 @@
 import { SimulatedAcquirer } from '../../acquirer/simulator.js';
+import { timeLimited } from '../../acquirer/time-limit.js';
 import { HttpCallbackSender } from '../../callback/sender.js';
+import { readEnv } from '../../config/env.js';
 import { notifiersFromEnv } from '../../notify/from-env.js';
 import type { Store } from '../../store/store.js';
 import { systemClock } from '../../util/clock.js';
@@ -11,9 +13,10 @@ import type {
   PayInput,
   RefundInput,
   RegisterMerchantInput,
+  UpdateMerchantInput,
 } from '../engine.js';
 import type { MaintenanceUseCases, ServiceEngine, ServiceLinks, V4UseCases } from '../service-engine.js';
-import { sweepAbandonedPayments } from './approvals.js';
+import { sweepAbandoned } from './approvals.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
 import * as merchants from './merchants.js';
 import * as payments from './payments.js';
@@ -34,13 +37,14 @@ export class LocalEngine implements ServiceEngine {
   private constructor(readonly ctx: EngineContext) {
     this.description = `local ${ctx.store.kind} ${ctx.store.location}`;
     this.v4 = v4UseCases(ctx);
-    this.maintenance = { sweepAbandonedPayments: () => sweepAbandonedPayments(ctx) };
+    this.maintenance = { sweepAbandoned: () => sweepAbandoned(ctx) };
   }
 
   static async create(store: Store, opts: EngineOptions = {}): Promise<LocalEngine> {
+    const acquirerTimeoutMs = opts.acquirerTimeoutMs ?? readEnv('ESIPAY_ACQUIRER_TIMEOUT_MS');
     const ctx: EngineContext = {
       store,
-      acquirer: opts.acquirer ?? new SimulatedAcquirer(),
+      acquirer: timeLimited(opts.acquirer ?? new SimulatedAcquirer({ delayMs: readEnv('ESIPAY_SIMULATOR_DELAY_MS') }), acquirerTimeoutMs),
       callbacks: opts.callbacks ?? new HttpCallbackSender(),
       clock: opts.clock ?? systemClock,
       cardKey: await resolveCardKey(store, opts.cardKey),
@@ -48,6 +52,8 @@ export class LocalEngine implements ServiceEngine {
       publicUrl: (opts.publicUrl ?? 'http://127.0.0.1:6543').replace(/\/+$/, ''),
       outboxWritten: opts.onOutboxWrite ?? (() => undefined),
       notifiers: opts.notifiers ?? notifiersFromEnv(),
+      acquirerTimeoutMs,
+      abandonGraceMs: opts.abandonGraceMs ?? readEnv('ESIPAY_ABANDON_GRACE_MS'),
     };
     return new LocalEngine(ctx);
   }
@@ -63,7 +69,7 @@ export class LocalEngine implements ServiceEngine {
   registerMerchant = (input: RegisterMerchantInput) => merchants.registerMerchant(this.ctx, input);
   listMerchants = (q?: { limit?: number; cursor?: string }) => merchants.listMerchants(this.ctx, q);
   getMerchant = (uuid: string) => merchants.getMerchant(this.ctx, uuid);
-  rotateMerchantSecret = (uuid: string) => merchants.rotateMerchantSecret(this.ctx, uuid);
+  rotateMerchantSecret = (uuid: string, opts?: { expirePrevious?: boolean }) => merchants.rotateMerchantSecret(this.ctx, uuid, opts);
 
   pay = (input: PayInput) => payments.pay(this.ctx, input);
   refund = (input: RefundInput) => refunds.refund(this.ctx, input);
@@ -90,6 +96,10 @@ export class LocalEngine implements ServiceEngine {
     runDueDebits: async (limit) => (await loadLinks()).runDueDebits(this.ctx, limit),
     payFormKey: async () => (await loadLinks()).payFormKey(this.ctx),
   };
+
+  updateMerchant = (uuid: string, input: UpdateMerchantInput) => merchants.updateMerchant(this.ctx, uuid, input);
+  disableMerchant = (uuid: string) => merchants.disableMerchant(this.ctx, uuid);
+  enableMerchant = (uuid: string) => merchants.enableMerchant(this.ctx, uuid);
 
   async close(): Promise<void> {
     await this.ctx.callbacks.close?.();

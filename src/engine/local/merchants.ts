@@ -3,22 +3,14 @@ import type { MerchantRecord, MerchantView, MerchantWithSecret, Page } from '../
 import { isCurrencyShaped, isKnownCurrency } from '../../money/currencies.js';
 import { newMerchantId, newSecret } from '../../util/ids.js';
 import { canonicalIp, isValidIp } from '../../util/ip.js';
-import type { RegisterMerchantInput } from '../engine.js';
+import type { RegisterMerchantInput, UpdateMerchantInput } from '../engine.js';
 import { type EngineContext, requireMerchant } from './context.js';
 import { decodeCursor, encodeCursor } from './views.js';
+import type { MerchantPatch } from '../../store/store.js';
 
 export async function registerMerchant(ctx: EngineContext, input: RegisterMerchantInput): Promise<MerchantWithSecret> {
-  const name = typeof input.name === 'string' ? input.name.trim() : '';
-  if (name.length === 0 || name.length > 100 || /[\x00-\x1f]/.test(name)) {
-    throw invalid('invalid_name', 'the merchant name must be 1 to 100 characters on one line');
-  }
-  if (typeof input.ip !== 'string' || !isValidIp(input.ip)) {
-    throw invalid(
-      'invalid_ip',
-      `"${String(input.ip)}" is not an IPv4 or IPv6 address`,
-      'give the address of the server that will call esipay',
-    );
-  }
+  const name = checkName(input.name);
+  const ip = checkIp(input.ip);
   const returnUrl = checkUrl('invalid_return_url', 'the return URL', input.returnUrl);
   const notificationUrl = input.notificationUrl
     ? checkUrl('invalid_notification_url', 'the notification URL', input.notificationUrl)
@@ -30,7 +22,7 @@ export async function registerMerchant(ctx: EngineContext, input: RegisterMercha
   const merchant: MerchantRecord = {
     id: newMerchantId(),
     name,
-    ip: canonicalIp(input.ip),
+    ip,
     returnUrl,
     notificationUrl,
     currency,
@@ -56,11 +48,17 @@ export async function getMerchant(ctx: EngineContext, id: string): Promise<Merch
 
 /**
  * A new secret signs from now on; the previous one keeps verifying until the next rotation, so
- * a merchant can deploy the new secret without rejecting callbacks in flight.
+ * a merchant can deploy the new secret without rejecting callbacks in flight. With
+ * expirePrevious (a leaked secret), only the new one is kept: the old one stops working at once,
+ * as a V4 and link password and for verifying what is signed from now on.
  */
-export async function rotateMerchantSecret(ctx: EngineContext, id: string): Promise<MerchantWithSecret> {
+export async function rotateMerchantSecret(
+  ctx: EngineContext,
+  id: string,
+  opts: { expirePrevious?: boolean } = {},
+): Promise<MerchantWithSecret> {
   const m = await requireMerchant(ctx, id);
-  const secrets = [newSecret('whsec'), ...m.secrets.slice(0, 1)];
+  const secrets = [newSecret('whsec'), ...(opts.expirePrevious === true ? [] : m.secrets.slice(0, 1))];
   await ctx.store.setMerchantSecrets(m.id, secrets);
   return withSecret({ ...m, secrets });
 }
@@ -74,11 +72,34 @@ export function toMerchantView(m: MerchantRecord): MerchantView {
     notificationUrl: m.notificationUrl,
     currency: m.currency,
     createdAt: m.createdAt,
+    status: m.disabledAt ? 'disabled' : 'active',
+    disabledAt: m.disabledAt ?? null,
   };
 }
 
 function withSecret(m: MerchantRecord): MerchantWithSecret {
   return { ...toMerchantView(m), secret: m.secrets[0]! };
+}
+
+/** The merchant name, trimmed: 1 to 100 characters on one line. */
+function checkName(value: unknown): string {
+  const name = typeof value === 'string' ? value.trim() : '';
+  if (name.length === 0 || name.length > 100 || /[\x00-\x1f]/.test(name)) {
+    throw invalid('invalid_name', 'the merchant name must be 1 to 100 characters on one line');
+  }
+  return name;
+}
+
+/** The merchant server's address, canonical (src/util/ip.ts), so the caller check compares one spelling. */
+function checkIp(value: unknown): string {
+  if (typeof value !== 'string' || !isValidIp(value)) {
+    throw invalid(
+      'invalid_ip',
+      `"${String(value)}" is not an IPv4 or IPv6 address`,
+      'give the address of the server that will call esipay',
+    );
+  }
+  return canonicalIp(value);
 }
 
 export function checkUrl(code: string, what: string, value: unknown): string {
@@ -97,4 +118,45 @@ export function clampLimit(limit: number | undefined, max = 500): number {
   if (limit === undefined) return 50;
   if (!Number.isInteger(limit) || limit < 1) throw invalid('invalid_limit', 'the limit must be a positive integer');
   return Math.min(limit, max);
+}
+
+/**
+ * Changes what an operator may change after registration, checked as at registration; what is not
+ * given stays. notificationUrl null (or '') goes back to the return URL for IPNs.
+ */
+export async function updateMerchant(ctx: EngineContext, id: string, input: UpdateMerchantInput): Promise<MerchantView> {
+  const m = await requireMerchant(ctx, id);
+  const given = typeof input === 'object' && input !== null ? input : {};
+  const patch: MerchantPatch = {};
+  if (given.name !== undefined) patch.name = checkName(given.name);
+  if (given.ip !== undefined) patch.ip = checkIp(given.ip);
+  if (given.returnUrl !== undefined) patch.returnUrl = checkUrl('invalid_return_url', 'the return URL', given.returnUrl);
+  if (given.notificationUrl !== undefined) {
+    patch.notificationUrl =
+      given.notificationUrl === null || given.notificationUrl === ''
+        ? null
+        : checkUrl('invalid_notification_url', 'the notification URL', given.notificationUrl);
+  }
+  if (Object.keys(patch).length === 0) {
+    throw invalid(
+      'nothing_to_update',
+      'nothing to change was given',
+      'give at least one of --name, --ip, --return-url, --notification-url',
+    );
+  }
+  return toMerchantView((await ctx.store.updateMerchant(m.id, patch)) ?? { ...m, ...patch });
+}
+
+/** Refuses the merchant's new requests from now on; disabling a disabled merchant changes nothing. */
+export async function disableMerchant(ctx: EngineContext, id: string): Promise<MerchantView> {
+  const m = await requireMerchant(ctx, id);
+  if (m.disabledAt) return toMerchantView(m);
+  const disabledAt = ctx.clock().toISOString();
+  return toMerchantView((await ctx.store.updateMerchant(m.id, { disabledAt })) ?? { ...m, disabledAt });
+}
+
+export async function enableMerchant(ctx: EngineContext, id: string): Promise<MerchantView> {
+  const m = await requireMerchant(ctx, id);
+  if (!m.disabledAt) return toMerchantView(m);
+  return toMerchantView((await ctx.store.updateMerchant(m.id, { disabledAt: null })) ?? { ...m, disabledAt: null });
 }

@@ -9,9 +9,7 @@ import { checkCallerIp, checkReference, type EngineContext, fingerprint, require
 import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord } from './records.js';
 import { releaseApproval } from './approvals.js';
-
-/** Extra time past the callback timeout before a PENDING payment counts as abandoned by a crash. */
-const ABANDON_GRACE_MS = 30_000;
+import { checkMerchantEnabled } from './merchant-enabled.js';
 
 /**
  * A v2 card payment, as the seed describes it:
@@ -23,6 +21,7 @@ const ABANDON_GRACE_MS = 30_000;
 export async function pay(ctx: EngineContext, input: PayInput): Promise<TransactionView> {
   const merchant = await requireMerchant(ctx, input.merchant);
   checkCallerIp(merchant, input.callerIp);
+  checkMerchantEnabled(merchant);
   const cid = checkReference('invalid_cid', 'the cid', input.cid);
   const amount = parseDecimal(String(input.amount ?? ''), merchant.currency);
   if (!amount.ok) throw invalid('invalid_amount', amount.message, `give a decimal amount in ${merchant.currency}, such as 74.12`);
@@ -43,7 +42,8 @@ export async function pay(ctx: EngineContext, input: PayInput): Promise<Transact
       amount: amount.minor,
       currency: merchant.currency,
       ...kept,
-      deadlineAt: addMs(now, ctx.callbackTimeoutMs + ABANDON_GRACE_MS),
+      // It waits on the acquirer, then on the return URL: past both bounds and the grace, abandoned.
+      deadlineAt: addMs(now, ctx.acquirerTimeoutMs + ctx.callbackTimeoutMs + ctx.abandonGraceMs),
     },
     now,
   );

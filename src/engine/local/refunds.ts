@@ -1,11 +1,14 @@
 import { conflict, EsipayError, invalid } from '../../domain/errors.js';
 import { formatMoney, parseDecimal } from '../../money/amount.js';
-import type { TransactionRecord } from '../../domain/types.js';
+import type { RefundRecord, TransactionRecord } from '../../domain/types.js';
 import { newId } from '../../util/ids.js';
 import type { RefundInput, RefundOutcome } from '../engine.js';
-import { checkCallerIp, type EngineContext, requireMerchant, requireTransaction } from './context.js';
-import { remainingOf } from '../../domain/decisions.js';
+import { checkCallerIp, type EngineContext, fingerprint, requireMerchant, requireTransaction } from './context.js';
+import { isReplayOf, remainingOf } from '../../domain/decisions.js';
+import { checkIdempotencyKey } from '../idempotency-key.js';
+import type { KeyedRefundResult, MovementResult } from '../../store/store.js';
 import { toRefundView, toTransactionView } from './views.js';
+import { checkMerchantEnabled } from './merchant-enabled.js';
 
 /**
  * Full (no amount: all that remains) or partial refund. The check against what remains and the
@@ -17,18 +20,39 @@ export async function refund(ctx: EngineContext, input: RefundInput): Promise<Re
   const tx = await requireTransaction(ctx, input.transaction, input.merchant);
   const merchant = await requireMerchant(ctx, tx.merchantId);
   checkCallerIp(merchant, input.callerIp);
+  checkMerchantEnabled(merchant);
   let amount: number | undefined;
   if (input.amount !== undefined) {
     const parsed = parseDecimal(String(input.amount), tx.currency);
     if (!parsed.ok) throw invalid('invalid_amount', parsed.message, `give a decimal amount in ${tx.currency}, such as 10.00`);
     amount = parsed.minor;
   }
-  return refundRecord(ctx, tx, amount);
+  return refundRecord(ctx, tx, amount, input.idempotencyKey);
 }
 
-/** The refund of a transaction already read (and its merchant checked): `amount` in minor units, or all that remains. */
-export async function refundRecord(ctx: EngineContext, tx: TransactionRecord, requested: number | undefined): Promise<RefundOutcome> {
+/**
+ * The refund of a transaction already read (and its merchant checked): `amount` in minor units,
+ * or all that remains. Under an idempotency key, the key's first refund answers a retry of the
+ * same request (transaction and amount asked for, "all that remains" being its own request):
+ * looked up before anything is decided, so a full refund retried once nothing remains still gets
+ * its refund back, and again by the store in the write itself, for retries that race.
+ */
+export async function refundRecord(
+  ctx: EngineContext,
+  tx: TransactionRecord,
+  requested: number | undefined,
+  idempotencyKey?: unknown,
+): Promise<RefundOutcome> {
   if (tx.kind === 'initial') throw initialNotRefundable();
+  const key =
+    idempotencyKey == null
+      ? undefined
+      : { idemKey: checkIdempotencyKey(idempotencyKey), requestHash: fingerprint('refund', tx.id, requested ?? 'all') };
+  if (key) {
+    const held = await ctx.store.findRefundByKey(tx.merchantId, key.idemKey);
+    if (held && !isReplayOf(held, key.requestHash)) throw keyReused(held.refund);
+    if (held) return { transaction: toTransactionView(tx, ctx.clock()), refund: toRefundView(held.refund), replayed: true };
+  }
   const now = ctx.clock();
   if (tx.status !== 'PAID') {
     throw conflict('not_refundable', `transaction ${tx.id} is ${tx.status}: only a PAID payment can be refunded`);
@@ -51,8 +75,9 @@ export async function refundRecord(ctx: EngineContext, tx: TransactionRecord, re
     currency: tx.currency,
     createdAt: now.toISOString(),
   };
-  const result = await ctx.store.addRefund(record);
+  const result: KeyedRefundResult = key ? await ctx.store.addKeyedRefund(record, key) : written(await ctx.store.addRefund(record), record);
   if (!result.ok) {
+    if (result.reason === 'key_reused') throw keyReused(result.refund);
     const current = result.transaction ?? tx;
     switch (result.reason) {
       case 'not_found':
@@ -69,8 +94,20 @@ export async function refundRecord(ctx: EngineContext, tx: TransactionRecord, re
       }
     }
   }
-  return { transaction: toTransactionView(result.transaction, now), refund: toRefundView(record) };
+  const outcome = { transaction: toTransactionView(result.transaction, now), refund: toRefundView(result.refund) };
+  return result.replayed ? { ...outcome, replayed: true } : outcome;
 }
+
+/** An unkeyed refund's result in the shape of a keyed one's: the record written, never a replay. */
+const written = (result: MovementResult, record: RefundRecord): KeyedRefundResult =>
+  result.ok ? { ...result, refund: record, replayed: false } : result;
+
+const keyReused = (first: RefundRecord): EsipayError =>
+  conflict(
+    'idempotency_key_reused',
+    `this idempotency key was already used for another refund (${formatMoney(first.amount, first.currency)} on ${first.transactionId})`,
+    'use a new key for a new refund; repeat a key only with the same transaction and amount',
+  );
 
 export const initialNotRefundable = (): EsipayError =>
   conflict(

@@ -1,4 +1,5 @@
-import { parseCard } from '../../card/card.js';
+import { ACQUIRER_OUTCOME_UNKNOWN } from '../../acquirer/acquirer.js';
+import { type ParsedCard, parseCard } from '../../card/card.js';
 import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
 import { checkMinor, formatMoney, parseDecimal } from '../../money/amount.js';
@@ -7,11 +8,13 @@ import { addMs, DAY_MS } from '../../util/clock.js';
 import { newId } from '../../util/ids.js';
 import type { CreateInitialInput, CreateShipmentInput } from '../engine.js';
 import type { CheckedOrder, V4InitialInput, V4Order, V4ShipmentInput } from '../service-engine.js';
-import { checkReference, type EngineContext, fingerprint, printableId, requireMerchant } from './context.js';
+import { acquirerDeadline, checkReference, type EngineContext, fingerprint, printableId, requireMerchant } from './context.js';
 import { remainingOf } from '../../domain/decisions.js';
 import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord, sameCard } from './records.js';
 import { releaseApproval } from './approvals.js';
+import { checkIdempotencyKey } from '../idempotency-key.js';
+import { checkMerchantEnabled } from './merchant-enabled.js';
 
 /**
  * Payment at shipment (seed 001): an initial multi-authorisation checks the card for the order's
@@ -65,6 +68,7 @@ export async function authoriseInitial(
   input: InitialRequest,
   opts: CreateInitialOptions = {},
 ): Promise<InitialOutcome> {
+  checkMerchantEnabled(merchant);
   const { amount, currency, orderId, email } = checkOrder(merchant, input);
   const now = ctx.clock();
   const id = newId();
@@ -77,25 +81,11 @@ export async function authoriseInitial(
   const kept = cardFields(card.card, ctx.cardKey);
   const idemKey = input.idempotencyKey == null ? null : initialIdemKey(checkIdempotencyKey(input.idempotencyKey));
   const requestHash = fingerprint(amount, currency, cid, email, kept.cardHash, card.card.expMonth, card.card.expYear);
-  if (idemKey) {
-    const existing = await ctx.store.findTransactionByIdemKey(merchant.id, idemKey);
-    if (existing) return replayInitial(existing, requestHash);
-  }
 
-  // VERIFICATION checks the card for the total and debits nothing, so it runs before the record
-  // is written: a crash in between loses no money, and the record is written once, complete.
-  let outcome: { status: 'AUTHORISED'; authCode: string; cardToken: string } | { status: 'DECLINED' | 'FAILED'; reason: string };
-  try {
-    const auth = await ctx.acquirer.authorise({ card: card.card, amount, currency, operation: 'VERIFICATION', reference: id });
-    outcome = auth.approved
-      ? { status: 'AUTHORISED', authCode: auth.authCode, cardToken: auth.cardToken }
-      : { status: 'DECLINED', reason: auth.reason };
-  } catch (e) {
-    outcome = { status: 'FAILED', reason: e instanceof EsipayError ? e.code : 'acquirer_error' };
-  }
-
-  const at = ctx.clock();
-  const tx: TransactionRecord = {
+  // Recorded PENDING, with a deadline, before the acquirer is asked under its id: a crash after
+  // the acquirer's approval leaves a record whose hold the sweep releases, never a hold esipay
+  // knows nothing of. The unique key also keeps a concurrent retry from reaching the acquirer.
+  const pending: TransactionRecord = {
     ...newTransactionRecord(
       {
         merchantId: merchant.id,
@@ -103,31 +93,97 @@ export async function authoriseInitial(
         cid,
         idemKey,
         requestHash,
-        status: outcome.status,
+        status: 'PENDING',
         amount,
         currency,
         ...kept,
-        cardToken: outcome.status === 'AUTHORISED' ? outcome.cardToken : null,
         email,
-        authCode: outcome.status === 'AUTHORISED' ? outcome.authCode : null,
-        reason: outcome.status === 'AUTHORISED' ? null : outcome.reason,
-        expiresAt: outcome.status === 'AUTHORISED' ? addMs(now, INITIAL_VALIDITY_DAYS * DAY_MS) : null,
+        deadlineAt: acquirerDeadline(ctx, now),
       },
       now,
     ),
     id,
-    updatedAt: at.toISOString(),
   };
-  const outbox = opts.notification?.(tx, merchant);
-  const inserted = await ctx.store.insertTransaction(tx, outbox ? { outbox } : {});
-  if (!inserted.inserted) {
-    // A concurrent retry with the same key won the race: its outcome is the one that holds.
+  const recordAndVerify = async (): Promise<InitialOutcome> => {
+    const inserted = await ctx.store.insertTransaction(pending);
+    if (!inserted.inserted) return replayInitial(inserted.existing, requestHash);
+    return verifyPending(ctx, merchant, pending, card.card, opts);
+  };
+  if (idemKey === null) return recordAndVerify();
+  // A retry under the same key while this process still verifies it gets what that becomes.
+  const flights = (inFlight.get(ctx) ?? inFlight.set(ctx, new Map()).get(ctx))!;
+  const flightKey = `${merchant.id}\n${idemKey}`;
+  const running = flights.get(flightKey);
+  if (running) {
+    await running.catch(() => undefined);
+    const existing = await ctx.store.findTransactionByIdemKey(merchant.id, idemKey);
+    if (existing) return replayInitial(existing, requestHash);
+  }
+  const flight = recordAndVerify();
+  flights.set(flightKey, flight);
+  try {
+    return await flight;
+  } finally {
+    if (flights.get(flightKey) === flight) flights.delete(flightKey);
+  }
+}
+
+/**
+ * The initials this engine is verifying, by merchant and idempotency key: a concurrent retry in
+ * the same process waits for its outcome rather than answering "in progress". (One on another
+ * instance finds the PENDING row and answers payment_in_progress.)
+ */
+const inFlight = new WeakMap<EngineContext, Map<string, Promise<InitialOutcome>>>();
+
+/** Asks the acquirer to verify the card of an initial recorded PENDING, then settles it with its IPN. */
+async function verifyPending(
+  ctx: EngineContext,
+  merchant: MerchantRecord,
+  pending: TransactionRecord,
+  card: ParsedCard,
+  opts: CreateInitialOptions,
+): Promise<InitialOutcome> {
+  const { id, amount, currency } = pending;
+  const now = new Date(pending.createdAt);
+
+  // VERIFICATION checks the card for the total and debits nothing.
+  let outcome: { status: 'AUTHORISED'; authCode: string; cardToken: string } | { status: 'DECLINED' | 'FAILED'; reason: string };
+  try {
+    const auth = await ctx.acquirer.authorise({ card, amount, currency, operation: 'VERIFICATION', reference: id });
+    outcome = auth.approved
+      ? { status: 'AUTHORISED', authCode: auth.authCode, cardToken: auth.cardToken }
+      : { status: 'DECLINED', reason: auth.reason };
+  } catch (e) {
+    outcome = { status: 'FAILED', reason: e instanceof EsipayError ? e.code : 'acquirer_error' };
+  }
+
+  const patch = {
+    status: outcome.status,
+    cardToken: outcome.status === 'AUTHORISED' ? outcome.cardToken : null,
+    authCode: outcome.status === 'AUTHORISED' ? outcome.authCode : null,
+    reason: outcome.status === 'AUTHORISED' ? null : outcome.reason,
+    expiresAt: outcome.status === 'AUTHORISED' ? addMs(now, INITIAL_VALIDITY_DAYS * DAY_MS) : null,
+    deadlineAt: null,
+    updatedAt: ctx.clock().toISOString(),
+  };
+  const outbox = opts.notification?.({ ...pending, ...patch }, merchant);
+  // The outcome and its IPN in one database transaction (both or neither). A write that fails
+  // leaves the record PENDING: its hold is released by the sweep, not here, since a commit whose
+  // answer was lost may have settled it.
+  const settled = await ctx.store.settlePending(id, patch, outbox ? { outbox } : {});
+  if (!settled) {
+    // Past its deadline a sweep cancelled it (this process stalled): it stays cancelled.
     if (outcome.status === 'AUTHORISED') await releaseApproval(ctx, id);
-    return replayInitial(inserted.existing, requestHash);
+    throw new EsipayError(
+      'unavailable',
+      'acquirer_error',
+      `the card verification ${id} took longer than its deadline and was cancelled: nothing is held on the card`,
+      'try again with a new idempotency key',
+    );
   }
   // The deliverer of this process sends the message now rather than at its next poll.
   if (outbox) ctx.outboxWritten();
-  return { transaction: tx, written: true };
+  return { transaction: settled, written: true };
 }
 
 /** What the core of a shipment takes: the amount as the V4 wire sends it (minor units). */
@@ -154,6 +210,7 @@ export async function createShipment(ctx: EngineContext, input: CreateShipmentIn
  * technical failure (PSP_227), an unknown outcome (PSP_228) and every refusal are thrown.
  */
 export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: ShipmentRequest): Promise<ShipmentOutcome> {
+  checkMerchantEnabled(merchant);
   const amount = checkAmount(input.amount);
   const email = checkEmail(input.email);
   const idemKey = input.idempotencyKey == null ? null : `shipment:${checkIdempotencyKey(input.idempotencyKey)}`;
@@ -192,6 +249,7 @@ export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: 
       parentId: parent.id,
       ...sameCard(parent),
       email: email ?? parent.email,
+      deadlineAt: acquirerDeadline(ctx, now),
     },
     now,
   );
@@ -200,13 +258,19 @@ export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: 
   if (result.replayed) return replayShipment(result.shipment, result.parent);
 
   const debit = await debitShipment(ctx, result.parent, shipment);
+  // The acquirer may have debited: the shipment stays PENDING and keeps counting in what was
+  // shipped, exactly as when the debit went through but could not be recorded (PSP_228).
+  if (debit.approved === 'unknown') throw unknownOutcomeError(shipment);
   if (!debit.approved) {
+    // A failure may hide a debit the acquirer took (its answer lost): released, it is void.
+    if (debit.status === 'FAILED') await releaseApproval(ctx, shipment.id);
     const released = await ctx.store.releaseShipment(shipment.id, {
       status: debit.status,
       reason: debit.reason,
       updatedAt: ctx.clock().toISOString(),
     });
-    const final = released ?? { ...shipment, status: debit.status, reason: debit.reason };
+    const final = released ?? (await ctx.store.getTransaction(shipment.id)) ?? { ...shipment, status: debit.status, reason: debit.reason };
+    if (final.status === 'CANCELLED') throw abandonedError(final);
     if (debit.status === 'DECLINED') return { shipment: final, initial: result.parent };
     throw technicalError(final);
   }
@@ -215,18 +279,25 @@ export async function ship(ctx: EngineContext, merchant: MerchantRecord, input: 
     paid = await ctx.store.transitionTransaction(shipment.id, ['PENDING'], {
       status: 'PAID',
       authCode: debit.authCode,
+      deadlineAt: null,
       updatedAt: ctx.clock().toISOString(),
     });
   } catch {
-    paid = undefined;
+    // The card was debited but the record could not say so: it stays PENDING and keeps counting
+    // in what was shipped, so nothing can be shipped twice; a replay reports the same, and past
+    // its deadline the sweep cancels it, releases the debit and gives its amount back.
+    throw unknownOutcomeError(shipment);
   }
-  // The card was debited but the record could not say so: it stays PENDING and keeps counting
-  // in what was shipped, so nothing can be shipped twice; a replay reports the same.
-  if (!paid) throw unknownOutcomeError(shipment);
+  if (!paid) {
+    // Past its deadline a sweep cancelled it (this process stalled): the debit is void again.
+    await releaseApproval(ctx, shipment.id);
+    throw abandonedError((await ctx.store.getTransaction(shipment.id)) ?? shipment);
+  }
   return { shipment: paid, initial: result.parent };
 }
 
-type DebitOutcome = { approved: true; authCode: string } | { approved: false; status: 'DECLINED' | 'FAILED'; reason: string };
+type DebitOutcome =
+  { approved: true; authCode: string } | { approved: false; status: 'DECLINED' | 'FAILED'; reason: string } | { approved: 'unknown' };
 
 async function debitShipment(ctx: EngineContext, parent: TransactionRecord, shipment: TransactionRecord): Promise<DebitOutcome> {
   if (!parent.cardToken) return { approved: false, status: 'FAILED', reason: 'no_card_token' };
@@ -239,6 +310,7 @@ async function debitShipment(ctx: EngineContext, parent: TransactionRecord, ship
     });
     return auth.approved ? { approved: true, authCode: auth.authCode } : { approved: false, status: 'DECLINED', reason: auth.reason };
   } catch (e) {
+    if (e instanceof EsipayError && e.code === ACQUIRER_OUTCOME_UNKNOWN) return { approved: 'unknown' };
     return { approved: false, status: 'FAILED', reason: e instanceof EsipayError ? e.code : 'acquirer_error' };
   }
 }
@@ -295,13 +367,6 @@ export function checkEmail(value: unknown): string | null {
 /** The key under which an initial payment made with `idempotencyKey` is stored (the hosted form looks attempts up by it). */
 export const initialIdemKey = (key: string): string => `initial:${key}`;
 
-export function checkIdempotencyKey(value: unknown): string {
-  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(value)) {
-    throw invalid('invalid_idempotency_key', 'the idempotency key must be 1 to 128 printable characters without spaces');
-  }
-  return value;
-}
-
 /** The decimal amount of an Engine input in minor units of `currency` (INT_009, as the V4 wire's). */
 function parseAmount(value: unknown, currency: string): number {
   const parsed = parseDecimal(String(value ?? ''), currency);
@@ -312,6 +377,15 @@ function parseAmount(value: unknown, currency: string): number {
 function outcomeOfInitial(ctx: EngineContext, tx: TransactionRecord): TransactionView {
   if (tx.status === 'AUTHORISED') return toTransactionView(tx, ctx.clock());
   if (tx.status === 'DECLINED') throw declinedError(ctx, tx);
+  if (tx.status === 'CANCELLED') {
+    throw new EsipayError(
+      'unavailable',
+      'acquirer_error',
+      `the card verification ${tx.id} was cancelled: the service stopped during it, and nothing is held on the card`,
+      'try again with a new idempotency key',
+      toTransactionView(tx, ctx.clock()),
+    );
+  }
   throw new EsipayError(
     'unavailable',
     'acquirer_error',
@@ -330,6 +404,14 @@ function replayInitial(existing: TransactionRecord, requestHash: string): Initia
       'use a new key for a new payment',
     );
   }
+  if (existing.status === 'PENDING') {
+    // Its acquirer has not answered yet, or the service stopped: the sweep settles that by its deadline.
+    throw conflict(
+      'payment_in_progress',
+      `the payment with this idempotency key is still in progress (until ${existing.deadlineAt ?? 'its deadline'} at the latest)`,
+      'retry in a few seconds',
+    );
+  }
   return { transaction: existing, written: false };
 }
 
@@ -340,6 +422,8 @@ function replayShipment(existing: TransactionRecord, parent: TransactionRecord):
       return { shipment: existing, initial: parent };
     case 'PENDING':
       throw unknownOutcomeError(existing);
+    case 'CANCELLED':
+      throw abandonedError(existing);
     default:
       throw technicalError(existing);
   }
@@ -410,6 +494,16 @@ function unknownOutcomeError(tx: TransactionRecord): EsipayError {
     'unavailable',
     'PSP_228',
     `the shipment ${tx.id} was created but its result cannot be given yet`,
-    'read it back later with Transaction/Get (or `esipay tx show`); it keeps counting in what was shipped',
+    `read it back later with Transaction/Get (or \`esipay tx show\`); it counts in what was shipped until it is PAID, or cancelled by ${tx.deadlineAt ?? 'its deadline'}`,
+  );
+}
+
+/** A shipment the sweep cancelled after a stop: its debit was released, its amount may be shipped again. */
+function abandonedError(tx: TransactionRecord): EsipayError {
+  return new EsipayError(
+    'unavailable',
+    'PSP_227',
+    `the shipment ${tx.id} was cancelled: the service stopped during its debit, which was released, so nothing was debited`,
+    'ship it again with a new idempotency key',
   );
 }

@@ -26,11 +26,11 @@ export function v4UseCases(ctx: EngineContext): V4UseCases {
       const rows = await ctx.store.listTransactions({ merchantId: merchant.id, cid: orderId, limit: 1000 });
       return rows.reverse();
     },
-    async refund(merchant, { uuid, amount, currency }) {
+    async refund(merchant, { uuid, amount, currency, idempotencyKey }) {
       const tx = await requireTransaction(ctx, uuid, merchant.id);
       if (tx.kind === 'initial') throw initialNotRefundable();
       if (currency !== undefined && currency !== null) checkCurrency(currency, merchant);
-      return refundRecord(ctx, tx, amount === undefined || amount === null ? undefined : checkAmount(amount));
+      return refundRecord(ctx, tx, amount === undefined || amount === null ? undefined : checkAmount(amount), idempotencyKey);
     },
     initialByKey: (merchant, key) => ctx.store.findTransactionByIdemKey(merchant.id, initialIdemKey(key)),
   };

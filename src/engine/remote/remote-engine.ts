@@ -13,7 +13,9 @@ import type {
   RefundInput,
   RefundOutcome,
   RegisterMerchantInput,
+  UpdateMerchantInput,
 } from '../engine.js';
+import { checkIdempotencyKey } from '../idempotency-key.js';
 import { checkTransactionFilters } from '../transaction-filters.js';
 
 export interface RemoteEngineOptions {
@@ -80,8 +82,8 @@ export class RemoteEngine implements Engine {
     return this.admin('GET', `/admin/merchants/${seg(uuid)}`);
   }
 
-  rotateMerchantSecret(uuid: string): Promise<MerchantWithSecret> {
-    return this.admin('POST', `/admin/merchants/${seg(uuid)}/rotate-secret`);
+  rotateMerchantSecret(uuid: string, opts: { expirePrevious?: boolean } = {}): Promise<MerchantWithSecret> {
+    return this.admin('POST', `/admin/merchants/${seg(uuid)}/rotate-secret`, opts.expirePrevious ? { expirePrevious: true } : undefined);
   }
 
   /** GET /cardpay/{uuid}/{cid}/{cardnumber}/{cardmonth}/{cardyear}/{amount}. */
@@ -90,11 +92,17 @@ export class RemoteEngine implements Engine {
     return this.call('POST', `/cardpay/${parts.map((p) => seg(String(p ?? ''))).join('/')}`, { auth: false });
   }
 
-  /** /cardpay/{uuid}/{transaction}[/{amount}]; without a merchant, the operator API says whose it is. */
+  /**
+   * /cardpay/{uuid}/{transaction}[/{amount}], the key in its Idempotency-Key header; without a
+   * merchant, the operator API says whose it is.
+   */
   async refund(input: RefundInput): Promise<RefundOutcome> {
     const merchant = input.merchant ?? (await this.getTransaction(input.transaction)).merchant;
     const parts = [merchant, input.transaction, ...(input.amount !== undefined ? [input.amount] : [])];
-    return this.call('POST', `/cardpay/${parts.map((p) => seg(String(p))).join('/')}`, { auth: false });
+    return this.call('POST', `/cardpay/${parts.map((p) => seg(String(p))).join('/')}`, {
+      auth: false,
+      ...(input.idempotencyKey !== undefined ? { headers: { 'idempotency-key': checkIdempotencyKey(input.idempotencyKey) } } : {}),
+    });
   }
 
   async listTransactions(q: ListTransactionsInput): Promise<Page<TransactionView>> {
@@ -150,12 +158,28 @@ export class RemoteEngine implements Engine {
     await this.agent.close();
   }
 
-  private admin<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    return this.call(method, path, { auth: true, ...(body !== undefined ? { body } : { body: method === 'POST' ? {} : undefined }) });
+  updateMerchant(uuid: string, input: UpdateMerchantInput): Promise<MerchantView> {
+    return this.admin('PATCH', `/admin/merchants/${seg(uuid)}`, input);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, o: { auth: boolean; body?: unknown }): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'esipay-remote/1' };
+  disableMerchant(uuid: string): Promise<MerchantView> {
+    return this.admin('POST', `/admin/merchants/${seg(uuid)}/disable`);
+  }
+
+  enableMerchant(uuid: string): Promise<MerchantView> {
+    return this.admin('POST', `/admin/merchants/${seg(uuid)}/enable`);
+  }
+
+  private admin<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+    return this.call(method, path, { auth: true, ...(body !== undefined ? { body } : { body: method === 'GET' ? undefined : {} }) });
+  }
+
+  private async call<T>(
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    o: { auth: boolean; body?: unknown; headers?: Record<string, string> },
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'esipay-remote/1', ...o.headers };
     if (o.auth && this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
     if (o.body !== undefined) headers['content-type'] = 'application/json';
     let status: number;

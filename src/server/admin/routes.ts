@@ -2,9 +2,11 @@ import { adminHttpStatusOf, invalid } from '../../domain/errors.js';
 import type { CreateInitialInput, CreateLinkInput, CreateShipmentInput, ListTransactionsInput } from '../../engine/engine.js';
 import type { ServiceDeps } from '../deps.js';
 import { errorAnswer } from '../error-answer.js';
+import { idempotencyKeyOf } from '../idempotency-key.js';
 import { type HttpRequest, jsonAnswer, rawSegments, type Route } from '../http.js';
 import { type Endpoint, matchEndpoint } from '../router.js';
 import { bearerMatches } from './token.js';
+import { merchantLifecycleEndpoints } from './merchant-lifecycle.js';
 
 /**
  * The operator API: JSON over /admin/, behind `Authorization: Bearer <token>`. Every Engine
@@ -76,7 +78,12 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
     {
       method: 'POST',
       path: '/admin/merchants/:merchant/rotate-secret',
-      handler: async (_req, p) => ok(await engine.rotateMerchantSecret(p.merchant!)),
+      handler: async (req, p) => {
+        const b = await jsonBody(req);
+        if (b.expirePrevious !== undefined && typeof b.expirePrevious !== 'boolean')
+          throw invalid('invalid_expire_previous', 'expirePrevious must be true or false');
+        return ok(await engine.rotateMerchantSecret(p.merchant!, { expirePrevious: b.expirePrevious === true }));
+      },
     },
     {
       method: 'GET',
@@ -115,11 +122,13 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
       handler: async (req, p) => {
         const b = await jsonBody(req);
         const merchant = b.merchant ?? merchantOf(req);
+        const key = idempotencyKeyOf(req, b.idempotencyKey);
         return created(
           await engine.refund({
             transaction: p.transaction!,
             ...(b.amount !== undefined && b.amount !== null ? { amount: String(b.amount) } : {}),
             ...(merchant !== undefined ? { merchant: String(merchant) } : {}),
+            ...(key !== undefined ? { idempotencyKey: key } : {}),
           }),
         );
       },
@@ -127,12 +136,12 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
     {
       method: 'POST',
       path: '/admin/initials',
-      handler: async (req) => created(await engine.createInitial((await jsonBody(req)) as unknown as CreateInitialInput)),
+      handler: async (req) => created(await engine.createInitial((await keyedBody(req)) as unknown as CreateInitialInput)),
     },
     {
       method: 'POST',
       path: '/admin/shipments',
-      handler: async (req) => created(await engine.createShipment((await jsonBody(req)) as unknown as CreateShipmentInput)),
+      handler: async (req) => created(await engine.createShipment((await keyedBody(req)) as unknown as CreateShipmentInput)),
     },
     {
       method: 'POST',
@@ -140,6 +149,7 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
       handler: async (req) => created(await engine.createLink((await jsonBody(req)) as unknown as CreateLinkInput)),
     },
     { method: 'GET', path: '/admin/links/:link', handler: async (req, p) => ok(await engine.getLink(p.link!, merchantOf(req))) },
+    ...merchantLifecycleEndpoints(engine, jsonBody),
   ];
 }
 
@@ -169,6 +179,13 @@ function transactionFilters(req: HttpRequest): Pick<ListTransactionsInput, 'kind
 
 function merchantOf(req: HttpRequest): string | undefined {
   return req.query.get('merchant') ?? undefined;
+}
+
+/** The JSON body with its idempotencyKey taken from the Idempotency-Key header when sent there. */
+async function keyedBody(req: HttpRequest): Promise<Record<string, unknown>> {
+  const b = await jsonBody(req);
+  const key = idempotencyKeyOf(req, b.idempotencyKey);
+  return key !== undefined ? { ...b, idempotencyKey: key } : b;
 }
 
 async function jsonBody(req: HttpRequest): Promise<Record<string, unknown>> {

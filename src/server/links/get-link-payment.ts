@@ -18,6 +18,8 @@ export async function getLinkPayment(deps: ServiceDeps, req: HttpRequest): Promi
   try {
     const auth = await authenticateBasic(req.headers.authorization, (uuid) => deps.store.getMerchant(uuid));
     // AUTH_001: no usable credentials at all; AUTH_002: credentials that name no merchant's secret.
+    // AUTH_005: a disabled merchant's own credentials, refused with 403 (the one answer that is not 200).
+    if (!auth.ok && auth.problem === 'disabled') return refusal('AUTH_005', undefined, 403);
     if (!auth.ok) return refusal(auth.problem === 'rejected' ? 'AUTH_002' : 'AUTH_001');
     if (!sameIp(req.callerIp, auth.merchant.ip))
       return refusal('AUTH_003', `calls for this merchant must come from its registered address, not ${req.callerIp}`);
@@ -47,6 +49,6 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-function refusal(code: string, message?: string): HttpAnswer {
-  return jsonAnswer(200, { result: false, code, message: message ?? linkCodeMeaning(code) ?? code });
+function refusal(code: string, message?: string, status = 200): HttpAnswer {
+  return jsonAnswer(status, { result: false, code, message: message ?? linkCodeMeaning(code) ?? code });
 }

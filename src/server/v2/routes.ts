@@ -2,6 +2,7 @@ import { type ErrorKind, EsipayError, invalid, v2HttpStatusOf } from '../../doma
 import { maskSegment, redactPath } from '../access-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { errorAnswer } from '../error-answer.js';
+import { idempotencyKeyOf } from '../idempotency-key.js';
 import { decodeSegment, type HttpAnswer, type HttpRequest, jsonAnswer, LIMITS, rawSegments, type Route } from '../http.js';
 
 /**
@@ -9,6 +10,7 @@ import { decodeSegment, type HttpAnswer, type HttpRequest, jsonAnswer, LIMITS, r
  *   /cardpay/{uuid}/{cid}/{cardnumber}/{cardmonth}/{cardyear}/{amount}   payment
  *   /cardpay/{uuid}/{transaction}                                        full refund
  *   /cardpay/{uuid}/{transaction}/{amount}                               partial refund
+ * A refund may carry an Idempotency-Key header: a retry with it answers the first refund again.
  * Statuses: 400 a parameter is wrong (unknown merchant or transaction, amount over what remains,
  * card declined included), 403 the caller is not the merchant's server, 500 service side
  * (the return URL did not answer 200 and the payment was cancelled, the acquirer failed), 200 done.
@@ -71,11 +73,13 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     }
     if (segments.length === 2 || segments.length === 3) {
       const [merchant, transaction, amount] = decodeParams(segments, REFUND_PARAMS) as [string, string, string?];
+      const key = idempotencyKeyOf(req);
       const outcome = await deps.engine.refund({
         merchant,
         transaction,
         ...(amount !== undefined ? { amount } : {}),
         callerIp: req.callerIp,
+        ...(key !== undefined ? { idempotencyKey: key } : {}),
       });
       return jsonAnswer(200, outcome);
     }

@@ -6,7 +6,8 @@ import { authenticateBasic, type BasicAuthProblem } from '../basic-auth.js';
  * HTTP Basic authentication of the V4 API (src/server/basic-auth.ts, shared with
  * get_link_payment), with the V4 API's own words for a refusal, answered as ESI_401.
  */
-export type AuthResult = { ok: true; merchant: MerchantRecord } | { ok: false; reason: string };
+export type AuthResult =
+  { ok: true; merchant: MerchantRecord } | { ok: false; reason: string; errorCode: 'ESI_401' | 'ESI_403'; httpStatus: 401 | 403 };
 
 const WRONG = 'unknown merchant uuid or wrong secret';
 
@@ -15,9 +16,13 @@ const REASONS: Record<BasicAuthProblem, string> = {
   no_colon: 'the Basic credentials must be uuid:secret',
   empty: WRONG,
   rejected: WRONG,
+  disabled: 'the merchant is disabled: an operator must enable it again (esipay merchant enable)',
 };
 
 export async function authenticate(store: Store, header: string | string[] | undefined): Promise<AuthResult> {
   const auth = await authenticateBasic(header, (uuid) => store.getMerchant(uuid));
-  return auth.ok ? auth : { ok: false, reason: REASONS[auth.problem] };
+  if (auth.ok) return auth;
+  return auth.problem === 'disabled'
+    ? { ok: false, reason: REASONS.disabled, errorCode: 'ESI_403', httpStatus: 403 }
+    : { ok: false, reason: REASONS[auth.problem], errorCode: 'ESI_401', httpStatus: 401 };
 }

@@ -30,6 +30,7 @@ export const V4_CODES = {
   ESI_021: 'order not found',
   ESI_030: 'the refund is not possible',
   ESI_401: 'authentication failed',
+  ESI_403: 'the merchant is disabled',
   ESI_404: 'unknown web service',
   ESI_405: 'method not allowed',
   ESI_413: 'request body too large',
@@ -55,6 +56,7 @@ const FROM_ENGINE: Record<string, V4Code> = {
   not_refundable: 'ESI_030',
   nothing_to_refund: 'ESI_030',
   amount_exceeds_remaining: 'ESI_030',
+  merchant_disabled: 'ESI_403',
 };
 
 export function v4ErrorOf(

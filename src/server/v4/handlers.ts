@@ -158,7 +158,13 @@ async function getOrder(call: V4Call): Promise<Record<string, unknown>> {
 async function refundTransaction(call: V4Call): Promise<Record<string, unknown>> {
   const r = parse(RefundRequest, call.body);
   const { merchant, deps } = call;
-  const outcome = await deps.engine.v4.refund(merchant, { uuid: r.uuid, amount: r.amount, currency: r.currency });
+  const key = idempotencyKeyOf(call, r.idempotencyKey);
+  const outcome = await deps.engine.v4.refund(merchant, {
+    uuid: r.uuid,
+    amount: r.amount,
+    currency: r.currency,
+    ...(key !== undefined ? { idempotencyKey: key } : {}),
+  });
   return v4Refund(outcome.refund, merchant.id);
 }
 

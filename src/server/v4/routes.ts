@@ -42,9 +42,8 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     return failed(deps, webService, e, now(), null);
   }
   if (!auth.ok) {
-    return v4Error(webService, v4ErrorOf('ESI_401', auth.reason), now(), 401, null, {
-      headers: { 'www-authenticate': 'Basic realm="esipay V4", charset="UTF-8"' },
-    });
+    const challenge = auth.httpStatus === 401 ? { headers: { 'www-authenticate': 'Basic realm="esipay V4", charset="UTF-8"' } } : {};
+    return v4Error(webService, v4ErrorOf(auth.errorCode, auth.reason), now(), auth.httpStatus, null, challenge);
   }
   const merchant: MerchantRecord = auth.merchant;
   let body: unknown;

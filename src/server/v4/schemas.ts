@@ -62,6 +62,7 @@ export const RefundRequest = z.object({
   currency: z.unknown().optional(),
   comment: nullableText(255),
   resolutionMode: z.enum(['AUTO', 'REFUND_ONLY', 'CANCELLATION_ONLY']).nullish(),
+  idempotencyKey: nullableText(200),
 });
 
 /** The values the platform accepts for strongAuthentication; anything else is INT_050. */

@@ -4,24 +4,26 @@ import { periodic, type Worker } from './periodic.js';
 export const ABANDONED_SWEEP_MS = 15_000;
 
 /**
- * Cancels payments abandoned while they waited for their return URL (the engine's
- * sweepAbandonedPayments says how): at start-up, then every 15 s.
+ * Resolves what a stopped service left waiting (the engine's sweepAbandoned says how): at
+ * start-up, before the service says it is ready, then every 15 s.
  */
-export function abandonedPaymentsSweeper(deps: ServiceDeps): Worker {
+export function abandonedSweeper(deps: ServiceDeps): Worker {
   return periodic(
     ABANDONED_SWEEP_MS,
     async () => {
-      await sweepAbandonedPayments(deps);
+      await sweepAbandoned(deps);
     },
     (e) => deps.log?.(`abandoned-payment sweep failed: ${(e as Error)?.message ?? String(e)}`),
   );
 }
 
-/** One sweep, logged: the ids of the payments it cancelled. */
-export async function sweepAbandonedPayments(deps: ServiceDeps): Promise<string[]> {
-  const { cancelled, problems } = await deps.engine.maintenance.sweepAbandonedPayments();
+/** One sweep, logged: the ids of the transactions it cancelled. */
+export async function sweepAbandoned(deps: ServiceDeps): Promise<string[]> {
+  const { cancelled, problems } = await deps.engine.maintenance.sweepAbandoned();
   if (cancelled.length > 0)
-    deps.log?.(`cancelled ${cancelled.length} payment(s) abandoned while waiting for their return URL: ${cancelled.join(', ')}`);
+    deps.log?.(
+      `cancelled ${cancelled.length} payment(s) abandoned past their deadline by a stopped service (card or link payments, shipments, initial verifications), their holds released: ${cancelled.join(', ')}`,
+    );
   for (const problem of problems) deps.log?.(problem);
   return cancelled;
 }

@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '../deps.js';
-import { abandonedPaymentsSweeper } from './abandoned-payments.js';
+import { abandonedSweeper } from './abandoned-payments.js';
 import { outboxWorker } from './outbox.js';
 import type { Worker } from './periodic.js';
 import { scheduledDebitWorker } from './scheduled-debits.js';
@@ -11,6 +11,6 @@ import { scheduledDebitWorker } from './scheduled-debits.js';
  */
 export type WorkerFactory = (deps: ServiceDeps) => Worker;
 
-export const WORKERS: WorkerFactory[] = [abandonedPaymentsSweeper, outboxWorker, scheduledDebitWorker];
+export const WORKERS: WorkerFactory[] = [abandonedSweeper, outboxWorker, scheduledDebitWorker];
 
 export type { Worker };

@@ -1,4 +1,4 @@
-import { errorLine } from './pool.js';
+import { errorLine, type PoolWatch } from './pool.js';
 
 /** After a line, further losses stay quiet this long: one incident, one line. */
 const QUIET_MS = 10_000;
@@ -11,9 +11,13 @@ const QUIET_MS = 10_000;
  * a restart or a pg_terminate_backend over the database cuts every connection within a few
  * milliseconds while new ones already succeed, so a line is written for the first loss and the
  * losses of the next QUIET_MS are taken to be the same incident.
+ *
+ * Every failure reported here also reaches the listeners: a pool over several hosts listens, to
+ * ask its host again when a failure may mean it is gone or read-only (failover-pool.ts).
  */
-export class ConnectionLoss {
+export class ConnectionLoss implements PoolWatch {
   private lastLine: number | undefined;
+  private readonly listeners: ((e: unknown) => void)[] = [];
 
   constructor(
     private readonly url: string,
@@ -24,6 +28,7 @@ export class ConnectionLoss {
 
   /** Something failed on a connection: reported when it is a loss, unless one was just reported. */
   failed(e: unknown): void {
+    for (const fn of this.listeners) fn(e);
     if (!isConnectionLoss(e)) return;
     const now = this.clock();
     if (this.lastLine !== undefined && now - this.lastLine < QUIET_MS) return;
@@ -31,6 +36,15 @@ export class ConnectionLoss {
     this.log(
       `esipay: lost a connection to PostgreSQL (${errorLine(e, this.url)}): the request on it fails as unavailable, the next one opens a new connection`,
     );
+  }
+
+  listen(fn: (e: unknown) => void): void {
+    this.listeners.push(fn);
+  }
+
+  /** A line of the pool's own (which host takes the writes), as it is. */
+  report(line: string): void {
+    this.log(line);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Migration } from '../sql/migration.js';
+import { REFUND_KEYS_MIGRATION } from '../sql/refund-keys.js';
 
 /**
  * Versioned PostgreSQL migrations, the same tables, columns and constraints as
@@ -149,5 +150,12 @@ CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
     name: 'index transactions by merchant reference',
     // Order/Get and the filters look a merchant's transactions up by cid (orderId): no scan.
     sql: `CREATE INDEX transactions_merchant_cid ON transactions (merchant_id, cid);`,
+  },
+  REFUND_KEYS_MIGRATION,
+  {
+    version: 5,
+    name: 'merchants can be disabled',
+    // NULL: active. A disabled merchant keeps its rows; only its new requests are refused.
+    sql: `ALTER TABLE merchants ADD COLUMN disabled_at ${C};`,
   },
 ];

@@ -2,6 +2,8 @@ import pg from 'pg';
 import { readEnv } from '../../config/env.js';
 import { EsipayError } from '../../domain/errors.js';
 import { printableLocation } from '../location.js';
+import { FailoverPool, probeHost } from './failover-pool.js';
+import { parseHostList } from './hosts.js';
 
 /**
  * The connection pool of one PostgresStore, and the translation of "cannot reach the database"
@@ -32,8 +34,50 @@ export function poolMax(): number {
   return readEnv('ESIPAY_PG_POOL_MAX');
 }
 
+/** What the store queries through: a pool, or one of its connections inside a transaction. */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+}
+
+/** The store's pool: node-postgres' for one host, a FailoverPool over several. */
+export interface StorePool extends Queryable {
+  connect(): Promise<pg.PoolClient>;
+  end(): Promise<void>;
+}
+
+/** Where the pool reports (connection-loss.ts): failures it meets, lines for the operator; and hears the store's. */
+export interface PoolWatch {
+  /** A connection failed (lost, refused, or an error on a query). */
+  failed(e: unknown): void;
+  /** fn hears of every failure reported through failed(), the store's included. */
+  listen(fn: (e: unknown) => void): void;
+  /** One line for the operator. */
+  report(line: string): void;
+}
+
+/**
+ * The pool for a store URL. One host: node-postgres' pool on the URL as it is. Several hosts
+ * (postgres://h1:p1,h2:p2/db?target_session_attrs=read-write), or one asked to be writable: a
+ * FailoverPool that writes to the writable one and follows it when it changes.
+ */
+export function createPool(url: string, watch: PoolWatch): StorePool {
+  const list = parseHostList(url);
+  const onLost = (e: Error) => watch.failed(e);
+  if (!list) return hostPool(url, onLost);
+  const connectTimeout = readEnv('ESIPAY_PG_CONNECT_TIMEOUT_MS');
+  const pool = new FailoverPool(list, {
+    open: (hostUrl) => hostPool(hostUrl, onLost),
+    probe: (hostUrl) => probeHost(hostUrl, list.target, connectTimeout),
+    suspect: isUnavailable,
+    describe: (e) => errorLine(e, url),
+    report: (line) => watch.report(line),
+  });
+  watch.listen((e) => pool.failed(e));
+  return pool;
+}
+
 /** `onLost` hears of every connection the pool loses, idle or in use (see connection-loss.ts). */
-export function createPool(url: string, onLost: (e: Error) => void): pg.Pool {
+function hostPool(url: string, onLost: (e: Error) => void): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax(),
@@ -73,8 +117,9 @@ export function isUnavailable(e: unknown): boolean {
   if (UNAVAILABLE_SOCKET.has(code)) return true;
   // 08: connection exception; 28: invalid authorisation; 3D000: no such database;
   // 57P01-57P03: the server is shutting down or starting (57P01 too when pg_terminate_backend
-  // ended this connection); 57P05: the server closed an idle session.
-  if (/^(08|28)/.test(code) || code === '3D000' || /^57P0[1235]$/.test(code)) return true;
+  // ended this connection); 57P05: the server closed an idle session; 25006: the server is
+  // read-only (a standby, a demoted or fenced primary): writes must wait for the writable one.
+  if (/^(08|28)/.test(code) || code === '3D000' || /^57P0[1235]$/.test(code) || code === '25006') return true;
   const message = typeof err.message === 'string' ? err.message : '';
   // "not queryable": pg's answer to a query on a connection that was lost before it was sent.
   return /timeout exceeded when trying to connect|Connection terminated|connection timeout|not queryable/i.test(message);

@@ -28,13 +28,19 @@ import {
   transactionPatchColumns,
   transactionToRow,
 } from '../sql/rows.js';
+import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
 import { listTransactionsSql } from '../sql/transaction-query.js';
+import { merchantPatchColumns } from '../sql/merchant-patch.js';
+import type { MerchantPatch } from '../store.js';
 import type {
+  KeyedRefund,
+  KeyedRefundResult,
   Keyset,
   MerchantTotals,
   MigrationStatus,
   MovementResult,
+  RefundKey,
   ScheduledDebitPatch,
   ShipmentResult,
   Store,
@@ -45,12 +51,14 @@ import type {
 import { ConnectionLoss } from './connection-loss.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { createPool, isUnavailable, translate } from './pool.js';
+import type { Queryable, StorePool } from './pool.js';
 import { insertOf, Params } from './sql.js';
+import { ABANDONED_REASON_SQL } from '../sql/abandoned.js';
+import { settlePatchColumns } from '../sql/rows.js';
+import type { SettlePatch } from '../store.js';
 
 /** pg_advisory_xact_lock key for migrations: 'esip' in ASCII. Advisory locks are per database. */
 const MIGRATION_LOCK_KEY = 0x65736970;
-
-type Queryable = pg.Pool | pg.PoolClient;
 
 /**
  * The shared store for several `esipay serve` instances: one PostgreSQL database through a pool.
@@ -72,7 +80,7 @@ type Queryable = pg.Pool | pg.PoolClient;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly location: string;
-  private readonly pool: pg.Pool;
+  private readonly pool: StorePool;
   private readonly loss: ConnectionLoss;
   private closed = false;
 
@@ -82,7 +90,7 @@ export class PostgresStore implements Store {
   ) {
     this.location = printableLocation(url);
     this.loss = new ConnectionLoss(url, opts.log ?? ((line) => process.stderr.write(`${line}\n`)));
-    this.pool = createPool(url, (e) => this.loss.failed(e));
+    this.pool = createPool(url, this.loss);
   }
 
   private async query(sql: string, values: unknown[] = [], on: Queryable = this.pool): Promise<Row[]> {
@@ -270,28 +278,77 @@ export class PostgresStore implements Store {
   }
 
   async addRefund(refund: RefundRecord): Promise<MovementResult> {
-    return this.transaction(async (c): Promise<MovementResult> => {
-      // The row lock makes concurrent refunds of this transaction, from any instance, wait here
-      // and then read the refunded sum the previous one committed.
-      const row = await this.one('SELECT * FROM transactions WHERE id = $1 FOR UPDATE', [refund.transactionId], c);
-      const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
-      if (!decision.ok) return decision;
-      const tx = decision.transaction;
-      const ins = insertOf('refunds', refundToRow(refund));
-      await this.query(ins.text, ins.values, c);
-      const updated = await this.one(
-        'UPDATE transactions SET refunded = refunded + $1, updated_at = $2 WHERE id = $3 RETURNING *',
-        [refund.amount, refund.createdAt, tx.id],
+    return this.transaction((c) => this.recordRefund(c, refund));
+  }
+
+  /**
+   * The refund's check and write on the caller's transaction, the payment row locked first.
+   * With a key, nothing is written when another refund holds it (undefined: it committed while
+   * this one waited), before the check, which that refund may have changed.
+   */
+  private async recordRefund(c: pg.PoolClient, refund: RefundRecord): Promise<MovementResult>;
+  private async recordRefund(c: pg.PoolClient, refund: RefundRecord, key: RefundKey): Promise<MovementResult | undefined>;
+  private async recordRefund(c: pg.PoolClient, refund: RefundRecord, key?: RefundKey): Promise<MovementResult | undefined> {
+    // The row lock makes concurrent refunds of this transaction, from any instance, wait here
+    // and then read the refunded sum the previous one committed.
+    const row = await this.one('SELECT * FROM transactions WHERE id = $1 FOR UPDATE', [refund.transactionId], c);
+    // A request with this key that committed while this one waited for the lock is seen now.
+    if (key && (await this.findRefundByKey(refund.merchantId, key.idemKey, c))) return undefined;
+    const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
+    if (!decision.ok) return decision;
+    const tx = decision.transaction;
+    if (key) {
+      const ins = insertOf('refunds', { ...refundToRow(refund), ...refundKeyColumns(key) });
+      // The unique index decides against a request with the same key on another payment (so
+      // under another row lock): this insert waits for it to commit, then does nothing.
+      const inserted = await this.query(
+        `${ins.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`,
+        ins.values,
         c,
       );
-      return { ok: true, transaction: transactionFromRow(updated!) };
-    });
+      if (inserted.length === 0) return undefined;
+    } else {
+      const ins = insertOf('refunds', refundToRow(refund));
+      await this.query(ins.text, ins.values, c);
+    }
+    const updated = await this.one(
+      'UPDATE transactions SET refunded = refunded + $1, updated_at = $2 WHERE id = $3 RETURNING *',
+      [refund.amount, refund.createdAt, tx.id],
+      c,
+    );
+    return { ok: true, transaction: transactionFromRow(updated!) };
   }
 
   async listRefunds(transactionId: string): Promise<RefundRecord[]> {
     return (await this.query('SELECT * FROM refunds WHERE transaction_id = $1 ORDER BY created_at, id', [transactionId])).map(
       refundFromRow,
     );
+  }
+
+  async addKeyedRefund(refund: RefundRecord, key: RefundKey): Promise<KeyedRefundResult> {
+    return this.transaction(async (c): Promise<KeyedRefundResult> => {
+      const replay = async (): Promise<KeyedRefundResult | undefined> => {
+        const seen = await this.findRefundByKey(refund.merchantId, key.idemKey, c);
+        if (!seen) return undefined;
+        const tx = await this.one('SELECT * FROM transactions WHERE id = $1', [seen.refund.transactionId], c);
+        return replayOfKey(seen, key, transactionFromRow(tx!));
+      };
+      // A replay needs no lock: the key's refund is committed and never changes.
+      const early = await replay();
+      if (early) return early;
+      const result = await this.recordRefund(c, refund, key);
+      if (!result) {
+        const late = await replay();
+        if (!late) throw new Error(`refund with idempotency key ${key.idemKey} conflicted but cannot be read back`);
+        return late;
+      }
+      return result.ok ? { ...result, refund, replayed: false } : result;
+    });
+  }
+
+  async findRefundByKey(merchantId: string, idemKey: string, on: Queryable = this.pool): Promise<KeyedRefund | undefined> {
+    const r = await this.one('SELECT * FROM refunds WHERE merchant_id = $1 AND idem_key = $2', [merchantId, idemKey], on);
+    return r ? keyedRefundFromRow(r) : undefined;
   }
 
   async addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult> {
@@ -373,12 +430,20 @@ export class PostgresStore implements Store {
   }
 
   async cancelAbandonedPayments(now: string): Promise<string[]> {
-    // One UPDATE: an instance running it at the same time waits on the row locks, then re-checks
-    // status = 'PENDING' on the committed row and skips it, so each payment is cancelled (and
-    // reported) by one instance only.
+    // One statement: an instance running it at the same time waits on the row locks, then
+    // re-checks status = 'PENDING' on the committed row and skips it, so each payment is cancelled
+    // (and reported) by one instance only, and only the one that cancelled a shipment gives its
+    // amount back to the initial, in the same transaction.
     const rows = await this.query(
-      `UPDATE transactions SET status = 'CANCELLED', reason = 'abandoned: the service stopped while waiting for the return URL', updated_at = $1
-       WHERE status = 'PENDING' AND deadline_at <= $1 RETURNING id`,
+      `WITH swept AS (
+         UPDATE transactions SET status = 'CANCELLED', reason = ${ABANDONED_REASON_SQL}, updated_at = $1
+         WHERE status = 'PENDING' AND deadline_at <= $1 RETURNING id, kind, parent_id, amount
+       ), given_back AS (
+         UPDATE transactions p SET shipped = p.shipped - s.total, updated_at = $1
+         FROM (SELECT parent_id, SUM(amount) AS total FROM swept WHERE kind = 'shipment' GROUP BY parent_id) s
+         WHERE p.id = s.parent_id
+       )
+       SELECT id FROM swept`,
       [now],
     );
     return rows.map((r) => String(r.id));
@@ -556,9 +621,38 @@ export class PostgresStore implements Store {
     return (await this.query(sql, p.values)).map(outboxFromRow);
   }
 
+  async outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }> {
+    const [row] = await this.query('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL', []);
+    return { pending: Number(row?.n ?? 0), oldestPendingAt: (row?.oldest as string | null | undefined) ?? null };
+  }
+
+  async settlePending(id: string, patch: SettlePatch, opts: WithOutbox = {}): Promise<TransactionRecord | undefined> {
+    const p = new Params();
+    const sets = Object.entries(settlePatchColumns(patch)).map(([col, value]) => `${col} = ${p.add(value)}`);
+    return this.transaction(async (c) => {
+      const row = await this.one(
+        `UPDATE transactions SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND status = 'PENDING' RETURNING *`,
+        p.values,
+        c,
+      );
+      if (!row) return undefined;
+      if (opts.outbox) await this.insertOutbox(opts.outbox, c);
+      return transactionFromRow(row);
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.pool.end();
+  }
+
+  async updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined> {
+    const columns = Object.entries(merchantPatchColumns(patch));
+    if (columns.length === 0) return this.getMerchant(id);
+    const p = new Params();
+    const sets = columns.map(([col, value]) => `${col} = ${p.add(value)}`);
+    const r = await this.one(`UPDATE merchants SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
+    return r ? merchantFromRow(r) : undefined;
   }
 }

@@ -1,5 +1,5 @@
 import type { CardBrand } from '../../card/card.js';
-import type { TransactionPatch } from '../store.js';
+import type { SettlePatch, TransactionPatch } from '../store.js';
 import type {
   LinkRecord,
   MerchantRecord,
@@ -35,6 +35,8 @@ export function merchantFromRow(r: Row): MerchantRecord {
     currency: str(r.currency),
     secrets: JSON.parse(str(r.secrets)) as string[],
     createdAt: str(r.created_at),
+    // Only a disabled merchant has the field: an active one reads back exactly as it was registered.
+    ...(r.disabled_at !== null && r.disabled_at !== undefined ? { disabledAt: str(r.disabled_at) } : {}),
   };
 }
 
@@ -48,6 +50,7 @@ export function merchantToRow(m: MerchantRecord): Row {
     currency: m.currency,
     secrets: JSON.stringify(m.secrets),
     created_at: m.createdAt,
+    disabled_at: m.disabledAt ?? null,
   };
 }
 
@@ -261,10 +264,23 @@ const PATCH_COLUMNS: Record<keyof TransactionPatch, string> = {
 
 /** A transaction patch's keys as column names (undefined values left out), for both adapters. */
 export function transactionPatchColumns(patch: TransactionPatch): Record<string, unknown> {
+  return patchColumns(patch, PATCH_COLUMNS);
+}
+
+/** A patch's keys as the column names of `columns` (undefined values and unknown keys left out). */
+export function patchColumns<P extends object>(patch: P, columns: Record<keyof P, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(patch)) {
-    const col = PATCH_COLUMNS[key as keyof TransactionPatch];
+    const col = columns[key as keyof P];
     if (col && value !== undefined) out[col] = value;
   }
+  return out;
+}
+
+/** A SettlePatch's keys as column names: a TransactionPatch's, and the card token and expiry. */
+export function settlePatchColumns(patch: SettlePatch): Record<string, unknown> {
+  const out = transactionPatchColumns(patch);
+  if (patch.cardToken !== undefined) out.card_token = patch.cardToken;
+  if (patch.expiresAt !== undefined) out.expires_at = patch.expiresAt;
   return out;
 }

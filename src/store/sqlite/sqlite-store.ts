@@ -10,10 +10,13 @@ import type {
   TxStatus,
 } from '../../domain/types.js';
 import type {
+  KeyedRefund,
+  KeyedRefundResult,
   Keyset,
   MerchantTotals,
   MigrationStatus,
   MovementResult,
+  RefundKey,
   ScheduledDebitPatch,
   ShipmentResult,
   Store,
@@ -40,12 +43,18 @@ import {
   transactionPatchColumns,
   transactionToRow,
 } from '../sql/rows.js';
+import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
 import { listTransactionsSql } from '../sql/transaction-query.js';
+import { merchantPatchColumns } from '../sql/merchant-patch.js';
+import type { MerchantPatch } from '../store.js';
 import { createPrivateFile } from './file.js';
 import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { insertSql } from './sql.js';
+import { ABANDONED_REASON_SQL } from '../sql/abandoned.js';
+import { settlePatchColumns } from '../sql/rows.js';
+import type { SettlePatch } from '../store.js';
 
 // Built-ins without their ESM facades: every local command opens the store (src/util/builtin.ts).
 const { mkdirSync } = builtin('node:fs');
@@ -251,25 +260,50 @@ export class SqliteStore implements Store {
   }
 
   async addRefund(refund: RefundRecord): Promise<MovementResult> {
-    return this.write((): MovementResult => {
-      // Inside the write transaction (BEGIN IMMEDIATE): no other writer changes the row meanwhile.
-      const row = this.get('SELECT * FROM transactions WHERE id = ?', [refund.transactionId]);
-      const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
-      if (!decision.ok) return decision;
-      const tx = decision.transaction;
-      const refundRow = refundToRow(refund);
-      this.run(insertSql('refunds', refundRow), refundRow);
-      this.run('UPDATE transactions SET refunded = refunded + @amount, updated_at = @at WHERE id = @id', {
-        amount: refund.amount,
-        at: refund.createdAt,
-        id: tx.id,
-      });
-      return { ok: true, transaction: { ...tx, refunded: tx.refunded + refund.amount, updatedAt: refund.createdAt } };
+    return this.write(() => this.recordRefund(refund));
+  }
+
+  /** The refund's check and write, inside the caller's write transaction; `key` goes on its row. */
+  private recordRefund(refund: RefundRecord, key?: RefundKey): MovementResult {
+    // Inside the write transaction (BEGIN IMMEDIATE): no other writer changes the row meanwhile.
+    const row = this.get('SELECT * FROM transactions WHERE id = ?', [refund.transactionId]);
+    const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
+    if (!decision.ok) return decision;
+    const tx = decision.transaction;
+    const refundRow = { ...refundToRow(refund), ...(key ? refundKeyColumns(key) : {}) };
+    this.run(insertSql('refunds', refundRow), refundRow);
+    this.run('UPDATE transactions SET refunded = refunded + @amount, updated_at = @at WHERE id = @id', {
+      amount: refund.amount,
+      at: refund.createdAt,
+      id: tx.id,
     });
+    return { ok: true, transaction: { ...tx, refunded: tx.refunded + refund.amount, updatedAt: refund.createdAt } };
   }
 
   async listRefunds(transactionId: string): Promise<RefundRecord[]> {
     return this.all('SELECT * FROM refunds WHERE transaction_id = ? ORDER BY created_at, id', [transactionId]).map(refundFromRow);
+  }
+
+  async addKeyedRefund(refund: RefundRecord, key: RefundKey): Promise<KeyedRefundResult> {
+    return this.write((): KeyedRefundResult => {
+      // Under the same write lock as the check: a request with this key committed before is seen here.
+      const seen = this.keyedRefund(refund.merchantId, key.idemKey);
+      if (seen) {
+        const tx = this.get('SELECT * FROM transactions WHERE id = ?', [seen.refund.transactionId])!;
+        return replayOfKey(seen, key, transactionFromRow(tx));
+      }
+      const result = this.recordRefund(refund, key);
+      return result.ok ? { ...result, refund, replayed: false } : result;
+    });
+  }
+
+  async findRefundByKey(merchantId: string, idemKey: string): Promise<KeyedRefund | undefined> {
+    return this.keyedRefund(merchantId, idemKey);
+  }
+
+  private keyedRefund(merchantId: string, idemKey: string): KeyedRefund | undefined {
+    const r = this.get('SELECT * FROM refunds WHERE merchant_id = ? AND idem_key = ?', [merchantId, idemKey]);
+    return r ? keyedRefundFromRow(r) : undefined;
   }
 
   async addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult> {
@@ -330,13 +364,19 @@ export class SqliteStore implements Store {
   async cancelAbandonedPayments(now: string): Promise<string[]> {
     return this.write(() => {
       const rows = this.all(`SELECT id FROM transactions WHERE status = 'PENDING' AND deadline_at <= ?`, [now]);
-      const ids = rows.map((r) => String(r.id));
-      for (const id of ids) {
-        this.run(
-          `UPDATE transactions SET status = 'CANCELLED', reason = 'abandoned: the service stopped while waiting for the return URL', updated_at = ?
-           WHERE id = ? AND status = 'PENDING'`,
-          [now, id],
+      const ids: string[] = [];
+      for (const r of rows) {
+        const swept = this.get(
+          `UPDATE transactions SET status = 'CANCELLED', reason = ${ABANDONED_REASON_SQL}, updated_at = ?
+           WHERE id = ? AND status = 'PENDING' RETURNING id, kind, parent_id, amount`,
+          [now, r.id],
         );
+        if (!swept) continue;
+        ids.push(String(swept.id));
+        // In the same transaction as its cancellation: what it held may be shipped again.
+        if (swept.kind === 'shipment') {
+          this.run('UPDATE transactions SET shipped = shipped - ?, updated_at = ? WHERE id = ?', [swept.amount, now, swept.parent_id]);
+        }
       }
       return ids;
     });
@@ -508,9 +548,38 @@ export class SqliteStore implements Store {
     return this.all(sql, params).map(outboxFromRow);
   }
 
+  async outboxStats(): Promise<{ pending: number; oldestPendingAt: string | null }> {
+    const row = this.get('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL', {});
+    return { pending: Number(row?.n ?? 0), oldestPendingAt: (row?.oldest as string | null | undefined) ?? null };
+  }
+
+  async settlePending(id: string, patch: SettlePatch, opts: WithOutbox = {}): Promise<TransactionRecord | undefined> {
+    const sets: string[] = [];
+    const params: Row = { id };
+    for (const [key, value] of Object.entries(settlePatchColumns(patch))) {
+      sets.push(`${key} = @${key}`);
+      params[key] = value;
+    }
+    return this.write(() => {
+      const row = this.get(`UPDATE transactions SET ${sets.join(', ')} WHERE id = @id AND status = 'PENDING' RETURNING *`, params);
+      if (!row) return undefined;
+      if (opts.outbox) this.insertOutbox(opts.outbox);
+      return transactionFromRow(row);
+    });
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.group.flush(); // writes already asked for are committed (or rejected), not dropped
     this.db.close();
+  }
+
+  async updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined> {
+    const columns = Object.entries(merchantPatchColumns(patch));
+    if (columns.length === 0) return this.getMerchant(id);
+    const params: Row = { id, ...Object.fromEntries(columns) };
+    const sets = columns.map(([col]) => `${col} = @${col}`);
+    const row = await this.write(() => this.get(`UPDATE merchants SET ${sets.join(', ')} WHERE id = @id RETURNING *`, params));
+    return row ? merchantFromRow(row) : undefined;
   }
 }

@@ -39,13 +39,13 @@ export function Header(props: HeaderProps) {
       <Text wrap="truncate-end">
         {totals ? (
           <>
-            paid <Text bold>{formatMoney(totals.paid, currency)}</Text>
+            paid <Text bold>{formatMoney(BigInt(totals.paid), currency)}</Text>
             {'  refunded '}
-            <Text bold>{formatMoney(totals.refunded, currency)}</Text>
+            <Text bold>{formatMoney(BigInt(totals.refunded), currency)}</Text>
             {'  net '}
-            <Text bold>{formatMoney(totals.paid - totals.refunded, currency)}</Text>
+            <Text bold>{formatMoney(BigInt(totals.paid) - BigInt(totals.refunded), currency)}</Text>
             {'  to ship '}
-            <Text bold>{formatMoney(totals.toShip, currency)}</Text>
+            <Text bold>{formatMoney(BigInt(totals.toShip), currency)}</Text>
             {`  · ${totals.count.toLocaleString('en-US')} transactions`}
           </>
         ) : (

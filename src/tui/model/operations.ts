@@ -49,6 +49,7 @@ export async function perform(engine: Engine, merchant: string | undefined, mode
       // The edge form of the amount, from integer minor units: never a float.
       ...(mode.all ? {} : { amount: formatDecimal(mode.amount, tx.currency) }),
       ...(merchant ? { merchant } : {}),
+      idempotencyKey: randomUUID(),
     });
     const after = outcome.transaction;
     return {

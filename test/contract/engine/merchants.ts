@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { verifySignature } from '../../../src/callback/signature.js';
+import { card } from './cards.js';
 import { fails } from './fails.js';
 import type { UseCase } from './run-engine-contract.js';
+import { initialInput, linkInput } from './seed-inputs.js';
 
 /** Registering, showing, listing merchants and rotating their secret. */
 export const merchants: UseCase = {
@@ -86,5 +88,106 @@ export const merchants: UseCase = {
       assert.ok(verifySignature(cb.body, header, [rotated.secret]).ok, 'verifies with the new secret');
       assert.ok(verifySignature(cb.body, header, [m.secret]).ok, 'still verifies with the previous secret');
     });
+
+    c.test('updates the name, the IP (made canonical), the return and notification URLs; what is not given stays', async () => {
+      const { m } = await c.merchant();
+      const r2 = await c.receiver();
+      const updated = await c.engine.updateMerchant(m.uuid, { name: ' Boutique Neuve ', returnUrl: `${r2.url}/new` });
+      assert.equal(updated.name, 'Boutique Neuve');
+      assert.equal(updated.returnUrl, `${r2.url}/new`);
+      assert.equal(updated.ip, m.ip, 'not given: unchanged');
+      assert.equal(updated.currency, m.currency);
+      assert.equal(updated.createdAt, m.createdAt);
+      assert.deepEqual(await c.engine.getMerchant(m.uuid), updated);
+
+      await c.engine.pay(c.payInput(m));
+      assert.equal(r2.received.length, 1, 'the payment result goes to the new return URL');
+      assert.equal(r2.received[0]!.path, '/new');
+
+      const withIpn = await c.engine.updateMerchant(m.uuid, { notificationUrl: `${r2.url}/ipn` });
+      assert.equal(withIpn.notificationUrl, `${r2.url}/ipn`);
+      assert.equal((await c.engine.updateMerchant(m.uuid, { notificationUrl: null })).notificationUrl, null, 'back to the return URL');
+
+      const moved = await c.engine.updateMerchant(m.uuid, { ip: '::FFFF:203.0.113.7' });
+      assert.equal(moved.ip, '203.0.113.7', 'an IPv4-mapped address is kept as its IPv4 form');
+      assert.equal((await c.engine.updateMerchant(m.uuid, { ip: '2001:DB8:0:0::7' })).ip, '2001:db8::7');
+    });
+
+    c.test('refuses invalid updates, with the codes of registration, and changes nothing', async () => {
+      const { m } = await c.merchant();
+      await fails(c.engine.updateMerchant(m.uuid, { name: '' }), 'invalid', 'invalid_name');
+      await fails(c.engine.updateMerchant(m.uuid, { name: 'a\nb' }), 'invalid', 'invalid_name');
+      await fails(c.engine.updateMerchant(m.uuid, { ip: '300.1.1.1' }), 'invalid', 'invalid_ip');
+      await fails(c.engine.updateMerchant(m.uuid, { returnUrl: 'ftp://127.0.0.1/x' }), 'invalid', 'invalid_return_url');
+      await fails(c.engine.updateMerchant(m.uuid, { notificationUrl: 'not a url' }), 'invalid', 'invalid_notification_url');
+      await fails(c.engine.updateMerchant(m.uuid, {}), 'invalid', 'nothing_to_update');
+      await fails(c.engine.updateMerchant('00000000-0000-4000-8000-000000000000', { name: 'x' }), 'not_found', 'unknown_merchant');
+      const { secret: _secret, ...view } = m;
+      assert.deepEqual(await c.engine.getMerchant(m.uuid), view);
+    });
+
+    c.test(
+      'disables a merchant: every new payment, initial, shipment, refund and link is refused; its history stays readable',
+      async () => {
+        const { m } = await c.merchant();
+        const paid = await c.engine.pay(c.payInput(m));
+        const init = await c.engine.createInitial(initialInput(c, m));
+        const link = await c.engine.createLink(linkInput(c, m));
+
+        const disabled = await c.engine.disableMerchant(m.uuid);
+        assert.equal(disabled.status, 'disabled');
+        assert.ok(disabled.disabledAt);
+        assert.deepEqual(await c.engine.getMerchant(m.uuid), disabled);
+        assert.equal((await c.allMerchants()).find((x) => x.uuid === m.uuid)?.status, 'disabled');
+        assert.deepEqual(await c.engine.disableMerchant(m.uuid), disabled, 'disabling again changes nothing');
+
+        await fails(c.engine.pay(c.payInput(m)), 'forbidden', 'merchant_disabled');
+        await fails(c.engine.refund({ transaction: paid.id, amount: '1.00' }), 'forbidden', 'merchant_disabled');
+        await fails(c.engine.createInitial(initialInput(c, m)), 'forbidden', 'merchant_disabled');
+        await fails(c.engine.createShipment({ merchant: m.uuid, initial: init.id, amount: '10.00' }), 'forbidden', 'merchant_disabled');
+        await fails(c.engine.createLink(linkInput(c, m)), 'forbidden', 'merchant_disabled');
+
+        assert.equal((await c.engine.getTransaction(paid.id, m.uuid)).status, 'PAID');
+        assert.equal((await c.engine.getTransaction(init.id)).shipped, 0, 'nothing was shipped');
+        assert.deepEqual(
+          (await c.allTransactions(m.uuid)).map((t) => t.id).sort(),
+          [paid.id, init.id].sort(),
+          'nothing was recorded while disabled',
+        );
+        assert.equal((await c.engine.merchantTotals(m.uuid)).paid, '7412');
+        assert.deepEqual(
+          (await c.engine.listLinks({ merchant: m.uuid })).items.map((l) => l.id),
+          [link.id],
+        );
+        assert.equal((await c.engine.getLink(link.id, m.uuid)).id, link.id);
+
+        const enabled = await c.engine.enableMerchant(m.uuid);
+        assert.equal(enabled.status, 'active');
+        assert.equal(enabled.disabledAt, null);
+        assert.equal((await c.engine.pay(c.payInput(m))).status, 'PAID');
+        assert.equal((await c.engine.refund({ transaction: paid.id, amount: '1.00' })).refund.amount, 100);
+      },
+    );
+
+    c.test('disable and enable refuse a merchant they do not know', async () => {
+      await fails(c.engine.disableMerchant('00000000-0000-4000-8000-000000000000'), 'not_found', 'unknown_merchant');
+      await fails(c.engine.enableMerchant('00000000-0000-4000-8000-000000000000'), 'not_found', 'unknown_merchant');
+    });
+
+    c.test(
+      'rotates the secret with expirePrevious: callbacks are signed with the new one only, the old one no longer verifies',
+      async () => {
+        const { m, r } = await c.merchant();
+        const first = await c.engine.rotateMerchantSecret(m.uuid);
+        const rotated = await c.engine.rotateMerchantSecret(m.uuid, { expirePrevious: true });
+        assert.notEqual(rotated.secret, first.secret);
+        await c.engine.pay(c.payInput(m, { card: card() }));
+        const cb = r.received[0]!;
+        const header = String(cb.headers['esipay-signature']);
+        assert.ok(verifySignature(cb.body, header, [rotated.secret]).ok, 'verifies with the new secret');
+        assert.equal(verifySignature(cb.body, header, [first.secret]).ok, false, 'the previous secret no longer verifies');
+        assert.equal(header.split(',').filter((p) => p.startsWith('v1=')).length, 1, 'one signature: one active secret');
+      },
+    );
   },
 };

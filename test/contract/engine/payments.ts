@@ -73,7 +73,7 @@ export const payments: UseCase = {
           (await c.allTransactions(m.uuid)).map((t) => t.status),
           ['CANCELLED'],
         );
-        assert.equal((await c.engine.merchantTotals(m.uuid)).paid, 0);
+        assert.equal((await c.engine.merchantTotals(m.uuid)).paid, '0');
       });
     }
 

@@ -35,8 +35,8 @@ export const refunds: UseCase = {
         [3000, 7000],
       );
       const totals = await c.engine.merchantTotals(m.uuid);
-      assert.equal(totals.paid, 10000);
-      assert.equal(totals.refunded, 10000);
+      assert.equal(totals.paid, '10000');
+      assert.equal(totals.refunded, '10000');
     });
 
     c.test('refuses a refund over what remains and changes nothing', async () => {
@@ -101,6 +101,95 @@ export const refunds: UseCase = {
       await fails(c.engine.getTransaction(unknown), 'not_found', 'unknown_transaction');
       await fails(c.engine.getTransaction(unknown, m.uuid), 'not_found', 'unknown_transaction');
       await fails(c.engine.refund({ transaction: 'x', merchant: '00000000-0000-4000-8000-000000000000' }), 'not_found', 'unknown_merchant');
+    });
+
+    c.test('replays a refund under its idempotency key: the same refund again, nothing refunded twice', async () => {
+      const { m } = await c.merchant();
+      const tx = await c.engine.pay(c.payInput(m, { amount: '100.00' }));
+      const key = c.unique('refund-key');
+      const first = await c.engine.refund({ transaction: tx.id, amount: '10.00', merchant: m.uuid, idempotencyKey: key });
+      assert.equal(first.replayed, undefined);
+      assert.equal(first.refund.amount, 1000);
+      // The same request, however the amount is written and with or without the merchant.
+      for (const again of [
+        await c.engine.refund({ transaction: tx.id, amount: '10.00', merchant: m.uuid, idempotencyKey: key }),
+        await c.engine.refund({ transaction: tx.id, amount: '10', idempotencyKey: key }),
+      ]) {
+        assert.equal(again.replayed, true);
+        assert.deepEqual(again.refund, first.refund);
+        assert.equal(again.transaction.refunded, 1000);
+      }
+      const detail = await c.engine.getTransaction(tx.id);
+      assert.equal(detail.refunded, 1000);
+      assert.deepEqual(detail.refunds, [first.refund]);
+      // A key is the merchant's own: another merchant's same key is another refund.
+      const other = await c.merchant();
+      const theirs = await c.engine.pay(c.payInput(other.m, { amount: '100.00' }));
+      const second = await c.engine.refund({ transaction: theirs.id, amount: '10.00', idempotencyKey: key });
+      assert.equal(second.replayed, undefined);
+      assert.notEqual(second.refund.id, first.refund.id);
+    });
+
+    c.test('refuses an idempotency key sent again with another amount or transaction (idempotency_key_reused)', async () => {
+      const { m } = await c.merchant();
+      const tx = await c.engine.pay(c.payInput(m, { amount: '100.00' }));
+      const another = await c.engine.pay(c.payInput(m, { amount: '100.00' }));
+      const key = c.unique('refund-key');
+      const first = await c.engine.refund({ transaction: tx.id, amount: '10.00', idempotencyKey: key });
+      await fails(c.engine.refund({ transaction: tx.id, amount: '11.00', idempotencyKey: key }), 'conflict', 'idempotency_key_reused');
+      // "All that remains" is a request of its own, even when it would be the same amount.
+      await fails(c.engine.refund({ transaction: tx.id, idempotencyKey: key }), 'conflict', 'idempotency_key_reused');
+      await fails(
+        c.engine.refund({ transaction: another.id, amount: '10.00', merchant: m.uuid, idempotencyKey: key }),
+        'conflict',
+        'idempotency_key_reused',
+      );
+      assert.deepEqual((await c.engine.getTransaction(tx.id)).refunds, [first.refund]);
+      assert.equal((await c.engine.getTransaction(another.id)).refunded, 0);
+      for (const bad of ['has space', '', 'x'.repeat(129), 'clé', 'tab\tkey']) {
+        await fails(
+          c.engine.refund({ transaction: another.id, amount: '1.00', idempotencyKey: bad }),
+          'invalid',
+          'invalid_idempotency_key',
+        );
+      }
+      assert.equal((await c.engine.getTransaction(another.id)).refunded, 0);
+    });
+
+    c.test('refunds once for 20 concurrent requests with one idempotency key', async () => {
+      const { m } = await c.merchant();
+      const tx = await c.engine.pay(c.payInput(m, { amount: '100.00' }));
+      const key = c.unique('refund-key');
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, () => c.engine.refund({ transaction: tx.id, amount: '10.00', merchant: m.uuid, idempotencyKey: key })),
+      );
+      assert.equal(new Set(outcomes.map((o) => o.refund.id)).size, 1, 'every answer is the one refund');
+      assert.equal(outcomes.filter((o) => o.replayed === undefined).length, 1, 'one request refunded, the others replayed');
+      const detail = await c.engine.getTransaction(tx.id);
+      assert.equal(detail.refunded, 1000);
+      assert.equal(detail.refunds.length, 1);
+    });
+
+    c.test('replays a full refund as its first outcome, never as a refund of what remains later', async () => {
+      const { m } = await c.merchant();
+      const tx = await c.engine.pay(c.payInput(m, { amount: '100.00' }));
+      await c.engine.refund({ transaction: tx.id, amount: '30.00', idempotencyKey: c.unique('refund-key') });
+      const key = c.unique('refund-key');
+      // Sent 20 times at once: one refund of the 70.00 that remained, answered to all 20.
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => c.engine.refund({ transaction: tx.id, idempotencyKey: key })));
+      assert.equal(new Set(outcomes.map((o) => o.refund.id)).size, 1);
+      assert.equal(outcomes[0]!.refund.amount, 7000);
+      // Nothing remains now: the retry still answers the first refund, not nothing_to_refund.
+      const again = await c.engine.refund({ transaction: tx.id, merchant: m.uuid, idempotencyKey: key });
+      assert.equal(again.replayed, true);
+      assert.deepEqual(again.refund, outcomes[0]!.refund);
+      assert.equal(again.transaction.status, 'REFUNDED');
+      const detail = await c.engine.getTransaction(tx.id);
+      assert.deepEqual(
+        detail.refunds.map((r) => r.amount),
+        [3000, 7000],
+      );
+      await fails(c.engine.refund({ transaction: tx.id, idempotencyKey: c.unique('refund-key') }), 'conflict', 'nothing_to_refund');
     });
 
     c.test("does not let a merchant see or refund another merchant's transaction", async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TransactionView } from '../../../src/domain/types.js';
-import { card, DECLINED } from './cards.js';
+import { card, DECLINED, LATER_DECLINED, LATER_FAILS, LATER_INSUFFICIENT_FUNDS, LATER_UNKNOWN } from './cards.js';
 import type { ContractContext } from './context.js';
 import { fails } from './fails.js';
 import { initialInput } from './seed-inputs.js';
@@ -60,8 +60,8 @@ export const shipments: UseCase = {
         [init.id],
       );
       const totals = await c.engine.merchantTotals(merchant);
-      assert.equal(totals.paid, 7412);
-      assert.equal(totals.toShip, 0);
+      assert.equal(totals.paid, '7412');
+      assert.equal(totals.toShip, '0');
     });
 
     c.test('refuses a shipment over what remains, and changes nothing', async () => {
@@ -181,8 +181,66 @@ export const shipments: UseCase = {
       );
       assert.equal((await c.engine.getTransaction(init.id)).remaining, 3912, 'a refund gives nothing back to ship');
       const totals = await c.engine.merchantTotals(merchant);
-      assert.equal(totals.paid, 3500);
-      assert.equal(totals.refunded, 3500);
+      assert.equal(totals.paid, '3500');
+      assert.equal(totals.refunded, '3500');
     });
+
+    c.test('a card approved at verification whose later debits are declined: the shipment is refused, nothing is shipped', async () => {
+      for (const [number, reason] of [
+        [LATER_DECLINED, 'card_declined'],
+        [LATER_INSUFFICIENT_FUNDS, 'insufficient_funds'],
+      ] as const) {
+        const { m } = await c.merchant();
+        const init = await c.engine.createInitial(initialInput(c, m, { card: card(number) }));
+        assert.equal(init.status, 'AUTHORISED', 'the verification is approved');
+        const e = await fails(c.engine.createShipment({ merchant: m.uuid, initial: init.id, amount: '35.00' }), 'refused', 'card_declined');
+        assert.match(e.message, new RegExp(reason));
+        assert.equal((e.transaction as TransactionView).status, 'DECLINED');
+        const detail = await c.engine.getTransaction(init.id);
+        assert.equal(detail.shipped, 0);
+        assert.equal(detail.remaining, 7412, 'the declined amount remains to ship');
+        assert.deepEqual(
+          detail.shipments.map((s) => [s.amount, s.status]),
+          [[3500, 'DECLINED']],
+        );
+      }
+    });
+
+    c.test('a card whose later debit fails technically: PSP_227, nothing debited, the amount still remains to ship', async () => {
+      const { m } = await c.merchant();
+      const init = await c.engine.createInitial(initialInput(c, m, { card: card(LATER_FAILS) }));
+      assert.equal(init.status, 'AUTHORISED');
+      await fails(c.engine.createShipment({ merchant: m.uuid, initial: init.id, amount: '35.00' }), 'unavailable', 'PSP_227');
+      const detail = await c.engine.getTransaction(init.id);
+      assert.equal(detail.remaining, 7412);
+      assert.deepEqual(
+        detail.shipments.map((s) => s.status),
+        ['FAILED'],
+      );
+    });
+
+    c.test(
+      'a card whose later debit goes unanswered: PSP_228, the shipment stays PENDING and keeps counting in what was shipped',
+      async () => {
+        const { m } = await c.merchant();
+        const init = await c.engine.createInitial(initialInput(c, m, { card: card(LATER_UNKNOWN) }));
+        assert.equal(init.status, 'AUTHORISED');
+        await fails(
+          c.engine.createShipment({ merchant: m.uuid, initial: init.id, amount: '70.00', idempotencyKey: 'unknown-1' }),
+          'unavailable',
+          'PSP_228',
+        );
+        const replay = c.engine.createShipment({ merchant: m.uuid, initial: init.id, amount: '70.00', idempotencyKey: 'unknown-1' });
+        await fails(replay, 'unavailable', 'PSP_228');
+        const detail = await c.engine.getTransaction(init.id);
+        assert.deepEqual(
+          detail.shipments.map((s) => [s.amount, s.status]),
+          [[7000, 'PENDING']],
+          'one shipment, its outcome unknown',
+        );
+        assert.equal(detail.remaining, 412, 'the pending 70.00 counts in what was shipped');
+        await fails(c.engine.createShipment({ merchant: m.uuid, initial: init.id, amount: '5.00' }), 'conflict', 'PSP_229');
+      },
+    );
   },
 };

@@ -53,8 +53,8 @@ export const transactions: UseCase = {
       assert.deepEqual((await c.engine.listTransactions({ merchant: m.uuid, kinds: ['shipment'] })).items, []);
 
       const totals = await c.engine.merchantTotals(m.uuid);
-      assert.equal(totals.paid, 1500);
-      assert.equal(totals.refunded, 50);
+      assert.equal(totals.paid, '1500');
+      assert.equal(totals.refunded, '50');
       assert.equal(totals.count, 5);
       assert.equal(totals.currency, 'EUR');
     });
@@ -164,11 +164,28 @@ export const transactions: UseCase = {
       );
     });
 
+    c.test('keeps totals exact past 2^53 minor units: sums are strings of digits, never rounded', async () => {
+      const { m } = await c.merchant();
+      // The largest amount a payment may have: 2^53 - 1 minor units.
+      for (const cid of ['huge-1', 'huge-2', 'huge-3']) {
+        const t = await c.engine.pay(c.payInput(m, { cid, amount: '90071992547409.91' }));
+        assert.equal(t.amount, Number.MAX_SAFE_INTEGER);
+      }
+      await c.engine.refund({
+        transaction: (await c.engine.listTransactions({ merchant: m.uuid, limit: 1 })).items[0]!.id,
+        amount: '0.01',
+      });
+      const totals = await c.engine.merchantTotals(m.uuid);
+      assert.equal(totals.paid, '27021597764222973', 'three times 9007199254740991, exactly');
+      assert.equal(totals.refunded, '1');
+      assert.equal(totals.count, 3);
+    });
+
     c.test('lists nothing for a merchant without transactions', async () => {
       const { m } = await c.merchant();
       assert.deepEqual(await c.engine.listTransactions({ merchant: m.uuid }), { items: [], next: null });
       const totals = await c.engine.merchantTotals(m.uuid);
-      assert.equal(totals.paid, 0);
+      assert.equal(totals.paid, '0');
       assert.equal(totals.count, 0);
     });
   },

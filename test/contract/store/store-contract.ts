@@ -35,11 +35,11 @@ async function withStores(h: StoreHarness, count: number, fn: (stores: Store[], 
   }
 }
 
-const one = (h: StoreHarness, fn: (s: Store, db: TestDatabase) => Promise<void>) => () => withStores(h, 1, ([s], db) => fn(s!, db));
-const many = (h: StoreHarness, count: number, fn: (stores: Store[]) => Promise<void>) => () => withStores(h, count, fn);
+export const one = (h: StoreHarness, fn: (s: Store, db: TestDatabase) => Promise<void>) => () => withStores(h, 1, ([s], db) => fn(s!, db));
+export const many = (h: StoreHarness, count: number, fn: (stores: Store[]) => Promise<void>) => () => withStores(h, count, fn);
 
 /** The i-th of several stores, round-robin: spreads concurrent calls over connections. */
-const pick = (stores: Store[], i: number): Store => stores[i % stores.length]!;
+export const pick = (stores: Store[], i: number): Store => stores[i % stores.length]!;
 
 export function storeContract(h: StoreHarness): void {
   describe(`Store contract: ${h.name}`, () => {
@@ -52,7 +52,8 @@ export function storeContract(h: StoreHarness): void {
           assert.equal(before.current, 0);
           assert.ok(before.latest >= 1);
           assert.deepEqual(before.applied, []);
-          assert.equal(before.pending.length, before.latest);
+          // Versions are numbered ahead by feature, so the list may have gaps: every one pending, the last the latest.
+          assert.equal(before.pending.at(-1)?.version, before.latest);
           assert.deepEqual(before.pending[0], { version: 1, name: 'initial schema' });
 
           const after = await s.migrate();
@@ -364,23 +365,29 @@ export function storeContract(h: StoreHarness): void {
           const tick = ticker();
           const m = merchant(tick());
           await s.insertMerchant(m);
-          assert.deepEqual(await s.merchantTotals(m.id, tick()), { paid: 0, refunded: 0, toShip: 0, count: 0, currency: null });
+          assert.deepEqual(await s.merchantTotals(m.id, tick()), { paid: '0', refunded: '0', toShip: '0', count: 0, currency: null });
           const paid = transaction(m, tick(), { amount: 1000 });
           await s.insertTransaction(paid);
           await s.insertTransaction(transaction(m, tick(), { amount: 500, status: 'DECLINED' }));
           await s.insertTransaction(initial(m, tick(), { amount: 3000, expiresAt: '2999-01-01T00:00:00.000Z' }));
           await s.insertTransaction(initial(m, tick(), { amount: 7000, expiresAt: '2000-01-01T00:00:00.000Z' }));
           assert.equal((await s.addRefund(refund(paid, 250, tick()))).ok, true);
-          assert.deepEqual(await s.merchantTotals(m.id, tick()), { paid: 1000, refunded: 250, toShip: 3000, count: 4, currency: 'EUR' });
-          // The caller's now, not the machine's: the same rows once the 2999 authorisation has expired too.
-          assert.deepEqual(await s.merchantTotals(m.id, '2999-06-01T00:00:00.000Z'), {
-            paid: 1000,
-            refunded: 250,
-            toShip: 0,
+          assert.deepEqual(await s.merchantTotals(m.id, tick()), {
+            paid: '1000',
+            refunded: '250',
+            toShip: '3000',
             count: 4,
             currency: 'EUR',
           });
-          assert.equal((await s.merchantTotals(m.id, '1999-01-01T00:00:00.000Z')).toShip, 10_000);
+          // The caller's now, not the machine's: the same rows once the 2999 authorisation has expired too.
+          assert.deepEqual(await s.merchantTotals(m.id, '2999-06-01T00:00:00.000Z'), {
+            paid: '1000',
+            refunded: '250',
+            toShip: '0',
+            count: 4,
+            currency: 'EUR',
+          });
+          assert.equal((await s.merchantTotals(m.id, '1999-01-01T00:00:00.000Z')).toShip, '10000');
         }),
       );
     });
@@ -655,6 +662,84 @@ export function storeContract(h: StoreHarness): void {
           assert.equal((await stores[0]!.getTransaction(onTime.id))!.status, 'PENDING');
           assert.equal((await stores[0]!.getTransaction(paid.id))!.status, 'PAID');
           assert.deepEqual(await stores[0]!.cancelAbandonedPayments(now), []);
+        }),
+      );
+
+      test(
+        'an abandoned shipment gives its amount back to its initial in the same write, once among concurrent callers; a late settle finds it cancelled',
+        many(h, 3, async (stores) => {
+          const tick = ticker();
+          const m = merchant(tick());
+          const [s] = stores as [Store];
+          await s.insertMerchant(m);
+          const init = initial(m, tick(), { amount: 1000 });
+          await s.insertTransaction(init);
+          const now = '2030-01-02T00:00:00.000Z';
+          const add = async (deadlineAt: string) => {
+            const sh = shipment(init, 100, tick(), { status: 'PENDING', deadlineAt });
+            assert.equal((await s.addShipment(sh, tick())).ok, true);
+            return sh;
+          };
+          const late = [];
+          for (let i = 0; i < 6; i++) late.push(await add('2030-01-01T12:00:00.000Z'));
+          const onTime = await add('2030-01-03T00:00:00.000Z');
+          assert.equal((await s.getTransaction(init.id))!.shipped, 700);
+
+          const reports = await Promise.all(Array.from({ length: 6 }, (_, i) => pick(stores, i).cancelAbandonedPayments(now)));
+          assert.deepEqual(new Set(reports.flat()), new Set(late.map((t) => t.id)));
+          assert.equal(reports.flat().length, late.length, 'each reported once');
+          assert.equal((await s.getTransaction(init.id))!.shipped, 100, 'only the one still waiting counts');
+          for (const t of late) {
+            const after = (await s.getTransaction(t.id))!;
+            assert.equal(after.status, 'CANCELLED');
+            assert.match(after.reason ?? '', /abandoned/);
+          }
+          // The process that was waiting answers late: its compare-and-set changes nothing.
+          assert.equal(await s.transitionTransaction(late[0]!.id, ['PENDING'], { status: 'PAID', updatedAt: now }), undefined);
+          assert.equal(await s.releaseShipment(late[1]!.id, { status: 'FAILED', reason: 'x', updatedAt: now }), undefined);
+          assert.equal((await s.getTransaction(init.id))!.shipped, 100, 'nothing given back twice');
+          assert.equal((await s.getTransaction(onTime.id))!.status, 'PENDING');
+          // What was given back ships again.
+          assert.equal((await s.addShipment(shipment(init, 900, tick()), tick())).ok, true);
+        }),
+      );
+
+      test(
+        'settlePending: PENDING → its outcome with the card token, expiry and message in one write; never a row that is no longer PENDING',
+        many(h, 2, async (stores) => {
+          const [s] = stores as [Store];
+          const tick = ticker();
+          const m = merchant(tick());
+          await s.insertMerchant(m);
+          const pending = transaction(m, tick(), { kind: 'initial', status: 'PENDING', deadlineAt: '2030-01-03T00:00:00.000Z' });
+          await s.insertTransaction(pending);
+          const ipn = message(m.id, tick(), tick(), { body: 'the outcome' });
+          const at = tick();
+          const patch = {
+            status: 'AUTHORISED' as const,
+            cardToken: 'tok_late',
+            expiresAt: '2030-07-01T00:00:00.000Z',
+            authCode: 'AB12',
+            deadlineAt: null,
+            updatedAt: at,
+          };
+          const settled = await Promise.all(
+            stores.map((x) => x.settlePending(pending.id, patch, { outbox: ipn })).map((p) => p.catch(() => undefined)),
+          );
+          const winners = settled.filter(Boolean);
+          assert.equal(winners.length, 1, 'one settle wins');
+          assert.deepEqual(winners[0], { ...pending, ...patch });
+          assert.deepEqual(await s.listOutbox({ merchantId: m.id, limit: 10 }), [ipn], 'its message once');
+
+          // Swept first: a late settle writes nothing, message included.
+          const swept = transaction(m, tick(), { kind: 'initial', status: 'PENDING', deadlineAt: '2030-01-01T12:00:00.000Z' });
+          await s.insertTransaction(swept);
+          assert.deepEqual(await s.cancelAbandonedPayments('2030-01-02T00:00:00.000Z'), [swept.id]);
+          const other = message(m.id, tick(), tick(), { body: 'too late' });
+          assert.equal(await s.settlePending(swept.id, { ...patch, updatedAt: tick() }, { outbox: other }), undefined);
+          assert.equal((await s.getTransaction(swept.id))!.status, 'CANCELLED');
+          assert.equal((await s.getTransaction(swept.id))!.cardToken, null);
+          assert.deepEqual(await s.listOutbox({ merchantId: m.id, limit: 10 }), [ipn]);
         }),
       );
     });

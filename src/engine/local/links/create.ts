@@ -8,6 +8,7 @@ import { linkError } from '../../../domain/link-codes.js';
 import { notifyLink } from './notify.js';
 import { interpretLinkRequest, parseLinkRequest } from './request.js';
 import { linkUrl, tokenHashOf, toLinkView } from './views.js';
+import { checkMerchantEnabled } from '../merchant-enabled.js';
 
 /**
  * get_link_payment for an authenticated merchant: validates the body (one schema, one code per
@@ -15,6 +16,7 @@ import { linkUrl, tokenHashOf, toLinkView } from './views.js';
  * link. Nothing is recorded when the request is refused; a payment_reference is used once.
  */
 export async function createLinkFor(ctx: EngineContext, merchant: MerchantRecord, body: unknown): Promise<LinkView> {
+  checkMerchantEnabled(merchant);
   const req = parseLinkRequest(body);
   const terms = interpretLinkRequest(req, merchant);
   const token = randomBytes(32).toString('base64url');

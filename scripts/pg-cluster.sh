@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# A PostgreSQL 15 primary and a streaming standby on this machine, for esipay's failover tests
+# (and for trying a failover by hand): two clusters on two free loopback ports in a temp
+# directory, with SYNCHRONOUS replication (synchronous_standby_names on the primary), so a commit
+# returns once it is on both. Debian's postgresql-15 binaries only; nothing is downloaded.
+#
+#   scripts/pg-cluster.sh start [--no-standby]
+#       prints, one per line (shell syntax):
+#         PG_CLUSTER_DIR=/tmp/esipay-pg-cluster.XXXXXX
+#         PG_PRIMARY_PORT=…  PG_STANDBY_PORT=…  (no standby port with --no-standby)
+#         PG_CLUSTER_URL=postgres://postgres@127.0.0.1:P1,127.0.0.1:P2/esipay?target_session_attrs=read-write
+#       The database esipay exists; trust authentication, user postgres, loopback only.
+#   scripts/pg-cluster.sh promote DIR        the standby becomes a primary; returns once it takes writes
+#   scripts/pg-cluster.sh stop DIR           stops both servers at once and deletes DIR
+#   scripts/pg-cluster.sh stop-node DIR primary|standby [fast|smart|immediate]   pg_ctl stop (fast)
+#   scripts/pg-cluster.sh start-node DIR primary|standby                       starts it again, same port
+#   scripts/pg-cluster.sh kill-node DIR primary|standby                        SIGKILL of the server and
+#                                                                               its processes (a crash)
+#
+# The servers run as the postgres user when this runs as root (PostgreSQL refuses root), else as
+# the caller. After a promotion the new primary runs alone and asynchronous: it has no standby to
+# wait for, and with synchronous_standby_names set every commit would wait for one forever.
+set -euo pipefail
+
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+MARKER=.esipay-pg-cluster
+STANDBY_NAME=standby
+
+die() {
+  echo "pg-cluster: $*" >&2
+  exit 1
+}
+
+# Runs a command as the user the servers run as.
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+need_binaries() {
+  for b in initdb pg_ctl pg_basebackup postgres psql; do
+    [ -x "$PG_BIN/$b" ] || die "FATAL: $PG_BIN/$b is missing: install Debian's postgresql-15 (apt-get install postgresql-15); the failover tests need it and never skip"
+  done
+  if [ "$(id -u)" = 0 ]; then id postgres >/dev/null 2>&1 || die "FATAL: running as root needs the postgres user (it comes with postgresql-15)"; fi
+}
+
+# A loopback port nothing listens on (checked again by the server, which fails to bind if taken).
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+  done
+  die "no free port found on 127.0.0.1"
+}
+
+cluster_dir() {
+  local dir=${1:-}
+  [ -n "$dir" ] || die "which cluster? give the PG_CLUSTER_DIR that start printed"
+  [ -f "$dir/$MARKER" ] || die "$dir is not a cluster made by pg-cluster.sh start"
+  echo "$dir"
+}
+
+node_of() {
+  case "${1:-}" in
+    primary | standby) echo "$1" ;;
+    *) die "the node is primary or standby, not '${1:-}'" ;;
+  esac
+}
+
+psql_at() {
+  local port=$1
+  shift
+  as_pg "$PG_BIN/psql" -X -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atq -v ON_ERROR_STOP=1 "$@"
+}
+
+# Starts a node on the port in DIR/NODE.port, or on a new free port (retried if another process
+# took it between the check and the bind).
+start_node() {
+  local dir=$1 node=$2 port
+  for attempt in 1 2 3 4 5; do
+    if [ -f "$dir/$node.port" ]; then port=$(cat "$dir/$node.port"); else port=$(free_port); fi
+    if as_pg "$PG_BIN/pg_ctl" start -w -t 60 -D "$dir/$node" -l "$dir/$node.log" -o "-p $port" >/dev/null; then
+      echo "$port" >"$dir/$node.port"
+      return
+    fi
+    if [ -f "$dir/$node.port" ] || ! grep -q 'could not bind' "$dir/$node.log"; then
+      tail -n 20 "$dir/$node.log" >&2 || true
+      die "the $node did not start (attempt $attempt; its log is above)"
+    fi
+  done
+  die "the $node found no port to listen on"
+}
+
+stop_node() {
+  local dir=$1 node=$2 mode=${3:-fast}
+  as_pg "$PG_BIN/pg_ctl" stop -w -t 60 -m "$mode" -D "$dir/$node" >/dev/null
+}
+
+# Sets PROC_STATE and PROC_PPID of a process from /proc (no procps needed, and no fork: there
+# are hundreds of processes to look at); both empty when it is gone. The command name, in
+# parentheses, may hold spaces, so the fields are read after it.
+proc_stat() {
+  PROC_STATE='' PROC_PPID=''
+  local stat
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0
+  read -r PROC_STATE PROC_PPID _ <<<"${stat##*) }"
+}
+
+# SIGKILL of the postmaster and of every process it started, at once: what a crash of the
+# machine does to the server (its connections drop, nothing is flushed or handed over).
+kill_node() {
+  local dir=$1 node=$2 pid f
+  [ -f "$dir/$node/postmaster.pid" ] || die "the $node is not running"
+  pid=$(head -n 1 "$dir/$node/postmaster.pid")
+  local victims=("$pid")
+  for f in /proc/[0-9]*; do
+    proc_stat "${f#/proc/}"
+    [ "$PROC_PPID" = "$pid" ] && victims+=("${f#/proc/}")
+  done
+  kill -KILL "${victims[@]}" 2>/dev/null || true
+  # Gone once the postmaster is (its children were killed with it); a zombie is gone too, however
+  # long whoever adopted it takes to reap it.
+  for _ in $(seq 1 100); do
+    proc_stat "$pid"
+    case "$PROC_STATE" in '' | Z) return 0 ;; esac
+    sleep 0.1
+  done
+  die "the $node (pid $pid) did not die"
+}
+
+cmd_start() {
+  local standby=1
+  case "${1:-}" in
+    '') ;;
+    --no-standby) standby=0 ;;
+    *) die "start takes only --no-standby, not '$1'" ;;
+  esac
+  need_binaries
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/esipay-pg-cluster.XXXXXX")
+  touch "$dir/$MARKER"
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+  # initdb and pg_ctl, run as postgres, need a working directory they can read: this one.
+  cd "$dir"
+  # A start that fails half-way leaves nothing running nor on disk.
+  trap 'cmd_stop "$dir" >/dev/null 2>&1 || true' EXIT
+
+  as_pg "$PG_BIN/initdb" -D "$dir/primary" -U postgres --auth=trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log"
+  cat >>"$dir/primary/postgresql.conf" <<EOF
+# pg-cluster.sh
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$dir'
+shared_buffers = 32MB
+max_connections = 100
+wal_level = replica
+max_wal_senders = 5
+max_replication_slots = 5
+hot_standby = on
+synchronous_commit = on
+EOF
+  start_node "$dir" primary
+  local p1 p2=''
+  p1=$(cat "$dir/primary.port")
+
+  if [ "$standby" = 1 ]; then
+    as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$p1" -U postgres -D "$dir/standby" -X stream -C -S "$STANDBY_NAME" --no-sync >/dev/null 2>"$dir/basebackup.log"
+    touch "$dir/standby/standby.signal"
+    cat >>"$dir/standby/postgresql.auto.conf" <<EOF
+primary_conninfo = 'host=127.0.0.1 port=$p1 user=postgres application_name=$STANDBY_NAME'
+primary_slot_name = '$STANDBY_NAME'
+EOF
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir/standby/standby.signal" "$dir/standby/postgresql.auto.conf"
+    start_node "$dir" standby
+    p2=$(cat "$dir/standby.port")
+    # Synchronous only once the standby streams: set before, the database creation below (and
+    # the basebackup's own commits) would wait for it.
+    psql_at "$p1" -c "ALTER SYSTEM SET synchronous_standby_names = '$STANDBY_NAME'" -c 'SELECT pg_reload_conf()' >/dev/null
+    local state=''
+    for _ in $(seq 1 300); do
+      state=$(psql_at "$p1" -c "SELECT sync_state FROM pg_stat_replication WHERE application_name = '$STANDBY_NAME' AND state = 'streaming'")
+      [ "$state" = sync ] && break
+      sleep 0.1
+    done
+    [ "$state" = sync ] || die "the standby is not a synchronous standby (sync_state '$state'); see $dir/standby.log"
+  fi
+  psql_at "$p1" -c 'CREATE DATABASE esipay' >/dev/null
+  trap - EXIT
+
+  echo "PG_CLUSTER_DIR=$dir"
+  echo "PG_PRIMARY_PORT=$p1"
+  if [ -n "$p2" ]; then
+    echo "PG_STANDBY_PORT=$p2"
+    echo "PG_CLUSTER_URL=postgres://postgres@127.0.0.1:$p1,127.0.0.1:$p2/esipay?target_session_attrs=read-write"
+  else
+    echo "PG_CLUSTER_URL=postgres://postgres@127.0.0.1:$p1/esipay"
+  fi
+}
+
+cmd_promote() {
+  local dir
+  dir=$(cluster_dir "${1:-}")
+  cd "$dir"
+  # -w: returns once the standby left recovery, i.e. takes writes.
+  as_pg "$PG_BIN/pg_ctl" promote -w -t 60 -D "$dir/standby" >/dev/null
+}
+
+cmd_stop() {
+  local dir
+  dir=$(cluster_dir "${1:-}")
+  cd /
+  for node in standby primary; do
+    if [ -f "$dir/$node/postmaster.pid" ]; then
+      stop_node "$dir" "$node" immediate 2>/dev/null || kill_node "$dir" "$node" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$dir"
+}
+
+sub=${1:-}
+[ $# -gt 0 ] && shift
+case "$sub" in
+  start) cmd_start "$@" ;;
+  promote) cmd_promote "$@" ;;
+  stop) cmd_stop "$@" ;;
+  stop-node)
+    d=$(cluster_dir "${1:-}")
+    cd "$d"
+    stop_node "$d" "$(node_of "${2:-}")" "${3:-fast}"
+    ;;
+  start-node)
+    d=$(cluster_dir "${1:-}")
+    cd "$d"
+    start_node "$d" "$(node_of "${2:-}")"
+    ;;
+  kill-node)
+    d=$(cluster_dir "${1:-}")
+    kill_node "$d" "$(node_of "${2:-}")"
+    ;;
+  *)
+    echo "usage: scripts/pg-cluster.sh start [--no-standby] | promote DIR | stop DIR | stop-node DIR NODE [MODE] | start-node DIR NODE | kill-node DIR NODE" >&2
+    exit 2
+    ;;
+esac
