@@ -28,7 +28,8 @@ async function startPay(ctx: CommandContext): Promise<RowRunner> {
   const earlier = earlierPayments(engine);
   return {
     async run(values) {
-      const input = payInputOf(values, values.merchant ? undefined : await defaultMerchant());
+      const own = typeof values.merchant === 'string' && values.merchant.trim() !== '';
+      const input = payInputOf(values, own ? undefined : await defaultMerchant());
       const before = await earlier(input);
       const tx = await engine.pay(input);
       return {
