@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import type { TransactionView } from '../../src/domain/types.js';
 import { registerMerchant, runCli, tempHome } from '../helpers/cli.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
+import { startServe } from '../helpers/serve.js';
+import { tempSqlite } from '../helpers/sqlite.js';
 import { gatedReceiver, ndjson, startCli } from './batch-helpers.js';
 import { runInPty } from './pty.js';
 
@@ -318,5 +320,48 @@ describe('esipay batch, through the binary', () => {
     assert.equal((await shown(b)).refunds.length, 1);
     assert.equal((await shown(b)).remaining, 0);
     assert.equal((await shown(c)).refunds.length, 0);
+  });
+  it('runs the same through the remote engine: payments by cid and refunds by key, each once', async () => {
+    const { db, cleanup } = tempSqlite();
+    const serve = await startServe({ db, args: ['--quiet'] });
+    try {
+      const remote = (args: string[]) =>
+        runCli(['--engine', 'remote', '--url', serve.url, ...args], { home: home.home, env: { ESIPAY_TOKEN: serve.token } });
+      const registered = await remote([
+        'merchant',
+        'register',
+        '--name',
+        'Far',
+        '--ip',
+        '127.0.0.1',
+        '--return-url',
+        `${receiver.url}/paid`,
+        '--json',
+      ]);
+      const m = registered.json().uuid as string;
+      const file = payFile(home.home, 'far', 3);
+      const first = await remote(['--merchant', m, 'batch', 'pay', file]);
+      assert.equal(first.code, 0, first.stderr);
+      const again = await remote(['--merchant', m, 'batch', 'pay', file]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /batch pay: 3 rows, 0 ok, 0 failed, 3 already done/);
+      const paid = ndjson<Outcome>(first.stdout).map((o) => o.transaction!);
+      assert.deepEqual(
+        ndjson<Outcome>(again.stdout).map((o) => o.transaction),
+        paid,
+      );
+      const refunds = join(home.home, 'far-refunds.ndjson');
+      writeFileSync(refunds, paid.map((transaction, i) => JSON.stringify({ transaction, amount: '0.10', key: `far-${i}` })).join('\n'));
+      for (const expected of [/3 rows, 3 ok, 0 failed, 0 already done/, /3 rows, 0 ok, 0 failed, 3 already done/]) {
+        const r = await remote(['--merchant', m, 'batch', 'refund', refunds]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, expected);
+      }
+      const shown = await remote(['--merchant', m, 'tx', 'show', paid[0]!, '--json']);
+      assert.equal(shown.json().refunds.length, 1);
+    } finally {
+      await serve.stop();
+      cleanup();
+    }
   });
 });
