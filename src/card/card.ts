@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { containsPan, luhnValid } from '../util/luhn.js';
 
 /**
  * Card numbers (PANs) enter here and leave only as first 6 + last 4 and a keyed hash.
@@ -31,20 +32,7 @@ export interface MaskedCard {
 export type CardProblem = 'card_number' | 'card_month' | 'card_year' | 'card_expired';
 export type CardResult = { ok: true; card: ParsedCard } | { ok: false; problem: CardProblem; message: string };
 
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
+export { luhnValid };
 
 export function cardBrand(pan: string): CardBrand {
   if (/^4/.test(pan)) return 'visa';
@@ -133,13 +121,6 @@ export function redactPans(text: string): string {
     // A card number may hide inside a longer run of digits: mask the run if any window could be one.
     return containsPan(digits) ? `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}` : digits;
   });
-}
-
-function containsPan(digits: string): boolean {
-  for (let len = 12; len <= Math.min(19, digits.length); len++) {
-    for (let i = 0; i + len <= digits.length; i++) if (luhnValid(digits.slice(i, i + len))) return true;
-  }
-  return false;
 }
 
 function pad2(n: number): string {

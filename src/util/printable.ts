@@ -1,3 +1,5 @@
+import { luhnValid } from './luhn.js';
+
 /**
  * Text that came from a request, made safe to put in a one-line message, an answer or a log:
  * control and non-ASCII characters become "?", it is cut at `max` characters, and every run of 12
@@ -11,13 +13,20 @@ export function printable(value: unknown, opts: { max?: number; spaces?: boolean
 }
 
 /**
- * Masks every run of 12 or more digits to its first 6 and last 4 ("411111******1111"). Meant for
+ * Masks runs of 12 or more digits to their first 6 and last 4 ("411111******1111"). Meant for
  * messages: a card number sent where an id, an amount or a name was expected must never come
- * back, and a mistyped one (failing Luhn) is as sensitive as a valid one. Amounts esipay writes
- * itself are grouped ("1,234,567.00 EUR"), so they are left as they are.
+ * back, and a mistyped one (failing Luhn) is as sensitive as a valid one, so a run that stands
+ * on its own (no letter touches it) is masked whatever it is. A run inside a word (the digits of
+ * a hex id, "f1834180912345678d0…": 7% of ids have a run of 12) is masked only when the run is
+ * itself a card number (13 to 19 digits passing Luhn), so ids stay readable. Amounts esipay writes itself are
+ * grouped ("1,234,567.00 EUR"), so they are left as they are.
  */
 export function maskDigitRuns(text: string): string {
-  return text.replace(/\d{12,}/g, (d) => `${d.slice(0, 6)}${'*'.repeat(d.length - 10)}${d.slice(-4)}`);
+  return text.replace(/\d{12,}/g, (d, at: number) => {
+    const inWord = /[A-Za-z]/.test(text[at - 1] ?? '') || /[A-Za-z]/.test(text[at + d.length] ?? '');
+    const cardNumber = d.length >= 13 && d.length <= 19 && luhnValid(d);
+    return inWord && !cardNumber ? d : `${d.slice(0, 6)}${'*'.repeat(d.length - 10)}${d.slice(-4)}`;
+  });
 }
 
 /** A message (a driver's, a stack's first lines) on one line: for one-line errors and logs. */

@@ -49,6 +49,7 @@ import { listTransactionsSql } from '../sql/transaction-query.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
 import { createPrivateFile } from './file.js';
+import { sqliteWriteError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { insertSql } from './sql.js';
@@ -130,7 +131,9 @@ export class SqliteStore implements Store {
    * and the promise settles once it is committed.
    */
   private write<T>(fn: () => T): Promise<T> {
-    return this.group.run(fn);
+    return this.group.run(fn).catch((e: unknown) => {
+      throw sqliteWriteError(e);
+    });
   }
 
   async migrate(): Promise<MigrationStatus> {
