@@ -4,7 +4,22 @@ import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, runCli, tempHome } from '../helpers/cli.js';
 
-const COMMANDS = ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'tui', 'verify', 'listen', 'serve', 'db', 'config', 'completion'];
+const COMMANDS = [
+  'merchant',
+  'pay',
+  'link',
+  'refund',
+  'shipment',
+  'tx',
+  'tui',
+  'verify',
+  'listen',
+  'trigger',
+  'serve',
+  'db',
+  'config',
+  'completion',
+];
 const GLOBALS = ['--engine', '--db', '--url', '--token', '--merchant', '--json', '--color', '--no-color', '--help'];
 
 describe('esipay completion: the candidates at the cursor (esipay __complete WORDS… CURRENT)', () => {
@@ -28,7 +43,7 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
   it('offers the commands, then the subcommands, with their descriptions', async () => {
     assert.deepEqual(await candidates(''), COMMANDS);
     assert.deepEqual(await candidates('merchant', ''), ['register', 'list', 'show', 'rotate-secret', 'update', 'disable', 'enable']);
-    assert.deepEqual(await candidates('t'), ['tx', 'tui']);
+    assert.deepEqual(await candidates('t'), ['tx', 'tui', 'trigger']);
     const described = await runCli(['__complete', 'p'], { home: home.home });
     assert.match(described.stdout, /^pay\tpay by card: authorise/m);
   });
@@ -46,7 +61,7 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
 
   it('after an option value: esipay --engine remote <Tab> offers the commands', async () => {
     assert.deepEqual(await candidates('--engine', 'remote', ''), COMMANDS);
-    assert.deepEqual(await candidates('--db', '/tmp/x.db', '--merchant', 'm', 't'), ['tx', 'tui']);
+    assert.deepEqual(await candidates('--db', '/tmp/x.db', '--merchant', 'm', 't'), ['tx', 'tui', 'trigger']);
     assert.deepEqual(await candidates('--engine=remote', 'merchant', 'l'), ['list']);
   });
 
@@ -106,7 +121,7 @@ describe('esipay completion SHELL: loaders that ask esipay, never a stale copy o
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n'), ['--card --cid --color', 'tx tui', 'always']);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['--card --cid --color', 'tx tui trigger', 'always']);
   });
 
   it('zsh is a native completion function, fish calls esipay too', async () => {
