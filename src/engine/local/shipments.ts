@@ -1,7 +1,7 @@
 import { ACQUIRER_OUTCOME_UNKNOWN } from '../../acquirer/acquirer.js';
 import { type ParsedCard, parseCard } from '../../card/card.js';
 import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
-import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
+import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView, TxKind } from '../../domain/types.js';
 import { checkMinor, formatMoney, parseDecimal } from '../../money/amount.js';
 import { isCurrencyShaped, isKnownCurrency } from '../../money/currencies.js';
 import { addMs, DAY_MS } from '../../util/clock.js';
@@ -15,6 +15,7 @@ import { cardFields, newTransactionRecord, sameCard } from './records.js';
 import { releaseApproval } from './approvals.js';
 import { checkIdempotencyKey } from '../idempotency-key.js';
 import { checkMerchantEnabled } from './merchant-enabled.js';
+import { v4DetailsField } from './v4-details.js';
 
 /**
  * Payment at shipment (seed 001): an initial multi-authorisation checks the card for the order's
@@ -99,6 +100,7 @@ export async function authoriseInitial(
         ...kept,
         email,
         deadlineAt: acquirerDeadline(ctx, now),
+        ...v4DetailsField(input.details, card.card),
       },
       now,
     ),
@@ -106,7 +108,7 @@ export async function authoriseInitial(
   };
   const recordAndVerify = async (): Promise<InitialOutcome> => {
     const inserted = await ctx.store.insertTransaction(pending);
-    if (!inserted.inserted) return replayInitial(inserted.existing, requestHash);
+    if (!inserted.inserted) return replayPayment(inserted.existing, requestHash);
     return verifyPending(ctx, merchant, pending, card.card, opts);
   };
   if (idemKey === null) return recordAndVerify();
@@ -117,7 +119,7 @@ export async function authoriseInitial(
   if (running) {
     await running.catch(() => undefined);
     const existing = await ctx.store.findTransactionByIdemKey(merchant.id, idemKey);
-    if (existing) return replayInitial(existing, requestHash);
+    if (existing) return replayPayment(existing, requestHash);
   }
   const flight = recordAndVerify();
   flights.set(flightKey, flight);
@@ -396,8 +398,8 @@ function outcomeOfInitial(ctx: EngineContext, tx: TransactionRecord): Transactio
 }
 
 /** The same key again: the same request gets the same outcome, another request is refused. */
-function replayInitial(existing: TransactionRecord, requestHash: string): InitialOutcome {
-  if (existing.kind !== 'initial' || existing.requestHash !== requestHash) {
+export function replayPayment(existing: TransactionRecord, requestHash: string, kind: TxKind = 'initial'): InitialOutcome {
+  if (existing.kind !== kind || existing.requestHash !== requestHash) {
     throw conflict(
       'idempotency_key_reused',
       'this idempotency key was already used for another payment',
