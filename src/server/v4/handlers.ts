@@ -127,21 +127,23 @@ async function createPayment(call: V4Call): Promise<Record<string, unknown>> {
     notification: ipn.notification,
     details: { ...echo },
   };
-  const { transaction } = atShipment ? await deps.engine.v4.authorise(merchant, input) : await deps.engine.v4.pay(merchant, input);
-  return paymentAnswer(deps, merchant, transaction, ipn);
+  const outcome = atShipment ? await deps.engine.v4.authorise(merchant, input) : await deps.engine.v4.pay(merchant, input);
+  return paymentAnswer(deps, merchant, outcome, ipn);
 }
 
 /**
  * A payment's V4 answer: the one its IPN carries when this request wrote the payment (the IPN was
- * queued with it), else (a replay, which notifies nothing) the payment as it stands.
+ * queued with it), else (a replay, or a payment settled meanwhile by someone else, which this
+ * request does not notify) the payment as it stands.
  */
 export function paymentAnswer(
   deps: ServiceDeps,
   merchant: MerchantRecord,
-  transaction: TransactionRecord,
+  outcome: { transaction: TransactionRecord; written: boolean },
   ipn: PaymentIpn,
 ): Record<string, unknown> {
-  return ipn.answerOf(transaction.id) ?? v4Payment(merchant, transaction, deps.engine.clock());
+  const notified = outcome.written ? ipn.answerOf(outcome.transaction.id) : undefined;
+  return notified ?? v4Payment(merchant, outcome.transaction, deps.engine.clock());
 }
 
 /** Charge/CreateShipmentTransaction: a DEBIT of what was shipped, against the initial transaction. */

@@ -70,7 +70,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     month: (fields.get('expiryMonth') ?? '').trim(),
     year: (fields.get('expiryYear') ?? '').trim(),
   };
-  let transaction: TransactionRecord;
+  let outcome: { transaction: TransactionRecord; written: boolean };
   const ipn = new PaymentIpn(merchant, deps.engine.clock, details?.ipnTargetUrl ?? null);
   const input = {
     amount: order.amount,
@@ -83,7 +83,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     ...(details ? { details: { ...details.echo } } : {}),
   };
   try {
-    ({ transaction } = atShipment(order) ? await deps.engine.v4.authorise(merchant, input) : await deps.engine.v4.pay(merchant, input));
+    outcome = atShipment(order) ? await deps.engine.v4.authorise(merchant, input) : await deps.engine.v4.pay(merchant, input);
   } catch (e) {
     if (e instanceof EsipayError && e.kind === 'invalid') return formPage(422, merchant, order, e.message, logPath);
     if (e instanceof EsipayError && e.kind === 'conflict') {
@@ -93,9 +93,9 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
       return formPage(503, merchant, order, 'The payment could not be processed right now; please try again.', logPath);
     throw e;
   }
-  const answer = paymentAnswer(deps, merchant, transaction, ipn);
+  const answer = paymentAnswer(deps, merchant, outcome, ipn);
   const tx = (answer.transactions as { status: string; detailedErrorMessage: string | null }[])[0]!;
-  if (tx.status === 'PAID') return verifiedPage(merchant, order, transaction.id, logPath);
+  if (tx.status === 'PAID') return verifiedPage(merchant, order, outcome.transaction.id, logPath);
   return formPage(
     200,
     merchant,
