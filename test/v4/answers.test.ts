@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { z } from 'zod';
 import * as A from '../../src/server/v4/answer-schemas.js';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { initialRequest, startV4Service, type V4Reply, type V4Service } from './service.js';
+import { initialRequest, serviceWithIpnReceiver, type V4Reply } from './service.js';
 
 /**
  * esipay's V4 answers against the platform's objects (answer-schemas.ts): every field of the
@@ -35,19 +34,10 @@ const immediate = (pan = '4111111111111111', extra: Record<string, unknown> = {}
   });
 
 describe("V4 answers parse as the platform's objects", () => {
-  let svc: V4Service;
-  let receiver: Receiver;
-  before(async () => {
-    receiver = await startReceiver(200);
-    svc = await startV4Service({ notificationUrl: `${receiver.url}/ipn` });
-  });
-  after(async () => {
-    await svc.close();
-    await receiver.close();
-  });
+  const running = serviceWithIpnReceiver();
 
   it('V4/Payment for an immediate payment: paid, refused (orderCycle OPEN, numeric detailedErrorCode) and failed', async () => {
-    const paid = answerOf(await svc.call('Charge/CreatePayment', immediate()), A.Payment, 'a paid immediate payment');
+    const paid = answerOf(await running.svc.call('Charge/CreatePayment', immediate()), A.Payment, 'a paid immediate payment');
     assert.equal(paid.orderStatus, 'PAID');
     assert.equal(paid.orderCycle, 'CLOSED');
     const tx = paid.transactions[0]!;
@@ -56,50 +46,54 @@ describe("V4 answers parse as the platform's objects", () => {
     assert.deepEqual([tx.transactionDetails.cardDetails.expiryMonth, tx.transactionDetails.cardDetails.expiryYear], [12, 2035]);
     assert.equal(tx.transactionDetails.cardDetails.authorizationResponse.authorizationResult, '0');
 
-    const refused = answerOf(await svc.call('Charge/CreatePayment', immediate('4000000000009995')), A.Payment, 'a refused payment');
+    const refused = answerOf(await running.svc.call('Charge/CreatePayment', immediate('4000000000009995')), A.Payment, 'a refused payment');
     assert.deepEqual([refused.orderStatus, refused.orderCycle], ['UNPAID', 'OPEN']);
     const r = refused.transactions[0]!;
     assert.deepEqual([r.status, r.detailedStatus, r.errorCode, r.detailedErrorCode], ['UNPAID', 'REFUSED', 'ACQ_001', '51']);
     assert.equal(r.transactionDetails.cardDetails.authorizationResponse.authorizationResult, '51');
 
-    const failed = answerOf(await svc.call('Charge/CreatePayment', immediate('4000000000000119')), A.Payment, 'a failed payment');
+    const failed = answerOf(await running.svc.call('Charge/CreatePayment', immediate('4000000000000119')), A.Payment, 'a failed payment');
     assert.deepEqual([failed.orderStatus, failed.transactions[0]!.detailedStatus], ['UNPAID', 'ERROR']);
   });
 
   it('V4/Payment and V4/Transaction for payment at shipment: the initial transaction, its shipments, Transaction/Get', async () => {
     const payment = answerOf(
-      await svc.call('Charge/CreatePayment', initialRequest({ orderId: 'schema-ship' })),
+      await running.svc.call('Charge/CreatePayment', initialRequest({ orderId: 'schema-ship' })),
       A.Payment,
       'an initial transaction',
     );
     const initial = payment.transactions[0]!;
     assert.deepEqual([initial.operationType, initial.transactionDetails.creationContext], ['VERIFICATION', 'VERIFICATION']);
     const shipment = answerOf(
-      await svc.call('Charge/CreateShipmentTransaction', { uuid: initial.uuid, amount: 3500 }),
+      await running.svc.call('Charge/CreateShipmentTransaction', { uuid: initial.uuid, amount: 3500 }),
       A.Transaction,
       'a shipment',
     );
     assert.equal(shipment.orderDetails.orderTotalAmount, 7412, "the shipment's order is the initial transaction's");
     assert.equal(shipment.orderDetails.orderId, 'schema-ship');
-    answerOf(await svc.call('Transaction/Get', { uuid: initial.uuid }), A.Transaction, 'Transaction/Get of the initial transaction');
-    answerOf(await svc.call('Transaction/Get', { uuid: shipment.uuid }), A.Transaction, 'Transaction/Get of a shipment');
+    answerOf(
+      await running.svc.call('Transaction/Get', { uuid: initial.uuid }),
+      A.Transaction,
+      'Transaction/Get of the initial transaction',
+    );
+    answerOf(await running.svc.call('Transaction/Get', { uuid: shipment.uuid }), A.Transaction, 'Transaction/Get of a shipment');
   });
 
   it('a refund is a V4/Transaction: a CREDIT with creationContext REFUND that Transaction/Get and Order/Get know', async () => {
-    const paid = (await svc.call('Charge/CreatePayment', immediate('5555555555554444', { orderId: 'schema-refund' }))).answer;
+    const paid = (await running.svc.call('Charge/CreatePayment', immediate('5555555555554444', { orderId: 'schema-refund' }))).answer;
     const uuid = paid.transactions[0].uuid;
-    const refund = answerOf(await svc.call('Transaction/Refund', { uuid, amount: 1000 }), A.Transaction, 'a refund');
+    const refund = answerOf(await running.svc.call('Transaction/Refund', { uuid, amount: 1000 }), A.Transaction, 'a refund');
     assert.deepEqual([refund.operationType, refund.transactionDetails.creationContext], ['CREDIT', 'REFUND']);
     assert.equal(refund.transactionDetails.parentTransactionUuid, uuid);
     assert.equal(refund.amount, 1000);
-    const got = answerOf(await svc.call('Transaction/Get', { uuid: refund.uuid }), A.Transaction, 'Transaction/Get of a refund');
+    const got = answerOf(await running.svc.call('Transaction/Get', { uuid: refund.uuid }), A.Transaction, 'Transaction/Get of a refund');
     assert.deepEqual(got, refund);
-    const rest = answerOf(await svc.call('Transaction/CancelOrRefund', { uuid }), A.Transaction, 'CancelOrRefund');
+    const rest = answerOf(await running.svc.call('Transaction/CancelOrRefund', { uuid }), A.Transaction, 'CancelOrRefund');
     assert.equal(rest.amount, 7412 - 1000, 'CancelOrRefund gives back all that remains');
-    const refunded = answerOf(await svc.call('Transaction/Get', { uuid }), A.Transaction, 'the refunded payment');
+    const refunded = answerOf(await running.svc.call('Transaction/Get', { uuid }), A.Transaction, 'the refunded payment');
     assert.equal(refunded.transactionDetails.cardDetails.captureResponse.refundAmount, 7412);
 
-    const order = answerOf(await svc.call('Order/Get', { orderId: 'schema-refund' }), A.OrderTransactions, 'Order/Get');
+    const order = answerOf(await running.svc.call('Order/Get', { orderId: 'schema-refund' }), A.OrderTransactions, 'Order/Get');
     assert.deepEqual(
       order.transactions.map((t) => [t.operationType, t.transactionDetails.creationContext, t.amount]),
       [
@@ -111,13 +105,13 @@ describe("V4 answers parse as the platform's objects", () => {
   });
 
   it('the IPN carries a V4/Payment; Charge/SDKTest is a V4/Type/String; errors are V4/WebService/WebServiceError', async () => {
-    const before = receiver.received.length;
-    const r = await svc.call('Charge/CreatePayment', immediate('4111111111111111', { orderId: 'schema-ipn' }));
-    await receiver.waitFor(before + 1);
-    const ipn = receiver.received.find((x) => JSON.parse(x.fields['kr-answer'] ?? '{}').orderDetails?.orderId === 'schema-ipn')!;
+    const before = running.receiver.received.length;
+    const r = await running.svc.call('Charge/CreatePayment', immediate('4111111111111111', { orderId: 'schema-ipn' }));
+    await running.receiver.waitFor(before + 1);
+    const ipn = running.receiver.received.find((x) => JSON.parse(x.fields['kr-answer'] ?? '{}').orderDetails?.orderId === 'schema-ipn')!;
     assert.deepEqual(parses(A.Payment, JSON.parse(ipn.fields['kr-answer']!), "the IPN's kr-answer"), r.answer);
 
-    const sdk = answerOf(await svc.call('Charge/SDKTest', { value: 'my testing value' }), A.TypeString, 'SDKTest');
+    const sdk = answerOf(await running.svc.call('Charge/SDKTest', { value: 'my testing value' }), A.TypeString, 'SDKTest');
     assert.equal(sdk.value, 'my testing value');
 
     for (const [service, body] of [
@@ -125,15 +119,15 @@ describe("V4 answers parse as the platform's objects", () => {
       ['Charge/CreateToken', { currency: 'EUR', customer: { email: 'sample@example.com' } }],
       ['Charge/CreatePayment', { amount: -1, currency: 'EUR' }],
     ] as const) {
-      const e = await svc.call(service, body);
+      const e = await running.svc.call(service, body);
       parses(A.WebServiceResponse, e.body, `${service}: the error envelope`);
       const error = parses(A.WebServiceError, e.answer, `${service}: the error`);
-      assert.equal(error.shopId, svc.merchant.shopId);
+      assert.equal(error.shopId, running.svc.merchant.shopId);
     }
   });
 
   it('the schemas hold esipay to the reference: an answer missing a field or with the wrong type does not parse', async () => {
-    const payment = (await svc.call('Charge/CreatePayment', immediate())).answer;
+    const payment = (await running.svc.call('Charge/CreatePayment', immediate())).answer;
     const without = structuredClone(payment);
     delete without.transactions[0].transactionDetails.cardDetails.paymentMethodSource;
     assert.equal(A.Payment.safeParse(without).success, false);
@@ -147,6 +141,6 @@ describe("V4 answers parse as the platform's objects", () => {
 
   it('the formToken answer is a V4/Charge/PaymentForm', async () => {
     const { paymentForms: _card, ...noCard } = initialRequest({ useCase: undefined, orderId: 'schema-form' });
-    answerOf(await svc.call('Charge/CreatePayment', noCard), A.PaymentForm, 'a formToken');
+    answerOf(await running.svc.call('Charge/CreatePayment', noCard), A.PaymentForm, 'a formToken');
   });
 });
