@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { JANE_BILLING } from './fixtures.js';
 import { initialRequest, startV4Service, type V4Service } from './service.js';
 
 /** What the platform echoes of a payment request: in the answer, in every later read, in the IPN, where the IPN goes. */
@@ -10,15 +11,7 @@ const CARD = [{ paymentMethodType: 'CARD', pan: '4111111111111111', expiryMonth:
 const customer = {
   email: 'jane@example.com',
   reference: 'customer-42',
-  billingDetails: {
-    firstName: 'Jane',
-    lastName: 'Doe',
-    address: '1 rue de la Paix',
-    zipCode: '75002',
-    city: 'Paris',
-    country: 'FR',
-    language: 'FR',
-  },
+  billingDetails: { ...JANE_BILLING, language: 'FR' },
   shippingDetails: { shippingMethod: 'DIGITAL_GOOD' },
   shoppingCart: { cartItemInfo: [{ productLabel: 'Course', productRef: 'c-1', productQty: 1, productAmount: 7412 }] },
   ipAddress: '203.0.113.7',
