@@ -266,10 +266,10 @@ export function v4RefundTransaction(
 }
 
 /** How an order stands: PAID as soon as one of its transactions is, RUNNING while one is in progress. */
-function orderStatusOf(statuses: string[]): { orderStatus: string; orderCycle: string } {
+function orderStatusOf(statuses: string[]): { orderCycle: string; orderStatus: string } {
   const orderStatus = statuses.includes('PAID') ? 'PAID' : statuses.includes('RUNNING') ? 'RUNNING' : 'UNPAID';
   // Paid, the order is done; unpaid (a refused card) it stays open: the buyer may try again.
-  return { orderStatus, orderCycle: orderStatus === 'PAID' ? 'CLOSED' : 'OPEN' };
+  return { orderCycle: orderStatus === 'PAID' ? 'CLOSED' : 'OPEN', orderStatus };
 }
 
 /** CreatePayment's answer and the IPN's kr-answer: the order and its one payment transaction. */
