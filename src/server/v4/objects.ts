@@ -191,7 +191,8 @@ export function v4Transaction(
   parent?: TransactionRecord,
   type = 'V4/Transaction',
 ): Record<string, unknown> {
-  const echo = storedEchoOf(t);
+  // A shipment's order, customer details and card are its initial transaction's.
+  const echo = storedEchoOf(parent ?? t);
   const more: Record<string, unknown> = {};
   if (t.kind === 'initial') {
     // esipay's additions: what the 180-day multi-authorisation still allows.
@@ -238,7 +239,7 @@ export function v4RefundTransaction(
   refunded: TransactionRecord,
   parent?: TransactionRecord,
 ): Record<string, unknown> {
-  const echo = storedEchoOf(refunded);
+  const echo = storedEchoOf(parent ?? refunded);
   return transactionObject({
     merchant,
     uuid: refund.id,
