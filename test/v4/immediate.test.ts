@@ -92,12 +92,14 @@ describe('V4 immediate payments', () => {
 
     // As if this instance had stopped: past the deadline, the sweeper cancels it.
     clock.advanceMs(Date.parse(pending!.deadlineAt!) - clock.read().getTime() + 1);
-    assert.deepEqual((await svc.engine.maintenance.sweepAbandonedPayments()).cancelled, [pending!.id]);
+    assert.deepEqual((await svc.engine.maintenance.sweepAbandoned()).cancelled, [pending!.id]);
     acquirer.hold = undefined;
     let_go({ approved: true, authCode: 'LATE01', cardToken: 'simtok_late' });
     const late = await answer;
-    assert.deepEqual([late.answer.orderStatus, late.answer.transactions[0].detailedStatus], ['UNPAID', 'CANCELLED']);
+    assert.equal(late.answer.errorCode, 'ESI_503', 'the late answer says the payment did not go through');
     assert.ok(acquirer.released.includes(pending!.id), 'the late approval is released');
+    const after = await svc.call('Transaction/Get', { uuid: pending!.id });
+    assert.deepEqual([after.answer.status, after.answer.detailedStatus], ['UNPAID', 'CANCELLED']);
     const ipns = await svc.service.store.listOutbox({ merchantId: svc.merchant.uuid, topic: 'ipn', limit: 100 });
     assert.ok(!ipns.some((m) => m.body.includes(pending!.id)), 'nothing to notify: no money moved');
   });

@@ -1,15 +1,11 @@
-import { parseCard } from '../../card/card.js';
-import { EsipayError, invalid } from '../../domain/errors.js';
+import { EsipayError } from '../../domain/errors.js';
 import type { MerchantRecord } from '../../domain/types.js';
-import { newId } from '../../util/ids.js';
-import { checkIdempotencyKey } from '../idempotency-key.js';
 import type { V4InitialInput } from '../service-engine.js';
-import { releaseApproval } from './approvals.js';
-import { acquirerDeadline, type EngineContext, fingerprint } from './context.js';
+import type { EngineContext } from './context.js';
 import { checkMerchantEnabled } from './merchant-enabled.js';
-import { cardFields, newTransactionRecord } from './records.js';
 import { checkOrder, type CreateInitialOptions, type InitialOutcome, replayPayment } from './shipments.js';
-import { v4DetailsField } from './v4-details.js';
+import { pendingPayment } from './pending-payment.js';
+import { settleWithNotification } from './settle.js';
 
 /**
  * The V4 API's immediate card payment (Charge/CreatePayment without a useCase): the card is
@@ -31,41 +27,14 @@ export async function payNow(
   opts: CreateInitialOptions = {},
 ): Promise<InitialOutcome> {
   checkMerchantEnabled(merchant);
-  const { amount, currency, orderId, email } = checkOrder(merchant, input);
-  const now = ctx.clock();
-  if (typeof input.card !== 'object' || input.card === null) throw invalid('invalid_card_number', 'the card is required');
-  const card = parseCard(input.card, now);
-  if (!card.ok) throw invalid(`invalid_${card.problem}`.replace('invalid_card_expired', 'card_expired'), card.message);
-
-  const kept = cardFields(card.card, ctx.cardKey);
-  const idemKey = input.idempotencyKey == null ? null : paymentIdemKey(checkIdempotencyKey(input.idempotencyKey));
-  const id = newId();
-  const pending = newTransactionRecord(
-    {
-      id,
-      merchantId: merchant.id,
-      kind: 'card',
-      // The orderId is only recommended: without one, the transaction's uuid stands in (the V4
-      // objects show null then), as for the initial transaction.
-      cid: orderId === '' ? id : orderId,
-      idemKey,
-      requestHash: fingerprint('payment', amount, currency, orderId, email, kept.cardHash, card.card.expMonth, card.card.expYear),
-      status: 'PENDING',
-      amount,
-      currency,
-      ...kept,
-      email,
-      deadlineAt: acquirerDeadline(ctx, now),
-      ...v4DetailsField(input.details, card.card),
-    },
-    now,
-  );
+  const { pending, card } = pendingPayment(ctx, merchant, checkOrder(merchant, input), input, 'card', paymentIdemKey);
+  const { id, amount, currency } = pending;
   const inserted = await ctx.store.insertTransaction(pending);
   if (!inserted.inserted) return replayPayment(inserted.existing, pending.requestHash!, 'card');
 
   let outcome: { status: 'PAID'; authCode: string } | { status: 'DECLINED' | 'FAILED'; reason: string };
   try {
-    const auth = await ctx.acquirer.authorise({ card: card.card, amount, currency, operation: 'DEBIT', reference: id });
+    const auth = await ctx.acquirer.authorise({ card, amount, currency, operation: 'DEBIT', reference: id });
     outcome = auth.approved ? { status: 'PAID', authCode: auth.authCode } : { status: 'DECLINED', reason: auth.reason };
   } catch (e) {
     outcome = { status: 'FAILED', reason: e instanceof EsipayError ? e.code : 'acquirer_error' };
@@ -77,20 +46,8 @@ export async function payNow(
     deadlineAt: null,
     updatedAt: ctx.clock().toISOString(),
   };
-  const outbox = opts.notification?.({ ...pending, ...patch }, merchant);
-  const settled = await ctx.store.settlePending(id, patch, outbox ? { outbox } : {});
-  if (!settled) {
-    // Past its deadline a sweep cancelled it (this process stalled): it stays cancelled, and
-    // what the acquirer approved meanwhile is given back.
-    if (outcome.status === 'PAID') await releaseApproval(ctx, id);
-    throw new EsipayError(
-      'unavailable',
-      'acquirer_error',
-      `the payment ${id} took longer than its deadline and was cancelled: nothing was debited`,
-      'try again with a new idempotency key',
-    );
-  }
-  // The deliverer of this process sends the message now rather than at its next poll.
-  if (outbox) ctx.outboxWritten();
-  return { transaction: settled, written: true };
+  return settleWithNotification(ctx, merchant, pending, patch, opts.notification, {
+    approved: outcome.status === 'PAID',
+    message: `the payment ${id} took longer than its deadline and was cancelled: nothing was debited`,
+  });
 }
