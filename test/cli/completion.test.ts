@@ -99,6 +99,36 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
     assert.deepEqual(await candidates('config', 'set', 'url', ''), []);
   });
 
+  it('completes merchants from the local database, newest first, without creating one', async () => {
+    const { join } = await import('node:path');
+    const { existsSync } = await import('node:fs');
+    const db = join(home.home, 'merchants.db');
+    assert.deepEqual(await candidates('--db', db, 'pay', '1.00', '--merchant', ''), [], 'no database: nothing, and none made');
+    assert.equal(existsSync(db), false);
+    const made: string[] = [];
+    for (const name of ['Old', 'New']) {
+      const r = await runCli(
+        ['--db', db, 'merchant', 'register', '--name', name, '--ip', '127.0.0.1', '--return-url', 'http://127.0.0.1:1/paid', '--json'],
+        {
+          home: home.home,
+        },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      made.push(r.json().uuid);
+    }
+    assert.deepEqual(await candidates('--db', db, 'pay', '1.00', '--merchant', ''), [made[1], made[0]]);
+    assert.deepEqual(await candidates('--db', db, 'merchant', 'show', ''), [made[1], made[0]]);
+    assert.deepEqual(
+      await candidates('--db', db, 'tx', 'list', `--merchant=${made[0]!.slice(0, 4)}`),
+      [`--merchant=${made[0]}`].filter((v) => v.startsWith(`--merchant=${made[0]!.slice(0, 4)}`)),
+    );
+    assert.deepEqual(
+      await candidates('--engine', 'remote', '--db', db, 'pay', '1', '--merchant', ''),
+      [],
+      'a remote engine: no local lookup',
+    );
+  });
+
   it('after --, every word is an argument', async () => {
     assert.deepEqual(await candidates('pay', '--', '-'), []);
   });
