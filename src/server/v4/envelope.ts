@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type HttpAnswer, jsonAnswer } from '../http.js';
+import { v4Mode } from './mode.js';
 
 /**
  * The V4 web-service envelope, as the seed (001) shows it: every answer, success or error, is
@@ -48,7 +49,7 @@ function envelope(webService: string, status: 'SUCCESS' | 'ERROR', answer: Recor
     serverDate: isoSeconds(now),
     applicationProvider: 'ESIPAY',
     metadata: null,
-    mode: 'TEST',
+    mode: v4Mode(),
     serverUrl: null,
     _type: 'V4/WebService/Response',
   };

@@ -2,6 +2,7 @@ import type { MerchantRecord, RefundView, TransactionRecord } from '../../domain
 import { remainingOf } from '../../domain/decisions.js';
 import { displayStatus, withinGuarantee } from '../../domain/transaction-status.js';
 import { isoSeconds } from './envelope.js';
+import { v4Mode } from './mode.js';
 
 /**
  * esipay's records in the V4 API's shapes: a transaction (V4/PaymentTransaction), a payment
@@ -140,7 +141,7 @@ export function v4Payment(merchant: MerchantRecord, t: TransactionRecord, now: D
       orderTotalAmount: t.amount,
       orderEffectiveAmount: t.amount,
       orderCurrency: t.currency,
-      mode: 'TEST',
+      mode: v4Mode(),
       orderId: t.cid,
       metadata: null,
       _type: 'V4/OrderDetails',

@@ -1,0 +1,23 @@
+import type { ServiceDeps } from '../deps.js';
+import { periodic, type Worker } from './periodic.js';
+
+/**
+ * How often the service re-reads its database's clock offset and mode: a move made by another
+ * process (`esipay clock advance` on the same database) reaches this service within this long.
+ * Two reads of the settings table per tick (docs/clock.md has the measurements).
+ */
+export const CLOCK_REFRESH_MS = 250;
+
+/**
+ * Keeps the service on its database's test clock: re-reads it every 250 ms, and a change wakes
+ * the workers that depend on time (they subscribe with clockWatch.onMove). A move made through
+ * this service's own operator API applies at once, without waiting for the timer.
+ */
+export function clockWatcher(deps: ServiceDeps): Worker {
+  return periodic(
+    CLOCK_REFRESH_MS,
+    () => deps.engine.clockWatch.refresh(),
+    // The last offset read stays in force: the database may be briefly unreachable.
+    (e) => deps.log?.(`reading the test clock failed: ${(e as Error)?.message ?? String(e)}`),
+  );
+}
