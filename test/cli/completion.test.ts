@@ -4,7 +4,22 @@ import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, runCli, tempHome } from '../helpers/cli.js';
 
-const COMMANDS = ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'tui', 'verify', 'listen', 'serve', 'db', 'config', 'completion'];
+const COMMANDS = [
+  'merchant',
+  'pay',
+  'link',
+  'refund',
+  'shipment',
+  'tx',
+  'tui',
+  'verify',
+  'listen',
+  'serve',
+  'clock',
+  'db',
+  'config',
+  'completion',
+];
 const GLOBALS = ['--engine', '--db', '--url', '--token', '--merchant', '--json', '--color', '--no-color', '--help'];
 
 describe('esipay completion: the candidates at the cursor (esipay __complete WORDS… CURRENT)', () => {
