@@ -45,7 +45,8 @@ export class DatabaseClock implements ClockWatch {
   }
 
   async refresh(): Promise<void> {
-    const [offset, mode] = await Promise.all([this.store.getSetting(CLOCK_OFFSET_SETTING), this.store.getSetting(DATABASE_MODE_SETTING)]);
+    const offset = await this.store.getSetting(CLOCK_OFFSET_SETTING);
+    const mode = await this.store.getSetting(DATABASE_MODE_SETTING);
     this.apply(parseOffset(offset), modeOf(mode));
   }
 
