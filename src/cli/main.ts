@@ -25,6 +25,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'listen', load: async () => (await import('./commands/listen.js')).registerListen },
   { name: 'trigger', load: async () => (await import('./commands/trigger.js')).registerTrigger },
   { name: 'serve', load: async () => (await import('./commands/serve.js')).registerServe },
+  { name: 'clock', load: async () => (await import('./commands/clock.js')).registerClock },
   { name: 'db', load: async () => (await import('./commands/db.js')).registerDb },
   { name: 'config', load: async () => (await import('./commands/config.js')).registerConfig },
   { name: 'completion', load: async () => (await import('./commands/completion.js')).registerCompletion },

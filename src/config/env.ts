@@ -16,7 +16,20 @@ import { invalid } from '../domain/errors.js';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export type CommandName =
-  'merchant' | 'pay' | 'link' | 'refund' | 'shipment' | 'tx' | 'tui' | 'verify' | 'listen' | 'serve' | 'db' | 'config' | 'completion';
+  | 'merchant'
+  | 'pay'
+  | 'link'
+  | 'refund'
+  | 'shipment'
+  | 'tx'
+  | 'tui'
+  | 'verify'
+  | 'listen'
+  | 'serve'
+  | 'clock'
+  | 'db'
+  | 'config'
+  | 'completion';
 
 export interface EnvVar<T, D extends T | undefined = T | undefined> {
   /** What a valid value is; completes "<the variable> must be …". */
@@ -39,7 +52,7 @@ export interface EnvVar<T, D extends T | undefined = T | undefined> {
 }
 
 /** The commands that open the engine the global options choose (local or remote). */
-const ENGINE: readonly CommandName[] = ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'tui'];
+const ENGINE: readonly CommandName[] = ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'tui', 'clock'];
 /** The commands that open a database in this process. */
 const STORE: readonly CommandName[] = [...ENGINE, 'verify', 'db', 'serve'];
 const EVERY: readonly CommandName[] = [...STORE, 'listen', 'config', 'completion'];

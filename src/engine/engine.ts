@@ -1,5 +1,6 @@
 import type { LinkMode, MerchantView, MerchantWithSecret, Page, RefundView, TransactionDetail, TransactionView } from '../domain/types.js';
 import type { MerchantTotals } from '../store/store.js';
+import type { ClockView, DatabaseMode, DatabaseModeView } from './clock-types.js';
 
 /**
  * The use cases of esipay. The CLI, the TUI and the HTTP service only talk to this.
@@ -48,6 +49,19 @@ export interface Engine {
   /** From now on its payments, initials, shipments, refunds and links are refused (merchant_disabled); its history stays readable. */
   disableMerchant(uuid: string): Promise<MerchantView>;
   enableMerchant(uuid: string): Promise<MerchantView>;
+
+  // Test clock: the time of a test database, for every process on it (docs/clock.md).
+  // A live database refuses every move (live_database); a move backwards needs force (clock_backwards).
+  clockShow(): Promise<ClockView>;
+  /** Forward by a duration: "30d", "12h", "90m", "1w", "1d12h" (invalid_duration). */
+  clockAdvance(duration: string): Promise<ClockView>;
+  /** To an ISO-8601 time with its zone, or a date (invalid_time). */
+  clockSet(time: string, opts?: { force?: boolean }): Promise<ClockView>;
+  /** Back to real time. */
+  clockReset(opts?: { force?: boolean }): Promise<ClockView>;
+  databaseMode(): Promise<DatabaseModeView>;
+  /** test → live (on real time only: clock_moved); live → test only with force (live_database). */
+  setDatabaseMode(mode: DatabaseMode, opts?: { force?: boolean }): Promise<DatabaseModeView>;
 }
 
 export interface UpdateMerchantInput {

@@ -1,5 +1,6 @@
 import type { MerchantRecord, OutboxRecord, RefundRecord, TransactionRecord } from '../domain/types.js';
 import type { Clock } from '../util/clock.js';
+import type { ClockWatch } from './clock-types.js';
 import type { Engine, LinkView } from './engine.js';
 import type { DebitRunReport, OpenedLink, PayLinkResult, PlannedDebit, TypedCard } from './links-types.js';
 
@@ -14,6 +15,9 @@ import type { DebitRunReport, OpenedLink, PayLinkResult, PlannedDebit, TypedCard
 export interface ServiceEngine extends Engine {
   /** The engine's clock: the service answers with the same "now" its use cases decided with. */
   readonly clock: Clock;
+
+  /** The test clock as the service sees it: re-read on a timer, its moves wake the workers (docs/clock.md). */
+  readonly clockWatch: ClockWatch;
 
   /** The V4 API (seed 001) and its hosted form. */
   readonly v4: V4UseCases;

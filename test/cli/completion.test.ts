@@ -17,6 +17,7 @@ const COMMANDS = [
   'listen',
   'trigger',
   'serve',
+  'clock',
   'db',
   'config',
   'completion',

@@ -17,6 +17,7 @@ import type {
 } from '../engine.js';
 import { checkIdempotencyKey } from '../idempotency-key.js';
 import { checkTransactionFilters } from '../transaction-filters.js';
+import type { ClockView, DatabaseMode, DatabaseModeView } from '../clock-types.js';
 
 export interface RemoteEngineOptions {
   /** Base URL of an `esipay serve`, e.g. http://127.0.0.1:6543 (a path prefix is kept). */
@@ -168,6 +169,31 @@ export class RemoteEngine implements Engine {
 
   enableMerchant(uuid: string): Promise<MerchantView> {
     return this.admin('POST', `/admin/merchants/${seg(uuid)}/enable`);
+  }
+
+  // The test clock and the database's mode: the service's own database (src/server/admin/clock.ts).
+  clockShow(): Promise<ClockView> {
+    return this.admin('GET', '/admin/clock');
+  }
+
+  clockAdvance(duration: string): Promise<ClockView> {
+    return this.admin('POST', '/admin/clock/advance', { duration });
+  }
+
+  clockSet(time: string, opts: { force?: boolean } = {}): Promise<ClockView> {
+    return this.admin('POST', '/admin/clock/set', { time, ...(opts.force ? { force: true } : {}) });
+  }
+
+  clockReset(opts: { force?: boolean } = {}): Promise<ClockView> {
+    return this.admin('POST', '/admin/clock/reset', opts.force ? { force: true } : {});
+  }
+
+  databaseMode(): Promise<DatabaseModeView> {
+    return this.admin('GET', '/admin/mode');
+  }
+
+  setDatabaseMode(mode: DatabaseMode, opts: { force?: boolean } = {}): Promise<DatabaseModeView> {
+    return this.admin('POST', '/admin/mode', { mode, ...(opts.force ? { force: true } : {}) });
   }
 
   private admin<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {

@@ -7,6 +7,7 @@ import { type HttpRequest, jsonAnswer, rawSegments, type Route } from '../http.j
 import { type Endpoint, matchEndpoint } from '../router.js';
 import { bearerMatches } from './token.js';
 import { merchantLifecycleEndpoints } from './merchant-lifecycle.js';
+import { clockEndpoints } from './clock.js';
 
 /**
  * The operator API: JSON over /admin/, behind `Authorization: Bearer <token>`. Every Engine
@@ -150,6 +151,7 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
     },
     { method: 'GET', path: '/admin/links/:link', handler: async (req, p) => ok(await engine.getLink(p.link!, merchantOf(req))) },
     ...merchantLifecycleEndpoints(engine, jsonBody),
+    ...clockEndpoints(engine, jsonBody),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { newId } from '../../util/ids.js';
 import { type HttpAnswer, jsonAnswer } from '../http.js';
+import { v4Mode } from './mode.js';
 
 /**
  * The V4 web-service envelope, as the seed (001) shows it: every answer, success or error, is
@@ -60,7 +61,7 @@ function envelope(ctx: EnvelopeContext, status: 'SUCCESS' | 'ERROR', answer: Rec
     serverDate: isoSeconds(ctx.now),
     applicationProvider: 'ESIPAY',
     metadata: null,
-    mode: 'TEST',
+    mode: v4Mode(),
     serverUrl: ctx.serverUrl,
     _type: 'V4/WebService/Response',
   };

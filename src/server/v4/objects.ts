@@ -5,6 +5,7 @@ import { APPROVED, type CardFacts, declineCodeOf, TECHNICAL_FAILURE, v4CardDetai
 import { v4Customer } from './customer.js';
 import { type StoredEcho, storedEchoOf } from './echo.js';
 import { isoSeconds } from './envelope.js';
+import { v4Mode } from './mode.js';
 
 /**
  * esipay's records in the V4 platform's shapes: a transaction (V4/Transaction; V4/PaymentTransaction
@@ -95,7 +96,7 @@ function orderDetailsOf(root: TransactionRecord, echo: StoredEcho): Record<strin
     orderTotalAmount: root.amount,
     orderEffectiveAmount: root.amount,
     orderCurrency: root.currency,
-    mode: 'TEST',
+    mode: v4Mode(),
     // Without an orderId the record's own uuid stands in for it (see authoriseInitial): none was sent.
     orderId: root.cid === root.id ? null : root.cid,
     metadata: echo.metadata,
