@@ -1,5 +1,6 @@
 import type { Argument, Command, Option } from 'commander';
 import type { TxKind } from '../domain/types.js';
+import { TX_STATUSES } from '../engine/transaction-filters.js';
 import { commandPath } from './help.js';
 import { ENV_VARS } from '../config/env.js';
 import { CONFIG_KEYS, isConfigKey } from './settings.js';
@@ -33,6 +34,9 @@ export interface Position {
 const KINDS: Record<TxKind, true> = { card: true, initial: true, shipment: true, link: true };
 const OPTION_VALUES: Readonly<Record<string, { values: readonly string[]; list?: boolean }>> = {
   'tx list --kind': { values: Object.keys(KINDS), list: true },
+  'tx list --status': { values: TX_STATUSES, list: true },
+  'tx export --kind': { values: Object.keys(KINDS), list: true },
+  'tx export --status': { values: TX_STATUSES, list: true },
 };
 
 /** Values of positional arguments that declare no choices: the config keys and their values. */

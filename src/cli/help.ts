@@ -45,9 +45,27 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'esipay shipment init 74.12 --currency EUR --order-id myOrder-1234 --email a@b.c --card 4111111111111111 --expiry 12/2030',
   ],
   'shipment ship': ['esipay shipment ship f183418d08df49f3900bbd74ef837816 35.00 --idempotency-key ship-1'],
-  tx: ['esipay tx list', 'esipay tx show <transaction>'],
-  'tx list': ['esipay tx list --merchant <uuid>', 'esipay tx list --kind initial,shipment --all --json'],
+  tx: ['esipay tx list', 'esipay tx show <transaction>', 'esipay tx export --format csv --output all.csv'],
+  'tx list': [
+    'esipay tx list --merchant <uuid>',
+    'esipay tx list --kind initial,shipment --all --json',
+    'esipay tx list --status PAID,PARTIALLY_REFUNDED --since 2024-05-01 --until 2024-06-01',
+    'esipay tx list --cid order-1',
+  ],
   'tx show': ['esipay tx show 01a2332c04b2000091214e4649aaae71', 'esipay tx show 01a2332c04b2000091214e4649aaae71 --json'],
+  'tx export': [
+    'esipay tx export --format csv --since 2024-05-01 --until 2024-06-01 --output may.csv',
+    'esipay tx export --format ndjson --status REFUNDED,PARTIALLY_REFUNDED | jq .remaining',
+  ],
+  batch: ['esipay batch pay payments.csv > results.ndjson', 'esipay batch refund refunds.csv'],
+  'batch pay': [
+    'esipay batch pay payments.csv            # header: amount,card,expiry,cid[,merchant]',
+    'cat payments.ndjson | esipay batch pay -  # {"amount":"74.12","card":"…","expiry":"12/2030","cid":"o-1"}',
+  ],
+  'batch refund': [
+    'esipay batch refund refunds.csv          # header: transaction,amount,key (an empty amount: all that remains)',
+    'esipay batch refund refunds.ndjson --json',
+  ],
   tui: ['esipay tui --merchant <uuid>', 'esipay --engine remote --url http://127.0.0.1:6543 tui --refresh 5'],
   verify: ['esipay verify', 'esipay verify --db postgres://esipay@db/esipay --json'],
   listen: [

@@ -19,6 +19,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'refund', load: async () => (await import('./commands/refund.js')).registerRefund },
   { name: 'shipment', load: async () => (await import('./commands/shipment.js')).registerShipment },
   { name: 'tx', load: async () => (await import('./commands/tx.js')).registerTx },
+  { name: 'batch', load: async () => (await import('./commands/batch.js')).registerBatch },
   { name: 'tui', load: async () => (await import('./commands/tui.js')).registerTui },
   { name: 'verify', load: async () => (await import('./commands/verify.js')).registerVerify },
   { name: 'listen', load: async () => (await import('./commands/listen.js')).registerListen },

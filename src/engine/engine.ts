@@ -103,6 +103,16 @@ export interface ListTransactionsInput {
   cursor?: string;
   kinds?: string[];
   topLevel?: boolean;
+  // The filters of tx list and tx export, run by the database beside the keyset paging; checked
+  // (unknown values refused) by transaction-filters.ts on every engine.
+  /** Only these statuses, as displayed: PAID, PARTIALLY_REFUNDED, REFUNDED, EXPIRED… */
+  statuses?: string[];
+  /** Only those created at or after this day or ISO 8601 time. */
+  since?: string;
+  /** Only those created before this day or ISO 8601 time (exclusive). */
+  until?: string;
+  /** Only those with this merchant reference (cid, order id, payment reference). */
+  cid?: string;
 }
 
 export interface CreateInitialInput {

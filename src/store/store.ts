@@ -5,6 +5,7 @@ import type {
   RefundRecord,
   ScheduledDebitRecord,
   TransactionRecord,
+  TxDisplayStatus,
   TxStatus,
 } from '../domain/types.js';
 
@@ -206,6 +207,15 @@ export interface TransactionQuery {
   topLevel?: boolean;
   /** Only transactions with this merchant reference (v2 cid, V4 orderId): V4 Order/Get. */
   cid?: string;
+  // The filters of tx list and tx export: WHERE clauses beside the keyset (sql/transaction-query.ts).
+  /** Only these displayed statuses, as domain/transaction-status.ts's displayStatus reads them at `now`. */
+  statuses?: TxDisplayStatus[];
+  /** Only rows created at or after this ISO-8601 UTC time. */
+  since?: string;
+  /** Only rows created before this ISO-8601 UTC time. */
+  until?: string;
+  /** The caller's clock (ISO-8601 UTC), for the statuses that depend on it (AUTHORISED, EXPIRED). */
+  now?: string;
 }
 
 export type TransactionPatch = Partial<

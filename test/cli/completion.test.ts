@@ -4,7 +4,22 @@ import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, runCli, tempHome } from '../helpers/cli.js';
 
-const COMMANDS = ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'tui', 'verify', 'listen', 'serve', 'db', 'config', 'completion'];
+const COMMANDS = [
+  'merchant',
+  'pay',
+  'link',
+  'refund',
+  'shipment',
+  'tx',
+  'batch',
+  'tui',
+  'verify',
+  'listen',
+  'serve',
+  'db',
+  'config',
+  'completion',
+];
 const GLOBALS = ['--engine', '--db', '--url', '--token', '--merchant', '--json', '--color', '--no-color', '--help'];
 
 describe('esipay completion: the candidates at the cursor (esipay __complete WORDS… CURRENT)', () => {
@@ -67,6 +82,9 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
     assert.deepEqual(await candidates('tx', 'list', '--kind=card,s'), ['--kind=card,shipment']);
     // A value with nothing to offer (a number, a path) offers nothing: the shell completes files.
     assert.deepEqual(await candidates('tx', 'list', '--limit', ''), []);
+    assert.deepEqual(await candidates('tx', 'export', '--status', 'PAID,R'), ['PAID,REFUNDED']);
+    assert.deepEqual(await candidates('tx', 'export', '--format', ''), ['csv', 'ndjson']);
+    assert.deepEqual(await candidates('batch', 'pay', 'f.csv', '--format', 'n'), ['ndjson']);
     assert.deepEqual(await candidates('--db', ''), []);
   });
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { BIN, registerMerchant, tempHome } from '../helpers/cli.js';
@@ -77,7 +79,21 @@ describe('esipay CLI: what a scripted command loads', () => {
   });
 
   it('a command line loads the module of the command it names, not the twelve others', async () => {
-    const others = ['merchant', 'link', 'refund', 'shipment', 'tx', 'tui', 'verify', 'listen', 'serve', 'db', 'config', 'completion'];
+    const others = [
+      'merchant',
+      'link',
+      'refund',
+      'shipment',
+      'tx',
+      'batch',
+      'tui',
+      'verify',
+      'listen',
+      'serve',
+      'db',
+      'config',
+      'completion',
+    ];
     // A global option's value before the command is not taken for the command.
     const r = await run(['--merchant', merchant, 'pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--json']);
     assert.equal(JSON.parse(r.stdout).status, 'PAID');
@@ -90,5 +106,17 @@ describe('esipay CLI: what a scripted command loads', () => {
     assert.ok(JSON.parse(r.stdout).items.some((t: { cid: string }) => t.cid === 'lazy-1'));
     for (const heavy of ['undici', 'zod', 'conf', 'chalk', 'ink', 'react', 'pg'])
       assert.ok(!r.imports.includes(heavy), `esipay tx list loaded ${heavy}`);
+  });
+
+  it('esipay batch pay and tx export run without loading undici, zod, conf or chalk', async () => {
+    const file = join(home.home, 'lazy.csv');
+    writeFileSync(file, 'amount,card,expiry,cid\n1.00,4111111111111111,12/2030,lazy-batch\n');
+    const batch = await run(['batch', 'pay', file]);
+    assert.equal(JSON.parse(batch.stdout).status, 'PAID');
+    const exported = await run(['tx', 'export', '--format', 'csv']);
+    assert.match(exported.stdout, /,lazy-batch,/);
+    for (const r of [batch, exported])
+      for (const heavy of ['undici', 'zod', 'conf', 'chalk', 'ink', 'react', 'pg'])
+        assert.ok(!r.imports.includes(heavy), `it loaded ${heavy}`);
   });
 });

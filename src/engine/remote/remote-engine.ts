@@ -16,6 +16,7 @@ import type {
   UpdateMerchantInput,
 } from '../engine.js';
 import { checkIdempotencyKey } from '../idempotency-key.js';
+import { checkTransactionFilters } from '../transaction-filters.js';
 
 export interface RemoteEngineOptions {
   /** Base URL of an `esipay serve`, e.g. http://127.0.0.1:6543 (a path prefix is kept). */
@@ -104,14 +105,21 @@ export class RemoteEngine implements Engine {
     });
   }
 
-  listTransactions(q: ListTransactionsInput): Promise<Page<TransactionView>> {
+  async listTransactions(q: ListTransactionsInput): Promise<Page<TransactionView>> {
+    // Checked here as the local engine checks them (the service checks them again): a mistake
+    // costs no request, and the error is the same on both engines.
+    const f = checkTransactionFilters(q);
     return this.admin(
       'GET',
       `/admin/merchants/${seg(q.merchant)}/transactions${query({
         limit: q.limit,
         cursor: q.cursor,
-        kind: q.kinds?.join(','),
+        kind: f.kinds?.join(','),
         top_level: q.topLevel ? 'true' : undefined,
+        status: f.statuses?.join(','),
+        since: f.since,
+        until: f.until,
+        cid: f.cid,
       })}`,
     );
   }

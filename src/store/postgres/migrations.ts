@@ -1,5 +1,6 @@
 import type { Migration } from '../sql/migration.js';
 import { REFUND_KEYS_MIGRATION } from '../sql/refund-keys.js';
+import { CID_PAGE_MIGRATION } from '../sql/transaction-query.js';
 
 /**
  * Versioned PostgreSQL migrations, the same tables, columns and constraints as
@@ -158,4 +159,5 @@ CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
     // NULL: active. A disabled merchant keeps its rows; only its new requests are refused.
     sql: `ALTER TABLE merchants ADD COLUMN disabled_at ${C};`,
   },
+  CID_PAGE_MIGRATION,
 ];

@@ -30,6 +30,7 @@ import {
 } from '../sql/rows.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { listTransactionsSql } from '../sql/transaction-query.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
 import type {
@@ -268,13 +269,7 @@ export class PostgresStore implements Store {
 
   async listTransactions(q: TransactionQuery): Promise<TransactionRecord[]> {
     const p = new Params();
-    const where = [`merchant_id = ${p.add(q.merchantId)}`];
-    if (q.topLevel) where.push('parent_id IS NULL');
-    if (q.parentId) where.push(`parent_id = ${p.add(q.parentId)}`);
-    if (q.cid !== undefined) where.push(`cid = ${p.add(q.cid)}`);
-    if (q.kinds && q.kinds.length > 0) where.push(`kind = ANY(${p.add(q.kinds)}::text[])`);
-    if (q.before) where.push(`(created_at, id) < (${p.add(q.before.createdAt)}, ${p.add(q.before.id)})`);
-    const sql = `SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${p.add(q.limit)}`;
+    const sql = listTransactionsSql(q, (value) => p.add(value));
     return (await this.query(sql, p.values)).map(transactionFromRow);
   }
 

@@ -1,5 +1,6 @@
 import type { Migration } from '../sql/migration.js';
 import { REFUND_KEYS_MIGRATION } from '../sql/refund-keys.js';
+import { CID_PAGE_MIGRATION } from '../sql/transaction-query.js';
 
 /**
  * Versioned SQLite migrations, applied in order inside one transaction each; the applied versions
@@ -146,4 +147,5 @@ CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
     // NULL: active. A disabled merchant keeps its rows; only its new requests are refused.
     sql: `ALTER TABLE merchants ADD COLUMN disabled_at TEXT;`,
   },
+  CID_PAGE_MIGRATION,
 ];

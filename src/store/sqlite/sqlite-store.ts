@@ -45,6 +45,7 @@ import {
 } from '../sql/rows.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { listTransactionsSql } from '../sql/transaction-query.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
 import { createPrivateFile } from './file.js';
@@ -248,27 +249,12 @@ export class SqliteStore implements Store {
   }
 
   async listTransactions(q: TransactionQuery): Promise<TransactionRecord[]> {
-    const where = ['merchant_id = @merchantId'];
-    const params: Row = { merchantId: q.merchantId, limit: q.limit };
-    if (q.topLevel) where.push('parent_id IS NULL');
-    if (q.parentId) {
-      where.push('parent_id = @parentId');
-      params.parentId = q.parentId;
-    }
-    if (q.cid !== undefined) {
-      where.push('cid = @cid');
-      params.cid = q.cid;
-    }
-    if (q.kinds && q.kinds.length > 0) {
-      where.push(`kind IN (${q.kinds.map((_, i) => `@kind${i}`).join(', ')})`);
-      q.kinds.forEach((k, i) => (params[`kind${i}`] = k));
-    }
-    if (q.before) {
-      where.push('(created_at, id) < (@beforeCreatedAt, @beforeId)');
-      params.beforeCreatedAt = q.before.createdAt;
-      params.beforeId = q.before.id;
-    }
-    const sql = `SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    const params: Row = {};
+    const sql = listTransactionsSql(q, (value) => {
+      const name = `p${Object.keys(params).length}`;
+      params[name] = value;
+      return `@${name}`;
+    });
     return this.all(sql, params).map(transactionFromRow);
   }
 
