@@ -60,9 +60,10 @@ export class PromptController<S, T> {
 }
 
 /**
- * The keys of one chunk of input: splitKeys, with the control characters inside a chunk read as
- * their Ctrl key. Ink reports "\x1512/2030\r" (Ctrl-U, then a date and Enter, as a fast typist or
- * tmux send-keys delivers them) as one plain string.
+ * The keys of one chunk of input: splitKeys, with every control character inside a chunk read as
+ * its Ctrl key (splitKeys reads Ctrl-U and Ctrl-W; a Ctrl-C typed along with other keys must
+ * cancel too). Ink reports such a chunk, as a fast typist or tmux send-keys delivers it, as one
+ * plain string.
  */
 export function keysOf(input: string, key: KeyLike): [string, KeyLike][] {
   return splitKeys(input, key).map(([text, k]): [string, KeyLike] => {

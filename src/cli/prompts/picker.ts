@@ -1,3 +1,5 @@
+import { keyAction } from '../../tui/model/keymap.js';
+import { editLine } from '../../tui/model/line-edit.js';
 import type { KeyHandler } from './controller.js';
 
 /** One thing to choose: its value (a merchant's uuid), its name, and what else identifies it. */
@@ -24,7 +26,7 @@ export function matching(choices: readonly Choice[], filter: string): Choice[] {
   });
 }
 
-/** ↑↓ move, typing filters (Backspace, Ctrl-U), Enter picks, Esc cancels. */
+/** ↑↓ move, typing filters (Backspace, Ctrl-U, Ctrl-W), Enter picks, Esc cancels. */
 export function pickerKeys(what: string): KeyHandler<PickerState, string> {
   const filtered = (state: PickerState, filter: string) => ({ state: { ...state, filter, selected: 0, error: undefined } });
   return (state, input, key) => {
@@ -37,10 +39,10 @@ export function pickerKeys(what: string): KeyHandler<PickerState, string> {
     if (key.escape) return { state, outcome: { done: false } };
     if (key.upArrow) return { state: { ...state, selected: Math.max(0, state.selected - 1) } };
     if (key.downArrow) return { state: { ...state, selected: Math.max(0, Math.min(shown.length - 1, state.selected + 1)) } };
-    if (key.backspace || key.delete) return filtered(state, state.filter.slice(0, -1));
-    if (key.ctrl && input === 'u') return filtered(state, '');
-    if (key.ctrl || key.meta || key.tab || input === '') return { state };
-    const typed = input.replace(/[^\x20-\x7e]/g, '');
-    return typed ? filtered(state, (state.filter + typed).slice(0, 64)) : { state };
+    // The filter is edited as the text prompts are (the arrows move; every letter types).
+    const edit = keyAction('amount', input, key);
+    if (edit?.type === 'text' || edit?.type === 'backspace' || edit?.type === 'clearLine' || edit?.type === 'deleteWord')
+      return filtered(state, editLine(state.filter, edit, 64));
+    return { state };
   };
 }

@@ -1,3 +1,5 @@
+import { keyAction } from '../../tui/model/keymap.js';
+import { editLine } from '../../tui/model/line-edit.js';
 import type { KeyHandler } from './controller.js';
 
 export type Check<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -29,23 +31,31 @@ export interface TextState {
   error?: string;
 }
 
-/** Typing as in a shell, the cursor at the end: Backspace, Ctrl-U clears, Ctrl-W deletes a word. */
+/**
+ * Typing as in the dashboard's line prompts (the same bindings, tui/model/keymap.ts): the cursor
+ * at the end, Backspace, Ctrl-U clears, Ctrl-W deletes a word, Enter submits, Esc cancels.
+ */
 export function textKeys<T>(field: TextField<T>): KeyHandler<TextState, T> {
-  const edited = (text: string) => ({ state: { text } });
   return (state, input, key) => {
-    if (key.return) {
-      const checked = field.check(state.text);
-      return checked.ok ? { state, outcome: { done: true, value: checked.value } } : { state: { ...state, error: checked.message } };
+    const action = keyAction('amount', input, key);
+    switch (action?.type) {
+      case 'submit': {
+        const checked = field.check(state.text);
+        return checked.ok ? { state, outcome: { done: true, value: checked.value } } : { state: { ...state, error: checked.message } };
+      }
+      case 'cancel':
+        return { state, outcome: { done: false } };
+      case 'text': {
+        const typed = [...action.text].filter((ch) => field.accepts?.(ch) ?? true).join('');
+        return typed === '' ? { state } : { state: { text: editLine(state.text, { type: 'text', text: typed }, field.max) } };
+      }
+      case 'backspace':
+      case 'clearLine':
+      case 'deleteWord':
+        return { state: { text: editLine(state.text, action, field.max) } };
+      default:
+        return { state };
     }
-    if (key.escape) return { state, outcome: { done: false } };
-    if (key.backspace || key.delete) return edited(state.text.slice(0, -1));
-    if (key.ctrl && input === 'u') return edited('');
-    if (key.ctrl && input === 'w') return edited(state.text.replace(/\S*\s*$/, ''));
-    if (key.ctrl || key.meta || key.tab || input === '') return { state };
-    // Printable ASCII only: a pasted control sequence never reaches the screen.
-    const typed = [...input].filter((ch) => /^[\x20-\x7e]$/.test(ch) && (field.accepts?.(ch) ?? true)).join('');
-    if (typed === '') return { state };
-    return edited((state.text + typed).slice(0, field.max));
   };
 }
 
