@@ -9,6 +9,9 @@ import type { Outcome, PromptController, Step } from './controller.js';
  * exit is off: Ctrl-C cancels the prompt and the command says so with its exit code.
  */
 export async function runPrompt<S, T>(controller: PromptController<S, T>, view: (step: Step<S, T>) => ReactNode): Promise<Outcome<T>> {
+  // No echo from the start: Ink's input hook goes live only after the first frame, and a key typed
+  // in between would be echoed by the terminal as typed (card digits in clear) and left there.
+  process.stdin.setRawMode?.(true);
   const instance = render(<Bound controller={controller} view={view} />, {
     stdout: process.stderr,
     stderr: process.stderr,
@@ -21,5 +24,6 @@ export async function runPrompt<S, T>(controller: PromptController<S, T>, view: 
   } finally {
     instance.unmount();
     await instance.waitUntilExit();
+    process.stdin.setRawMode?.(false);
   }
 }
