@@ -39,7 +39,9 @@ describe('esipay prompts in a terminal (tmux)', () => {
     assert.match(typing, /Card number: 4111 1111 1111 1111 +Visa ✓/, 'the digits show as they are typed, grouped');
 
     t.press('Enter');
-    const never = (s: string) => assert.ok(!showsFullNumber(s), `the screen shows the card number after Enter:\n${s}`);
+    // From the frame that answers the Enter on, no screen shows the number, and neither does the scrollback.
+    await t.waitFor('the card accepted', (s) => s.includes('✔ Card number'));
+    const never = (s: string) => assert.ok(!showsFullNumber(s), `the terminal shows the card number after Enter:\n${s}`);
     await t.waitFor('the expiry prompt', (s) => s.includes('Expiry (MM/YYYY):'), never);
     const afterCard = t.history();
     never(afterCard);
@@ -73,5 +75,39 @@ describe('esipay prompts in a terminal (tmux)', () => {
     terminal.type('y');
     assert.equal(await terminal.exited(), 0, terminal.history());
     assert.equal((await runCli(['tx', 'show', paid, '--json'], { home: home.home })).json().remaining, 1000);
+  });
+
+  it('esipay link create with no merchant set: pick one and keep it, then the amount and each field are asked for', async () => {
+    terminal = new TmuxTerminal(['link', 'create'], { home: home.home, name: 'link' });
+    const t = terminal;
+    await t.waitFor('the merchant picker', (s) => s.includes(merchant) && s.includes('1 of 1'));
+    t.type('bout');
+    t.press('Enter');
+    await t.waitFor('the offer to keep it', (s) => s.includes('Keep it as the default merchant'));
+    t.type('y');
+    await t.waitFor('the amount', (s) => s.includes('Amount (EUR, up to 2 decimals):'));
+    t.type('9.999');
+    t.press('Enter');
+    await t.waitFor('the refusal', (s) => s.includes('EUR has at most 2 decimals: "9.999"'));
+    t.press('BSpace', 'Enter');
+    for (const [label, answer] of [
+      ['Payment reference', 'inv-tmux-1'],
+      ["Consumer's reference", 'c-1'],
+      ["Consumer's email", 'buyer@example.com'],
+      ["Consumer's mobile number", '+33 6 00 00 00 00'],
+      ['Callback URL', `${receiver.url}/link`],
+    ] as const) {
+      await t.waitFor(label, (s) => s.includes(`? ${label}:`));
+      t.type(answer);
+      t.press('Enter');
+    }
+    assert.equal(await t.exited(), 0, t.history());
+    assert.match(t.history(), /9\.99 EUR pay_now, link /);
+    assert.equal((await runCli(['config', 'get', 'merchant'], { home: home.home })).stdout.trim(), merchant);
+    const links = (await runCli(['link', 'list', '--json'], { home: home.home })).json().items;
+    assert.deepEqual(
+      links.map((l: { paymentReference: string; amount: number }) => [l.paymentReference, l.amount]),
+      [['inv-tmux-1', 999]],
+    );
   });
 });
