@@ -97,8 +97,8 @@ describe('card number prompt', () => {
     assert.match(amex.frame(), /3782 82•• •••0 005$/m);
   });
 
-  it('Esc or Ctrl-C cancels, and the frame left keeps none of the digits typed', async () => {
-    for (const key of [KEY.escape, CTRL_C]) {
+  it('Esc or Ctrl-C cancels (a Ctrl-C in the same read as digits too), and the frame left keeps none of the digits', async () => {
+    for (const key of [KEY.escape, CTRL_C, `1${CTRL_C}`]) {
       const p = textPrompt(cardNumberField());
       await typed(p, '41111111', (f) => f.includes('4111 1111'));
       p.type(key);
