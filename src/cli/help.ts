@@ -73,6 +73,11 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'esipay listen --port 4242 --status 500   # cancels every payment',
     'esipay listen --port 4242 --secret whsec_… --forward-to http://127.0.0.1:3000/esipay --json',
   ],
+  trigger: [
+    'esipay trigger --list',
+    'esipay trigger shipment-three-parts                 # on a merchant it registers for the run',
+    'esipay trigger refund-partial --merchant <uuid> --json',
+  ],
   db: ['esipay db status', 'esipay --db postgres://esipay@db/esipay db migrate'],
   'db status': ['esipay db status', 'esipay --db ./shop.db db status --json'],
   'db migrate': ['esipay db migrate', 'esipay --db postgres://esipay@db/esipay db migrate --json'],

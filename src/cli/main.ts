@@ -23,6 +23,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'tui', load: async () => (await import('./commands/tui.js')).registerTui },
   { name: 'verify', load: async () => (await import('./commands/verify.js')).registerVerify },
   { name: 'listen', load: async () => (await import('./commands/listen.js')).registerListen },
+  { name: 'trigger', load: async () => (await import('./commands/trigger.js')).registerTrigger },
   { name: 'serve', load: async () => (await import('./commands/serve.js')).registerServe },
   { name: 'db', load: async () => (await import('./commands/db.js')).registerDb },
   { name: 'config', load: async () => (await import('./commands/config.js')).registerConfig },

@@ -167,6 +167,25 @@ export interface Store {
   // Merchant lifecycle (update, disable, enable): one statement that changes and reads back.
   /** Applies the patch (undefined fields left as they are); the merchant as it now is, or undefined when unknown. */
   updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined>;
+
+  // The V4 API's lookups (server/v4): a merchant by its shop number, a refund by its uuid.
+
+  /** The merchant whose 8-digit V4 shop number this is. */
+  getMerchantByShopId(shopId: string): Promise<MerchantRecord | undefined>;
+  /** One refund by its id (on the V4 API a refund is a transaction of its own). */
+  getRefund(id: string): Promise<RefundRecord | undefined>;
+  /** Keeps the details of a hosted-page order until it expires; drops those that expired before `r.createdAt`. */
+  putV4FormDetails(r: V4FormDetailsRecord): Promise<void>;
+  getV4FormDetails(nonce: string): Promise<V4FormDetailsRecord | undefined>;
+}
+
+/** What a V4 formToken's order sent that its payment echoes (JSON), kept until the token expires. */
+export interface V4FormDetailsRecord {
+  nonce: string;
+  merchantId: string;
+  details: string;
+  expiresAt: string;
+  createdAt: string;
 }
 
 /** What settling a PENDING transaction may set besides a TransactionPatch's fields. */

@@ -15,6 +15,7 @@ const COMMANDS = [
   'tui',
   'verify',
   'listen',
+  'trigger',
   'serve',
   'db',
   'config',
@@ -43,7 +44,7 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
   it('offers the commands, then the subcommands, with their descriptions', async () => {
     assert.deepEqual(await candidates(''), COMMANDS);
     assert.deepEqual(await candidates('merchant', ''), ['register', 'list', 'show', 'rotate-secret', 'update', 'disable', 'enable']);
-    assert.deepEqual(await candidates('t'), ['tx', 'tui']);
+    assert.deepEqual(await candidates('t'), ['tx', 'tui', 'trigger']);
     const described = await runCli(['__complete', 'p'], { home: home.home });
     assert.match(described.stdout, /^pay\tpay by card: authorise/m);
   });
@@ -61,7 +62,7 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
 
   it('after an option value: esipay --engine remote <Tab> offers the commands', async () => {
     assert.deepEqual(await candidates('--engine', 'remote', ''), COMMANDS);
-    assert.deepEqual(await candidates('--db', '/tmp/x.db', '--merchant', 'm', 't'), ['tx', 'tui']);
+    assert.deepEqual(await candidates('--db', '/tmp/x.db', '--merchant', 'm', 't'), ['tx', 'tui', 'trigger']);
     assert.deepEqual(await candidates('--engine=remote', 'merchant', 'l'), ['list']);
   });
 
@@ -124,7 +125,7 @@ describe('esipay completion SHELL: loaders that ask esipay, never a stale copy o
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n'), ['--card --cid --color', 'tx tui', 'always']);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['--card --cid --color', 'tx tui trigger', 'always']);
   });
 
   it('zsh is a native completion function, fish calls esipay too', async () => {

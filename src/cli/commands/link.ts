@@ -186,7 +186,7 @@ function linkColumns(c: ChalkInstance): Column<LinkView>[] {
   ];
 }
 
-function renderLink(c: ChalkInstance, l: LinkView): string {
+export function renderLink(c: ChalkInstance, l: LinkView): string {
   const kv = (k: string, v: string) => `  ${c.dim(k.padEnd(12))}${v}`;
   const lines = [
     `${stateColor(c, l.state)}  ${c.bold(formatMoney(l.amount, l.currency))}  ${l.mode}`,

@@ -27,6 +27,8 @@ import {
   transactionFromRow,
   transactionPatchColumns,
   transactionToRow,
+  v4FormDetailsFromRow,
+  v4FormDetailsToRow,
 } from '../sql/rows.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
@@ -45,6 +47,7 @@ import type {
   ShipmentResult,
   Store,
   TransactionPatch,
+  V4FormDetailsRecord,
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
@@ -639,6 +642,29 @@ export class PostgresStore implements Store {
       if (opts.outbox) await this.insertOutbox(opts.outbox, c);
       return transactionFromRow(row);
     });
+  }
+
+  async getMerchantByShopId(shopId: string): Promise<MerchantRecord | undefined> {
+    const r = await this.one('SELECT * FROM merchants WHERE shop_id = $1', [shopId]);
+    return r ? merchantFromRow(r) : undefined;
+  }
+
+  async getRefund(id: string): Promise<RefundRecord | undefined> {
+    const r = await this.one('SELECT * FROM refunds WHERE id = $1', [id]);
+    return r ? refundFromRow(r) : undefined;
+  }
+
+  async putV4FormDetails(r: V4FormDetailsRecord): Promise<void> {
+    const q = insertOf('v4_form_details', v4FormDetailsToRow(r));
+    await this.transaction(async (c) => {
+      await this.query('DELETE FROM v4_form_details WHERE expires_at < $1', [r.createdAt], c);
+      await this.query(q.text, q.values, c);
+    });
+  }
+
+  async getV4FormDetails(nonce: string): Promise<V4FormDetailsRecord | undefined> {
+    const r = await this.one('SELECT * FROM v4_form_details WHERE nonce = $1', [nonce]);
+    return r ? v4FormDetailsFromRow(r) : undefined;
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,7 @@ import type {
   ShipmentResult,
   Store,
   TransactionPatch,
+  V4FormDetailsRecord,
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
@@ -42,6 +43,8 @@ import {
   transactionFromRow,
   transactionPatchColumns,
   transactionToRow,
+  v4FormDetailsFromRow,
+  v4FormDetailsToRow,
 } from '../sql/rows.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
@@ -569,6 +572,29 @@ export class SqliteStore implements Store {
       if (opts.outbox) this.insertOutbox(opts.outbox);
       return transactionFromRow(row);
     });
+  }
+
+  async getMerchantByShopId(shopId: string): Promise<MerchantRecord | undefined> {
+    const r = this.get('SELECT * FROM merchants WHERE shop_id = ?', [shopId]);
+    return r ? merchantFromRow(r) : undefined;
+  }
+
+  async getRefund(id: string): Promise<RefundRecord | undefined> {
+    const r = this.get('SELECT * FROM refunds WHERE id = ?', [id]);
+    return r ? refundFromRow(r) : undefined;
+  }
+
+  async putV4FormDetails(r: V4FormDetailsRecord): Promise<void> {
+    const row = v4FormDetailsToRow(r);
+    await this.write(() => {
+      this.run('DELETE FROM v4_form_details WHERE expires_at < ?', [r.createdAt]);
+      this.run(insertSql('v4_form_details', row), row);
+    });
+  }
+
+  async getV4FormDetails(nonce: string): Promise<V4FormDetailsRecord | undefined> {
+    const r = this.get('SELECT * FROM v4_form_details WHERE nonce = ?', [nonce]);
+    return r ? v4FormDetailsFromRow(r) : undefined;
   }
 
   async close(): Promise<void> {
