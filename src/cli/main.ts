@@ -91,7 +91,7 @@ export async function buildProgram(version: string, args: readonly string[] = []
   program.addHelpText(
     'after',
     `
-Exit codes: 0 ok, 2 invalid input or usage, 3 forbidden, 4 refused or cancelled, 5 unavailable, 1 a bug.
+Exit codes: 0 ok, 2 invalid input or usage, 3 forbidden, 4 refused or cancelled, 5 unavailable, 6 cancelled at a prompt, 1 a bug.
 With --json every result and every error (usage errors included) is one JSON document on stdout.
 Tables fit the terminal's width (else COLUMNS, else 80); piped output keeps whole lines.
 Examples (the quick start):

@@ -44,6 +44,31 @@ describe('esipay CLI: what a scripted command loads', () => {
     return { stdout, imports: JSON.parse(/IMPORTS (.*)/.exec(stderr)![1]!) as string[] };
   };
 
+  // The prompts (src/cli/prompts/, ink and react) load only to show one: a command given all it
+  // needs pays, refunds or creates its link without them.
+  it('a scripted pay, refund and link create load none of the prompt modules, nor ink or react', async () => {
+    const pay = await run(['pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--cid', 'lazy-prompts', '--json']);
+    const paid = JSON.parse(pay.stdout) as { id: string; status: string };
+    assert.equal(paid.status, 'PAID');
+    const refund = await run(['refund', paid.id, '1.00', '--json']);
+    assert.equal(JSON.parse(refund.stdout).refund.amount, 100);
+    const link = await run([
+      ...['link', 'create', '5.00', '--payment-reference', 'lazy-inv-1', '--consumer-reference', 'c-1'],
+      ...['--email', 'buyer@example.com', '--phone', '+33600000000', '--callback-url', `${receiver.url}/link`, '--json'],
+    ]);
+    assert.equal(JSON.parse(link.stdout).amount, 500);
+    for (const [what, r] of [
+      ['pay', pay],
+      ['refund', refund],
+      ['link create', link],
+    ] as const) {
+      // Relative specifiers only: the checkout's own path may say "prompts".
+      const prompts = r.imports.filter((s) => s.startsWith('.') && /(^|\/)prompts\//.test(s));
+      assert.deepEqual(prompts, [], `esipay ${what} loaded prompt modules`);
+      for (const heavy of ['ink', 'react', 'react/jsx-runtime']) assert.ok(!r.imports.includes(heavy), `esipay ${what} loaded ${heavy}`);
+    }
+  });
+
   it('esipay pay pays (the return URL got its POST) without loading undici, zod, conf or chalk', async () => {
     const before = receiver.received.length;
     const r = await run(['pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--cid', 'lazy-1', '--json']);
