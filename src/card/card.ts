@@ -49,17 +49,43 @@ export function cardBrand(pan: string): CardBrand {
  */
 export function parseCard(input: CardInput, now: Date = new Date()): CardResult {
   const number = String(input.number);
-  if (!/^\d{12,19}$/.test(number)) {
-    return { ok: false, problem: 'card_number', message: 'the card number must be 12 to 19 digits' };
-  }
-  if (!luhnValid(number)) {
-    return { ok: false, problem: 'card_number', message: 'the card number is not valid (Luhn check failed)' };
-  }
-  const monthText = String(input.month);
+  const problem = cardNumberProblem(number);
+  if (problem) return { ok: false, problem: 'card_number', message: problem };
+  const expiry = checkExpiry(input.month, input.year, now);
+  if (!expiry.ok) return expiry;
+  return {
+    ok: true,
+    card: {
+      pan: number,
+      first6: number.slice(0, 6),
+      last4: number.slice(-4),
+      brand: cardBrand(number),
+      expMonth: expiry.month,
+      expYear: expiry.year,
+    },
+  };
+}
+
+/** Why a card number is not one (12–19 digits, Luhn), or undefined: parseCard's check, for a prompt. */
+export function cardNumberProblem(number: string): string | undefined {
+  if (!/^\d{12,19}$/.test(number)) return 'the card number must be 12 to 19 digits';
+  if (!luhnValid(number)) return 'the card number is not valid (Luhn check failed)';
+  return undefined;
+}
+
+export type ExpiryResult = { ok: true; month: number; year: number } | { ok: false; problem: CardProblem; message: string };
+
+/**
+ * An expiry date: month 1–12, year of 4 digits (or 2, read as 20YY), not past at `now` (a card is
+ * valid through the last day of its month) and not more than 50 years away. parseCard's check,
+ * on its own for a prompt that refuses an expiry as it is typed.
+ */
+export function checkExpiry(monthInput: string | number, yearInput: string | number, now: Date = new Date()): ExpiryResult {
+  const monthText = String(monthInput);
   if (!/^\d{1,2}$/.test(monthText) || Number(monthText) < 1 || Number(monthText) > 12) {
     return { ok: false, problem: 'card_month', message: 'the expiry month must be 1 to 12' };
   }
-  const yearText = String(input.year);
+  const yearText = String(yearInput);
   let year: number;
   if (/^\d{4}$/.test(yearText)) year = Number(yearText);
   else if (/^\d{2}$/.test(yearText)) year = 2000 + Number(yearText);
@@ -73,17 +99,7 @@ export function parseCard(input: CardInput, now: Date = new Date()): CardResult 
   if (year > now.getUTCFullYear() + 50) {
     return { ok: false, problem: 'card_year', message: `the expiry year ${year} is too far in the future` };
   }
-  return {
-    ok: true,
-    card: {
-      pan: number,
-      first6: number.slice(0, 6),
-      last4: number.slice(-4),
-      brand: cardBrand(number),
-      expMonth: month,
-      expYear: year,
-    },
-  };
+  return { ok: true, month, year };
 }
 
 /** Parses "12/2030", "12/30" or "2030-12" into month and year strings for parseCard. */

@@ -1,7 +1,9 @@
 import type { Argument, Command, Option } from 'commander';
 import type { TxKind } from '../domain/types.js';
+import { TX_STATUSES } from '../engine/transaction-filters.js';
 import { commandPath } from './help.js';
 import { ENV_VARS } from '../config/env.js';
+import { localMerchants } from './complete-merchants.js';
 import { CONFIG_KEYS, isConfigKey } from './settings.js';
 
 /**
@@ -33,16 +35,25 @@ export interface Position {
 const KINDS: Record<TxKind, true> = { card: true, initial: true, shipment: true, link: true };
 const OPTION_VALUES: Readonly<Record<string, { values: readonly string[]; list?: boolean }>> = {
   'tx list --kind': { values: Object.keys(KINDS), list: true },
+  'tx list --status': { values: TX_STATUSES, list: true },
+  'tx export --kind': { values: Object.keys(KINDS), list: true },
+  'tx export --status': { values: TX_STATUSES, list: true },
 };
 
 /** Values of positional arguments that declare no choices: the config keys and their values. */
 const configKeys = () => Object.keys(CONFIG_KEYS);
 const configValues = (key: string | undefined): readonly string[] =>
   key !== undefined && isConfigKey(key) ? ((ENV_VARS[CONFIG_KEYS[key].env] as { values?: readonly string[] }).values ?? []) : [];
-const ARGUMENT_VALUES: Readonly<Record<string, (given: readonly string[]) => readonly string[]>> = {
+const firstIsMerchant = (given: readonly string[], words: readonly string[]) => (given.length === 0 ? localMerchants(words) : []);
+const ARGUMENT_VALUES: Readonly<Record<string, (given: readonly string[], words: readonly string[]) => readonly string[]>> = {
   'config get': (given) => (given.length === 0 ? configKeys() : []),
   'config unset': (given) => (given.length === 0 ? configKeys() : []),
   'config set': (given) => (given.length === 0 ? configKeys() : given.length === 1 ? configValues(given[0]) : []),
+  'merchant show': firstIsMerchant,
+  'merchant update': firstIsMerchant,
+  'merchant disable': firstIsMerchant,
+  'merchant enable': firstIsMerchant,
+  'merchant rotate-secret': firstIsMerchant,
 };
 
 /** The command's options, then its ancestors' (global options work at any depth), each once. */
@@ -98,7 +109,8 @@ export function walk(program: Command, words: readonly string[]): Position {
   return pos;
 }
 
-function optionValues(cmd: Command, option: Option): { values: readonly string[]; list: boolean } {
+function optionValues(cmd: Command, option: Option, words: readonly string[]): { values: readonly string[]; list: boolean } {
+  if (option.long === '--merchant') return { values: localMerchants(words), list: false };
   const declared = OPTION_VALUES[`${commandPath(cmd)} ${option.long}`];
   if (declared) return { values: declared.values, list: declared.list ?? false };
   return { values: option.argChoices ?? [], list: false };
@@ -119,13 +131,13 @@ function optionCandidates(cmd: Command): Candidate[] {
   return options;
 }
 
-function argumentCandidates(pos: Position): Candidate[] | undefined {
+function argumentCandidates(pos: Position, words: readonly string[]): Candidate[] | undefined {
   const args: readonly Argument[] = pos.cmd.registeredArguments;
   const index = pos.positionals.length;
   const arg = args[Math.min(index, args.length - 1)];
   if (!arg || (index >= args.length && !arg.variadic)) return undefined;
   const custom = ARGUMENT_VALUES[commandPath(pos.cmd)];
-  return (custom ? custom(pos.positionals) : (arg.argChoices ?? [])).map((value) => ({ value }));
+  return (custom ? custom(pos.positionals, words) : (arg.argChoices ?? [])).map((value) => ({ value }));
 }
 
 /** What may be typed at the cursor: `words` are the words after `esipay`, the last one being completed. */
@@ -136,12 +148,12 @@ export function complete(program: Command, words: readonly string[]): Candidate[
   // After an optional value, or a variadic option's first value, an option may come instead.
   const optionMayFollow = pos.pending && (pos.pending.optional || pos.pendingFilled) && current.startsWith('-');
   if (pos.pending && !optionMayFollow) {
-    const { values, list } = optionValues(pos.cmd, pos.pending);
+    const { values, list } = optionValues(pos.cmd, pos.pending, words);
     candidates = valueCandidates(values, list, current);
   } else if (!pos.endOfOptions && current.startsWith('--') && current.includes('=')) {
     const flag = current.slice(0, current.indexOf('='));
     const option = findOption(pos.cmd, flag);
-    const values = option && takesValue(option) ? optionValues(pos.cmd, option) : { values: [], list: false };
+    const values = option && takesValue(option) ? optionValues(pos.cmd, option, words) : { values: [], list: false };
     candidates = valueCandidates(values.values, values.list, current.slice(flag.length + 1), `${flag}=`);
   } else if (!pos.endOfOptions && current.startsWith('-')) {
     candidates = optionCandidates(pos.cmd);
@@ -149,7 +161,7 @@ export function complete(program: Command, words: readonly string[]): Candidate[
     candidates = pos.cmd.commands.map((c) => ({ value: c.name(), description: c.description() }));
   } else {
     // The command's next argument when it has values to offer; its options once its arguments are given.
-    candidates = argumentCandidates(pos) ?? (pos.endOfOptions ? [] : optionCandidates(pos.cmd));
+    candidates = argumentCandidates(pos, words) ?? (pos.endOfOptions ? [] : optionCandidates(pos.cmd));
   }
   const seen = new Set<string>();
   return candidates.filter((c) => c.value.startsWith(current) && !seen.has(c.value) && seen.add(c.value));

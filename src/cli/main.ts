@@ -19,11 +19,14 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'refund', load: async () => (await import('./commands/refund.js')).registerRefund },
   { name: 'shipment', load: async () => (await import('./commands/shipment.js')).registerShipment },
   { name: 'tx', load: async () => (await import('./commands/tx.js')).registerTx },
+  { name: 'batch', load: async () => (await import('./commands/batch.js')).registerBatch },
   { name: 'events', load: async () => (await import('./commands/events.js')).registerEvents },
   { name: 'tui', load: async () => (await import('./commands/tui.js')).registerTui },
   { name: 'verify', load: async () => (await import('./commands/verify.js')).registerVerify },
   { name: 'listen', load: async () => (await import('./commands/listen.js')).registerListen },
+  { name: 'trigger', load: async () => (await import('./commands/trigger.js')).registerTrigger },
   { name: 'serve', load: async () => (await import('./commands/serve.js')).registerServe },
+  { name: 'clock', load: async () => (await import('./commands/clock.js')).registerClock },
   { name: 'db', load: async () => (await import('./commands/db.js')).registerDb },
   { name: 'config', load: async () => (await import('./commands/config.js')).registerConfig },
   { name: 'completion', load: async () => (await import('./commands/completion.js')).registerCompletion },
@@ -89,7 +92,7 @@ export async function buildProgram(version: string, args: readonly string[] = []
   program.addHelpText(
     'after',
     `
-Exit codes: 0 ok, 2 invalid input or usage, 3 forbidden, 4 refused or cancelled, 5 unavailable, 1 a bug.
+Exit codes: 0 ok, 2 invalid input or usage, 3 forbidden, 4 refused or cancelled, 5 unavailable, 6 cancelled at a prompt, 1 a bug.
 With --json every result and every error (usage errors included) is one JSON document on stdout.
 Tables fit the terminal's width (else COLUMNS, else 80); piped output keeps whole lines.
 Examples (the quick start):

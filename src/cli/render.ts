@@ -59,6 +59,7 @@ export function renderMerchant(c: ChalkInstance, m: MerchantView | MerchantWithS
   ];
   if (m.disabledAt) lines.push(kv(c, 'status', c.red(`disabled since ${m.disabledAt}`) + c.dim('  (esipay merchant enable)')));
   if (m.notificationUrl) lines.splice(4, 0, kv(c, 'ipn url', m.notificationUrl));
+  if (m.shopId) lines.splice(2, 0, kv(c, 'shop id', m.shopId));
   if ('secret' in m) lines.push(kv(c, 'secret', m.secret) + c.dim('  (signs callbacks; shown once, keep it safe)'));
   return lines.join('\n');
 }

@@ -37,9 +37,24 @@ export function reportError(out: Output, e: unknown): number {
   }
   const err = e as Error;
   out.stderr.write(out.errColor.red(`bug: ${redactPans(err?.stack ?? String(e))}`) + '\n');
-  out.stderr.write('This is a bug in esipay; please report it with the command you ran.\n');
+  const where = bugsUrl();
+  out.stderr.write(`This is a bug in esipay; please report it${where ? ` at ${where}` : ''} with the command you ran.\n`);
   if (out.json) out.stdout.write(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }) + '\n');
   return EXIT_CODES.bug;
+}
+
+/**
+ * Where to report a bug: package.json's bugs.url, read when a bug happens and not before (a
+ * command that works pays nothing for it). A package.json that cannot be read leaves it out.
+ */
+export function bugsUrl(): string | undefined {
+  try {
+    const { readFileSync } = process.getBuiltinModule('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { bugs?: { url?: unknown } };
+    return typeof pkg.bugs?.url === 'string' ? pkg.bugs.url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The --json document of an error: { error: { code, message, hint? }, transaction? }. */

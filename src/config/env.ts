@@ -27,6 +27,7 @@ export type CommandName =
   | 'verify'
   | 'listen'
   | 'serve'
+  | 'clock'
   | 'db'
   | 'config'
   | 'completion';
@@ -52,7 +53,7 @@ export interface EnvVar<T, D extends T | undefined = T | undefined> {
 }
 
 /** The commands that open the engine the global options choose (local or remote). */
-const ENGINE: readonly CommandName[] = ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'events', 'tui'];
+const ENGINE: readonly CommandName[] = ['merchant', 'pay', 'link', 'refund', 'shipment', 'tx', 'events', 'tui', 'clock'];
 /** The commands that open a database in this process. */
 const STORE: readonly CommandName[] = [...ENGINE, 'verify', 'db', 'serve'];
 const EVERY: readonly CommandName[] = [...STORE, 'listen', 'config', 'completion'];

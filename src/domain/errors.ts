@@ -15,6 +15,7 @@ export type ErrorKind =
   | 'refused' // the card was declined
   | 'cancelled' // the merchant's return URL did not answer 200: payment cancelled
   | 'unavailable' // the acquirer, the database or the remote service cannot be reached
+  | 'aborted' // the user said no (or pressed Esc or Ctrl-C) at a terminal prompt: nothing was done
   | 'internal'; // a bug
 
 export class EsipayError extends Error {
@@ -40,6 +41,7 @@ export const EXIT_CODES = {
   forbidden: 3,
   refused: 4,
   unavailable: 5,
+  aborted: 6,
 } as const;
 
 export function exitCodeOf(kind: ErrorKind): number {
@@ -56,6 +58,8 @@ export function exitCodeOf(kind: ErrorKind): number {
       return EXIT_CODES.refused;
     case 'unavailable':
       return EXIT_CODES.unavailable;
+    case 'aborted':
+      return EXIT_CODES.aborted;
     case 'internal':
       return EXIT_CODES.bug;
   }
@@ -68,6 +72,7 @@ export function v2HttpStatusOf(kind: ErrorKind): number {
     case 'not_found':
     case 'conflict':
     case 'refused':
+    case 'aborted': // only the CLI's prompts: never answered over HTTP
       return 400;
     case 'forbidden':
     case 'unauthorized':
@@ -83,6 +88,7 @@ export function v2HttpStatusOf(kind: ErrorKind): number {
 export function adminHttpStatusOf(kind: ErrorKind): number {
   switch (kind) {
     case 'invalid':
+    case 'aborted': // only the CLI's prompts: never answered over HTTP
       return 400;
     case 'unauthorized':
       return 401;

@@ -29,6 +29,13 @@ export interface MerchantRecord {
   createdAt: string;
   /** When an operator disabled it: its requests are refused (merchant_disabled), its history stays readable. */
   disabledAt?: string | null;
+  /**
+   * The merchant's 8-digit shop number, as the V4 platform names a shop: shown in V4 answers and
+   * accepted as the V4 Basic-auth user beside the uuid. Every registered merchant has one (given
+   * at registration, or by migration 6 for older ones); a record written without one reads back
+   * without it.
+   */
+  shopId?: string;
 }
 
 export interface TransactionRecord {
@@ -66,6 +73,12 @@ export interface TransactionRecord {
   expiresAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * JSON of what a V4 payment request sent that the V4 objects echo and no column holds (its
+   * metadata, customer details, the card's expiry), never a card number: see
+   * V4Details in engine/service-engine.ts. Absent for transactions made another way.
+   */
+  v4Details?: string;
 }
 
 export interface RefundRecord {
@@ -79,6 +92,8 @@ export interface RefundRecord {
 
 export interface MerchantView {
   uuid: string;
+  /** The 8-digit shop number of the V4 API (absent only for a merchant written without one). */
+  shopId?: string;
   name: string;
   ip: string;
   returnUrl: string;

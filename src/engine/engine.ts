@@ -1,5 +1,6 @@
 import type { LinkMode, MerchantView, MerchantWithSecret, Page, RefundView, TransactionDetail, TransactionView } from '../domain/types.js';
 import type { MerchantTotals } from '../store/store.js';
+import type { ClockView, DatabaseMode, DatabaseModeView } from './clock-types.js';
 import type { EventDetail, EventFeed, EventView } from '../domain/events.js';
 
 /**
@@ -49,6 +50,19 @@ export interface Engine {
   /** From now on its payments, initials, shipments, refunds and links are refused (merchant_disabled); its history stays readable. */
   disableMerchant(uuid: string): Promise<MerchantView>;
   enableMerchant(uuid: string): Promise<MerchantView>;
+
+  // Test clock: the time of a test database, for every process on it (docs/clock.md).
+  // A live database refuses every move (live_database); a move backwards needs force (clock_backwards).
+  clockShow(): Promise<ClockView>;
+  /** Forward by a duration: "30d", "12h", "90m", "1w", "1d12h" (invalid_duration). */
+  clockAdvance(duration: string): Promise<ClockView>;
+  /** To an ISO-8601 time with its zone, or a date (invalid_time). */
+  clockSet(time: string, opts?: { force?: boolean }): Promise<ClockView>;
+  /** Back to real time. */
+  clockReset(opts?: { force?: boolean }): Promise<ClockView>;
+  databaseMode(): Promise<DatabaseModeView>;
+  /** test → live (on real time only: clock_moved); live → test only with force (live_database). */
+  setDatabaseMode(mode: DatabaseMode, opts?: { force?: boolean }): Promise<DatabaseModeView>;
 
   // Events: the messages esipay sends merchants, with their delivery attempts (docs/events.md).
 
@@ -125,6 +139,16 @@ export interface ListTransactionsInput {
   cursor?: string;
   kinds?: string[];
   topLevel?: boolean;
+  // The filters of tx list and tx export, run by the database beside the keyset paging; checked
+  // (unknown values refused) by transaction-filters.ts on every engine.
+  /** Only these statuses, as displayed: PAID, PARTIALLY_REFUNDED, REFUNDED, EXPIRED… */
+  statuses?: string[];
+  /** Only those created at or after this day or ISO 8601 time. */
+  since?: string;
+  /** Only those created before this day or ISO 8601 time (exclusive). */
+  until?: string;
+  /** Only those with this merchant reference (cid, order id, payment reference). */
+  cid?: string;
 }
 
 export interface CreateInitialInput {

@@ -1,6 +1,7 @@
-import type { MerchantRecord, OutboxRecord, TransactionRecord } from '../domain/types.js';
+import type { MerchantRecord, OutboxRecord, RefundRecord, TransactionRecord } from '../domain/types.js';
 import type { Clock } from '../util/clock.js';
-import type { Engine, LinkView, RefundOutcome } from './engine.js';
+import type { ClockWatch } from './clock-types.js';
+import type { Engine, LinkView } from './engine.js';
 import type { DebitRunReport, OpenedLink, PayLinkResult, PlannedDebit, TypedCard } from './links-types.js';
 
 /**
@@ -14,6 +15,9 @@ import type { DebitRunReport, OpenedLink, PayLinkResult, PlannedDebit, TypedCard
 export interface ServiceEngine extends Engine {
   /** The engine's clock: the service answers with the same "now" its use cases decided with. */
   readonly clock: Clock;
+
+  /** The test clock as the service sees it: re-read on a timer, its moves wake the workers (docs/clock.md). */
+  readonly clockWatch: ClockWatch;
 
   /** The V4 API (seed 001) and its hosted form. */
   readonly v4: V4UseCases;
@@ -42,22 +46,42 @@ export interface V4UseCases {
    * the record about to be written: it is queued in the same database write (none on a replay).
    */
   authorise(merchant: MerchantRecord, input: V4InitialInput): Promise<{ transaction: TransactionRecord; written: boolean }>;
+  /**
+   * An immediate card payment (CreatePayment without a useCase): the card is debited now. PAID,
+   * DECLINED or FAILED are all answers, as with `authorise`; `notification` is queued with the
+   * final status in the same database write (none on a replay).
+   */
+  pay(merchant: MerchantRecord, input: V4InitialInput): Promise<{ transaction: TransactionRecord; written: boolean }>;
   /** A shipment debit: PAID or DECLINED are answers; PSP_227, PSP_228 and refusals are thrown. */
   ship(merchant: MerchantRecord, input: V4ShipmentInput): Promise<{ shipment: TransactionRecord; initial: TransactionRecord }>;
-  /** A transaction of this merchant with its parent (a shipment's initial), or undefined. */
-  transaction(merchant: MerchantRecord, id: string): Promise<{ transaction: TransactionRecord; parent?: TransactionRecord } | undefined>;
-  /** Every transaction of one order of this merchant, oldest first. */
-  order(merchant: MerchantRecord, orderId: string): Promise<TransactionRecord[]>;
   /**
-   * Full (no amount) or partial refund of a transaction of this merchant (an initial one: PSP_231);
-   * under an idempotency key, as the Engine's refund.
+   * A transaction of this merchant with its parent (a shipment's initial), or undefined. On the
+   * V4 API a refund is a transaction too: for a refund's uuid, `refund` is the refund and
+   * `transaction` the one it refunds.
+   */
+  transaction(merchant: MerchantRecord, id: string): Promise<V4Found | undefined>;
+  /** Every transaction of one order of this merchant, oldest first, and the refunds of them. */
+  order(merchant: MerchantRecord, orderId: string): Promise<{ transactions: TransactionRecord[]; refunds: RefundRecord[] }>;
+  /**
+   * Full (no amount) or partial refund of a transaction of this merchant (an initial one:
+   * PSP_231), under an idempotency key as the Engine's refund: the refund, and the refunded
+   * transaction as it now stands.
    */
   refund(
     merchant: MerchantRecord,
     input: { uuid: string; amount?: unknown; currency?: unknown; idempotencyKey?: string },
-  ): Promise<RefundOutcome>;
+  ): Promise<{ refund: RefundRecord; transaction: TransactionRecord }>;
   /** The initial transaction written under this idempotency key (the hosted form's attempts). */
   initialByKey(merchant: MerchantRecord, idempotencyKey: string): Promise<TransactionRecord | undefined>;
+  /** The immediate payment written under this idempotency key (the hosted form's attempts). */
+  paymentByKey(merchant: MerchantRecord, idempotencyKey: string): Promise<TransactionRecord | undefined>;
+}
+
+/** What Transaction/Get finds: a transaction (with its parent), or a refund and what it refunds. */
+export interface V4Found {
+  transaction: TransactionRecord;
+  parent?: TransactionRecord;
+  refund?: RefundRecord;
 }
 
 export interface V4Order {
@@ -80,6 +104,12 @@ export interface V4InitialInput extends V4Order {
   card: { number: string; month: string; year: string };
   idempotencyKey?: string;
   notification?: (tx: TransactionRecord, merchant: MerchantRecord) => OutboxRecord;
+  /**
+   * What the request sent that the V4 answers echo (metadata, customer details), checked by the
+   * API and free of card numbers. Kept with the transaction as JSON (v4Details), with the card's
+   * expiry month and year added: the V4 objects show them, and they are no secret.
+   */
+  details?: Record<string, unknown>;
 }
 
 export interface V4ShipmentInput {

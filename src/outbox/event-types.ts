@@ -4,8 +4,11 @@
  * V4 IPN, the link callback) needs no change and the payment's write stays the one it was.
  * Pure; docs/events.md lists every type and the state changes that have no message yet.
  *
- * - ipn (V4 IPN, after an initial authorisation: CreatePayment or the hosted form):
- *   initial.authorised, initial.declined, initial.failed, from kr-answer's transaction status.
+ * - ipn (V4 IPN, after CreatePayment or the hosted form), from kr-answer's transaction: an initial
+ *   authorisation (operationType VERIFICATION) is initial.authorised, initial.declined or
+ *   initial.failed; an immediate payment (DEBIT) payment.paid, payment.declined, payment.failed
+ *   or payment.cancelled. An IPN without operationType (written before V4 immediate payments)
+ *   followed an initial authorisation.
  * - link_callback: link.paid (the consumer paid, or for pay_later had the card verified),
  *   link.debit.paid and link.debit.failed (a scheduled instalment or pay_later debit).
  * Another topic is an event of that topic's name. The email and SMS that carry a payment link to
@@ -21,12 +24,14 @@ export interface MessageEvent {
 /** Outbox topics that are a record of a consumer notification, not a message to the merchant. */
 export const NOT_EVENT_TOPICS: readonly string[] = ['link_email', 'link_sms'];
 
-const IPN_STATUSES: Readonly<Record<string, string>> = {
-  ACCEPTED: 'initial.authorised',
-  AUTHORISED: 'initial.authorised',
-  REFUSED: 'initial.declined',
-  ERROR: 'initial.failed',
-  CANCELLED: 'initial.cancelled',
+/** What a V4 transaction's detailedStatus says happened, for an initial authorisation and for a payment. */
+const IPN_OUTCOMES: Readonly<Record<string, { initial: string; payment: string }>> = {
+  ACCEPTED: { initial: 'authorised', payment: 'paid' },
+  AUTHORISED: { initial: 'authorised', payment: 'paid' },
+  CAPTURED: { initial: 'authorised', payment: 'paid' },
+  REFUSED: { initial: 'declined', payment: 'declined' },
+  ERROR: { initial: 'failed', payment: 'failed' },
+  CANCELLED: { initial: 'cancelled', payment: 'cancelled' },
 };
 
 export function eventOfMessage(topic: string, body: string): MessageEvent | null {
@@ -40,10 +45,9 @@ function ipnEvent(body: string): MessageEvent {
   const answer = parseJson(new URLSearchParams(body).get('kr-answer') ?? '');
   const tx = (answer?.transactions as Record<string, unknown>[] | undefined)?.[0];
   const detailed = typeof tx?.detailedStatus === 'string' ? tx.detailedStatus : '';
-  return {
-    type: IPN_STATUSES[detailed] ?? (detailed ? `initial.${detailed.toLowerCase()}` : 'ipn'),
-    transactionId: typeof tx?.uuid === 'string' ? tx.uuid : null,
-  };
+  const kind = tx?.operationType === 'DEBIT' ? 'payment' : 'initial';
+  const outcome = IPN_OUTCOMES[detailed]?.[kind] ?? detailed.toLowerCase();
+  return { type: outcome ? `${kind}.${outcome}` : 'ipn', transactionId: typeof tx?.uuid === 'string' ? tx.uuid : null };
 }
 
 function linkEvent(body: string): MessageEvent {

@@ -16,6 +16,7 @@ import { bearerMatches } from './admin/token.js';
 import { routeLabel } from './route-label.js';
 import { isV2Path, v2LogPath, v2Routes } from './v2/routes.js';
 import { v4Routes } from './v4/routes.js';
+import { withV4Mode } from './v4/mode.js';
 
 export interface AppOptions {
   /** CIDRs of reverse proxies whose X-Forwarded-For is believed. */
@@ -58,7 +59,7 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMe
     const callerIp = callerIpOf(raw.socket.remoteAddress, raw.headers['x-forwarded-for'], opts.trustProxy);
     const req = toHttpRequest(raw, callerIp);
     const requestId = requestIdOf(raw.headers['x-request-id']);
-    void answer(routes, req, opts)
+    void withV4Mode(deps.engine.clockWatch.mode(), () => answer(routes, req, opts))
       .then((a) => {
         send(res, req, a, opts.state, requestId);
         const ms = performance.now() - started;

@@ -53,11 +53,13 @@ const DUMMY = sha256('esipay: no such merchant');
 export async function authenticateBasic(
   header: string | string[] | undefined,
   findMerchant: (uuid: string) => Promise<MerchantRecord | undefined>,
+  /** Which users are looked up at all (the V4 API also takes a shop number). */
+  userForm: RegExp = MERCHANT_ID,
 ): Promise<BasicAuthResult> {
   const creds = parseBasic(header);
   if ('problem' in creds) return { ok: false, problem: creds.problem };
   if (creds.user === '' || creds.password === '') return { ok: false, problem: 'empty' };
-  const merchant = MERCHANT_ID.test(creds.user) ? await findMerchant(creds.user) : undefined;
+  const merchant = userForm.test(creds.user) ? await findMerchant(creds.user) : undefined;
   const given = sha256(creds.password);
   let match = false;
   for (const expected of merchant ? merchant.secrets.map(sha256) : [DUMMY]) {

@@ -1,5 +1,4 @@
 import { EsipayError } from '../domain/errors.js';
-import type { RefundOutcome } from '../engine/engine.js';
 import type { ServiceEngine } from '../engine/service-engine.js';
 import type { Store } from '../store/store.js';
 
@@ -105,7 +104,7 @@ function label(value: string): string {
 }
 
 /**
- * The engine with its money outcomes counted: payments (card and V4 initials and shipments) and
+ * The engine with its money outcomes counted: payments (card, V4 immediate payments, initials and shipments) and
  * refunds, whichever route asked, without a line in the use cases themselves.
  */
 export function countedEngine(engine: ServiceEngine, metrics: ServiceMetrics): ServiceEngine {
@@ -119,7 +118,7 @@ export function countedEngine(engine: ServiceEngine, metrics: ServiceMetrics): S
       throw e;
     },
   });
-  const refunded = (o: RefundOutcome): RefundOutcome => {
+  const refunded = <O extends { refund: { currency: string; amount: number } }>(o: O): O => {
     metrics.refund(o.refund.currency, o.refund.amount);
     return o;
   };
@@ -132,6 +131,7 @@ export function countedEngine(engine: ServiceEngine, metrics: ServiceMetrics): S
       ...v4,
       authorise: (...a: Parameters<typeof v4.authorise>) =>
         v4.authorise(...a).then((r) => (r.written && metrics.payment('initial', r.transaction.status), r)),
+      pay: (...a: Parameters<typeof v4.pay>) => v4.pay(...a).then((r) => (r.written && metrics.payment('card', r.transaction.status), r)),
       ship: (...a: Parameters<typeof v4.ship>) =>
         v4.ship(...a).then((r) => (metrics.payment('shipment', r.shipment.status), r), outcomeOf('shipment').failed),
       refund: (...a: Parameters<typeof v4.refund>) => v4.refund(...a).then(refunded),

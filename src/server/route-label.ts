@@ -54,4 +54,8 @@ const ADMIN_WORDS = new Set([
   'enable',
   'resend',
   'clock',
+  'advance',
+  'set',
+  'reset',
+  'mode',
 ]);

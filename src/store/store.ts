@@ -5,6 +5,7 @@ import type {
   RefundRecord,
   ScheduledDebitRecord,
   TransactionRecord,
+  TxDisplayStatus,
   TxStatus,
 } from '../domain/types.js';
 import type { AttemptOutcome, EventAttemptRecord, EventRecord, EventStatus } from '../domain/events.js';
@@ -168,6 +169,16 @@ export interface Store {
   /** Applies the patch (undefined fields left as they are); the merchant as it now is, or undefined when unknown. */
   updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined>;
 
+  // The V4 API's lookups (server/v4): a merchant by its shop number, a refund by its uuid.
+
+  /** The merchant whose 8-digit V4 shop number this is. */
+  getMerchantByShopId(shopId: string): Promise<MerchantRecord | undefined>;
+  /** One refund by its id (on the V4 API a refund is a transaction of its own). */
+  getRefund(id: string): Promise<RefundRecord | undefined>;
+  /** Keeps the details of a hosted-page order until it expires; drops those that expired before `r.createdAt`. */
+  putV4FormDetails(r: V4FormDetailsRecord): Promise<void>;
+  getV4FormDetails(nonce: string): Promise<V4FormDetailsRecord | undefined>;
+
   // Events (migration 8): the outbox rows that are messages to merchants, with their attempts.
 
   /** claimOutbox, the messages as events: the deliverer needs when each one's retry horizon began (resentAt). */
@@ -191,6 +202,15 @@ export interface Store {
   eventsSince(q: EventsSinceQuery): Promise<EventsSince>;
   /** How many events are in each status (verify counts the dead ones). */
   countEvents(): Promise<Record<EventStatus, number>>;
+}
+
+/** What a V4 formToken's order sent that its payment echoes (JSON), kept until the token expires. */
+export interface V4FormDetailsRecord {
+  nonce: string;
+  merchantId: string;
+  details: string;
+  expiresAt: string;
+  createdAt: string;
 }
 
 export interface EventsSinceQuery {
@@ -253,6 +273,15 @@ export interface TransactionQuery {
   topLevel?: boolean;
   /** Only transactions with this merchant reference (v2 cid, V4 orderId): V4 Order/Get. */
   cid?: string;
+  // The filters of tx list and tx export: WHERE clauses beside the keyset (sql/transaction-query.ts).
+  /** Only these displayed statuses, as domain/transaction-status.ts's displayStatus reads them at `now`. */
+  statuses?: TxDisplayStatus[];
+  /** Only rows created at or after this ISO-8601 UTC time. */
+  since?: string;
+  /** Only rows created before this ISO-8601 UTC time. */
+  until?: string;
+  /** The caller's clock (ISO-8601 UTC), for the statuses that depend on it (AUTHORISED, EXPIRED). */
+  now?: string;
 }
 
 export type TransactionPatch = Partial<

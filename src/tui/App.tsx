@@ -1,14 +1,18 @@
 import { Box, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { DetailPane } from './components/DetailPane.js';
+import { FacetPicker } from './components/FacetPicker.js';
 import { Header } from './components/Header.js';
+import { HelpOverlay } from './components/HelpOverlay.js';
 import { MerchantPicker } from './components/MerchantPicker.js';
 import { PromptLine, promptHeight } from './components/PromptLine.js';
 import { HelpLine, MessageLine } from './components/StatusLines.js';
+import { SUMMARY_LINES, SummaryLines } from './components/SummaryLines.js';
 import { TransactionTable } from './components/TransactionTable.js';
 import { layoutColumns } from './model/columns.js';
 import type { DashboardController } from './model/controller.js';
-import { helpText, type KeyAction, keyAction, splitKeys } from './model/keymap.js';
+import { type KeyAction, keyAction, splitKeys } from './model/keymap.js';
+import { helpLines, helpText } from './model/keys-help.js';
 import type { Mode } from './model/controller.js';
 
 export interface AppProps {
@@ -32,6 +36,8 @@ function useTerminalSize(): { columns: number; rows: number } {
 
 const HEADER_LINES = 2;
 const FOOTER_LINES = 2; // message + help
+/** Below this many lines the chart and the counts give their lines to the table. */
+const SUMMARY_MIN_TOTAL = 14;
 
 /**
  * The dashboard: binds keys to the controller and lays the pure components out to the terminal's
@@ -45,15 +51,17 @@ export function App({ controller }: AppProps) {
   const total = Math.max(8, rows - 1);
 
   const mode = state.mode;
-  const prompt = promptHeight(mode, state.filter !== undefined);
-  const detailHeight = state.detail && mode.name !== 'picker' ? Math.min(14, Math.floor(total / 2)) : 0;
-  const tableHeight = Math.max(1, total - HEADER_LINES - 1 - detailHeight - prompt - FOOTER_LINES);
+  const summaryLines = total >= SUMMARY_MIN_TOTAL ? SUMMARY_LINES : 0;
+  const prompt = promptHeight(mode, state.filter !== undefined, state.seeking !== undefined);
+  const overlay = mode.name === 'picker' || mode.name === 'help' || mode.name === 'facets';
+  const detailHeight = state.detail && !overlay ? Math.min(14, Math.floor(total / 2)) : 0;
+  const tableHeight = Math.max(1, total - HEADER_LINES - summaryLines - 1 - detailHeight - prompt - FOOTER_LINES);
 
   useEffect(() => {
     controller.setViewHeight(tableHeight);
   }, [controller, tableHeight]);
 
-  const layout = useMemo(() => layoutColumns(width, state.entries), [width, state.entries]);
+  const layout = useMemo(() => layoutColumns(width, state.entries, state.sort), [width, state.entries, state.sort]);
 
   useInput((input, key) => {
     for (const [text, k] of splitKeys(input, key)) {
@@ -63,7 +71,11 @@ export function App({ controller }: AppProps) {
     }
   });
 
+  const scrollHelp = (by: number) => controller.helpScroll(by, helpLines(width).length);
+
   function dispatch(action: KeyAction, mode: Mode): void {
+    // A `G` still reading on stops at any other key, which does nothing else (q and Ctrl-C quit).
+    if (action.type !== 'end' && action.type !== 'quit' && controller.stopSeeking()) return;
     switch (action.type) {
       case 'quit':
         controller.quit();
@@ -71,15 +83,29 @@ export function App({ controller }: AppProps) {
         return;
       case 'move':
         if (mode.name === 'picker') controller.pickerMove(action.by);
+        else if (mode.name === 'facets') controller.facetMove(action.by);
+        else if (mode.name === 'help') scrollHelp(action.by);
         else controller.move(action.by);
         return;
-      case 'page':
-        if (mode.name === 'picker') controller.pickerMove(action.direction * Math.max(1, tableHeight - 1));
+      case 'page': {
+        const by = action.direction * Math.max(1, tableHeight - 1);
+        if (mode.name === 'picker') controller.pickerMove(by);
+        else if (mode.name === 'facets') controller.facetMove(by);
+        else if (mode.name === 'help') scrollHelp(by);
         else controller.page(action.direction);
         return;
+      }
       case 'home':
         if (mode.name === 'picker') controller.pickerMove(-Infinity);
+        else if (mode.name === 'facets') controller.facetMove(-Infinity);
+        else if (mode.name === 'help') scrollHelp(-Infinity);
         else controller.home();
+        return;
+      case 'end':
+        if (mode.name === 'picker') controller.pickerMove(Infinity);
+        else if (mode.name === 'facets') controller.facetMove(Infinity);
+        else if (mode.name === 'help') scrollHelp(Infinity);
+        else controller.end();
         return;
       case 'filter':
         controller.startFilter();
@@ -93,6 +119,18 @@ export function App({ controller }: AppProps) {
       case 'ship':
         controller.startShip();
         return;
+      case 'sort':
+        void controller.toggleSort();
+        return;
+      case 'range':
+        void controller.cycleRange(action.step);
+        return;
+      case 'facets':
+        controller.openFacets();
+        return;
+      case 'help':
+        controller.openHelp();
+        return;
       case 'merchants':
         void controller.openPicker();
         return;
@@ -103,15 +141,16 @@ export function App({ controller }: AppProps) {
         if (mode.name === 'filter') void controller.applyFilter(mode.text);
         else if (mode.name === 'amount') controller.submitAmount();
         else if (mode.name === 'picker') void controller.pickerChoose();
+        else if (mode.name === 'facets') void controller.facetChoose();
         return;
       case 'confirm':
         void controller.confirm();
         return;
       case 'text':
-        controller.typeText(action.text);
-        return;
       case 'backspace':
-        controller.backspace();
+      case 'clearLine':
+      case 'deleteWord':
+        controller.edit(action);
         return;
     }
   }
@@ -125,7 +164,10 @@ export function App({ controller }: AppProps) {
         ? 'reading…'
         : state.filter !== undefined
           ? `no transaction matches "${state.filter}"`
-          : 'no transactions yet';
+          : state.range !== 'all'
+            ? 'no transactions in this range (d: another range)'
+            : 'no transactions yet';
+  const currency = state.totals?.currency ?? state.merchant?.currency ?? 'EUR';
   return (
     <Box flexDirection="column" width={width} height={total}>
       <Header
@@ -133,16 +175,38 @@ export function App({ controller }: AppProps) {
         engine={state.engine}
         loading={state.loading}
         newAbove={state.newAbove}
+        sort={state.sort}
         {...(state.merchant ? { merchant: state.merchant } : {})}
         {...(state.totals ? { totals: state.totals } : {})}
         {...(state.polledAt ? { polledAt: state.polledAt } : {})}
       />
+      {summaryLines > 0 ? (
+        <SummaryLines
+          width={width}
+          range={state.range}
+          sort={state.sort}
+          currency={currency}
+          now={controller.now()}
+          {...(state.sorted ? { sorted: state.sorted } : {})}
+          {...(state.summary ? { summary: state.summary } : {})}
+        />
+      ) : null}
       {mode.name === 'picker' && state.picker ? (
         <MerchantPicker
           picker={state.picker}
           height={tableHeight + 1}
           width={width}
           {...(state.merchant ? { current: state.merchant.uuid } : {})}
+        />
+      ) : mode.name === 'help' ? (
+        <HelpOverlay top={mode.top} height={tableHeight + 1} width={width} />
+      ) : mode.name === 'facets' ? (
+        <FacetPicker
+          selected={mode.selected}
+          height={tableHeight + 1}
+          width={width}
+          {...(state.summary ? { summary: state.summary } : {})}
+          {...(state.filter !== undefined ? { filter: state.filter } : {})}
         />
       ) : (
         <TransactionTable
@@ -156,9 +220,15 @@ export function App({ controller }: AppProps) {
         />
       )}
       {detailHeight > 0 && state.detail ? <DetailPane detail={state.detail} height={detailHeight} width={width} /> : null}
-      <PromptLine mode={mode} width={width} scanned={state.scanned} {...(state.filter !== undefined ? { filter: state.filter } : {})} />
+      <PromptLine
+        mode={mode}
+        width={width}
+        scanned={state.scanned}
+        {...(state.filter !== undefined ? { filter: state.filter } : {})}
+        {...(state.seeking ? { seeking: state.seeking } : {})}
+      />
       <MessageLine {...(state.message ? { message: state.message } : {})} />
-      <HelpLine text={helpText(mode.name, Boolean(state.detail))} />
+      <HelpLine text={helpText(mode.name, Boolean(state.detail), width)} />
     </Box>
   );
 }

@@ -184,6 +184,11 @@ describe('esipay CLI on the embedded engine, end to end', () => {
     assert.equal(viaFlag.code, 0, 'the flag wins over the environment');
     assert.equal((await cli(['config', 'get', 'merchant'])).stdout.trim(), merchant.uuid);
     assert.equal((await cli(['config', 'unset', 'merchant'])).code, 0);
+    const unset = await cli(['config', 'get', 'merchant']);
+    assert.equal(unset.code, 2, 'an unset key is an answer, not a bug (exit 1)');
+    assert.match(unset.stderr, /merchant is not set in the config file/);
+    const unsetJson = await cli(['config', 'get', 'merchant', '--json']);
+    assert.equal(unsetJson.json().error.code, 'config_unset');
     assert.equal((await cli(['config', 'get', 'nope'])).code, 2);
   });
 });

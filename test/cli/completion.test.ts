@@ -11,11 +11,14 @@ const COMMANDS = [
   'refund',
   'shipment',
   'tx',
+  'batch',
   'events',
   'tui',
   'verify',
   'listen',
+  'trigger',
   'serve',
+  'clock',
   'db',
   'config',
   'completion',
@@ -43,7 +46,7 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
   it('offers the commands, then the subcommands, with their descriptions', async () => {
     assert.deepEqual(await candidates(''), COMMANDS);
     assert.deepEqual(await candidates('merchant', ''), ['register', 'list', 'show', 'rotate-secret', 'update', 'disable', 'enable']);
-    assert.deepEqual(await candidates('t'), ['tx', 'tui']);
+    assert.deepEqual(await candidates('t'), ['tx', 'tui', 'trigger']);
     const described = await runCli(['__complete', 'p'], { home: home.home });
     assert.match(described.stdout, /^pay\tpay by card: authorise/m);
   });
@@ -61,7 +64,7 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
 
   it('after an option value: esipay --engine remote <Tab> offers the commands', async () => {
     assert.deepEqual(await candidates('--engine', 'remote', ''), COMMANDS);
-    assert.deepEqual(await candidates('--db', '/tmp/x.db', '--merchant', 'm', 't'), ['tx', 'tui']);
+    assert.deepEqual(await candidates('--db', '/tmp/x.db', '--merchant', 'm', 't'), ['tx', 'tui', 'trigger']);
     assert.deepEqual(await candidates('--engine=remote', 'merchant', 'l'), ['list']);
   });
 
@@ -82,6 +85,9 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
     assert.deepEqual(await candidates('tx', 'list', '--kind=card,s'), ['--kind=card,shipment']);
     // A value with nothing to offer (a number, a path) offers nothing: the shell completes files.
     assert.deepEqual(await candidates('tx', 'list', '--limit', ''), []);
+    assert.deepEqual(await candidates('tx', 'export', '--status', 'PAID,R'), ['PAID,REFUNDED']);
+    assert.deepEqual(await candidates('tx', 'export', '--format', ''), ['csv', 'ndjson']);
+    assert.deepEqual(await candidates('batch', 'pay', 'f.csv', '--format', 'n'), ['ndjson']);
     assert.deepEqual(await candidates('--db', ''), []);
   });
 
@@ -93,6 +99,34 @@ describe('esipay completion: the candidates at the cursor (esipay __complete WOR
     assert.deepEqual(await candidates('config', 'set', ''), keys);
     assert.deepEqual(await candidates('config', 'set', 'engine', ''), ['local', 'remote']);
     assert.deepEqual(await candidates('config', 'set', 'url', ''), []);
+  });
+
+  it('completes merchants from the local database, newest first, without creating one', async () => {
+    const { join } = await import('node:path');
+    const { existsSync } = await import('node:fs');
+    const db = join(home.home, 'merchants.db');
+    assert.deepEqual(await candidates('--db', db, 'pay', '1.00', '--merchant', ''), [], 'no database: nothing, and none made');
+    assert.equal(existsSync(db), false);
+    const made: string[] = [];
+    for (const name of ['Old', 'New']) {
+      const r = await runCli(
+        ['--db', db, 'merchant', 'register', '--name', name, '--ip', '127.0.0.1', '--return-url', 'http://127.0.0.1:1/paid', '--json'],
+        {
+          home: home.home,
+        },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      made.push(r.json().uuid);
+    }
+    assert.deepEqual(await candidates('--db', db, 'pay', '1.00', '--merchant', ''), [made[1], made[0]]);
+    assert.deepEqual(await candidates('--db', db, 'merchant', 'show', ''), [made[1], made[0]]);
+    const typed = `--merchant=${made[0]!.slice(0, 13)}`;
+    assert.deepEqual(await candidates('--db', db, 'tx', 'list', typed), [`--merchant=${made[0]}`]);
+    assert.deepEqual(
+      await candidates('--engine', 'remote', '--db', db, 'pay', '1', '--merchant', ''),
+      [],
+      'a remote engine: no local lookup',
+    );
   });
 
   it('after --, every word is an argument', async () => {
@@ -121,7 +155,7 @@ describe('esipay completion SHELL: loaders that ask esipay, never a stale copy o
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n'), ['--card --cid --color', 'tx tui', 'always']);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['--card --cid --color', 'tx tui trigger', 'always']);
   });
 
   it('zsh is a native completion function, fish calls esipay too', async () => {

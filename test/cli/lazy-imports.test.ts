@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { BIN, registerMerchant, tempHome } from '../helpers/cli.js';
@@ -42,6 +44,31 @@ describe('esipay CLI: what a scripted command loads', () => {
     return { stdout, imports: JSON.parse(/IMPORTS (.*)/.exec(stderr)![1]!) as string[] };
   };
 
+  // The prompts (src/cli/prompts/, ink and react) load only to show one: a command given all it
+  // needs pays, refunds or creates its link without them.
+  it('a scripted pay, refund and link create load none of the prompt modules, nor ink or react', async () => {
+    const pay = await run(['pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--cid', 'lazy-prompts', '--json']);
+    const paid = JSON.parse(pay.stdout) as { id: string; status: string };
+    assert.equal(paid.status, 'PAID');
+    const refund = await run(['refund', paid.id, '1.00', '--json']);
+    assert.equal(JSON.parse(refund.stdout).refund.amount, 100);
+    const link = await run([
+      ...['link', 'create', '5.00', '--payment-reference', 'lazy-inv-1', '--consumer-reference', 'c-1'],
+      ...['--email', 'buyer@example.com', '--phone', '+33600000000', '--callback-url', `${receiver.url}/link`, '--json'],
+    ]);
+    assert.equal(JSON.parse(link.stdout).amount, 500);
+    for (const [what, r] of [
+      ['pay', pay],
+      ['refund', refund],
+      ['link create', link],
+    ] as const) {
+      // Relative specifiers only: the checkout's own path may say "prompts".
+      const prompts = r.imports.filter((s) => s.startsWith('.') && /(^|\/)prompts\//.test(s));
+      assert.deepEqual(prompts, [], `esipay ${what} loaded prompt modules`);
+      for (const heavy of ['ink', 'react', 'react/jsx-runtime']) assert.ok(!r.imports.includes(heavy), `esipay ${what} loaded ${heavy}`);
+    }
+  });
+
   it('esipay pay pays (the return URL got its POST) without loading undici, zod, conf or chalk', async () => {
     const before = receiver.received.length;
     const r = await run(['pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--cid', 'lazy-1', '--json']);
@@ -52,7 +79,21 @@ describe('esipay CLI: what a scripted command loads', () => {
   });
 
   it('a command line loads the module of the command it names, not the twelve others', async () => {
-    const others = ['merchant', 'link', 'refund', 'shipment', 'tx', 'tui', 'verify', 'listen', 'serve', 'db', 'config', 'completion'];
+    const others = [
+      'merchant',
+      'link',
+      'refund',
+      'shipment',
+      'tx',
+      'batch',
+      'tui',
+      'verify',
+      'listen',
+      'serve',
+      'db',
+      'config',
+      'completion',
+    ];
     // A global option's value before the command is not taken for the command.
     const r = await run(['--merchant', merchant, 'pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--json']);
     assert.equal(JSON.parse(r.stdout).status, 'PAID');
@@ -65,5 +106,17 @@ describe('esipay CLI: what a scripted command loads', () => {
     assert.ok(JSON.parse(r.stdout).items.some((t: { cid: string }) => t.cid === 'lazy-1'));
     for (const heavy of ['undici', 'zod', 'conf', 'chalk', 'ink', 'react', 'pg'])
       assert.ok(!r.imports.includes(heavy), `esipay tx list loaded ${heavy}`);
+  });
+
+  it('esipay batch pay and tx export run without loading undici, zod, conf or chalk', async () => {
+    const file = join(home.home, 'lazy.csv');
+    writeFileSync(file, 'amount,card,expiry,cid\n1.00,4111111111111111,12/2030,lazy-batch\n');
+    const batch = await run(['batch', 'pay', file]);
+    assert.equal(JSON.parse(batch.stdout).status, 'PAID');
+    const exported = await run(['tx', 'export', '--format', 'csv']);
+    assert.match(exported.stdout, /,lazy-batch,/);
+    for (const r of [batch, exported])
+      for (const heavy of ['undici', 'zod', 'conf', 'chalk', 'ink', 'react', 'pg'])
+        assert.ok(!r.imports.includes(heavy), `it loaded ${heavy}`);
   });
 });

@@ -34,6 +34,9 @@ export function runCli(args: string[], opts: { home: string; env?: Record<string
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
+    // A command that needs no input may exit before its stdin is written (--help does): that
+    // EPIPE is not the test's failure; the exit code and output say what happened.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout) }));
   });

@@ -73,7 +73,7 @@ describe("access: no merchant reaches another merchant's transactions", () => {
       const r = await v4(service, basic(b.uuid, b.secret), { uuid: txA, amount: 100, currency: 'EUR' });
       const doc = JSON.parse(r.body);
       assert.equal(doc.status, 'ERROR', r.body);
-      assert.equal(doc.answer.errorCode, 'ESI_020');
+      assert.equal(doc.answer.errorCode, 'PSP_010');
       assert.ok(!r.body.includes('order-a'), "nothing about A's order leaks");
     }
     const order = await v4('Order/Get', basic(b.uuid, b.secret), { orderId: 'order-a' });

@@ -20,6 +20,10 @@ describe('event types', () => {
     assert.deepEqual(eventOfMessage('ipn', ok), { type: 'initial.authorised', transactionId: 'tx-1' });
     const failed = ipnBody({ transactions: [{ uuid: 'tx-2', detailedStatus: 'ERROR' }] }, 'secret');
     assert.deepEqual(eventOfMessage('ipn', failed), { type: 'initial.failed', transactionId: 'tx-2' });
+    const paid = ipnBody({ transactions: [{ uuid: 'tx-3', operationType: 'DEBIT', detailedStatus: 'CAPTURED' }] }, 'secret');
+    assert.deepEqual(eventOfMessage('ipn', paid), { type: 'payment.paid', transactionId: 'tx-3' });
+    const refused = ipnBody({ transactions: [{ uuid: 'tx-4', operationType: 'DEBIT', detailedStatus: 'REFUSED' }] }, 'secret');
+    assert.deepEqual(eventOfMessage('ipn', refused), { type: 'payment.declined', transactionId: 'tx-4' });
     assert.deepEqual(eventOfMessage('link_callback', PAID), { type: 'link.paid', transactionId: 'tx-paid' });
     assert.deepEqual(eventOfMessage('link_callback', DEBIT), { type: 'link.debit.failed', transactionId: 'tx-debit' });
     assert.deepEqual(eventOfMessage('ipn', 'not a form'), { type: 'ipn', transactionId: null }, 'an unreadable body keeps its topic');

@@ -4,6 +4,7 @@ import { cleanup, render } from 'ink-testing-library';
 import type { TransactionDetail } from '../../src/domain/types.js';
 import { DetailPane } from '../../src/tui/components/DetailPane.js';
 import { Header } from '../../src/tui/components/Header.js';
+import { SummaryLines } from '../../src/tui/components/SummaryLines.js';
 import { PromptLine } from '../../src/tui/components/PromptLine.js';
 import { TransactionTable } from '../../src/tui/components/TransactionTable.js';
 import { layoutColumns } from '../../src/tui/model/columns.js';
@@ -114,5 +115,77 @@ describe('tui components', () => {
     const second = render(<DetailPane detail={{ id: refunded.id, data: refunded }} height={12} width={140} />).lastFrame()!;
     assert.match(second, /refunds \(1\):\n +2025-03-01T09:00:00\.000Z +10\.00 EUR +r1/);
     assert.match(second, /callback +connection refused/);
+  });
+
+  it('the detail pane of a paid link does not say its callback is none: it went through the outbox', () => {
+    const link: TransactionDetail = { ...tx(8, { kind: 'link', cid: 'REF-8' }), refunds: [], shipments: [], callback: null };
+    const frame = render(<DetailPane detail={{ id: link.id, data: link }} height={8} width={160} />).lastFrame()!;
+    assert.ok(!/callback none/.test(frame), frame);
+    assert.match(frame, /callback link\.paid queued for url_callback \(outbox, retried until 200\): delivery not reported by this engine/);
+    const declined: TransactionDetail = { ...link, status: 'DECLINED', remaining: 0 };
+    assert.match(
+      render(<DetailPane detail={{ id: link.id, data: declined }} height={8} width={160} />).lastFrame()!,
+      /callback none: a link sends its url_callback once paid/,
+    );
+  });
+
+  it('the detail pane shows the events a DashboardSource gives, and takes the callback outcome from them', () => {
+    const link: TransactionDetail = { ...tx(8, { kind: 'link', cid: 'REF-8' }), refunds: [], shipments: [], callback: null };
+    const events = [
+      { at: '2025-01-01T00:00:09.000Z', kind: 'callback' as const, text: 'link.paid to https://shop.example/cb: HTTP 500', ok: false },
+      { at: '2025-01-01T00:00:19.000Z', kind: 'callback' as const, text: 'link.paid to https://shop.example/cb: HTTP 200', ok: true },
+    ];
+    const frame = render(<DetailPane detail={{ id: link.id, data: link, events }} height={10} width={160} />).lastFrame()!;
+    assert.match(frame, /callback link\.paid to https:\/\/shop\.example\/cb: HTTP 200/);
+    assert.match(
+      frame,
+      /events \(2\):\n +2025-01-01T00:00:09\.000Z +link\.paid .*HTTP 500\n +2025-01-01T00:00:19\.000Z +link\.paid .*HTTP 200/,
+    );
+  });
+
+  it('a fully shipped initial authorisation reads SHIPPED, in the table and in the detail pane', () => {
+    const shipped = tx(9, { kind: 'initial', status: 'AUTHORISED', amount: 5000, shipped: 5000, remaining: 0 });
+    const expired = tx(10, { kind: 'initial', status: 'EXPIRED', amount: 5000, shipped: 1000, remaining: 0 });
+    const rows: Entry[] = [
+      { tx: shipped, depth: 0 },
+      { tx: expired, depth: 0 },
+    ];
+    const frame = render(
+      <TransactionTable entries={rows} layout={layoutColumns(120, rows)} selected={0} top={0} height={3} width={120} empty="none" />,
+    ).lastFrame()!;
+    assert.match(frame, /initial +SHIPPED +50\.00 EUR/);
+    assert.match(frame, /initial +EXPIRED +50\.00 EUR/);
+    const detail: TransactionDetail = { ...shipped, refunds: [], shipments: [], callback: null };
+    assert.match(
+      render(<DetailPane detail={{ id: shipped.id, data: detail }} height={6} width={120} />).lastFrame()!,
+      /^.*\n?SHIPPED {2}initial/m,
+    );
+  });
+
+  it('the summary lines chart the days and count by status and kind, and say when the counts are a sample', () => {
+    const now = new Date('2025-05-10T12:00:00Z');
+    const summary = {
+      byStatus: { PAID: 4012, REFUNDED: 40 },
+      byKind: { card: 4000, shipment: 52 },
+      days: [
+        { day: '2025-05-10', paid: 80000, refunded: 0 },
+        { day: '2025-05-09', paid: 10000, refunded: 2500 },
+      ],
+      currency: 'EUR',
+      counted: 5000,
+      sampled: true,
+      oldest: '2025-05-08T00:00:00.000Z',
+    };
+    const frame = render(<SummaryLines width={140} range="7d" sort="date" summary={summary} currency="EUR" now={now} />).lastFrame()!;
+    const [chart, counts] = frame.split('\n');
+    assert.equal(chart, 'paid/day     ·▁█ max 800.00  refunded/day     ·█· max 25.00');
+    assert.equal(
+      counts,
+      'last 7 days (since 05-04) · newest first · counts of the newest 5,000: PAID 4,012 · REFUNDED 40 │ card 4,000 · shipment 52',
+    );
+    const sorted = render(
+      <SummaryLines width={120} range="all" sort="amount" sorted={{ scanned: 5000, sampled: true }} currency="EUR" now={now} />,
+    ).lastFrame()!;
+    assert.match(sorted, /chart…\nall time · largest first, of the newest 5,000 · counting…/);
   });
 });

@@ -20,7 +20,9 @@ describe('esipay tui in a terminal (tmux)', () => {
   const ids = new Map<string, string>();
 
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  const screen = () => tmux('capture-pane', '-p', '-t', session);
+  /** The session the screen is read from: each test starts its own. */
+  let current = session;
+  const screen = () => tmux('capture-pane', '-p', '-t', current);
   /**
    * The program's exit status once it has ended, else undefined. The shell that runs it writes
    * the status to a file: tmux's own pane_dead_status is not always there yet under load.
@@ -30,7 +32,7 @@ describe('esipay tui in a terminal (tmux)', () => {
     const text = readFileSync(statusFile(), 'utf8').trim();
     return /^\d+$/.test(text) ? Number(text) : undefined;
   };
-  const statusFile = () => join(home.home, 'tui.exit');
+  const statusFile = () => join(home.home, `${current}.exit`);
   async function waitForScreen(what: string, test: (s: string) => boolean, timeoutMs = 15_000): Promise<string> {
     const end = Date.now() + timeoutMs;
     let last = '';
@@ -40,7 +42,7 @@ describe('esipay tui in a terminal (tmux)', () => {
       const ended = exitStatus();
       if (ended !== undefined)
         throw new Error(
-          `esipay tui ended (status ${ended}) before ${what}; screen:\n${tmux('capture-pane', '-p', '-S', '-40', '-t', session)}`,
+          `esipay tui ended (status ${ended}) before ${what}; screen:\n${tmux('capture-pane', '-p', '-S', '-40', '-t', current)}`,
         );
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
       await new Promise((r) => setTimeout(r, 50));
@@ -102,5 +104,35 @@ describe('esipay tui in a terminal (tmux)', () => {
 
     const shown = await runCli(['tx', 'show', target, '--json'], { home: home.home });
     assert.equal(shown.json().remaining, 5412);
+  });
+
+  it('at 80×24 keeps the remaining column, shows every key with ?, and a confirmation that enter cancels', async () => {
+    current = `${session}-80`;
+    const command = `env ESIPAY_HOME='${home.home}' '${process.execPath}' '${BIN}' tui --merchant ${merchant}; echo $? > '${statusFile()}.tmp' && mv '${statusFile()}.tmp' '${statusFile()}'`;
+    tmux('new-session', '-d', '-s', current, '-x', '80', '-y', '24', command, ';', 'set-option', '-w', 'remain-on-exit', 'on');
+    const first = await waitForScreen('the dashboard at 80×24', (s) => s.includes('order-3') && s.includes('paid 99.11 EUR'));
+    assert.match(first, /status +amount +remaining/);
+    const row = first.split('\n').find((l) => l.includes(ids.get('order-2')!.slice(-8)));
+    assert.match(row ?? '', /order-2 +card +PAID +15\.00 EUR +15\.00 EUR$/, 'the remaining column is on screen');
+    for (const line of first.split('\n')) assert.ok(line.length <= 80, `"${line}" fits`);
+
+    tmux('send-keys', '-t', current, '?');
+    await waitForScreen('the help overlay', (s) => s.includes('keys ·') && s.includes('G  End') && s.includes('more below'));
+    tmux('send-keys', '-t', current, 'Escape');
+    await waitForScreen('the list again', (s) => s.includes('order-3') && !s.includes('G  End'));
+
+    tmux('send-keys', '-t', current, 'j', 'r');
+    await waitForScreen('the amount prompt', (s) => s.includes('15.00 EUR remains'));
+    tmux('send-keys', '-t', current, '5', 'Enter');
+    await waitForScreen('the confirmation', (s) => s.includes('Remaining after: 10.00 EUR'));
+    tmux('send-keys', '-t', current, 'Enter');
+    await waitForScreen('cancelled by enter', (s) => s.includes('refund cancelled: nothing was sent'));
+
+    tmux('send-keys', '-t', current, 'q');
+    const end = Date.now() + 5000;
+    while (exitStatus() === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(exitStatus(), 0, 'q quits with status 0');
+    const shown = await runCli(['tx', 'show', ids.get('order-2')!, '--json'], { home: home.home });
+    assert.equal(shown.json().remaining, 1500, 'nothing was refunded');
   });
 });

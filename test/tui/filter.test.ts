@@ -42,3 +42,46 @@ describe('tui filter', () => {
     ); // then 300 rows, the budget
   });
 });
+
+describe('tui filter words', () => {
+  // An id whose hex holds "74" and "7412": a number must not find it by that.
+  const hexy = tx(1, { id: '0190a3b7412c74000000000000007400', amount: 1000, cid: 'order-9' });
+  const exact = tx(2, { amount: 7412, cid: 'order-2' });
+  const round = tx(3, { amount: 7400, cid: 'order-3' });
+  const shipment = tx(4, { id: '0190a3b7aaaa00000000000012345678', kind: 'shipment', parent: 'p', amount: 2500, cid: 'cmd-7' });
+  const numericCid = tx(5, { amount: 100, cid: '74' });
+  const all = [hexy, exact, round, shipment, numericCid];
+  const found = (q: string) => all.filter((t) => parseFilter(q)!.matches(t)).map((t) => t.cid);
+
+  it('reads a number as an amount, never as hex inside an id', () => {
+    assert.deepEqual(found('74'), ['order-2', 'order-3', '74']); // 74.12, 74.00, and the cid that is exactly 74
+    assert.deepEqual(found('74.12'), ['order-2']);
+    assert.deepEqual(found('74.00'), ['order-3']);
+    assert.deepEqual(found('7412'), []);
+  });
+
+  it('finds a shipment by its kind and by the short id the table shows (its last 8 characters)', () => {
+    assert.deepEqual(found('shipment'), ['cmd-7']);
+    assert.deepEqual(found('ship'), ['cmd-7']);
+    assert.deepEqual(found('12345678'), ['cmd-7'], 'a short id of digits is still an id');
+    assert.deepEqual(found(shipment.id), ['cmd-7']);
+    assert.equal(parseFilter(shipment.id)!.exactId, shipment.id);
+  });
+
+  it('needs every word, and takes status: and kind: words exactly', () => {
+    assert.deepEqual(found('shipment 25'), ['cmd-7']);
+    assert.deepEqual(found('card 74'), ['order-2', 'order-3', '74']);
+    assert.deepEqual(found('kind:shipment'), ['cmd-7']);
+    const refunded = tx(6, { status: 'PARTIALLY_REFUNDED' });
+    assert.equal(parseFilter('status:refunded')!.matches(refunded), false);
+    assert.equal(parseFilter('status:partially_refunded')!.matches(refunded), true);
+    assert.equal(parseFilter('refunded')!.matches(refunded), true);
+  });
+
+  it('matches the status as shown: a fully shipped initial authorisation is SHIPPED', () => {
+    const shipped = tx(7, { kind: 'initial', status: 'AUTHORISED', amount: 5000, shipped: 5000, remaining: 0 });
+    assert.equal(parseFilter('shipped')!.matches(shipped), true);
+    assert.equal(parseFilter('status:shipped')!.matches(shipped), true);
+    assert.equal(parseFilter('status:authorised')!.matches(shipped), false);
+  });
+});

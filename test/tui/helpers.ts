@@ -40,12 +40,13 @@ export interface SeededEngine {
 
 /**
  * A LocalEngine over a fresh SQLite file, with a merchant whose return URL (a loopback receiver)
- * answers 200, and `amounts` paid through the engine with the test card, oldest first.
+ * answers 200, and `amounts` paid through the engine with the test card, oldest first. A `clock`
+ * dates what the engine writes (payments on other days).
  */
-export async function seededEngine(amounts: string[]): Promise<SeededEngine> {
+export async function seededEngine(amounts: string[], opts: { clock?: () => Date } = {}): Promise<SeededEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'esipay-tui-'));
   const receiver = await startReceiver(200);
-  const engine = await LocalEngine.create(await openStore(join(dir, 'esipay.db')));
+  const engine = await LocalEngine.create(await openStore(join(dir, 'esipay.db')), opts.clock ? { clock: opts.clock } : {});
   const merchant = (await engine.registerMerchant({ name: 'Boutique', ip: '127.0.0.1', returnUrl: `${receiver.url}/paid` })).uuid;
   const payments: TransactionView[] = [];
   for (const [i, amount] of amounts.entries()) {
@@ -64,4 +65,13 @@ export async function seededEngine(amounts: string[]): Promise<SeededEngine> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Stops the controllers a test opened and waits for what they were doing, then unmounts Ink. */
+export async function stopAll(controllers: { stop(): void; idle(): Promise<void> }[], unmount: () => void): Promise<void> {
+  for (const c of controllers.splice(0)) {
+    c.stop();
+    await c.idle();
+  }
+  unmount();
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkAmount } from '../../src/tui/model/operations.js';
+import { checkAmount, refusal } from '../../src/tui/model/operations.js';
 import { tx } from './fake-history.js';
 
 describe('tui amount prompt', () => {
@@ -20,5 +20,15 @@ describe('tui amount prompt', () => {
     assert.equal(error(prompt('0')), 'the amount must be greater than zero');
     assert.equal(error(prompt('64.13')), '64.13 EUR is more than the 64.12 EUR that remains to refund');
     assert.equal(error(prompt('', 'ship')), 'type the amount to ship');
+  });
+
+  it('says why r or s cannot act, with the status as shown', () => {
+    const shipped = tx(2, { kind: 'initial', status: 'AUTHORISED', amount: 5000, shipped: 5000, remaining: 0 });
+    assert.equal(refusal('ship', shipped), `nothing left to ship on ${shipped.id} (SHIPPED)`);
+    assert.match(refusal('refund', shipped)!, /^an initial authorisation debits nothing/);
+    assert.equal(refusal('refund', payment), undefined);
+    assert.equal(refusal('ship', payment), 'shipments are made against an initial authorisation (kind initial)');
+    const refunded = tx(3, { status: 'REFUNDED', refunded: 1003, remaining: 0 });
+    assert.equal(refusal('refund', refunded), `nothing left to refund on ${refunded.id} (REFUNDED)`);
   });
 });

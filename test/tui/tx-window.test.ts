@@ -97,3 +97,71 @@ describe('tui paging window', () => {
     );
   });
 });
+
+describe('tui paging window, to the end and flat', () => {
+  it('reads to the end keeping its bounds, and reads shipments only for the chunks it keeps', async () => {
+    const history = new FakeHistory(1000);
+    // Every 10th row an initial authorisation with a shipment.
+    history.rows = history.rows.map((t, i) => (i % 10 === 0 ? { ...t, kind: 'initial', status: 'AUTHORISED', shipped: 100 } : t));
+    const childReads: string[] = [];
+    const w = new TxWindow({
+      readChunk: (c) => history.page(c, 10),
+      readChildren: async (p) => {
+        childReads.push(p.id);
+        return [tx(5000 + childReads.length, { kind: 'shipment', parent: p.id })];
+      },
+      maxRows: 30,
+    });
+    await w.reset();
+    childReads.length = 0;
+    let chunks = 0;
+    await w.readToEnd(
+      () => true,
+      () => chunks++,
+    );
+    assert.equal(w.hasOlder, false);
+    assert.equal(chunks, 99);
+    assert.equal(w.entries().at(-1)!.tx.cid, 'order-1');
+    assert.ok(w.rowCount <= 30, 'bounded');
+    assert.equal(childReads.length, 3, 'the shipments of the three initials kept, not of the hundred passed');
+    assert.equal(w.entries().filter((e) => e.depth === 1).length, 3);
+    assert.equal(w.rowsRead, 1000);
+  });
+
+  it('stops reading to the end when told, where it got to', async () => {
+    const history = new FakeHistory(1000);
+    const w = windowOver(history);
+    await w.reset();
+    let chunks = 0;
+    await w.readToEnd(
+      () => chunks < 5,
+      () => chunks++,
+    );
+    assert.equal(w.hasOlder, true);
+    assert.equal(cids(w).at(-1), 'order-941');
+  });
+
+  it('nests nothing when the chunks hold shipments as rows of their own (a filter)', async () => {
+    const history = new FakeHistory(0);
+    const initial = tx(1, { kind: 'initial', status: 'AUTHORISED', shipped: 100 });
+    const shipment = tx(2, { kind: 'shipment', parent: initial.id });
+    history.rows = [shipment, initial];
+    let childReads = 0;
+    const w = new TxWindow({
+      readChunk: (c) => history.page(c, 10),
+      readChildren: async () => {
+        childReads++;
+        return [shipment];
+      },
+      maxRows: 10,
+      nested: false,
+    });
+    await w.reset();
+    w.setChildren(initial.id, [shipment]);
+    assert.deepEqual(
+      w.entries().map((e) => `${e.depth}:${e.tx.cid}`),
+      ['0:order-2', '0:order-1'],
+    );
+    assert.equal(childReads, 0);
+  });
+});

@@ -37,7 +37,8 @@ describe("V4 API: the seed's example", () => {
     assertSuccess(init, 'Charge/CreatePayment');
     const payment = init.answer;
     assert.equal(payment._type, 'V4/Payment');
-    assert.equal(payment.shopId, svc.merchant.uuid);
+    assert.equal(payment.shopId, svc.merchant.shopId, "the merchant's 8-digit shop number, as on the platform");
+    assert.match(payment.shopId, /^\d{8}$/);
     assert.equal(payment.orderStatus, 'PAID');
     assert.deepEqual(
       { total: payment.orderDetails.orderTotalAmount, currency: payment.orderDetails.orderCurrency, orderId: payment.orderDetails.orderId },
@@ -74,7 +75,7 @@ describe("V4 API: the seed's example", () => {
       assert.equal(r.answer.operationType, 'DEBIT');
       assert.equal(r.answer.amount, amount);
       assert.equal(r.answer.currency, 'EUR');
-      assert.equal(r.answer.shopId, svc.merchant.uuid);
+      assert.equal(r.answer.shopId, svc.merchant.shopId);
       assert.equal(r.answer.transactionDetails.parentTransactionUuid, initial.uuid);
       assert.equal(r.answer.transactionDetails.shipment.withinPaymentGuarantee, true, 'shipped within 30 days of the order');
       assert.notEqual(r.answer.uuid, initial.uuid);
@@ -131,7 +132,9 @@ describe("V4 API: the seed's example", () => {
     assert.equal(tx.status, 'UNPAID');
     assert.equal(tx.detailedStatus, 'REFUSED');
     assert.equal(tx.errorCode, 'ACQ_001');
-    assert.equal(tx.detailedErrorCode, 'insufficient_funds');
+    assert.equal(r.answer.orderCycle, 'OPEN', 'the buyer may try again');
+    assert.equal(tx.detailedErrorCode, '51', "the network's code for insufficient funds, as the platform passes it on");
+    assert.match(tx.detailedErrorMessage, /insufficient_funds/);
     const ship = await svc.call('Charge/CreateShipmentTransaction', { amount: 100, uuid: tx.uuid });
     assertError(ship, 'PSP_229');
   });
@@ -151,7 +154,7 @@ describe("V4 API: the seed's example", () => {
   it('accepts the previous secret during a rotation, and a body with fields it does not know', async () => {
     const rotated = await svc.engine.rotateMerchantSecret(svc.merchant.uuid);
     const withOld = await svc.call('Transaction/Get', { uuid: '0'.repeat(32) }, { as: svc.merchant });
-    assertError(withOld, 'ESI_020');
+    assertError(withOld, 'PSP_010');
     const withNew = await svc.call(
       'Charge/CreatePayment',
       initialRequest({ orderId: 'rotated', metadata: { cart: 'x' }, ipnTargetUrl: null, contrib: 'shop/1.0' }),

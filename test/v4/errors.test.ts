@@ -56,7 +56,6 @@ describe('V4 API errors', () => {
       [{ customer: { email: 42 } }, 'INT_902'],
       [{ paymentForms: 'card' }, 'INT_902'],
       [{ orderId: 'with space' }, 'ESI_010'],
-      [{ useCase: undefined }, 'ESI_011'],
       [{ useCase: 'RECURRING' }, 'ESI_011'],
       [{ paymentForms: [{ paymentMethodType: 'CARD', pan: '4111111111111112', expiryMonth: '12', expiryYear: '2035' }] }, 'ESI_012'],
       [{ paymentForms: [{ paymentMethodType: 'CARD', pan: '4111111111111111', expiryMonth: '12', expiryYear: '2020' }] }, 'ESI_012'],
@@ -153,9 +152,10 @@ describe('V4 API errors', () => {
     acquirer.onDebit = undefined;
   });
 
-  it('ESI_020, ESI_021, ESI_030 on reads and refunds', async () => {
-    assertError(await svc.call('Transaction/Get', { uuid: 'f183418d08df49f3900bbd74ef837816' }), 'ESI_020');
-    assertError(await svc.call('Order/Get', { orderId: 'no-such-order' }), 'ESI_021');
+  it('PSP_010 for an unknown transaction or order, ESI_030 for a refund beyond what remains', async () => {
+    assertError(await svc.call('Transaction/Get', { uuid: 'f183418d08df49f3900bbd74ef837816' }), 'PSP_010');
+    assertError(await svc.call('Order/Get', { orderId: 'no-such-order' }), 'PSP_010');
+    assertError(await svc.call('Transaction/Refund', { uuid: 'f183418d08df49f3900bbd74ef837816' }), 'PSP_010');
     const ship = await svc.call('Charge/CreateShipmentTransaction', { uuid: initial, amount: 100 });
     assertError(await svc.call('Transaction/Refund', { uuid: ship.answer.uuid, amount: 101 }), 'ESI_030');
   });

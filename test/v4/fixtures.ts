@@ -73,3 +73,13 @@ export async function engineFixture(
 export const VISA = { number: '4111111111111111', month: '12', year: '2035' };
 export const DECLINED_CARD = { number: '4000000000000002', month: '12', year: '2035' };
 export const FAILING_CARD = { number: '4000000000000119', month: '12', year: '2035' };
+
+/** A buyer's billing address as a V4 request sends it (customer.billingDetails). */
+export const JANE_BILLING = {
+  firstName: 'Jane',
+  lastName: 'Doe',
+  address: '1 rue de la Paix',
+  zipCode: '75002',
+  city: 'Paris',
+  country: 'FR',
+};

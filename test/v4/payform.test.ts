@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { startV4Service, type V4Service } from './service.js';
+import { describe, it } from 'node:test';
+import { serviceWithIpnReceiver } from './service.js';
 
 /** CreatePayment without a card: the formToken and the hosted page where the buyer enters it. */
 describe('V4 hosted payment form', () => {
-  let svc: V4Service;
-  let receiver: Receiver;
-  before(async () => {
-    receiver = await startReceiver(200);
-    svc = await startV4Service({ notificationUrl: `${receiver.url}/ipn` });
-  });
-  after(async () => {
-    await svc.close();
-    await receiver.close();
-  });
+  const running = serviceWithIpnReceiver();
 
   const seedRequest = {
     amount: 7412,
@@ -31,11 +21,11 @@ describe('V4 hosted payment form', () => {
     });
 
   it("answers the seed's request with a formToken; the page authorises the order once, after a refused card", async () => {
-    const r = await svc.call('Charge/CreatePayment', seedRequest);
+    const r = await running.svc.call('Charge/CreatePayment', seedRequest);
     assert.equal(r.body.status, 'SUCCESS');
     assert.equal(r.answer._type, 'V4/Charge/PaymentForm');
     assert.equal(typeof r.answer.formToken, 'string');
-    assert.equal(r.answer.paymentUrl, `${svc.url}/payform/${r.answer.formToken}`);
+    assert.equal(r.answer.paymentUrl, `${running.svc.url}/payform/${r.answer.formToken}`);
 
     const page = await fetch(r.answer.paymentUrl);
     assert.equal(page.status, 200);
@@ -62,7 +52,7 @@ describe('V4 hosted payment form', () => {
     const again = await submit(r.answer.paymentUrl, { cardNumber: '5555555555554444', expiryMonth: '12', expiryYear: '2035' });
     assert.match(await again.text(), /Payment authorised/, 'a second submission authorises nothing more');
 
-    const order = await svc.call('Order/Get', { orderId: 'myOrder-1234-initial' });
+    const order = await running.svc.call('Order/Get', { orderId: 'myOrder-1234-initial' });
     assert.deepEqual(
       order.answer.transactions.map((t: any) => [t.operationType, t.detailedStatus, t.amount]),
       [
@@ -71,26 +61,26 @@ describe('V4 hosted payment form', () => {
       ],
     );
     // One IPN per attempt that reached the acquirer: the refusal, then the authorisation.
-    await receiver.waitFor(2);
-    const answers = receiver.received.map((m) => JSON.parse(m.fields['kr-answer']!));
+    await running.receiver.waitFor(2);
+    const answers = running.receiver.received.map((m) => JSON.parse(m.fields['kr-answer']!));
     assert.deepEqual(
       answers.map((a) => a.orderStatus),
       ['UNPAID', 'PAID'],
     );
     assert.equal(answers[1].customer.email, 'sample@example.com');
-    assert.equal(receiver.received.length, 2);
+    assert.equal(running.receiver.received.length, 2);
   });
 
   it('validates the order when the token is made, and refuses a forged or expired token', async () => {
-    const bad = await svc.call('Charge/CreatePayment', { ...seedRequest, amount: 'lots' });
+    const bad = await running.svc.call('Charge/CreatePayment', { ...seedRequest, amount: 'lots' });
     assert.equal(bad.answer.errorCode, 'INT_009');
 
-    const r = await svc.call('Charge/CreatePayment', seedRequest);
+    const r = await running.svc.call('Charge/CreatePayment', seedRequest);
     const url: string = r.answer.paymentUrl;
     const signatureAt = url.lastIndexOf('.') + 1;
     const forged = url.slice(0, signatureAt) + (url[signatureAt] === 'A' ? 'B' : 'A') + url.slice(signatureAt + 1);
     assert.equal((await fetch(forged)).status, 404);
-    svc.clock.advanceMs(16 * 60_000);
+    running.svc.clock.advanceMs(16 * 60_000);
     assert.equal((await fetch(url)).status, 410);
     const late = await submit(url, { cardNumber: '4111111111111111', expiryMonth: '12', expiryYear: '2035' });
     assert.equal(late.status, 410);

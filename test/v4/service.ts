@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Acquirer } from '../../src/acquirer/acquirer.js';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
 import { LocalEngine } from '../../src/engine/local/local-engine.js';
 import { type RunningService, startService } from '../../src/server/service.js';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { TestClock } from './fixtures.js';
 
 /**
@@ -103,5 +105,29 @@ export function initialRequest(extra: Record<string, unknown> = {}): Record<stri
     useCase: 'SHIPMENT_MULTIPLE_AUTHORISATION',
     paymentForms: [{ paymentMethodType: 'CARD', pan: '4111111111111111', expiryMonth: '12', expiryYear: '2035' }],
     ...extra,
+  };
+}
+
+/**
+ * For a describe block: the service, and a receiver standing for the merchant's notification URL
+ * (answering 200), started before its tests and stopped after. Read them in the tests, once started.
+ */
+export function serviceWithIpnReceiver(): { readonly svc: V4Service; readonly receiver: Receiver } {
+  const started: { svc?: V4Service; receiver?: Receiver } = {};
+  before(async () => {
+    started.receiver = await startReceiver(200);
+    started.svc = await startV4Service({ notificationUrl: `${started.receiver.url}/ipn` });
+  });
+  after(async () => {
+    await started.svc?.close();
+    await started.receiver?.close();
+  });
+  return {
+    get svc() {
+      return started.svc!;
+    },
+    get receiver() {
+      return started.receiver!;
+    },
   };
 }

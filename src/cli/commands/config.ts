@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ENV_VARS } from '../../config/env.js';
-import { invalid } from '../../domain/errors.js';
+import { invalid, notFound } from '../../domain/errors.js';
 import { CONFIG_KEYS, type ConfigKey, configPath, configStore, isConfigKey, settingProblem } from '../settings.js';
 import { action } from '../run-action.js';
 import { envListing, renderEnvListing } from './config-env.js';
@@ -27,8 +27,12 @@ export function registerConfig(program: Command): void {
     .action(
       action(async (ctx, key: string) => {
         const value = (await configStore()).get(checkKey(key));
-        ctx.out.result({ key, value: value ?? null }, () => (value === undefined ? '' : String(value)));
-        if (value === undefined) process.exitCode = 1;
+        // Unset is an answer a script asks for (exit 2 with a message, one JSON error with --json),
+        // never exit 1, which means a bug in esipay.
+        if (value === undefined) {
+          throw notFound('config_unset', `${key} is not set in the config file`, `set it with \`esipay config set ${key} <value>\``);
+        }
+        ctx.out.result({ key, value }, () => String(value));
       }),
     );
 

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { EsipayError } from '../../domain/errors.js';
+import type { DatabaseMode } from '../../engine/clock-types.js';
+import { storedMode } from '../../engine/local/database-clock.js';
 import type { MigrationStatus, Store } from '../../store/store.js';
 import type { CommandContext } from '../context.js';
 import { refuseMissingDatabase } from '../safe-db.js';
@@ -10,6 +12,8 @@ import { action } from '../run-action.js';
 interface DbStatusView extends MigrationStatus {
   database: string;
   kind: 'sqlite' | 'postgres';
+  /** test (its clock can be moved) or live (docs/clock.md). */
+  mode: DatabaseMode;
   upToDate: boolean;
   /**
    * migrate only: the version found before. Another instance migrating at the same time may have
@@ -27,7 +31,7 @@ export function registerDb(program: Command): void {
       action(async (ctx) => {
         // Status only reads: a path with no database is refused rather than created (migrate creates it).
         refuseMissingDatabase((await resolveSetting('db', ctx.opts.db))!, 'esipay db migrate');
-        const view = await withStore(ctx, async (store) => toView(store, await store.migrationStatus()));
+        const view = await withStore(ctx, async (store) => toView(store, await store.migrationStatus(), await modeOf(store)));
         ctx.out.result(view, () => renderStatus(view));
       }),
     );
@@ -38,7 +42,7 @@ export function registerDb(program: Command): void {
       action(async (ctx) => {
         const view = await withStore(ctx, async (store) => {
           const before = await store.migrationStatus();
-          return { ...toView(store, await store.migrate()), previous: before.current };
+          return { ...toView(store, await store.migrate(), await modeOf(store)), previous: before.current };
         });
         ctx.out.result(view, () => {
           const head =
@@ -46,6 +50,25 @@ export function registerDb(program: Command): void {
               ? 'already up to date: nothing to apply'
               : `migrated from version ${view.previous} to ${view.current}`;
           return `${head}\n${renderStatus(view)}`;
+        });
+      }),
+    );
+
+  db.command('mode [mode]')
+    .description('test or live: show the mode, or set it (a new database is test; live refuses clock moves, and is one-way)')
+    .option('--force', 'make a live database a test one again')
+    .action(
+      action(async (ctx, mode: string | undefined, opts: { force?: boolean }) => {
+        const engine = await ctx.openEngine();
+        const view =
+          mode === undefined
+            ? await engine.databaseMode()
+            : await engine.setDatabaseMode(mode as DatabaseMode, opts.force ? { force: true } : {});
+        if (view.warning) ctx.out.warn(view.warning);
+        ctx.out.result(view, () => {
+          const about = view.mode === 'live' ? 'live: real time, the clock cannot be moved' : 'test: its clock can be moved (esipay clock)';
+          if (view.previous === undefined) return `${mode === undefined ? '' : 'already '}${about}`;
+          return `mode changed from ${view.previous} to ${about}`;
         });
       }),
     );
@@ -75,13 +98,19 @@ function isSqliteOpenError(e: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(CANTOPEN|NOTADB|READONLY|PERM|IOERR|CORRUPT)/.test(code);
 }
 
-function toView(store: Store, s: MigrationStatus): DbStatusView {
-  return { database: store.location, kind: store.kind, ...s, upToDate: s.pending.length === 0 };
+function toView(store: Store, s: MigrationStatus, mode: DatabaseMode): DbStatusView {
+  return { database: store.location, kind: store.kind, mode, ...s, upToDate: s.pending.length === 0 };
+}
+
+/** None stored (a new database, or one from before modes) is test; so is one not migrated yet (no settings table). */
+function modeOf(store: Store): Promise<DatabaseMode> {
+  return storedMode(store).catch(() => 'test' as const);
 }
 
 function renderStatus(v: DbStatusView): string {
   const lines = [
     `database: ${v.database} (${v.kind})`,
+    `mode:     ${v.mode}`,
     `schema:   version ${v.current} of ${v.latest}${v.upToDate ? ', up to date' : `, ${v.pending.length} pending (run: esipay db migrate)`}`,
   ];
   lines.push('applied:' + (v.applied.length === 0 ? ' none' : ''));

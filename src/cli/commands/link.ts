@@ -2,16 +2,61 @@ import type { ChalkInstance } from 'chalk';
 import { type Command, Option } from 'commander';
 import type { LinkMode } from '../../domain/types.js';
 import type { LinkView } from '../../engine/engine.js';
+import { invalid } from '../../domain/errors.js';
 import { formatMoney } from '../../money/amount.js';
+import { askAmount, askLinkField, merchantOrPick, missingArgument, refuseMissing } from '../prompt.js';
 import { type Column, renderTable } from '../render.js';
 import { action } from '../run-action.js';
 
-interface CreateOptions {
-  paymentReference: string;
-  consumerReference: string;
-  email: string;
-  phone: string;
-  callbackUrl: string;
+/**
+ * What a link needs and a command line may leave out on a terminal (it is then asked for, with
+ * the engine's own size and format); without one, the first missing is an error, as commander
+ * says of a required option. Each fills one get_link_payment field.
+ */
+const REQUIRED = [
+  {
+    key: 'paymentReference',
+    flags: '--payment-reference <ref>',
+    help: 'the payment reference (invoice…), once per merchant, ≤ 64 characters',
+    field: 'payment_reference',
+    label: 'Payment reference',
+  },
+  {
+    key: 'consumerReference',
+    flags: '--consumer-reference <ref>',
+    help: "the consumer's reference, ≤ 32 characters",
+    field: 'consumer_reference',
+    label: "Consumer's reference",
+  },
+  {
+    key: 'email',
+    flags: '--email <address>',
+    help: "the consumer's email, ≤ 70 characters",
+    field: 'consumer_email',
+    label: "Consumer's email",
+  },
+  {
+    key: 'phone',
+    flags: '--phone <number>',
+    help: "the consumer's mobile number, ≤ 32 characters",
+    field: 'consumer_phone_number',
+    label: "Consumer's mobile number",
+  },
+  {
+    key: 'callbackUrl',
+    flags: '--callback-url <url>',
+    help: 'where the signed result is POSTed, ≤ 128 characters',
+    field: 'url_callback',
+    label: 'Callback URL',
+  },
+] as const;
+
+type RequiredKey = (typeof REQUIRED)[number]['key'];
+
+const missingRequired = (flags: string) => () =>
+  invalid('missing_option', `required option '${flags}' not specified`, 'no prompt without a terminal; see `esipay link create --help`');
+
+interface CreateOptions extends Partial<Record<RequiredKey, string>> {
   mode?: LinkMode;
   duration?: string;
   scenario?: string;
@@ -26,14 +71,13 @@ interface CreateOptions {
 export function registerLink(program: Command): void {
   const link = program.command('link').description('payment links: a page where a consumer pays by card (get_link_payment)');
 
-  link
-    .command('create <amount>')
-    .description('create a payment link and print it (the link is shown once: only its hash is kept)')
-    .requiredOption('--payment-reference <ref>', 'the payment reference (invoice…), once per merchant, ≤ 64 characters')
-    .requiredOption('--consumer-reference <ref>', "the consumer's reference, ≤ 32 characters")
-    .requiredOption('--email <address>', "the consumer's email, ≤ 70 characters")
-    .requiredOption('--phone <number>', "the consumer's mobile number, ≤ 32 characters")
-    .requiredOption('--callback-url <url>', 'where the signed result is POSTed, ≤ 128 characters')
+  const create = link
+    .command('create')
+    .argument('[amount]', "the amount, in the merchant's currency")
+    .description('create a payment link and print it (the link is shown once: only its hash is kept)');
+  for (const r of REQUIRED) create.option(r.flags, r.help);
+  create
+    .addHelpText('after', '\nOn a terminal, the amount and the options above that are left out are asked for.')
     .addOption(
       new Option('--mode <mode>', 'pay at once, in monthly instalments, or once later').choices(['pay_now', 'multi_pay', 'pay_later']),
     )
@@ -46,9 +90,19 @@ export function registerLink(program: Command): void {
     .option('--send-email', 'send the link to --email (needs ESIPAY_SMTP_URL where the engine runs)')
     .option('--send-sms', 'send the link to --phone (needs ESIPAY_SMS_URL where the engine runs)')
     .action(
-      action(async (ctx, amountText: string, opts: CreateOptions) => {
-        const merchantId = await ctx.merchant();
+      action(async (ctx, amountArg: string | undefined, opts: CreateOptions) => {
+        for (const r of REQUIRED) refuseMissing(opts[r.key] === undefined, missingRequired(r.flags));
+        refuseMissing(amountArg === undefined, () => missingArgument('amount', 'link create'));
+        const merchantId = await merchantOrPick(ctx);
         const engine = await ctx.openEngine();
+        const amountText =
+          amountArg ??
+          (await askAmount({ label: 'Amount', currency: (await engine.getMerchant(merchantId)).currency }, () =>
+            missingArgument('amount', 'link create'),
+          ));
+        // Asked in the order of the options, each once; all of them are set after the loop.
+        const given = {} as Record<RequiredKey, string>;
+        for (const r of REQUIRED) given[r.key] = opts[r.key] ?? (await askLinkField(r.field, r.label, missingRequired(r.flags)));
         const extra: Record<string, unknown> = {};
         if (opts.duration !== undefined) extra.link_duration = opts.duration;
         if (opts.scenario !== undefined) extra.payment_scenario = opts.scenario;
@@ -62,11 +116,7 @@ export function registerLink(program: Command): void {
           merchant: merchantId,
           // As typed: the engine reads it in the merchant's currency.
           amount: amountText,
-          paymentReference: opts.paymentReference,
-          consumerReference: opts.consumerReference,
-          callbackUrl: opts.callbackUrl,
-          email: opts.email,
-          phone: opts.phone,
+          ...given,
           ...(opts.mode ? { mode: opts.mode } : {}),
           extra,
         });
@@ -136,7 +186,7 @@ function linkColumns(c: ChalkInstance): Column<LinkView>[] {
   ];
 }
 
-function renderLink(c: ChalkInstance, l: LinkView): string {
+export function renderLink(c: ChalkInstance, l: LinkView): string {
   const kv = (k: string, v: string) => `  ${c.dim(k.padEnd(12))}${v}`;
   const lines = [
     `${stateColor(c, l.state)}  ${c.bold(formatMoney(l.amount, l.currency))}  ${l.mode}`,

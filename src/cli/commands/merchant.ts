@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { askOrFail } from '../prompt.js';
+import { askLine } from '../prompt.js';
 import { renderMerchant, renderTable } from '../render.js';
 import { action } from '../run-action.js';
 import { registerMerchantLifecycle } from './merchant-lifecycle.js';
@@ -17,9 +17,9 @@ export function registerMerchant(program: Command): void {
     .option('--notification-url <url>', 'URL for V4 IPNs (defaults to the return URL)')
     .action(
       action(async (ctx, opts: { name?: string; ip?: string; returnUrl?: string; currency: string; notificationUrl?: string }) => {
-        const name = opts.name ?? (await askOrFail('Merchant name', '--name'));
-        const ip = opts.ip ?? (await askOrFail('Server IP address', '--ip'));
-        const returnUrl = opts.returnUrl ?? (await askOrFail('Return URL', '--return-url'));
+        const name = opts.name ?? (await askLine('--name', 'Merchant name', 100));
+        const ip = opts.ip ?? (await askLine('--ip', 'Server IP address', 45, 'ip'));
+        const returnUrl = opts.returnUrl ?? (await askLine('--return-url', 'Return URL', 2048, 'url'));
         const engine = await ctx.openEngine();
         const m = await engine.registerMerchant({
           name,

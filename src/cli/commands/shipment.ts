@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { splitExpiry } from '../../card/card.js';
-import { invalid } from '../../domain/errors.js';
+import { conflict } from '../../domain/errors.js';
+import type { Engine } from '../../engine/engine.js';
 import { formatMoney } from '../../money/amount.js';
-import { askOrFail } from '../prompt.js';
+import { askAmount, cardFrom, merchantOrPick, missingArgument, refuseMissing } from '../prompt.js';
 import { renderTransaction } from '../render.js';
 import { action } from '../run-action.js';
 
@@ -15,7 +15,8 @@ export function registerShipment(program: Command): void {
   const shipment = program.command('shipment').description("payment at shipment: authorise an order's total once, debit each shipment");
 
   shipment
-    .command('init <amount>')
+    .command('init')
+    .argument('[amount]', "the order's total (asked for on a terminal when left out)")
     .description('initial multi-authorisation: check the card for the total, debit nothing, valid 180 days')
     .option('--currency <code>', "ISO 4217 currency; must be the merchant's (default: the merchant's)")
     .option('--order-id <reference>', "the merchant's order reference")
@@ -27,14 +28,21 @@ export function registerShipment(program: Command): void {
       action(
         async (
           ctx,
-          amountText: string,
+          amountArg: string | undefined,
           opts: { currency?: string; orderId?: string; email?: string; card?: string; expiry?: string; idempotencyKey?: string },
         ) => {
-          const merchant = await ctx.merchant();
-          const card = opts.card ?? (await askOrFail('Card number', '--card'));
-          const expiryText = opts.expiry ?? (await askOrFail('Expiry (MM/YYYY)', '--expiry'));
-          const expiry = splitExpiry(expiryText);
-          if (!expiry) throw invalid('invalid_card_expiry', `"${expiryText}" is not an expiry date`, 'use MM/YYYY, such as 12/2030');
+          refuseMissing(amountArg === undefined, () => missingArgument('amount', 'shipment init'));
+          const merchant = await merchantOrPick(ctx);
+          const amountText =
+            amountArg ??
+            (await askAmount(
+              {
+                label: "Order's total",
+                currency: opts.currency?.toUpperCase() ?? (await (await ctx.openEngine()).getMerchant(merchant)).currency,
+              },
+              () => missingArgument('amount', 'shipment init'),
+            ));
+          const card = await cardFrom(opts);
           const engine = await ctx.openEngine();
           // The engine checks the currency (INT_010, PSP_519, PSP_606) and parses the amount in it (INT_009).
           const tx = await engine.createInitial({
@@ -43,7 +51,7 @@ export function registerShipment(program: Command): void {
             ...(opts.currency ? { currency: opts.currency } : {}),
             orderId: opts.orderId ?? '',
             ...(opts.email ? { email: opts.email } : {}),
-            card: { number: card.replace(/[\s-]/g, ''), ...expiry },
+            card,
             ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
           });
           ctx.out.result(tx, () => renderTransaction(ctx.out.color, tx));
@@ -57,14 +65,17 @@ export function registerShipment(program: Command): void {
     );
 
   shipment
-    .command('ship <initial> <amount>')
+    .command('ship <initial>')
+    .argument('[amount]', 'what this shipment debits (asked for on a terminal when left out, with what is left to ship)')
     .description('debit a shipment against an initial transaction, within what remains to ship')
     .option('--idempotency-key <key>', 'repeating the command with this key debits once')
     .option('--email <address>', "the buyer's e-mail")
     .action(
-      action(async (ctx, initial: string, amountText: string, opts: { idempotencyKey?: string; email?: string }) => {
-        const merchant = await ctx.merchant();
+      action(async (ctx, initial: string, amountArg: string | undefined, opts: { idempotencyKey?: string; email?: string }) => {
+        refuseMissing(amountArg === undefined, () => missingArgument('amount', 'shipment ship'));
+        const merchant = await merchantOrPick(ctx);
         const engine = await ctx.openEngine();
+        const amountText = amountArg ?? (await askShipment(engine, initial, merchant));
         const tx = await engine.createShipment({
           merchant,
           initial,
@@ -81,4 +92,20 @@ export function registerShipment(program: Command): void {
         }
       }),
     );
+}
+
+/**
+ * The amount of a shipment, at most what the initial authorisation has left to ship. With nothing
+ * left there is nothing to ask: the refusal is the engine's own (PSP_229).
+ */
+async function askShipment(engine: Engine, initial: string, merchant: string): Promise<string> {
+  const parent = await engine.getTransaction(initial, merchant);
+  if (parent.kind !== 'initial') throw conflict('PSP_229', `transaction ${parent.id} is not an initial transaction`);
+  if (parent.remaining <= 0)
+    throw conflict('PSP_229', `nothing is left to ship against the initial transaction ${parent.id} (${parent.status})`);
+  const left = formatMoney(parent.remaining, parent.currency);
+  return askAmount(
+    { label: `Amount to ship, of ${left} left`, currency: parent.currency, max: { minor: parent.remaining, what: 'is left to ship' } },
+    () => missingArgument('amount', 'shipment ship'),
+  );
 }

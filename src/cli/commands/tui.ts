@@ -9,7 +9,7 @@ export function registerTui(program: Command): void {
     .option('--refresh <seconds>', 'how often to look for new transactions (0.5 to 60)', '2')
     .addHelpText(
       'after',
-      '\nKeys: ↑↓/j/k PgUp/PgDn move, g top, / filter, enter detail, r refund, s ship, m merchant, q quit.\nWithout --merchant (or ESIPAY_MERCHANT, or config) it opens the merchant picker.\nNeeds a terminal; for scripts use `esipay tx list --json`.',
+      '\nKeys: ↑↓/j/k PgUp/PgDn move, g top, / filter, enter detail, r refund, s ship, m merchant, q quit; G end, o order, d date range, f facets, ? every key.\nWithout --merchant (or ESIPAY_MERCHANT, or config) it opens the merchant picker.\nNeeds a terminal; for scripts use `esipay tx list --json`.',
     )
     .action(
       action(async (ctx, opts: { refresh: string }) => {

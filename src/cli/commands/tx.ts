@@ -1,45 +1,71 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { EsipayError } from '../../domain/errors.js';
 import type { TransactionView } from '../../domain/types.js';
+import type { Engine, ListTransactionsInput } from '../../engine/engine.js';
+import { checkTransactionFilters, FLAG_NAMES, invalidCursor, type TransactionFilters } from '../../engine/transaction-filters.js';
 import { nestShipments, renderTable, renderTransaction, transactionColumns } from '../render.js';
 import { renderTransactionEvents } from '../render-events.js';
 import { action } from '../run-action.js';
 
-export function registerTx(program: Command): void {
-  const tx = program.command('tx').description('list and show transactions with their remaining balances');
+/** The filter flags of tx list and tx export, as commander hands them over. */
+interface FilterFlags {
+  kind?: string;
+  status?: string;
+  since?: string;
+  until?: string;
+  cid?: string;
+}
 
-  tx.command('list')
-    .description("a merchant's transactions, newest first, with refunded and remaining amounts")
-    .option('--limit <n>', 'page size (at most 1000)', (v) => Number(v), 50)
-    .option('--cursor <cursor>', 'the next-page cursor printed by the previous page')
-    .option('--all', 'every page, to the end')
+function filterOptions(cmd: Command): Command {
+  return cmd
     .option('--kind <kinds>', 'only these kinds, comma-separated: card,initial,shipment,link')
-    .action(
-      action(async (ctx, opts: { limit: number; cursor?: string; all?: boolean; kind?: string }) => {
-        const merchant = await ctx.merchant();
-        const engine = await ctx.openEngine({ readOnly: true });
-        const kinds = opts.kind ? opts.kind.split(',').map((k) => k.trim()) : undefined;
-        const items: TransactionView[] = [];
-        let cursor = opts.cursor;
-        let next: string | null = null;
-        do {
-          const page = await engine.listTransactions({
-            merchant,
-            limit: opts.limit,
-            ...(cursor ? { cursor } : {}),
-            ...(kinds ? { kinds } : {}),
-          });
-          items.push(...page.items);
-          next = page.next;
-          cursor = next ?? undefined;
-        } while (opts.all && next);
-        ctx.out.result({ items, next }, () => {
-          if (items.length === 0) return 'no transactions';
-          const rows = nestShipments(items);
-          const table = renderTable(transactionColumns(ctx.out.color, rows), rows, ctx.out.columns);
-          return next ? `${table}\nmore: --cursor ${next}` : table;
-        });
-      }),
-    );
+    .option('--status <statuses>', 'only these statuses, comma-separated: PAID,PARTIALLY_REFUNDED,REFUNDED,DECLINED,…')
+    .option('--since <time>', 'only those created at or after this day (YYYY-MM-DD, 00:00 UTC) or ISO 8601 time')
+    .option('--until <time>', 'only those created before this day or ISO 8601 time (exclusive)')
+    .option('--cid <reference>', 'only those with this merchant reference (cid, order id)');
+}
+
+/** The flags checked (exit 2 naming the flag) before any engine is opened. */
+function filtersOf(opts: FilterFlags): TransactionFilters {
+  return checkTransactionFilters(
+    { kinds: opts.kind, statuses: opts.status, since: opts.since, until: opts.until, cid: opts.cid },
+    FLAG_NAMES,
+  );
+}
+
+export function registerTx(program: Command): void {
+  const tx = program.command('tx').description('list, show and export transactions with their remaining balances');
+
+  filterOptions(
+    tx
+      .command('list')
+      .description("a merchant's transactions, newest first, with refunded and remaining amounts")
+      .option('--limit <n>', 'page size (at most 1000)', (v) => Number(v), 50)
+      .option('--cursor <cursor>', 'the next-page cursor printed by the previous page')
+      .option('--all', 'every page, to the end'),
+  ).action(
+    action(async (ctx, opts: FilterFlags & { limit: number; cursor?: string; all?: boolean }) => {
+      const filters = filtersOf(opts);
+      if (opts.cursor === '') throw invalidCursor(FLAG_NAMES.cursor, '');
+      const merchant = await ctx.merchant();
+      const engine = await ctx.openEngine({ readOnly: true });
+      const items: TransactionView[] = [];
+      let cursor = opts.cursor;
+      let next: string | null = null;
+      do {
+        const page = await listPage(engine, { merchant, limit: opts.limit, ...(cursor !== undefined ? { cursor } : {}), ...filters });
+        items.push(...page.items);
+        next = page.next;
+        cursor = next ?? undefined;
+      } while (opts.all && next);
+      ctx.out.result({ items, next }, () => {
+        if (items.length === 0) return 'no transactions';
+        const rows = nestShipments(items);
+        const table = renderTable(transactionColumns(ctx.out.color, rows), rows, ctx.out.columns);
+        return next ? `${table}\nmore: --cursor ${next}` : table;
+      });
+    }),
+  );
 
   tx.command('show <transaction>')
     .description('one transaction with its refunds, shipments, callback outcome and events')
@@ -54,4 +80,32 @@ export function registerTx(program: Command): void {
         );
       }),
     );
+
+  filterOptions(
+    tx
+      .command('export')
+      .description("stream a merchant's transactions as CSV or NDJSON, any number of them, in constant memory")
+      .addOption(new Option('--format <format>', 'csv (a header, RFC 4180) or ndjson (one transaction a line)').choices(['csv', 'ndjson']))
+      .option('--output <file>', 'write to this file (complete or not at all) rather than stdout'),
+  ).action(
+    action(async (ctx, opts: FilterFlags & { format?: 'csv' | 'ndjson'; output?: string }) => {
+      const filters = filtersOf(opts);
+      const { exportTransactions } = await import('../batch/export.js');
+      await exportTransactions(ctx, {
+        filters,
+        ...(opts.format ? { format: opts.format } : {}),
+        ...(opts.output ? { output: opts.output } : {}),
+      });
+    }),
+  );
+}
+
+/** A page; a cursor the engine cannot read is named as the flag it came from. */
+async function listPage(engine: Engine, q: ListTransactionsInput) {
+  try {
+    return await engine.listTransactions(q);
+  } catch (e) {
+    if (e instanceof EsipayError && e.code === 'invalid_cursor' && q.cursor !== undefined) throw invalidCursor(FLAG_NAMES.cursor, q.cursor);
+    throw e;
+  }
 }

@@ -25,8 +25,8 @@ export function registerVerify(program: Command): void {
             "pass --engine local --db <path|url> (the service's database)",
           );
         }
-        const now = opts.now === undefined ? new Date() : new Date(opts.now);
-        if (Number.isNaN(now.getTime()))
+        const now = opts.now === undefined ? undefined : new Date(opts.now);
+        if (now && Number.isNaN(now.getTime()))
           throw invalid('invalid_now', `--now "${opts.now}" is not an ISO date`, 'use a form such as 2030-01-31T12:00:00Z');
         const db = (await resolveSetting('db', ctx.opts.db))!;
         const [{ openStoreOrExplain, printableLocation }, { checkLedger, formatViolation }] = await Promise.all([
@@ -40,7 +40,9 @@ export function registerVerify(program: Command): void {
           if ((await store.migrationStatus()).current === 0) {
             throw unavailable('store_not_migrated', `${printableLocation(db)} is not an esipay database`, 'check --db or ESIPAY_DB');
           }
-          const report = await checkLedger(store, { now });
+          // By default the database's own time: a moved test clock has passed deadlines real time has not.
+          const { databaseNow } = await import('../../engine/local/database-clock.js');
+          const report = await checkLedger(store, { now: now ?? (await databaseNow(store)) });
           const c = report.counts;
           ctx.out.result(report, () => {
             const lines = [

@@ -16,8 +16,11 @@ import type {
   RegisterMerchantInput,
   UpdateMerchantInput,
 } from '../engine.js';
+import type { DatabaseMode } from '../clock-types.js';
 import type { MaintenanceUseCases, ServiceEngine, ServiceLinks, V4UseCases } from '../service-engine.js';
 import { sweepAbandoned } from './approvals.js';
+import * as clock from './clock.js';
+import { DatabaseClock } from './database-clock.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
 import * as events from './events.js';
 import * as merchants from './merchants.js';
@@ -36,7 +39,11 @@ export class LocalEngine implements ServiceEngine {
   readonly v4: V4UseCases;
   readonly maintenance: MaintenanceUseCases;
 
-  private constructor(readonly ctx: EngineContext) {
+  private constructor(
+    readonly ctx: EngineContext,
+    /** The database's clock (ctx.clock is its `now`); the service watches it (ServiceEngine.clockWatch). */
+    readonly clockWatch: DatabaseClock,
+  ) {
     this.description = `local ${ctx.store.kind} ${ctx.store.location}`;
     this.v4 = v4UseCases(ctx);
     this.maintenance = { sweepAbandoned: () => sweepAbandoned(ctx) };
@@ -44,11 +51,13 @@ export class LocalEngine implements ServiceEngine {
 
   static async create(store: Store, opts: EngineOptions = {}): Promise<LocalEngine> {
     const acquirerTimeoutMs = opts.acquirerTimeoutMs ?? readEnv('ESIPAY_ACQUIRER_TIMEOUT_MS');
+    // The test clock: the given clock (real time by default) plus the database's offset (docs/clock.md).
+    const databaseClock = await DatabaseClock.open(store, opts.clock ?? systemClock);
     const ctx: EngineContext = {
       store,
       acquirer: timeLimited(opts.acquirer ?? new SimulatedAcquirer({ delayMs: readEnv('ESIPAY_SIMULATOR_DELAY_MS') }), acquirerTimeoutMs),
       callbacks: opts.callbacks ?? new HttpCallbackSender(),
-      clock: opts.clock ?? systemClock,
+      clock: databaseClock.now,
       cardKey: await resolveCardKey(store, opts.cardKey),
       callbackTimeoutMs: opts.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
       publicUrl: (opts.publicUrl ?? 'http://127.0.0.1:6543').replace(/\/+$/, ''),
@@ -57,7 +66,7 @@ export class LocalEngine implements ServiceEngine {
       acquirerTimeoutMs,
       abandonGraceMs: opts.abandonGraceMs ?? readEnv('ESIPAY_ABANDON_GRACE_MS'),
     };
-    return new LocalEngine(ctx);
+    return new LocalEngine(ctx, databaseClock);
   }
 
   get store(): Store {
@@ -106,6 +115,14 @@ export class LocalEngine implements ServiceEngine {
   getEvent = (id: string, merchant?: string) => events.getEvent(this.ctx, id, merchant);
   resendEvent = (id: string, merchant?: string) => events.resendEvent(this.ctx, id, merchant);
   followEvents = (q?: { after?: string; limit?: number }) => events.followEvents(this.ctx, q);
+
+  // The test clock and the database's mode.
+  clockShow = () => clock.showClock(this.clockWatch);
+  clockAdvance = (duration: string) => clock.advanceClock(this.clockWatch, duration);
+  clockSet = (time: string, opts?: { force?: boolean }) => clock.setClock(this.clockWatch, time, opts);
+  clockReset = (opts?: { force?: boolean }) => clock.resetClock(this.clockWatch, opts);
+  databaseMode = () => clock.databaseMode(this.clockWatch);
+  setDatabaseMode = (mode: DatabaseMode, opts?: { force?: boolean }) => clock.setDatabaseMode(this.clockWatch, mode, opts);
 
   async close(): Promise<void> {
     await this.ctx.callbacks.close?.();

@@ -1,4 +1,5 @@
-import { invalid } from '../../domain/errors.js';
+import { randomInt } from 'node:crypto';
+import { EsipayError, invalid } from '../../domain/errors.js';
 import type { MerchantRecord, MerchantView, MerchantWithSecret, Page } from '../../domain/types.js';
 import { isCurrencyShaped, isKnownCurrency } from '../../money/currencies.js';
 import { newMerchantId, newSecret } from '../../util/ids.js';
@@ -28,9 +29,23 @@ export async function registerMerchant(ctx: EngineContext, input: RegisterMercha
     currency,
     secrets: [newSecret('whsec')],
     createdAt: ctx.clock().toISOString(),
+    shopId: await freeShopId(ctx),
   };
   await ctx.store.insertMerchant(merchant);
   return withSecret(merchant);
+}
+
+/**
+ * An 8-digit V4 shop number no merchant has yet, drawn at random (ten to a hundred million: never
+ * a leading zero a client might strip). With 90 million numbers a draw is free almost always; the
+ * unique index refuses the one-in-millions pair of registrations that draw the same at once.
+ */
+async function freeShopId(ctx: EngineContext): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const candidate = String(randomInt(10_000_000, 100_000_000));
+    if (!(await ctx.store.getMerchantByShopId(candidate))) return candidate;
+  }
+  throw new EsipayError('internal', 'no_shop_id', 'no free shop number was found in 20 draws', 'register the merchant again');
 }
 
 export async function listMerchants(ctx: EngineContext, q: { limit?: number; cursor?: string } = {}): Promise<Page<MerchantView>> {
@@ -66,6 +81,7 @@ export async function rotateMerchantSecret(
 export function toMerchantView(m: MerchantRecord): MerchantView {
   return {
     uuid: m.id,
+    ...(m.shopId ? { shopId: m.shopId } : {}),
     name: m.name,
     ip: m.ip,
     returnUrl: m.returnUrl,

@@ -1,20 +1,21 @@
 import { ACQUIRER_OUTCOME_UNKNOWN } from '../../acquirer/acquirer.js';
-import { type ParsedCard, parseCard } from '../../card/card.js';
+import type { ParsedCard } from '../../card/card.js';
 import { conflict, EsipayError, invalid, notFound } from '../../domain/errors.js';
-import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
+import type { MerchantRecord, OutboxRecord, TransactionRecord, TransactionView, TxKind } from '../../domain/types.js';
 import { checkMinor, formatMoney, parseDecimal } from '../../money/amount.js';
 import { isCurrencyShaped, isKnownCurrency } from '../../money/currencies.js';
 import { addMs, DAY_MS } from '../../util/clock.js';
-import { newId } from '../../util/ids.js';
 import type { CreateInitialInput, CreateShipmentInput } from '../engine.js';
 import type { CheckedOrder, V4InitialInput, V4Order, V4ShipmentInput } from '../service-engine.js';
 import { acquirerDeadline, checkReference, type EngineContext, fingerprint, printableId, requireMerchant } from './context.js';
 import { remainingOf } from '../../domain/decisions.js';
 import { toTransactionView } from './views.js';
-import { cardFields, newTransactionRecord, sameCard } from './records.js';
+import { newTransactionRecord, sameCard } from './records.js';
 import { releaseApproval } from './approvals.js';
 import { checkIdempotencyKey } from '../idempotency-key.js';
 import { checkMerchantEnabled } from './merchant-enabled.js';
+import { settleWithNotification } from './settle.js';
+import { pendingPayment } from './pending-payment.js';
 
 /**
  * Payment at shipment (seed 001): an initial multi-authorisation checks the card for the order's
@@ -69,45 +70,13 @@ export async function authoriseInitial(
   opts: CreateInitialOptions = {},
 ): Promise<InitialOutcome> {
   checkMerchantEnabled(merchant);
-  const { amount, currency, orderId, email } = checkOrder(merchant, input);
-  const now = ctx.clock();
-  const id = newId();
-  // The orderId is only recommended by the seed: without one, the transaction's uuid stands in.
-  const cid = orderId === '' ? id : orderId;
-  if (typeof input.card !== 'object' || input.card === null) throw invalid('invalid_card_number', 'the card is required');
-  const card = parseCard(input.card, now);
-  if (!card.ok) throw invalid(`invalid_${card.problem}`.replace('invalid_card_expired', 'card_expired'), card.message);
-
-  const kept = cardFields(card.card, ctx.cardKey);
-  const idemKey = input.idempotencyKey == null ? null : initialIdemKey(checkIdempotencyKey(input.idempotencyKey));
-  const requestHash = fingerprint(amount, currency, cid, email, kept.cardHash, card.card.expMonth, card.card.expYear);
-
-  // Recorded PENDING, with a deadline, before the acquirer is asked under its id: a crash after
-  // the acquirer's approval leaves a record whose hold the sweep releases, never a hold esipay
-  // knows nothing of. The unique key also keeps a concurrent retry from reaching the acquirer.
-  const pending: TransactionRecord = {
-    ...newTransactionRecord(
-      {
-        merchantId: merchant.id,
-        kind: 'initial',
-        cid,
-        idemKey,
-        requestHash,
-        status: 'PENDING',
-        amount,
-        currency,
-        ...kept,
-        email,
-        deadlineAt: acquirerDeadline(ctx, now),
-      },
-      now,
-    ),
-    id,
-  };
+  const { pending, card } = pendingPayment(ctx, merchant, checkOrder(merchant, input), input, 'initial', initialIdemKey);
+  const { idemKey } = pending;
+  const requestHash = pending.requestHash!;
   const recordAndVerify = async (): Promise<InitialOutcome> => {
     const inserted = await ctx.store.insertTransaction(pending);
-    if (!inserted.inserted) return replayInitial(inserted.existing, requestHash);
-    return verifyPending(ctx, merchant, pending, card.card, opts);
+    if (!inserted.inserted) return replayPayment(inserted.existing, requestHash);
+    return verifyPending(ctx, merchant, pending, card, opts);
   };
   if (idemKey === null) return recordAndVerify();
   // A retry under the same key while this process still verifies it gets what that becomes.
@@ -117,7 +86,7 @@ export async function authoriseInitial(
   if (running) {
     await running.catch(() => undefined);
     const existing = await ctx.store.findTransactionByIdemKey(merchant.id, idemKey);
-    if (existing) return replayInitial(existing, requestHash);
+    if (existing) return replayPayment(existing, requestHash);
   }
   const flight = recordAndVerify();
   flights.set(flightKey, flight);
@@ -166,24 +135,10 @@ async function verifyPending(
     deadlineAt: null,
     updatedAt: ctx.clock().toISOString(),
   };
-  const outbox = opts.notification?.({ ...pending, ...patch }, merchant);
-  // The outcome and its IPN in one database transaction (both or neither). A write that fails
-  // leaves the record PENDING: its hold is released by the sweep, not here, since a commit whose
-  // answer was lost may have settled it.
-  const settled = await ctx.store.settlePending(id, patch, outbox ? { outbox } : {});
-  if (!settled) {
-    // Past its deadline a sweep cancelled it (this process stalled): it stays cancelled.
-    if (outcome.status === 'AUTHORISED') await releaseApproval(ctx, id);
-    throw new EsipayError(
-      'unavailable',
-      'acquirer_error',
-      `the card verification ${id} took longer than its deadline and was cancelled: nothing is held on the card`,
-      'try again with a new idempotency key',
-    );
-  }
-  // The deliverer of this process sends the message now rather than at its next poll.
-  if (outbox) ctx.outboxWritten();
-  return { transaction: settled, written: true };
+  return settleWithNotification(ctx, merchant, pending, patch, opts.notification, {
+    approved: outcome.status === 'AUTHORISED',
+    message: `the card verification ${id} took longer than its deadline and was cancelled: nothing is held on the card`,
+  });
 }
 
 /** What the core of a shipment takes: the amount as the V4 wire sends it (minor units). */
@@ -396,8 +351,8 @@ function outcomeOfInitial(ctx: EngineContext, tx: TransactionRecord): Transactio
 }
 
 /** The same key again: the same request gets the same outcome, another request is refused. */
-function replayInitial(existing: TransactionRecord, requestHash: string): InitialOutcome {
-  if (existing.kind !== 'initial' || existing.requestHash !== requestHash) {
+export function replayPayment(existing: TransactionRecord, requestHash: string, kind: TxKind = 'initial'): InitialOutcome {
+  if (existing.kind !== kind || existing.requestHash !== requestHash) {
     throw conflict(
       'idempotency_key_reused',
       'this idempotency key was already used for another payment',

@@ -18,6 +18,8 @@ import type {
   UpdateMerchantInput,
 } from '../engine.js';
 import { checkIdempotencyKey } from '../idempotency-key.js';
+import { checkTransactionFilters } from '../transaction-filters.js';
+import type { ClockView, DatabaseMode, DatabaseModeView } from '../clock-types.js';
 
 export interface RemoteEngineOptions {
   /** Base URL of an `esipay serve`, e.g. http://127.0.0.1:6543 (a path prefix is kept). */
@@ -106,14 +108,21 @@ export class RemoteEngine implements Engine {
     });
   }
 
-  listTransactions(q: ListTransactionsInput): Promise<Page<TransactionView>> {
+  async listTransactions(q: ListTransactionsInput): Promise<Page<TransactionView>> {
+    // Checked here as the local engine checks them (the service checks them again): a mistake
+    // costs no request, and the error is the same on both engines.
+    const f = checkTransactionFilters(q);
     return this.admin(
       'GET',
       `/admin/merchants/${seg(q.merchant)}/transactions${query({
         limit: q.limit,
         cursor: q.cursor,
-        kind: q.kinds?.join(','),
+        kind: f.kinds?.join(','),
         top_level: q.topLevel ? 'true' : undefined,
+        status: f.statuses?.join(','),
+        since: f.since,
+        until: f.until,
+        cid: f.cid,
       })}`,
     );
   }
@@ -162,6 +171,31 @@ export class RemoteEngine implements Engine {
 
   enableMerchant(uuid: string): Promise<MerchantView> {
     return this.admin('POST', `/admin/merchants/${seg(uuid)}/enable`);
+  }
+
+  // The test clock and the database's mode: the service's own database (src/server/admin/clock.ts).
+  clockShow(): Promise<ClockView> {
+    return this.admin('GET', '/admin/clock');
+  }
+
+  clockAdvance(duration: string): Promise<ClockView> {
+    return this.admin('POST', '/admin/clock/advance', { duration });
+  }
+
+  clockSet(time: string, opts: { force?: boolean } = {}): Promise<ClockView> {
+    return this.admin('POST', '/admin/clock/set', { time, ...(opts.force ? { force: true } : {}) });
+  }
+
+  clockReset(opts: { force?: boolean } = {}): Promise<ClockView> {
+    return this.admin('POST', '/admin/clock/reset', opts.force ? { force: true } : {});
+  }
+
+  databaseMode(): Promise<DatabaseModeView> {
+    return this.admin('GET', '/admin/mode');
+  }
+
+  setDatabaseMode(mode: DatabaseMode, opts: { force?: boolean } = {}): Promise<DatabaseModeView> {
+    return this.admin('POST', '/admin/mode', { mode, ...(opts.force ? { force: true } : {}) });
   }
 
   listEvents(q: ListEventsInput = {}): Promise<Page<EventView>> {

@@ -1,5 +1,5 @@
 import { adminHttpStatusOf, invalid } from '../../domain/errors.js';
-import type { CreateInitialInput, CreateLinkInput, CreateShipmentInput } from '../../engine/engine.js';
+import type { CreateInitialInput, CreateLinkInput, CreateShipmentInput, ListTransactionsInput } from '../../engine/engine.js';
 import type { ServiceDeps } from '../deps.js';
 import { errorAnswer } from '../error-answer.js';
 import { idempotencyKeyOf } from '../idempotency-key.js';
@@ -7,6 +7,7 @@ import { type HttpAnswer, type HttpRequest, jsonAnswer, rawSegments, type Route 
 import { type Endpoint, matchEndpoint } from '../router.js';
 import { bearerMatches } from './token.js';
 import { merchantLifecycleEndpoints } from './merchant-lifecycle.js';
+import { clockEndpoints } from './clock.js';
 
 /**
  * The operator API: JSON over /admin/, behind `Authorization: Bearer <token>`. Every Engine
@@ -89,13 +90,12 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
       method: 'GET',
       path: '/admin/merchants/:merchant/transactions',
       handler: async (req, p) => {
-        const kinds = req.query.get('kind');
         const topLevel = req.query.get('top_level');
         return ok(
           await engine.listTransactions({
             merchant: p.merchant!,
             ...page(req),
-            ...(kinds ? { kinds: kinds.split(',').map((k) => k.trim()) } : {}),
+            ...transactionFilters(req),
             ...(topLevel === 'true' || topLevel === '1' ? { topLevel: true } : {}),
           }),
         );
@@ -151,6 +151,7 @@ function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
     },
     { method: 'GET', path: '/admin/links/:link', handler: async (req, p) => ok(await engine.getLink(p.link!, merchantOf(req))) },
     ...merchantLifecycleEndpoints(engine, jsonBody),
+    ...clockEndpoints(engine, jsonBody),
     ...eventEndpoints(engine, ok),
   ];
 }
@@ -196,6 +197,23 @@ function page(req: HttpRequest): { limit?: number; cursor?: string } {
   const limit = req.query.get('limit');
   const cursor = req.query.get('cursor');
   return { ...(limit !== null ? { limit: /^\d+$/.test(limit) ? Number(limit) : Number.NaN } : {}), ...(cursor ? { cursor } : {}) };
+}
+
+/**
+ * ?kind=&status=&since=&until=&cid=&cursor=, each passed on as sent when present (empty
+ * included): the engine checks them and names the parameter in its error, so an empty or unknown
+ * value is refused rather than ignored.
+ */
+function transactionFilters(req: HttpRequest): Pick<ListTransactionsInput, 'kinds' | 'statuses' | 'since' | 'until' | 'cid' | 'cursor'> {
+  const given = (name: string) => req.query.get(name) ?? undefined;
+  return {
+    kinds: given('kind')?.split(','),
+    statuses: given('status')?.split(','),
+    since: given('since'),
+    until: given('until'),
+    cid: given('cid'),
+    cursor: given('cursor'),
+  };
 }
 
 function merchantOf(req: HttpRequest): string | undefined {

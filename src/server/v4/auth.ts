@@ -1,5 +1,6 @@
 import type { MerchantRecord } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
+import { MERCHANT_ID } from '../../util/ids.js';
 import { authenticateBasic, type BasicAuthProblem } from '../basic-auth.js';
 
 /**
@@ -19,8 +20,13 @@ const REASONS: Record<BasicAuthProblem, string> = {
   disabled: 'the merchant is disabled: an operator must enable it again (esipay merchant enable)',
 };
 
+/** The V4 Basic-auth user: the merchant's 8-digit shop number, as on the platform, or its uuid. */
+const SHOP_ID = /^\d{8}$/;
+const V4_USER = new RegExp(`${SHOP_ID.source}|${MERCHANT_ID.source}`);
+const findMerchant = (store: Store, user: string) => (SHOP_ID.test(user) ? store.getMerchantByShopId(user) : store.getMerchant(user));
+
 export async function authenticate(store: Store, header: string | string[] | undefined): Promise<AuthResult> {
-  const auth = await authenticateBasic(header, (uuid) => store.getMerchant(uuid));
+  const auth = await authenticateBasic(header, (user) => findMerchant(store, user), V4_USER);
   if (auth.ok) return auth;
   return auth.problem === 'disabled'
     ? { ok: false, reason: REASONS.disabled, errorCode: 'ESI_403', httpStatus: 403 }

@@ -3,10 +3,11 @@ import { maskDigitRuns } from '../../util/printable.js';
 import type { V4ErrorAnswer } from './envelope.js';
 
 /**
- * Every error code of the V4 API and its standard message. The seed's codes (INT_*, PSP_*) keep
- * their meaning; INT_015 and INT_902 are the platform's own codes for a bad e-mail and a body that
- * does not validate; ESI_* are esipay's, for what the seed does not cover. docs/v4-api.md lists
- * them all with when each occurs.
+ * Every error code of the V4 API and its standard message. The platform's codes keep their
+ * platform meaning: the seed's (INT_*, PSP_*), INT_015 and INT_902 (a bad e-mail, a body that does
+ * not validate), PSP_010 (an unknown transaction or order), PSP_035 (token creation refused). ESI_*
+ * are esipay's, for what the platform's reference gives no code to; docs/v4-api.md lists them all,
+ * with when each occurs and why esipay has it.
  */
 export const V4_CODES = {
   INT_009: 'invalid amount: the amount field is missing or malformed',
@@ -14,6 +15,8 @@ export const V4_CODES = {
   INT_015: 'invalid customer email',
   INT_050: 'invalid strongAuthentication parameter',
   INT_902: 'web-service input data validation error',
+  PSP_010: 'transaction not found',
+  PSP_035: 'token creation denied',
   PSP_227: 'unknown technical error while creating the shipment transaction',
   PSP_228: 'shipment transaction created but its result cannot be given',
   PSP_229: 'the shipment transaction cannot be created',
@@ -26,8 +29,6 @@ export const V4_CODES = {
   ESI_012: 'invalid card',
   ESI_013: 'invalid idempotency key',
   ESI_014: 'idempotency key already used for another payment',
-  ESI_020: 'transaction not found',
-  ESI_021: 'order not found',
   ESI_030: 'the refund is not possible',
   ESI_401: 'authentication failed',
   ESI_403: 'the merchant is disabled',
@@ -51,7 +52,7 @@ const FROM_ENGINE: Record<string, V4Code> = {
   card_expired: 'ESI_012',
   invalid_idempotency_key: 'ESI_013',
   idempotency_key_reused: 'ESI_014',
-  unknown_transaction: 'ESI_020',
+  unknown_transaction: 'PSP_010',
   initial_not_refundable: 'PSP_231',
   not_refundable: 'ESI_030',
   nothing_to_refund: 'ESI_030',

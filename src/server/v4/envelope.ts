@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { newId } from '../../util/ids.js';
 import { type HttpAnswer, jsonAnswer } from '../http.js';
+import { v4Mode } from './mode.js';
 
 /**
  * The V4 web-service envelope, as the seed (001) shows it: every answer, success or error, is
@@ -16,8 +18,26 @@ export interface V4ErrorAnswer {
   detailedErrorMessage: string | null;
 }
 
-export function v4Success(webService: string, answer: Record<string, unknown>, now: Date): HttpAnswer {
-  return jsonAnswer(200, envelope(webService, 'SUCCESS', answer, now));
+/** What every envelope of one call says besides its answer: the web service, the time, the server. */
+export interface EnvelopeContext {
+  webService: string;
+  now: Date;
+  /** The service's public base URL, as the platform names the server that answered. */
+  serverUrl: string;
+}
+
+export function v4Success(ctx: EnvelopeContext, answer: Record<string, unknown>): HttpAnswer {
+  return jsonAnswer(200, envelope(ctx, 'SUCCESS', answer));
+}
+
+export interface ErrorOptions {
+  /** HTTP 200 unless the web service never ran (see v4Error). */
+  httpStatus?: number;
+  /** The authenticated merchant's shop number, once known. */
+  shopId?: string | null;
+  /** The support ticket the answer names (a new one by default); the operator's log names it too for a bug. */
+  ticket?: string;
+  extra?: Partial<HttpAnswer>;
 }
 
 /**
@@ -25,31 +45,24 @@ export function v4Success(webService: string, answer: Record<string, unknown>, n
  * web service itself ran (the status is in the body); only what happens before (a bad method, a
  * failed authentication, an unknown web service, a body too large) has its own HTTP status.
  */
-export function v4Error(
-  webService: string,
-  error: V4ErrorAnswer,
-  now: Date,
-  httpStatus = 200,
-  shopId: string | null = null,
-  extra: Partial<HttpAnswer> = {},
-): HttpAnswer {
-  const answer = { ...error, ticket: null, shopId, _type: 'V4/WebService/WebServiceError' };
-  return jsonAnswer(httpStatus, envelope(webService, 'ERROR', answer, now), extra);
+export function v4Error(ctx: EnvelopeContext, error: V4ErrorAnswer, opts: ErrorOptions = {}): HttpAnswer {
+  const answer = { ...error, ticket: opts.ticket ?? newId(), shopId: opts.shopId ?? null, _type: 'V4/WebService/WebServiceError' };
+  return jsonAnswer(opts.httpStatus ?? 200, envelope(ctx, 'ERROR', answer), opts.extra ?? {});
 }
 
-function envelope(webService: string, status: 'SUCCESS' | 'ERROR', answer: Record<string, unknown>, now: Date): Record<string, unknown> {
+function envelope(ctx: EnvelopeContext, status: 'SUCCESS' | 'ERROR', answer: Record<string, unknown>): Record<string, unknown> {
   return {
-    webService,
+    webService: ctx.webService,
     version: 'V4',
     applicationVersion: APPLICATION_VERSION,
     status,
     answer,
     ticket: null,
-    serverDate: isoSeconds(now),
+    serverDate: isoSeconds(ctx.now),
     applicationProvider: 'ESIPAY',
     metadata: null,
-    mode: 'TEST',
-    serverUrl: null,
+    mode: v4Mode(),
+    serverUrl: ctx.serverUrl,
     _type: 'V4/WebService/Response',
   };
 }

@@ -4,8 +4,9 @@ import { newId } from '../../util/ids.js';
 import { v4Payment } from './objects.js';
 
 /**
- * The IPN (instant payment notification) at the end of a payment: a form POST to the merchant's
- * notification URL (its return URL when it has none) with
+ * The IPN (instant payment notification) at the end of a payment: a form POST to the request's
+ * ipnTargetUrl when it sent one, else to the merchant's notification URL (its return URL when it
+ * has none), with
  *   kr-answer            the payment, as JSON (the same object CreatePayment answers)
  *   kr-answer-type       V4/Payment
  *   kr-hash-algorithm    sha256_hmac
@@ -28,14 +29,23 @@ export function ipnBody(answer: Record<string, unknown>, secret: string): string
   }).toString();
 }
 
-/** The IPN message of a payment answer, to queue in the outbox. Pure: the caller decides where it is written. */
-export function ipnMessage(merchant: MerchantRecord, answer: Record<string, unknown>, now: Date): OutboxRecord {
+/**
+ * The IPN message of a payment answer, to queue in the outbox. Pure: the caller decides where it
+ * is written. `targetUrl` is the request's ipnTargetUrl: signed, queued and retried the same way,
+ * only its address differs.
+ */
+export function ipnMessage(
+  merchant: MerchantRecord,
+  answer: Record<string, unknown>,
+  now: Date,
+  targetUrl: string | null = null,
+): OutboxRecord {
   const at = now.toISOString();
   return {
     id: newId(),
     merchantId: merchant.id,
     topic: IPN_TOPIC,
-    url: merchant.notificationUrl ?? merchant.returnUrl,
+    url: targetUrl ?? merchant.notificationUrl ?? merchant.returnUrl,
     contentType: 'application/x-www-form-urlencoded',
     // Signed with the current secret; the previous one still verifies on the merchant's side
     // during a rotation, so a message enqueued before a rotation stays valid.
@@ -62,13 +72,15 @@ export class PaymentIpn {
   constructor(
     private readonly merchant: MerchantRecord,
     private readonly clock: () => Date,
+    /** The request's ipnTargetUrl, when it sent one. */
+    private readonly targetUrl: string | null = null,
   ) {}
 
   readonly notification = (tx: TransactionRecord): OutboxRecord => {
     const now = this.clock();
     const answer = v4Payment(this.merchant, tx, now);
     this.answers.set(tx.id, answer);
-    return ipnMessage(this.merchant, answer, now);
+    return ipnMessage(this.merchant, answer, now, this.targetUrl);
   };
 
   /** The answer the IPN of this transaction carries, when this request built it. */

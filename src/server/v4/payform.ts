@@ -9,10 +9,11 @@ import { PaymentIpn } from './ipn.js';
 
 /**
  * The hosted payment page of a formToken (CreatePayment without a card): GET shows the order and
- * a card form, POST verifies the card for the order's total (the initial multi-authorisation,
- * nothing debited) and queues the IPN with its outcome, as CreatePayment with a card does.
+ * a card form, POST pays it as CreatePayment with the card would have: payment at shipment
+ * verifies the card for the order's total (the initial multi-authorisation, nothing debited), an
+ * immediate payment debits it; either queues the IPN with its outcome.
  *
- * An order is authorised once at most: attempt n runs under the idempotency key form:<nonce>:<n>,
+ * An order is paid once at most: attempt n runs under the idempotency key form:<nonce>:<n>,
  * and a new attempt is only opened when every earlier one was declined or failed. Two submissions
  * racing for the same attempt share its one outcome (the store's unique key decides).
  */
@@ -22,7 +23,8 @@ export function payformRoutes(deps: ServiceDeps): Route[] {
   return [(req) => (rawSegments(req.rawPath)[0] === 'payform' ? handle(deps, req) : undefined)];
 }
 
-type AttemptState = { state: 'open'; attempt: number } | { state: 'paid'; transactionId: string } | { state: 'exhausted' };
+type AttemptState =
+  { state: 'open'; attempt: number } | { state: 'paid'; transactionId: string } | { state: 'busy' } | { state: 'exhausted' };
 
 async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> {
   const segments = rawSegments(req.rawPath);
@@ -39,7 +41,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
       ? page(410, 'Payment page expired', '<p>This payment page has expired. Go back to the shop to start the payment again.</p>', logPath)
       : page(404, 'Payment page not found', '<p>This payment page does not exist.</p>', logPath);
   }
-  const order = token.order;
+  const { order, details } = token;
   const merchant = await deps.store.getMerchant(order.merchant);
   if (!merchant) return page(404, 'Payment page not found', '<p>This payment page does not exist.</p>', logPath);
 
@@ -53,6 +55,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
       logPath,
     );
   }
+  if (attempts.state === 'busy') return formPage(409, merchant, order, IN_PROGRESS, logPath);
   if (req.method !== 'POST') return formPage(200, merchant, order, null, logPath);
 
   let fields: URLSearchParams;
@@ -67,30 +70,32 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
     month: (fields.get('expiryMonth') ?? '').trim(),
     year: (fields.get('expiryYear') ?? '').trim(),
   };
-  let transaction: TransactionRecord;
-  const ipn = new PaymentIpn(merchant, deps.engine.clock);
+  let outcome: { transaction: TransactionRecord; written: boolean };
+  const ipn = new PaymentIpn(merchant, deps.engine.clock, details?.ipnTargetUrl ?? null);
+  const input = {
+    amount: order.amount,
+    currency: order.currency,
+    orderId: order.orderId,
+    email: order.email,
+    card,
+    idempotencyKey: attemptKey(order, attempts.attempt),
+    notification: ipn.notification,
+    ...(details ? { details: { ...details.echo } } : {}),
+  };
   try {
-    ({ transaction } = await deps.engine.v4.authorise(merchant, {
-      amount: order.amount,
-      currency: order.currency,
-      orderId: order.orderId,
-      email: order.email,
-      card,
-      idempotencyKey: attemptKey(order, attempts.attempt),
-      notification: ipn.notification,
-    }));
+    outcome = atShipment(order) ? await deps.engine.v4.authorise(merchant, input) : await deps.engine.v4.pay(merchant, input);
   } catch (e) {
     if (e instanceof EsipayError && e.kind === 'invalid') return formPage(422, merchant, order, e.message, logPath);
     if (e instanceof EsipayError && e.kind === 'conflict') {
-      return formPage(409, merchant, order, 'Another payment attempt for this order is in progress. Reload the page in a moment.', logPath);
+      return formPage(409, merchant, order, IN_PROGRESS, logPath);
     }
     if (e instanceof EsipayError)
       return formPage(503, merchant, order, 'The payment could not be processed right now; please try again.', logPath);
     throw e;
   }
-  const answer = paymentAnswer(deps, merchant, transaction, ipn);
+  const answer = paymentAnswer(deps, merchant, outcome, ipn);
   const tx = (answer.transactions as { status: string; detailedErrorMessage: string | null }[])[0]!;
-  if (tx.status === 'PAID') return verifiedPage(merchant, order, transaction.id, logPath);
+  if (tx.status === 'PAID') return verifiedPage(merchant, order, outcome.transaction.id, logPath);
   return formPage(
     200,
     merchant,
@@ -102,11 +107,19 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
 
 const attemptKey = (order: FormOrder, n: number): string => `form:${order.nonce}:${n}`;
 
+const IN_PROGRESS = 'Another payment attempt for this order is in progress. Reload the page in a moment.';
+
+/** A token made before immediate payments existed was for payment at shipment. */
+const atShipment = (order: FormOrder): boolean => order.atShipment ?? true;
+
 async function attemptState(deps: ServiceDeps, merchant: MerchantRecord, order: FormOrder): Promise<AttemptState> {
+  const byKey = atShipment(order) ? deps.engine.v4.initialByKey : deps.engine.v4.paymentByKey;
   for (let n = 1; n <= MAX_FORM_ATTEMPTS; n++) {
-    const tx = await deps.engine.v4.initialByKey(merchant, attemptKey(order, n));
+    const tx = await byKey(merchant, attemptKey(order, n));
     if (!tx) return { state: 'open', attempt: n };
-    if (tx.status === 'AUTHORISED') return { state: 'paid', transactionId: tx.id };
+    if (tx.status === 'AUTHORISED' || tx.status === 'PAID') return { state: 'paid', transactionId: tx.id };
+    // An immediate payment still at the acquirer: no other attempt opens until it is settled.
+    if (tx.status === 'PENDING') return { state: 'busy' };
   }
   return { state: 'exhausted' };
 }
@@ -140,13 +153,17 @@ ${body}
 function orderSummary(merchant: MerchantRecord, order: FormOrder): string {
   return `<p>${esc(merchant.name)}${order.orderId ? ` · order <strong>${esc(order.orderId)}</strong>` : ''}</p>
 <p class="amount">${esc(formatMoney(order.amount, order.currency))}</p>
-<p class="muted">Your card is checked for the order's total now and debited only as the goods are shipped, within 180 days.</p>`;
+${
+  atShipment(order)
+    ? `<p class="muted">Your card is checked for the order's total now and debited only as the goods are shipped, within 180 days.</p>`
+    : `<p class="muted">Your card is debited for this amount now.</p>`
+}`;
 }
 
 function formPage(status: number, merchant: MerchantRecord, order: FormOrder, error: string | null, logPath: string): HttpAnswer {
   return page(
     status,
-    'Pay at shipment',
+    atShipment(order) ? 'Pay at shipment' : 'Pay',
     `${orderSummary(merchant, order)}
 ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <form method="post" autocomplete="on">
@@ -156,7 +173,7 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <div><label for="expiryMonth">Expiry month</label><input id="expiryMonth" name="expiryMonth" inputmode="numeric" autocomplete="cc-exp-month" placeholder="MM" required maxlength="2"></div>
 <div><label for="expiryYear">Expiry year</label><input id="expiryYear" name="expiryYear" inputmode="numeric" autocomplete="cc-exp-year" placeholder="YYYY" required maxlength="4"></div>
 </div>
-<button type="submit">Authorise ${esc(formatMoney(order.amount, order.currency))}</button>
+<button type="submit">${atShipment(order) ? 'Authorise' : 'Pay'} ${esc(formatMoney(order.amount, order.currency))}</button>
 </form>`,
     logPath,
   );
@@ -165,9 +182,13 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 function verifiedPage(merchant: MerchantRecord, order: FormOrder, transactionId: string, logPath: string): HttpAnswer {
   return page(
     200,
-    'Payment authorised',
+    atShipment(order) ? 'Payment authorised' : 'Payment accepted',
     `${orderSummary(merchant, order)}
-<p class="ok" role="status">Your card was verified. Nothing has been debited yet: you will be charged as each part of the order ships.</p>
+<p class="ok" role="status">${
+      atShipment(order)
+        ? 'Your card was verified. Nothing has been debited yet: you will be charged as each part of the order ships.'
+        : 'Your payment was accepted. Thank you.'
+    }</p>
 <p class="muted">Transaction ${esc(transactionId)}</p>`,
     logPath,
   );

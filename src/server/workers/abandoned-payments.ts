@@ -1,19 +1,23 @@
 import type { ServiceDeps } from '../deps.js';
-import { periodic, type Worker } from './periodic.js';
+import { onClockMove, periodic, type Worker } from './periodic.js';
 
 export const ABANDONED_SWEEP_MS = 15_000;
 
 /**
  * Resolves what a stopped service left waiting (the engine's sweepAbandoned says how): at
- * start-up, before the service says it is ready, then every 15 s.
+ * start-up, before the service says it is ready, then every 15 s, and at once when the test clock
+ * moves (deadlines it passed).
  */
 export function abandonedSweeper(deps: ServiceDeps): Worker {
-  return periodic(
-    ABANDONED_SWEEP_MS,
-    async () => {
-      await sweepAbandoned(deps);
-    },
-    (e) => deps.log?.(`abandoned-payment sweep failed: ${(e as Error)?.message ?? String(e)}`),
+  return onClockMove(
+    deps.engine.clockWatch,
+    periodic(
+      ABANDONED_SWEEP_MS,
+      async () => {
+        await sweepAbandoned(deps);
+      },
+      (e) => deps.log?.(`abandoned-payment sweep failed: ${(e as Error)?.message ?? String(e)}`),
+    ),
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ServiceDeps } from '../deps.js';
 import { abandonedSweeper } from './abandoned-payments.js';
+import { clockWatcher } from './clock-watch.js';
 import { outboxWorker } from './outbox.js';
 import type { Worker } from './periodic.js';
 import { scheduledDebitWorker } from './scheduled-debits.js';
@@ -11,6 +12,6 @@ import { scheduledDebitWorker } from './scheduled-debits.js';
  */
 export type WorkerFactory = (deps: ServiceDeps) => Worker;
 
-export const WORKERS: WorkerFactory[] = [abandonedSweeper, outboxWorker, scheduledDebitWorker];
+export const WORKERS: WorkerFactory[] = [abandonedSweeper, outboxWorker, scheduledDebitWorker, clockWatcher];
 
 export type { Worker };

@@ -1,5 +1,6 @@
 import type { Migration } from '../sql/migration.js';
 import { REFUND_KEYS_MIGRATION } from '../sql/refund-keys.js';
+import { CID_PAGE_MIGRATION } from '../sql/transaction-query.js';
 import { eventsMigration } from '../sql/events.js';
 
 /**
@@ -159,5 +160,31 @@ CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
     // NULL: active. A disabled merchant keeps its rows; only its new requests are refused.
     sql: `ALTER TABLE merchants ADD COLUMN disabled_at ${C};`,
   },
+  {
+    version: 6,
+    name: 'V4 shop numbers, request details and hosted-page details',
+    // Every merchant gets its 8-digit V4 shop number: the ones registered before, in order of
+    // registration from 10000001 (new ones draw theirs at random, see engine/local/merchants.ts).
+    // v4_details keeps what a V4 payment request sent that its answers echo (JSON, no card number);
+    // v4_form_details the same for an order paid later on the hosted page, until its token expires.
+    sql: `
+ALTER TABLE merchants ADD COLUMN shop_id ${C};
+UPDATE merchants SET shop_id = lpad((10000000 + n.rank)::text, 8, '0')
+  FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS rank FROM merchants) n WHERE merchants.id = n.id;
+CREATE UNIQUE INDEX merchants_shop_id ON merchants (shop_id);
+ALTER TABLE transactions ADD COLUMN v4_details TEXT;
+
+-- What a V4 formToken's order sent that its payment echoes, too long to travel in the page's URL.
+CREATE TABLE v4_form_details (
+  nonce ${C} PRIMARY KEY,
+  merchant_id ${C} NOT NULL,
+  details TEXT NOT NULL,
+  expires_at ${C} NOT NULL,
+  created_at ${C} NOT NULL
+);
+CREATE INDEX v4_form_details_expiry ON v4_form_details (expires_at);
+`,
+  },
+  CID_PAGE_MIGRATION,
   eventsMigration(C, (path) => `(body::jsonb #>> '{${path.join(',')}}')`),
 ];

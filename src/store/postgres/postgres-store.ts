@@ -27,6 +27,8 @@ import {
   transactionFromRow,
   transactionPatchColumns,
   transactionToRow,
+  v4FormDetailsFromRow,
+  v4FormDetailsToRow,
 } from '../sql/rows.js';
 import type { AttemptOutcome, EventAttemptRecord, EventRecord, EventStatus } from '../../domain/events.js';
 import {
@@ -44,6 +46,7 @@ import {
 } from '../sql/events.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { listTransactionsSql } from '../sql/transaction-query.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
 import type {
@@ -58,6 +61,7 @@ import type {
   ShipmentResult,
   Store,
   TransactionPatch,
+  V4FormDetailsRecord,
   EventQuery,
   EventsSince,
   EventsSinceQuery,
@@ -285,13 +289,7 @@ export class PostgresStore implements Store {
 
   async listTransactions(q: TransactionQuery): Promise<TransactionRecord[]> {
     const p = new Params();
-    const where = [`merchant_id = ${p.add(q.merchantId)}`];
-    if (q.topLevel) where.push('parent_id IS NULL');
-    if (q.parentId) where.push(`parent_id = ${p.add(q.parentId)}`);
-    if (q.cid !== undefined) where.push(`cid = ${p.add(q.cid)}`);
-    if (q.kinds && q.kinds.length > 0) where.push(`kind = ANY(${p.add(q.kinds)}::text[])`);
-    if (q.before) where.push(`(created_at, id) < (${p.add(q.before.createdAt)}, ${p.add(q.before.id)})`);
-    const sql = `SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${p.add(q.limit)}`;
+    const sql = listTransactionsSql(q, (value) => p.add(value));
     return (await this.query(sql, p.values)).map(transactionFromRow);
   }
 
@@ -671,6 +669,29 @@ export class PostgresStore implements Store {
       if (opts.outbox) await this.insertOutbox(opts.outbox, c);
       return transactionFromRow(row);
     });
+  }
+
+  async getMerchantByShopId(shopId: string): Promise<MerchantRecord | undefined> {
+    const r = await this.one('SELECT * FROM merchants WHERE shop_id = $1', [shopId]);
+    return r ? merchantFromRow(r) : undefined;
+  }
+
+  async getRefund(id: string): Promise<RefundRecord | undefined> {
+    const r = await this.one('SELECT * FROM refunds WHERE id = $1', [id]);
+    return r ? refundFromRow(r) : undefined;
+  }
+
+  async putV4FormDetails(r: V4FormDetailsRecord): Promise<void> {
+    const q = insertOf('v4_form_details', v4FormDetailsToRow(r));
+    await this.transaction(async (c) => {
+      await this.query('DELETE FROM v4_form_details WHERE expires_at < $1', [r.createdAt], c);
+      await this.query(q.text, q.values, c);
+    });
+  }
+
+  async getV4FormDetails(nonce: string): Promise<V4FormDetailsRecord | undefined> {
+    const r = await this.one('SELECT * FROM v4_form_details WHERE nonce = $1', [nonce]);
+    return r ? v4FormDetailsFromRow(r) : undefined;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { CardBrand } from '../../card/card.js';
-import type { SettlePatch, TransactionPatch } from '../store.js';
+import type { SettlePatch, TransactionPatch, V4FormDetailsRecord } from '../store.js';
 import type {
   LinkRecord,
   MerchantRecord,
@@ -37,6 +37,8 @@ export function merchantFromRow(r: Row): MerchantRecord {
     createdAt: str(r.created_at),
     // Only a disabled merchant has the field: an active one reads back exactly as it was registered.
     ...(r.disabled_at !== null && r.disabled_at !== undefined ? { disabledAt: str(r.disabled_at) } : {}),
+    // Left out when the row has none (a record written without one reads back as it was written).
+    ...(r.shop_id === null || r.shop_id === undefined ? {} : { shopId: str(r.shop_id) }),
   };
 }
 
@@ -51,6 +53,7 @@ export function merchantToRow(m: MerchantRecord): Row {
     secrets: JSON.stringify(m.secrets),
     created_at: m.createdAt,
     disabled_at: m.disabledAt ?? null,
+    shop_id: m.shopId ?? null,
   };
 }
 
@@ -82,6 +85,7 @@ export function transactionFromRow(r: Row): TransactionRecord {
     expiresAt: strOrNull(r.expires_at),
     createdAt: str(r.created_at),
     updatedAt: str(r.updated_at),
+    ...(r.v4_details === null || r.v4_details === undefined ? {} : { v4Details: str(r.v4_details) }),
   };
 }
 
@@ -113,6 +117,7 @@ export function transactionToRow(t: TransactionRecord): Row {
     expires_at: t.expiresAt,
     created_at: t.createdAt,
     updated_at: t.updatedAt,
+    v4_details: t.v4Details ?? null,
   };
 }
 
@@ -283,4 +288,18 @@ export function settlePatchColumns(patch: SettlePatch): Record<string, unknown> 
   if (patch.cardToken !== undefined) out.card_token = patch.cardToken;
   if (patch.expiresAt !== undefined) out.expires_at = patch.expiresAt;
   return out;
+}
+
+export function v4FormDetailsFromRow(r: Row): V4FormDetailsRecord {
+  return {
+    nonce: str(r.nonce),
+    merchantId: str(r.merchant_id),
+    details: str(r.details),
+    expiresAt: str(r.expires_at),
+    createdAt: str(r.created_at),
+  };
+}
+
+export function v4FormDetailsToRow(r: V4FormDetailsRecord): Row {
+  return { nonce: r.nonce, merchant_id: r.merchantId, details: r.details, expires_at: r.expiresAt, created_at: r.createdAt };
 }

@@ -1,5 +1,6 @@
 import type { Migration } from '../sql/migration.js';
 import { REFUND_KEYS_MIGRATION } from '../sql/refund-keys.js';
+import { CID_PAGE_MIGRATION } from '../sql/transaction-query.js';
 import { eventsMigration } from '../sql/events.js';
 
 /**
@@ -147,5 +148,30 @@ CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
     // NULL: active. A disabled merchant keeps its rows; only its new requests are refused.
     sql: `ALTER TABLE merchants ADD COLUMN disabled_at TEXT;`,
   },
+  {
+    version: 6,
+    name: 'V4 shop numbers, request details and hosted-page details',
+    // Every merchant gets its 8-digit V4 shop number: the ones registered before, in order of
+    // registration from 10000001 (new ones draw theirs at random, see engine/local/merchants.ts).
+    // v4_details keeps what a V4 payment request sent that its answers echo (JSON, no card number);
+    // v4_form_details the same for an order paid later on the hosted page, until its token expires.
+    sql: `
+ALTER TABLE merchants ADD COLUMN shop_id TEXT;
+UPDATE merchants SET shop_id = printf('%08d', 10000000 + (SELECT COUNT(*) FROM merchants m2 WHERE (m2.created_at, m2.id) <= (merchants.created_at, merchants.id)));
+CREATE UNIQUE INDEX merchants_shop_id ON merchants (shop_id);
+ALTER TABLE transactions ADD COLUMN v4_details TEXT;
+
+-- What a V4 formToken's order sent that its payment echoes, too long to travel in the page's URL.
+CREATE TABLE v4_form_details (
+  nonce TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL,
+  details TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX v4_form_details_expiry ON v4_form_details (expires_at);
+`,
+  },
+  CID_PAGE_MIGRATION,
   eventsMigration('TEXT', (path) => `json_extract(body, '$.${path.join('.')}')`),
 ];

@@ -21,6 +21,7 @@ import type {
   ShipmentResult,
   Store,
   TransactionPatch,
+  V4FormDetailsRecord,
   EventQuery,
   EventsSince,
   EventsSinceQuery,
@@ -45,6 +46,8 @@ import {
   transactionFromRow,
   transactionPatchColumns,
   transactionToRow,
+  v4FormDetailsFromRow,
+  v4FormDetailsToRow,
 } from '../sql/rows.js';
 import type { AttemptOutcome, EventAttemptRecord, EventRecord, EventStatus } from '../../domain/events.js';
 import {
@@ -62,6 +65,7 @@ import {
 } from '../sql/events.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
 import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { listTransactionsSql } from '../sql/transaction-query.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
 import { createPrivateFile } from './file.js';
@@ -265,27 +269,12 @@ export class SqliteStore implements Store {
   }
 
   async listTransactions(q: TransactionQuery): Promise<TransactionRecord[]> {
-    const where = ['merchant_id = @merchantId'];
-    const params: Row = { merchantId: q.merchantId, limit: q.limit };
-    if (q.topLevel) where.push('parent_id IS NULL');
-    if (q.parentId) {
-      where.push('parent_id = @parentId');
-      params.parentId = q.parentId;
-    }
-    if (q.cid !== undefined) {
-      where.push('cid = @cid');
-      params.cid = q.cid;
-    }
-    if (q.kinds && q.kinds.length > 0) {
-      where.push(`kind IN (${q.kinds.map((_, i) => `@kind${i}`).join(', ')})`);
-      q.kinds.forEach((k, i) => (params[`kind${i}`] = k));
-    }
-    if (q.before) {
-      where.push('(created_at, id) < (@beforeCreatedAt, @beforeId)');
-      params.beforeCreatedAt = q.before.createdAt;
-      params.beforeId = q.before.id;
-    }
-    const sql = `SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    const params: Row = {};
+    const sql = listTransactionsSql(q, (value) => {
+      const name = `p${Object.keys(params).length}`;
+      params[name] = value;
+      return `@${name}`;
+    });
     return this.all(sql, params).map(transactionFromRow);
   }
 
@@ -611,6 +600,29 @@ export class SqliteStore implements Store {
       if (opts.outbox) this.insertOutbox(opts.outbox);
       return transactionFromRow(row);
     });
+  }
+
+  async getMerchantByShopId(shopId: string): Promise<MerchantRecord | undefined> {
+    const r = this.get('SELECT * FROM merchants WHERE shop_id = ?', [shopId]);
+    return r ? merchantFromRow(r) : undefined;
+  }
+
+  async getRefund(id: string): Promise<RefundRecord | undefined> {
+    const r = this.get('SELECT * FROM refunds WHERE id = ?', [id]);
+    return r ? refundFromRow(r) : undefined;
+  }
+
+  async putV4FormDetails(r: V4FormDetailsRecord): Promise<void> {
+    const row = v4FormDetailsToRow(r);
+    await this.write(() => {
+      this.run('DELETE FROM v4_form_details WHERE expires_at < ?', [r.createdAt]);
+      this.run(insertSql('v4_form_details', row), row);
+    });
+  }
+
+  async getV4FormDetails(nonce: string): Promise<V4FormDetailsRecord | undefined> {
+    const r = this.get('SELECT * FROM v4_form_details WHERE nonce = ?', [nonce]);
+    return r ? v4FormDetailsFromRow(r) : undefined;
   }
 
   async close(): Promise<void> {

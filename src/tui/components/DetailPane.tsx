@@ -2,8 +2,11 @@ import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { TransactionDetail } from '../../domain/types.js';
 import { formatMoney } from '../../money/amount.js';
-import { fit, statusColor } from '../model/columns.js';
+import { callbackLine } from '../model/callback.js';
+import { fit } from '../model/columns.js';
 import type { DetailState } from '../model/controller.js';
+import type { TxEvent } from '../model/dashboard-source.js';
+import { shownStatus, statusColor } from '../model/status.js';
 
 export interface DetailPaneProps {
   detail: DetailState;
@@ -13,8 +16,8 @@ export interface DetailPaneProps {
 
 /**
  * One transaction in full: the masked card (first 6, last 4), every refund and shipment with its
- * time and amount, and what the merchant's return URL answered. Lines beyond the pane's height are
- * counted, not wrapped.
+ * time and amount, what became of its callback, and its events when the DashboardSource gives
+ * them. Lines beyond the pane's height are counted, not wrapped.
  */
 export function DetailPane({ detail, height, width }: DetailPaneProps) {
   const title = fit(`── detail ${detail.id} ${'─'.repeat(width)}`, width);
@@ -31,7 +34,7 @@ export function DetailPane({ detail, height, width }: DetailPaneProps) {
         reading…
       </Text>,
     ];
-  else body = detailLines(detail.data, width);
+  else body = detailLines(detail.data, detail.events);
   const room = Math.max(0, height - 1);
   const shown =
     body.length > room
@@ -48,7 +51,7 @@ export function DetailPane({ detail, height, width }: DetailPaneProps) {
   );
 }
 
-function detailLines(t: TransactionDetail, width: number): ReactNode[] {
+function detailLines(t: TransactionDetail, events: readonly TxEvent[] | undefined): ReactNode[] {
   const money = (n: number) => formatMoney(n, t.currency);
   const line = (key: string, text: ReactNode) => (
     <Text key={key} wrap="truncate-end">
@@ -60,7 +63,7 @@ function detailLines(t: TransactionDetail, width: number): ReactNode[] {
     line(
       'head',
       <>
-        <Text color={statusColor(t.status)}>{t.status}</Text>
+        <Text color={statusColor(shownStatus(t))}>{shownStatus(t)}</Text>
         {`  ${t.kind}  amount ${money(t.amount)}  `}
         {t.kind === 'initial' ? `shipped ${money(t.shipped ?? 0)}  left to ship ` : `refunded ${money(t.refunded)}  remaining `}
         <Text bold>{money(t.remaining)}</Text>
@@ -69,9 +72,16 @@ function detailLines(t: TransactionDetail, width: number): ReactNode[] {
   );
   const card = t.card ? `${t.card.brand} ${t.card.first6}…${t.card.last4}` : 'none';
   lines.push(line('card', `card ${card}  cid ${t.cid}  created ${t.createdAt}`));
-  const cb = t.callback;
-  const outcome = cb ? [cb.status !== null ? `HTTP ${cb.status}` : '', cb.error ?? ''].filter(Boolean).join(' ') : 'none';
-  lines.push(line('cb', `callback ${outcome}`));
+  const cb = callbackLine(t, events);
+  lines.push(
+    line(
+      'cb',
+      <>
+        {'callback '}
+        {cb.ok === false ? <Text color="red">{cb.text}</Text> : cb.text}
+      </>,
+    ),
+  );
   if (t.expiresAt) lines.push(line('exp', `authorisation valid until ${t.expiresAt}`));
   if (t.parent) {
     const g =
@@ -91,6 +101,20 @@ function detailLines(t: TransactionDetail, width: number): ReactNode[] {
       lines.push(line(`s${s.id}`, `  ${s.createdAt}  ${money(s.amount).padStart(16)}  ${s.status.padEnd(18)} ${s.id}`));
     }
   }
-  void width;
+  // The events of the DashboardSource, when it gives them (no Engine does yet): each on its line.
+  if (events && events.length > 0) {
+    lines.push(line('eh', `events (${events.length}):`));
+    events.forEach((e, i) =>
+      lines.push(
+        line(
+          `e${i}`,
+          <>
+            {`  ${e.at}  `}
+            {e.ok ? e.text : <Text color="red">{e.text}</Text>}
+          </>,
+        ),
+      ),
+    );
+  }
   return lines;
 }

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { MerchantView } from '../../domain/types.js';
 import { formatMoney } from '../../money/amount.js';
 import type { MerchantTotals } from '../../store/store.js';
+import type { SortOrder } from '../model/columns.js';
 
 export interface HeaderProps {
   width: number;
@@ -11,11 +12,14 @@ export interface HeaderProps {
   polledAt?: string;
   loading: boolean;
   newAbove: number;
+  /** Sorted by amount, new payments are not placed: `g` sorts again with them. */
+  sort?: SortOrder;
 }
 
 /**
- * Two lines: who and where (merchant, engine), then the totals an operator watches — paid,
- * refunded, net, and what initial authorisations still allow to ship — and the live state.
+ * Two lines: who and where (merchant, engine), then the totals of the whole history an operator
+ * watches — paid, refunded, net, and what initial authorisations still allow to ship — and the
+ * live state.
  */
 export function Header(props: HeaderProps) {
   const { merchant, totals } = props;
@@ -53,7 +57,11 @@ export function Header(props: HeaderProps) {
         )}
         <Text dimColor>{`  · ${live}`}</Text>
         {props.loading ? <Text dimColor>{' · reading…'}</Text> : null}
-        {props.newAbove > 0 ? <Text color="yellow">{`  · ${props.newAbove} new above (g)`}</Text> : null}
+        {props.newAbove > 0 ? (
+          <Text color="yellow">
+            {props.sort === 'amount' ? `  · ${props.newAbove} new (g sorts again)` : `  · ${props.newAbove} new above (g)`}
+          </Text>
+        ) : null}
       </Text>
     </Box>
   );

@@ -8,28 +8,37 @@ export interface PromptLineProps {
   /** The filter in force, shown while the list is filtered. */
   filter?: string;
   scanned?: number;
+  /** `G` reading on to the end: the rows read so far. */
+  seeking?: { rows: number };
 }
 
 /** How many lines the prompt of a mode takes (the layout reserves them). */
-export function promptHeight(mode: Mode, filtered: boolean): number {
+export function promptHeight(mode: Mode, filtered: boolean, seeking = false): number {
   if (mode.name === 'amount') return mode.error ? 2 : 1;
   if (mode.name === 'filter' || mode.name === 'confirm') return 1;
-  return mode.name === 'list' && filtered ? 1 : 0;
+  return mode.name === 'list' && (filtered || seeking) ? 1 : 0;
 }
 
 /**
  * The line where the user types: the filter, a refund or shipment amount, and the confirmation
  * that shows what remains after the operation, before anything is sent.
  */
-export function PromptLine({ mode, width, filter, scanned = 0 }: PromptLineProps) {
+export function PromptLine({ mode, width, filter, scanned = 0, seeking }: PromptLineProps) {
   switch (mode.name) {
-    case 'list':
-      if (filter === undefined) return null;
+    case 'list': {
+      const parts = [
+        ...(seeking ? [`to the last row: ${seeking.rows.toLocaleString('en-US')} rows read · any key stops`] : []),
+        ...(filter !== undefined
+          ? [`filter "${filter}" · ${scanned.toLocaleString('en-US')} rows scanned · / to change, esc to clear`]
+          : []),
+      ];
+      if (parts.length === 0) return null;
       return (
         <Text wrap="truncate-end" color="cyan">
-          {`filter "${filter}" · ${scanned.toLocaleString('en-US')} rows scanned · / to change, esc to clear`}
+          {parts.join(' · ')}
         </Text>
       );
+    }
     case 'filter':
       return (
         <Text wrap="truncate-end">

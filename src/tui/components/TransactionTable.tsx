@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { COLUMN_GAP, cellText, fit, type Layout, statusColor } from '../model/columns.js';
+import { COLUMN_GAP, cellText, fit, type Layout } from '../model/columns.js';
+import { shownStatus, statusColor } from '../model/status.js';
 import type { Entry } from '../model/tx-window.js';
 
 export interface TransactionTableProps {
@@ -44,7 +45,7 @@ function Row({ entry, layout, width, selected }: { entry: Entry; layout: Layout;
     const shown = text.length > room ? fit(text, room) : text;
     if (c.key === 'status')
       return (
-        <Text key={c.key} color={statusColor(entry.tx.status)}>
+        <Text key={c.key} color={statusColor(shownStatus(entry.tx))}>
           {shown}
         </Text>
       );

@@ -1,8 +1,12 @@
-import type { TransactionView, TxDisplayStatus } from '../../domain/types.js';
+import type { TransactionView } from '../../domain/types.js';
 import { formatMoney } from '../../money/amount.js';
+import { shownStatus } from './status.js';
 import type { Entry } from './tx-window.js';
 
-export type ColumnKey = 'date' | 'id' | 'cid' | 'kind' | 'status' | 'amount' | 'refunded' | 'remaining';
+export type ColumnKey = 'date' | 'id' | 'cid' | 'kind' | 'status' | 'amount' | 'refunded' | 'remaining' | 'card';
+
+/** How the rows are ordered: newest first, or largest amount first. */
+export type SortOrder = 'date' | 'amount';
 
 export interface Column {
   key: ColumnKey;
@@ -13,54 +17,112 @@ export interface Column {
 
 export interface Layout {
   columns: Column[];
-  /** Ids cut to their first 8 characters (narrow terminals). */
+  /** Ids cut to their last 8 characters (their random end: the start is the creation time). */
   shortId: boolean;
-  /** Dates without year and seconds (narrower terminals). */
+  /** Dates without year and seconds (`MM-DD HH:MM`). */
   shortDate: boolean;
 }
 
+/**
+ * Which columns a terminal of a given width gets. Each column is added, in this order, when it
+ * still fits at its narrowest; so as the terminal narrows they go in the reverse order:
+ *
+ *   1. remaining, amount, status: always (the number to act on, what it is out of, and why)
+ *   2. id (its last 8 characters), to tell rows apart and to find one with the filter
+ *   3. date (`MM-DD HH:MM`)
+ *   4. kind
+ *   5. refunded (amount − remaining for most rows)
+ *   6. cid/order (6 characters at least)
+ *   7. card (first 6 … last 4)
+ *
+ * Then, while room is left, in this order: the full date with year and seconds, the full id, and
+ * a wider cid/order (up to 32). At 60 columns that leaves id, kind, status, amount, remaining; at
+ * 80 date, id, cid/order, kind, status, amount, remaining; at 120 everything but the full id; at
+ * 160 everything. The screen order is fixed (date, id, cid/order, kind, status, amount, refunded,
+ * remaining, card) whatever is shown.
+ */
+export const COLUMN_PRIORITY: readonly ColumnKey[] = ['remaining', 'amount', 'status', 'id', 'date', 'kind', 'refunded', 'cid', 'card'];
+
+const SCREEN_ORDER: readonly ColumnKey[] = ['date', 'id', 'cid', 'kind', 'status', 'amount', 'refunded', 'remaining', 'card'];
+
 const GAP = 1;
 const SHIPMENT_INDENT = '└ ';
+const SHORT_ID = 8;
+const FULL_ID = 32;
+const SHORT_DATE = 11;
+const FULL_DATE = 19;
 const CID_MIN = 6;
-const CID_MAX = 24;
+const CID_MAX = 32;
+const CARD = 11; // 411111…1111
 const AMOUNT_MIN = 10;
+/** PARTIALLY_REFUNDED, the longest status. */
+const STATUS = 18;
 
 /**
- * Fits the table to `width` terminal columns: full ids and dates when they fit, then 8-character
- * ids, then short dates; the cid column takes what is left. What still does not fit is cut at the
- * right edge by the renderer (truncated, never wrapped). Amount columns are as wide as the widest
- * amount loaded, so they do not jitter while scrolling.
+ * Fits the table to `width` terminal columns (see COLUMN_PRIORITY). Amount columns are as wide as
+ * the widest amount loaded, so they do not jitter while scrolling. The column the rows are sorted
+ * by says so with an arrow in its title.
  */
-export function layoutColumns(width: number, entries: readonly Entry[]): Layout {
+export function layoutColumns(width: number, entries: readonly Entry[], sort: SortOrder = 'date'): Layout {
   const money = moneyWidths(entries);
-  for (const [shortId, shortDate] of [
-    [false, false],
-    [true, false],
-    [true, true],
-  ] as const) {
-    const fixed: Column[] = [
-      { key: 'date', title: 'date (UTC)', width: shortDate ? 11 : 19, align: 'left' },
-      { key: 'id', title: 'id', width: (shortId ? 8 : 32) + SHIPMENT_INDENT.length, align: 'left' },
-      { key: 'kind', title: 'kind', width: 8, align: 'left' },
-      { key: 'status', title: 'status', width: 18, align: 'left' },
-      { key: 'amount', title: 'amount', width: money.amount, align: 'right' },
-      { key: 'refunded', title: 'refunded', width: money.refunded, align: 'right' },
-      { key: 'remaining', title: 'remaining', width: money.remaining, align: 'right' },
-    ];
-    const used = fixed.reduce((n, c) => n + c.width + GAP, 0);
-    const cid = Math.min(CID_MAX, width - used);
-    const last = shortId && shortDate;
-    if (cid >= CID_MIN || last) {
-      const columns = [
-        fixed[0]!,
-        fixed[1]!,
-        { key: 'cid', title: 'cid/order', width: Math.max(CID_MIN, cid), align: 'left' } as Column,
-        ...fixed.slice(2),
-      ];
-      return { columns, shortId, shortDate };
+  const narrowest: Record<ColumnKey, number> = {
+    date: SHORT_DATE,
+    id: SHORT_ID + SHIPMENT_INDENT.length,
+    cid: CID_MIN,
+    kind: 8,
+    status: STATUS,
+    amount: money.amount,
+    refunded: money.refunded,
+    remaining: money.remaining,
+    card: CARD,
+  };
+  const shown = new Map<ColumnKey, number>();
+  let used = -GAP;
+  for (const key of COLUMN_PRIORITY) {
+    const w = narrowest[key];
+    const mandatory = key === 'remaining' || key === 'amount' || key === 'status';
+    if (mandatory || used + GAP + w <= width) {
+      shown.set(key, w);
+      used += GAP + w;
     }
   }
-  throw new Error('unreachable');
+  const widen = (key: ColumnKey, to: number) => {
+    const w = shown.get(key);
+    if (w === undefined) return;
+    const grown = Math.min(to, w + Math.max(0, width - used));
+    if (grown === to || key === 'cid') {
+      shown.set(key, grown);
+      used += grown - w;
+    }
+  };
+  widen('date', FULL_DATE);
+  widen('id', FULL_ID + SHIPMENT_INDENT.length);
+  widen('cid', CID_MAX);
+  const shortDate = shown.get('date') !== FULL_DATE;
+  const shortId = shown.get('id') !== FULL_ID + SHIPMENT_INDENT.length;
+  const columns = SCREEN_ORDER.flatMap((key): Column[] => {
+    const w = shown.get(key);
+    if (w === undefined) return [];
+    return [{ key, title: titleOf(key, sort, shortDate), width: w, align: isMoney(key) ? 'right' : 'left' }];
+  });
+  return { columns, shortId, shortDate };
+}
+
+function isMoney(key: ColumnKey): boolean {
+  return key === 'amount' || key === 'refunded' || key === 'remaining';
+}
+
+function titleOf(key: ColumnKey, sort: SortOrder, shortDate: boolean): string {
+  switch (key) {
+    case 'date':
+      return (shortDate ? 'date UTC' : 'date (UTC)') + (sort === 'date' ? ' ↓' : '');
+    case 'cid':
+      return 'cid/order';
+    case 'amount':
+      return sort === 'amount' ? 'amount ↓' : 'amount';
+    default:
+      return key;
+  }
 }
 
 function moneyWidths(entries: readonly Entry[]): { amount: number; refunded: number; remaining: number } {
@@ -82,8 +144,7 @@ export function cellText(entry: Entry, key: ColumnKey, layout: Layout): string {
     case 'date':
       return layout.shortDate ? tx.createdAt.slice(5, 16).replace('T', ' ') : tx.createdAt.slice(0, 19).replace('T', ' ');
     case 'id': {
-      // Ids begin with their creation time, so their random end tells rows apart.
-      const id = layout.shortId ? tx.id.slice(-8) : tx.id;
+      const id = shortId(tx, layout.shortId);
       return entry.depth > 0 ? SHIPMENT_INDENT + id : id;
     }
     case 'cid':
@@ -91,7 +152,7 @@ export function cellText(entry: Entry, key: ColumnKey, layout: Layout): string {
     case 'kind':
       return tx.kind;
     case 'status':
-      return tx.status;
+      return shownStatus(tx);
     case 'amount':
       return formatMoney(tx.amount, tx.currency);
     case 'refunded':
@@ -99,7 +160,14 @@ export function cellText(entry: Entry, key: ColumnKey, layout: Layout): string {
       return tx.kind === 'initial' ? '–' : formatMoney(tx.refunded, tx.currency);
     case 'remaining':
       return formatMoney(tx.remaining, tx.currency);
+    case 'card':
+      return tx.card ? `${tx.card.first6}…${tx.card.last4}` : '';
   }
+}
+
+/** The id as the table shows it: whole, or its last 8 characters (ids begin with their creation time). */
+export function shortId(tx: TransactionView, short = true): string {
+  return short ? tx.id.slice(-SHORT_ID) : tx.id;
 }
 
 /** Pads or cuts a cell to exactly `width` characters (an ellipsis marks a cut). */
@@ -110,25 +178,6 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 }
 
 export const COLUMN_GAP = ' '.repeat(GAP);
-
-/** The colour of a status: settled green, in between yellow, finished grey, failures red. */
-export function statusColor(status: TxDisplayStatus): 'green' | 'yellow' | 'gray' | 'red' {
-  switch (status) {
-    case 'PAID':
-    case 'AUTHORISED':
-      return 'green';
-    case 'PARTIALLY_REFUNDED':
-    case 'PENDING':
-      return 'yellow';
-    case 'REFUNDED':
-    case 'EXPIRED':
-      return 'gray';
-    case 'DECLINED':
-    case 'FAILED':
-    case 'CANCELLED':
-      return 'red';
-  }
-}
 
 /** What `r` may act on: a payment with something left to refund. */
 export function refundable(tx: TransactionView): boolean {

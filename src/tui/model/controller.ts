@@ -1,23 +1,33 @@
-import { isEsipayError } from '../../domain/errors.js';
 import type { TransactionView } from '../../domain/types.js';
 import type { Engine } from '../../engine/engine.js';
-import { refundable, shippable } from './columns.js';
-import { parseFilter, scanningReader, type TxFilter } from './filter.js';
-import { checkAmount, perform } from './operations.js';
+import { clearMessageFrom, Counts } from './counts.js';
+import type { DashboardSource } from './dashboard-source.js';
+import { DEFAULT_SAMPLE_ROWS, engineSource } from './engine-source.js';
+import { facetsOf, toggleFacet } from './facets.js';
+import { parseFilter, type TxFilter } from './filter.js';
+import { editLine, type LineEdit } from './line-edit.js';
+import { checkAmount, perform, refusal } from './operations.js';
+import { MerchantPicking } from './picking.js';
+import { nextPreset, rangeOf } from './range.js';
+import { type ListView, readsFlat, windowFor } from './readers.js';
 import { type DashboardState, errorText, type Mode } from './state.js';
-import { type ChunkReader, type TxPage, TxWindow } from './tx-window.js';
+import type { TxWindow } from './tx-window.js';
 import { clampIndex, reselect, scrollTop } from './viewport.js';
 
 export type { DashboardState, DetailState, Message, Mode, PickerState } from './state.js';
 export { errorText } from './state.js';
 
-/** Totals are re-read at least this often even when nothing seems to change (changes out of view). */
-const IDLE_TOTALS_MS = 30_000;
 /** Longer than Ink's frame interval (33 ms at 30 fps), so the first rows are painted first. */
 const FIRST_TOTALS_DELAY_MS = 60;
+const FILTER_MAX = 64;
+const AMOUNT_MAX = 24;
+/** How often the screen follows a `G` that reads on (ms). */
+const SEEK_FRAME_MS = 150;
 
 export interface ControllerOptions {
   engine: Engine;
+  /** Ranges, counts, the chart and events; by default computed from the engine (engineSource). */
+  source?: DashboardSource;
   /** Rows per read (one engine call). */
   pageSize?: number;
   /** Top-level rows kept in memory at most. */
@@ -26,16 +36,19 @@ export interface ControllerOptions {
   pollMs?: number;
   /** The filter reads at most this many rows per chunk before showing what it found. */
   scanBudget?: number;
+  /** Sorting by amount sorts at most this many rows, the newest of the range. */
+  sampleRows?: number;
   onQuit?: () => void;
   now?: () => Date;
 }
 
 /**
  * The dashboard's state and behaviour, in plain TypeScript: which merchant, a bounded window of
- * its transactions, the selection (kept on a transaction id across reads and polls), the filter,
- * the detail pane, the refund and shipment prompts, and a modest poll of the newest page and of
- * the totals. It only talks to the Engine interface, so it runs the same on the local and the
- * remote engine. The React view subscribes to it and calls its methods on keys.
+ * its transactions (within a date range, filtered, by date or by amount), the selection (kept on
+ * a transaction id across reads and polls), the detail pane, the refund and shipment prompts,
+ * the counts and the chart, and a modest poll of the newest page and of the totals. It only talks
+ * to the Engine interface and a DashboardSource, so it runs the same on the local and the remote
+ * engine. The React view subscribes to it and calls its methods on keys.
  */
 export class DashboardController {
   private state: DashboardState;
@@ -49,16 +62,26 @@ export class DashboardController {
   /** Rows of a move that went past the loaded rows, applied once the next chunk is read. */
   private pendingMove = 0;
   private stopped = false;
+  private readonly source: DashboardSource;
   private readonly pageSize: number;
   private readonly maxRows: number;
   private readonly pollMs: number;
   private readonly scanBudget: number;
+  private readonly sampleRows: number;
+  private readonly counts: Counts;
+  private readonly picking: MerchantPicking;
+  /** What the parts split off (the picker, the counts) see of the controller. */
+  private readonly host = { get: () => this.state, set: (patch: Partial<DashboardState>) => this.set(patch), now: () => this.now() };
 
   constructor(private readonly opts: ControllerOptions) {
+    this.source = opts.source ?? engineSource(opts.engine);
     this.pageSize = opts.pageSize ?? 100;
     this.maxRows = opts.maxRows ?? 500;
     this.pollMs = opts.pollMs ?? 2000;
     this.scanBudget = opts.scanBudget ?? 5000;
+    this.sampleRows = opts.sampleRows ?? DEFAULT_SAMPLE_ROWS;
+    this.picking = new MerchantPicking(opts.engine, { ...this.host, choose: (uuid) => this.selectMerchant(uuid) });
+    this.counts = new Counts(opts.engine, this.source, this.host, this.pollMs);
     this.state = {
       engine: opts.engine.description,
       entries: [],
@@ -71,6 +94,8 @@ export class DashboardController {
       hasNewer: false,
       newAbove: 0,
       mode: { name: 'list' },
+      range: 'all',
+      sort: 'date',
     };
   }
 
@@ -126,6 +151,7 @@ export class DashboardController {
         this.set({
           merchant,
           totals: undefined,
+          summary: undefined,
           detail: undefined,
           picker: undefined,
           mode: { name: 'list' },
@@ -143,60 +169,48 @@ export class DashboardController {
     // The totals sum the whole history (long for a big merchant, and a local engine blocks while
     // it sums): let the first rows reach the screen before.
     setTimeout(() => {
-      if (!this.stopped) void this.refreshTotals();
+      if (!this.stopped) void this.counts.refresh();
     }, FIRST_TOTALS_DELAY_MS);
     this.schedulePoll();
   }
 
   // ---- reading ----
 
-  private readPage: ChunkReader = async (cursor) => {
+  private listView(): ListView | undefined {
     const merchant = this.state.merchant;
-    if (!merchant) return { items: [], next: null };
-    const page: TxPage = await this.opts.engine.listTransactions({
+    if (!merchant) return undefined;
+    return {
       merchant: merchant.uuid,
-      limit: this.pageSize,
-      topLevel: true,
-      ...(cursor ? { cursor } : {}),
-    });
-    if (cursor === undefined) this.headMark = page.items[0]?.id;
-    return page;
-  };
-
-  private newWindow(): TxWindow {
-    const filter = this.filter;
-    let readChunk: ChunkReader = this.readPage;
-    if (filter?.exactId) {
-      const id = filter.exactId;
-      readChunk = async () => {
-        const tx = await this.opts.engine.getTransaction(id, this.state.merchant?.uuid).catch((e: unknown) => {
-          if (isEsipayError(e) && e.kind === 'not_found') return undefined;
-          throw e;
-        });
-        return { items: tx ? [tx] : [], next: null };
-      };
-    } else if (filter) {
-      readChunk = scanningReader(this.readPage, filter, {
-        want: this.pageSize,
-        budget: this.scanBudget,
-        onScanned: (n) => this.set({ scanned: this.state.scanned + n }),
-      });
-    }
-    return new TxWindow({
-      readChunk,
-      readChildren: async (initial) => {
-        const d = await this.opts.engine.getTransaction(initial.id, this.state.merchant?.uuid);
-        return d.shipments;
-      },
-      maxRows: this.maxRows,
-    });
+      range: rangeOf(this.state.range, this.now()),
+      sort: this.state.sort,
+      ...(this.filter ? { filter: this.filter } : {}),
+    };
   }
 
   private async restartWindow(): Promise<void> {
-    const win = this.newWindow();
+    const view = this.listView();
+    if (!view) return;
+    const win = windowFor(view, {
+      engine: this.opts.engine,
+      source: this.source,
+      pageSize: this.pageSize,
+      maxRows: this.maxRows,
+      scanBudget: this.scanBudget,
+      sampleRows: this.sampleRows,
+      onHead: (page) => {
+        if (win === this.window) this.headMark = page.items[0]?.id;
+      },
+      onScanned: (n) => {
+        if (win === this.window) this.set({ scanned: this.state.scanned + n });
+      },
+      onSorted: (scanned, sampled) => {
+        if (win === this.window) this.set({ sorted: { scanned, sampled } });
+      },
+    });
     this.window = win;
+    this.headMark = undefined;
     this.pendingMove = 0;
-    this.set({ entries: [], selected: -1, top: 0, scanned: 0, loading: true });
+    this.set({ entries: [], selected: -1, top: 0, scanned: 0, loading: true, sorted: undefined, newAbove: 0 });
     try {
       await win.reset();
       if (win === this.window) this.set({ readFailed: false });
@@ -207,6 +221,11 @@ export class DashboardController {
       if (win === this.window) this.set({ loading: false });
     }
     this.sync();
+  }
+
+  /** Reads the list again from its start (a new filter, range or order), reporting what fails. */
+  private reread(): Promise<void> {
+    return this.enqueue(() => this.restartWindow().catch((e: unknown) => this.fail(e)));
   }
 
   /** Re-reads the window's rows into the state, keeping the selection on the same id. */
@@ -294,9 +313,12 @@ export class DashboardController {
     this.move(direction * Math.max(1, this.state.viewHeight - 1));
   }
 
-  /** Back to the newest transaction (re-reading the top when it was dropped from memory). */
+  /**
+   * Back to the first row: the newest (re-reading the top when it was dropped from memory), or
+   * the largest; when payments arrived since the sort by amount, sorted again with them.
+   */
   home(): void {
-    if (this.window?.hasNewer) {
+    if (this.window?.hasNewer || (this.state.sort === 'amount' && this.state.newAbove > 0)) {
       void this.enqueue(async () => {
         this.set({ newAbove: 0 });
         await this.restartWindow().catch((e: unknown) => this.fail(e));
@@ -307,12 +329,66 @@ export class DashboardController {
     this.move(-this.state.selected);
   }
 
+  /**
+   * To the last row: of what is loaded when that is the end, else reading on, chunk after chunk
+   * (the window stays bounded), until the end of the history or until another key stops it. The
+   * screen follows a few times a second, not at every chunk: drawing each one would cost more
+   * than reading it (a million rows: seconds of reading, a minute of drawing).
+   */
+  end(): void {
+    const win = this.window;
+    if (!win || this.state.entries.length === 0) return;
+    if (!win.hasOlder) {
+      this.move(this.state.entries.length - 1 - this.state.selected);
+      return;
+    }
+    this.set({ seeking: { rows: win.rowsRead }, message: undefined });
+    void this.enqueue(async () => {
+      let shown = Date.now();
+      try {
+        await win.readToEnd(
+          () => Boolean(this.state.seeking) && !this.stopped && win === this.window,
+          () => {
+            if (Date.now() - shown < SEEK_FRAME_MS) return;
+            shown = Date.now();
+            this.showLast(win, { rows: win.rowsRead });
+          },
+        );
+      } catch (e) {
+        this.fail(e);
+      }
+      if (win === this.window) this.showLast(win, undefined);
+      this.afterSelectionMoved();
+    });
+  }
+
+  /** A key while `G` reads on: it stops there, and does nothing else. True when it did stop one. */
+  stopSeeking(): boolean {
+    if (!this.state.seeking) return false;
+    this.set({ seeking: undefined });
+    return true;
+  }
+
+  private showLast(win: TxWindow, seeking: DashboardState['seeking']): void {
+    const entries = win.entries();
+    const last = entries.length - 1;
+    this.pendingMove = 0;
+    this.set({
+      entries,
+      selected: last,
+      top: scrollTop(this.state.top, last, this.state.viewHeight, entries.length),
+      hasOlder: win.hasOlder,
+      hasNewer: win.hasNewer,
+      seeking,
+    });
+  }
+
   private afterSelectionMoved(): void {
     this.loadIfNearEdge();
     if (this.state.detail) void this.loadDetail();
   }
 
-  // ---- filter ----
+  // ---- filter, range, order, facets ----
 
   startFilter(): void {
     this.set({ mode: { name: 'filter', text: this.state.filter ?? '' } });
@@ -322,7 +398,56 @@ export class DashboardController {
     const filter = parseFilter(text);
     this.filter = filter;
     this.set({ filter: filter?.text, mode: { name: 'list' }, message: undefined });
-    await this.enqueue(() => this.restartWindow().catch((e: unknown) => this.fail(e)));
+    await this.reread();
+  }
+
+  /** `d`/`D`: the next (or previous) date range: the list, the counts and the chart follow. */
+  async cycleRange(step: 1 | -1): Promise<void> {
+    this.set({ range: nextPreset(this.state.range, step), summary: undefined, message: undefined });
+    const counted = this.counts.refreshSummary();
+    await this.reread();
+    await counted;
+  }
+
+  /** `o`: by date (newest first) or by amount (largest first). */
+  async toggleSort(): Promise<void> {
+    this.set({ sort: this.state.sort === 'date' ? 'amount' : 'date', message: undefined });
+    await this.reread();
+  }
+
+  openFacets(): void {
+    this.set({ mode: { name: 'facets', selected: 0 } });
+  }
+
+  facetMove(delta: number): void {
+    const mode = this.state.mode;
+    if (mode.name !== 'facets') return;
+    const count = facetsOf(this.state.summary).length;
+    this.set({ mode: { name: 'facets', selected: Math.max(0, clampIndex(mode.selected + delta, count)) } });
+  }
+
+  /** Enter on a facet: filters by it (one status, one kind at a time), or removes it when in force. */
+  async facetChoose(): Promise<void> {
+    const mode = this.state.mode;
+    if (mode.name !== 'facets') return;
+    const facet = facetsOf(this.state.summary)[mode.selected];
+    if (!facet) {
+      this.set({ mode: { name: 'list' } });
+      return;
+    }
+    await this.applyFilter(toggleFacet(this.state.filter ?? '', facet));
+  }
+
+  openHelp(): void {
+    this.set({ mode: { name: 'help', top: 0 } });
+  }
+
+  /** Scrolls the help overlay of `lines` lines, which shows `viewHeight` of them under its title. */
+  helpScroll(delta: number, lines: number): void {
+    const mode = this.state.mode;
+    if (mode.name !== 'help') return;
+    const max = Math.max(0, lines - this.state.viewHeight);
+    this.set({ mode: { name: 'help', top: Math.max(0, Math.min(max, mode.top + delta)) } });
   }
 
   // ---- detail pane ----
@@ -343,9 +468,14 @@ export class DashboardController {
     const tx = this.selectedTx();
     if (!tx) return;
     this.set({ detail: { id: tx.id } });
+    const merchant = this.state.merchant?.uuid;
     try {
-      const data = await this.opts.engine.getTransaction(tx.id, this.state.merchant?.uuid);
-      if (this.state.detail?.id === tx.id) this.set({ detail: { id: tx.id, data } });
+      const [data, events] = await Promise.all([
+        this.opts.engine.getTransaction(tx.id, merchant),
+        // Events are extra: the detail stands without them.
+        this.source.events(merchant ?? tx.merchant, tx).catch(() => undefined),
+      ]);
+      if (this.state.detail?.id === tx.id) this.set({ detail: { id: tx.id, data, ...(events ? { events } : {}) } });
     } catch (e) {
       if (this.state.detail?.id === tx.id) this.set({ detail: { id: tx.id, error: errorText(e) } });
     }
@@ -354,36 +484,19 @@ export class DashboardController {
   // ---- refund and ship ----
 
   startRefund(): void {
-    const tx = this.selectedTx();
-    if (!tx) return;
-    if (tx.kind === 'initial') {
-      this.set({
-        message: {
-          kind: 'error',
-          text: 'an initial authorisation debits nothing and is not refunded: refund its shipments (the rows under it)',
-        },
-      });
-      return;
-    }
-    if (!refundable(tx)) {
-      this.set({ message: { kind: 'error', text: `nothing left to refund on ${tx.id} (${tx.status})` } });
-      return;
-    }
-    this.set({ mode: { name: 'amount', action: 'refund', tx, text: '' }, message: undefined });
+    this.startOperation('refund');
   }
 
   startShip(): void {
+    this.startOperation('ship');
+  }
+
+  private startOperation(action: 'refund' | 'ship'): void {
     const tx = this.selectedTx();
     if (!tx) return;
-    if (!shippable(tx)) {
-      const why =
-        tx.kind === 'initial'
-          ? `nothing left to ship on ${tx.id} (${tx.status})`
-          : 'shipments are made against an initial authorisation (kind initial)';
-      this.set({ message: { kind: 'error', text: why } });
-      return;
-    }
-    this.set({ mode: { name: 'amount', action: 'ship', tx, text: '' }, message: undefined });
+    const why = refusal(action, tx);
+    if (why) this.set({ message: { kind: 'error', text: why } });
+    else this.set({ mode: { name: 'amount', action, tx, text: '' }, message: undefined });
   }
 
   /** Enter in the amount prompt: checks the amount and asks for confirmation. */
@@ -392,7 +505,7 @@ export class DashboardController {
     if (mode.name === 'amount') this.set({ mode: checkAmount(mode) });
   }
 
-  /** y/enter in the confirmation: sends the refund or the shipment to the engine. */
+  /** y in the confirmation: sends the refund or the shipment to the engine. */
   async confirm(): Promise<void> {
     const mode = this.state.mode;
     if (mode.name !== 'confirm' || mode.busy) return;
@@ -412,14 +525,21 @@ export class DashboardController {
         this.sync();
       }
     });
-    void this.refreshTotals();
+    void this.counts.refresh();
     if (this.state.detail) void this.loadDetail();
   }
 
-  /** Esc: leaves a prompt, the filter line or the picker; closes the detail pane. */
+  /** Esc (and the other keys that leave): a prompt, the filter line, the picker, the help; the detail pane. */
   cancel(): void {
     const mode = this.state.mode;
     if (mode.name === 'confirm' && mode.busy) return;
+    if (mode.name === 'confirm') {
+      this.set({
+        mode: { name: 'list' },
+        message: { kind: 'info', text: `${mode.action === 'refund' ? 'refund' : 'shipment'} cancelled: nothing was sent` },
+      });
+      return;
+    }
     if (mode.name === 'picker') {
       if (this.state.merchant) this.set({ mode: { name: 'list' }, picker: undefined });
       return;
@@ -432,18 +552,11 @@ export class DashboardController {
     else if (this.state.filter) void this.applyFilter('');
   }
 
-  /** Typing in the filter line or an amount prompt. */
-  typeText(input: string): void {
+  /** Typing in the filter line or an amount prompt: characters, Backspace, Ctrl-U, Ctrl-W. */
+  edit(e: LineEdit): void {
     const mode = this.state.mode;
-    const clean = input.replace(/[^\x20-\x7e]/g, '');
-    if (mode.name === 'filter') this.set({ mode: { ...mode, text: (mode.text + clean).slice(0, 64) } });
-    else if (mode.name === 'amount') this.set({ mode: { ...mode, text: (mode.text + clean).slice(0, 24), error: undefined } as Mode });
-  }
-
-  backspace(): void {
-    const mode = this.state.mode;
-    if (mode.name === 'filter') this.set({ mode: { ...mode, text: mode.text.slice(0, -1) } });
-    else if (mode.name === 'amount') this.set({ mode: { ...mode, text: mode.text.slice(0, -1), error: undefined } as Mode });
+    if (mode.name === 'filter') this.set({ mode: { ...mode, text: editLine(mode.text, e, FILTER_MAX) } });
+    else if (mode.name === 'amount') this.set({ mode: { ...mode, text: editLine(mode.text, e, AMOUNT_MAX), error: undefined } as Mode });
   }
 
   private async refreshRow(id: string): Promise<void> {
@@ -457,51 +570,16 @@ export class DashboardController {
 
   // ---- merchants ----
 
-  async openPicker(): Promise<void> {
-    this.set({ mode: { name: 'picker' }, picker: { merchants: [], selected: 0, next: null, loading: true } });
-    await this.loadMerchants(undefined);
-  }
-
-  private async loadMerchants(cursor: string | undefined): Promise<void> {
-    try {
-      const page = await this.opts.engine.listMerchants({ limit: 100, ...(cursor ? { cursor } : {}) });
-      const picker = this.state.picker;
-      if (!picker) return;
-      const merchants = [...picker.merchants, ...page.items];
-      const current = this.state.merchant?.uuid;
-      const selected =
-        cursor === undefined && current
-          ? Math.max(
-              0,
-              merchants.findIndex((m) => m.uuid === current),
-            )
-          : picker.selected;
-      this.set({ picker: { merchants, selected, next: page.next, loading: false } });
-      if (merchants.length === 0) {
-        this.set({ message: { kind: 'error', text: 'no merchants yet: register one with `esipay merchant register`' } });
-      }
-    } catch (e) {
-      this.set({
-        picker: this.state.picker && { ...this.state.picker, loading: false, failed: true },
-        message: { kind: 'error', text: errorText(e) },
-      });
-    }
+  openPicker(): Promise<void> {
+    return this.picking.open();
   }
 
   pickerMove(delta: number): void {
-    const picker = this.state.picker;
-    if (!picker || picker.merchants.length === 0) return;
-    const selected = clampIndex(picker.selected + delta, picker.merchants.length);
-    this.set({ picker: { ...picker, selected } });
-    if (picker.next && !picker.loading && picker.merchants.length - selected <= 10) {
-      this.set({ picker: { ...picker, selected, loading: true } });
-      void this.loadMerchants(picker.next);
-    }
+    this.picking.move(delta);
   }
 
-  async pickerChoose(): Promise<void> {
-    const m = this.state.picker?.merchants[this.state.picker.selected];
-    if (m) await this.selectMerchant(m.uuid);
+  pickerChoose(): Promise<void> {
+    return this.picking.choose();
   }
 
   // ---- live ----
@@ -521,59 +599,43 @@ export class DashboardController {
   /** Reads the newest page and the totals: new transactions appear, shown rows are refreshed. */
   async poll(): Promise<void> {
     await this.enqueue(async () => {
-      const merchant = this.state.merchant;
+      const view = this.listView();
       const win = this.window;
-      if (!merchant || !win || this.stopped) return;
+      if (!view || !win || this.stopped) return;
       try {
         const mark = this.headMark;
-        const page = await this.opts.engine.listTransactions({ merchant: merchant.uuid, limit: this.pageSize, topLevel: true });
+        const page = await this.source.page({
+          merchant: view.merchant,
+          range: view.range,
+          limit: this.pageSize,
+          topLevel: !readsFlat(view),
+        });
         if (win !== this.window) return;
         const at = mark === undefined ? page.items.length : page.items.findIndex((t) => t.id === mark);
         const arrived = at >= 0 ? page.items.slice(0, at) : page.items;
         this.headMark = page.items[0]?.id ?? mark;
-        const filter = this.filter;
-        const shown = filter?.exactId ? [] : filter ? arrived.filter((t) => filter.matches(t)) : arrived;
+        const { filter } = view;
+        const matching = filter?.exactId ? [] : filter ? arrived.filter((t) => filter.matches(t)) : arrived;
+        // Sorted by amount, a new payment has no place on top: it is counted, and `g` sorts again.
+        const byAmount = view.sort === 'amount';
         let changed = arrived.length > 0;
-        if (at < 0 && !win.hasNewer && !filter) {
+        if (at < 0 && !win.hasNewer && !filter && !byAmount) {
           // More than a page arrived since the last look: read the top again around the selection.
           await win.resetAround(this.selectedId());
         } else {
-          const { updated } = await win.mergeHead(shown, page.items.slice(Math.max(0, at)));
-          if (win.hasNewer) this.set({ newAbove: this.state.newAbove + arrived.length });
+          const { updated } = await win.mergeHead(byAmount ? [] : matching, page.items.slice(Math.max(0, at)));
+          if (win.hasNewer || byAmount) this.set({ newAbove: this.state.newAbove + matching.length });
           changed ||= updated > 0;
         }
         this.set({ polledAt: this.now().toISOString(), readFailed: false });
+        clearMessageFrom(this.host, 'refresh');
         this.sync();
-        this.totalsDue ||= changed;
+        this.counts.due ||= changed;
       } catch (e) {
-        this.set({ message: { kind: 'error', text: `refresh failed: ${errorText(e)}` } });
+        this.set({ message: { kind: 'error', text: `refresh failed: ${errorText(e)}`, from: 'refresh' } });
       }
     });
-    // Totals sum the whole history: re-read them when the newest page moved, else now and then,
-    // and never more often than ten times what they cost (a million rows take a moment).
-    const since = Date.now() - this.totalsReadAt;
-    const gap = Math.max(this.pollMs, 10 * this.totalsCost);
-    if ((this.totalsDue && since >= gap) || since >= Math.max(IDLE_TOTALS_MS, 2 * gap)) await this.refreshTotals();
-  }
-
-  private totalsReadAt = 0;
-  private totalsCost = 0;
-  private totalsDue = false;
-
-  private async refreshTotals(): Promise<void> {
-    const merchant = this.state.merchant;
-    if (!merchant) return;
-    const started = Date.now();
-    this.totalsDue = false;
-    try {
-      const totals = await this.opts.engine.merchantTotals(merchant.uuid);
-      if (this.state.merchant?.uuid === merchant.uuid) this.set({ totals });
-    } catch (e) {
-      this.set({ message: { kind: 'error', text: `totals: ${errorText(e)}` } });
-    } finally {
-      this.totalsReadAt = Date.now();
-      this.totalsCost = this.totalsReadAt - started;
-    }
+    await this.counts.maybeRefresh();
   }
 
   // ---- plumbing ----
@@ -588,7 +650,8 @@ export class DashboardController {
     this.set({ message: { kind: 'error', text: errorText(e) }, loading: false });
   }
 
-  private now(): Date {
+  /** The time the dashboard reads ranges and days at (a test's clock, or the system's). */
+  now(): Date {
     return this.opts.now?.() ?? new Date();
   }
 }

@@ -1,12 +1,23 @@
 import type { TransactionView } from '../../domain/types.js';
 import { formatDecimal, parseDecimal } from '../../money/amount.js';
 import { TX_ID } from '../../util/ids.js';
+import { shownStatus } from './status.js';
 import type { ChunkReader, TxPage } from './tx-window.js';
 
 /**
- * The `/` filter. One text matched against a transaction's id, cid, status and kind (parts,
- * case-insensitive) and its amount: "74.12" matches exactly that amount, "74" any amount of 74
- * whole units. Amounts are compared as integers of minor units, never as floats.
+ * The `/` filter: words, each of which a transaction must match (so `shipment 25` is the
+ * shipments of 25.xx). A word is matched as:
+ *
+ * - `status:refunded`, `kind:card`: that status or kind exactly (what the facets set);
+ * - a number (`74`, `74.12`, `1,234.56`): an amount, compared as integers of minor units, never
+ *   as floats: `74.12` is exactly 74.12, `74` any amount from 74.00 to 74.99; or a cid/order that
+ *   is exactly that number. A number never matches hex inside an id, except a whole short id (8
+ *   digits, the id column's last 8 characters) or a longer part of an id;
+ * - anything else: a part of the cid/order (any case), of the status as shown (`refunded` is
+ *   REFUNDED and PARTIALLY_REFUNDED), the kind or its start (`shipment`, `ship`), or a part of the id of 6 hex
+ *   characters or more (the short id on screen is the last 8).
+ *
+ * A whole transaction id, alone, is looked up directly instead of scanning the history.
  */
 export interface TxFilter {
   text: string;
@@ -15,21 +26,41 @@ export interface TxFilter {
   matches(tx: TransactionView): boolean;
 }
 
+type Matcher = (tx: TransactionView) => boolean;
+
+/** A part of an id worth matching: short parts ("74", "ab") would match most ids. */
+const ID_PART_MIN = 6;
+/** `ship` is shipment, `init` initial; one or two letters would match kinds by accident. */
+const KIND_PREFIX_MIN = 3;
+const HEX = /^[0-9a-f]+$/;
+const AMOUNT = /^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/;
+
 export function parseFilter(raw: string): TxFilter | undefined {
-  const text = raw.trim();
+  const text = raw.trim().replace(/\s+/g, ' ');
   if (text === '') return undefined;
-  const q = text.toLowerCase();
-  const amount = /^\d+(\.\d+)?$/.test(q) ? q : undefined;
+  const words = text.toLowerCase().split(' ');
+  const matchers = words.map(wordMatcher);
+  const only = words.length === 1 ? words[0]! : undefined;
   return {
     text,
-    ...(TX_ID.test(q) ? { exactId: q } : {}),
-    matches: (tx) =>
-      tx.id.includes(q) ||
-      tx.cid.toLowerCase().includes(q) ||
-      tx.status.toLowerCase().includes(q) ||
-      tx.kind === q ||
-      (amount !== undefined && amountMatches(tx, amount)),
+    ...(only !== undefined && TX_ID.test(only) ? { exactId: only } : {}),
+    matches: (tx) => matchers.every((m) => m(tx)),
   };
+}
+
+function wordMatcher(q: string): Matcher {
+  const facet = /^(status|kind):(.+)$/.exec(q);
+  if (facet) {
+    const value = facet[2]!;
+    return facet[1] === 'status' ? (tx) => shownStatus(tx).toLowerCase() === value : (tx) => tx.kind === value;
+  }
+  const idPart: Matcher = HEX.test(q) && q.length >= ID_PART_MIN ? (tx) => tx.id.includes(q) : () => false;
+  if (AMOUNT.test(q)) {
+    const amount = q.replace(/,/g, '');
+    return (tx) => amountMatches(tx, amount) || tx.cid.toLowerCase() === q || idPart(tx);
+  }
+  const kind: Matcher = q.length >= KIND_PREFIX_MIN ? (tx) => tx.kind.startsWith(q) : (tx) => tx.kind === q;
+  return (tx) => tx.cid.toLowerCase().includes(q) || shownStatus(tx).toLowerCase().includes(q) || kind(tx) || idPart(tx);
 }
 
 function amountMatches(tx: TransactionView, q: string): boolean {

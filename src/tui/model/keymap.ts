@@ -1,4 +1,5 @@
 import type { Mode } from './controller.js';
+import type { LineEdit } from './line-edit.js';
 
 /** The parts of Ink's Key the dashboard reads (Ink's own Key type fits it). */
 export interface KeyLike {
@@ -14,23 +15,29 @@ export interface KeyLike {
   backspace: boolean;
   delete: boolean;
   tab: boolean;
+  /** Optional: Ink's Key has it; the tests' keys may leave it out. */
+  end?: boolean;
 }
 
 export type KeyAction =
   | { type: 'move'; by: number }
   | { type: 'page'; direction: 1 | -1 }
   | { type: 'home' }
+  | { type: 'end' }
   | { type: 'filter' }
   | { type: 'detail' }
   | { type: 'refund' }
   | { type: 'ship' }
+  | { type: 'sort' }
+  | { type: 'range'; step: 1 | -1 }
+  | { type: 'facets' }
+  | { type: 'help' }
   | { type: 'merchants' }
   | { type: 'quit' }
   | { type: 'cancel' }
   | { type: 'submit' }
   | { type: 'confirm' }
-  | { type: 'text'; text: string }
-  | { type: 'backspace' };
+  | LineEdit;
 
 /** Which key does what, in each mode. Pure, so the bindings are tested without a terminal. */
 export function keyAction(mode: Mode['name'], input: string, key: KeyLike): KeyAction | undefined {
@@ -39,9 +46,14 @@ export function keyAction(mode: Mode['name'], input: string, key: KeyLike): KeyA
     case 'list':
       return listKey(input, key);
     case 'picker':
+    case 'facets':
       if (key.return) return { type: 'submit' };
       if (key.escape) return { type: 'cancel' };
+      if (mode === 'facets' && (input === 'f' || input === 'q')) return { type: 'cancel' };
       if (input === 'q') return { type: 'quit' };
+      return moveKey(input, key);
+    case 'help':
+      if (key.escape || key.return || input === '?' || input === 'q') return { type: 'cancel' };
       return moveKey(input, key);
     case 'filter':
     case 'amount':
@@ -49,11 +61,14 @@ export function keyAction(mode: Mode['name'], input: string, key: KeyLike): KeyA
       if (key.escape) return { type: 'cancel' };
       // Terminals send DEL (0x7f) for the Backspace key, which Ink reports as `delete`.
       if (key.backspace || key.delete) return { type: 'backspace' };
+      if (key.ctrl && input === 'u') return { type: 'clearLine' };
+      if (key.ctrl && input === 'w') return { type: 'deleteWord' };
       if (key.ctrl || key.meta || key.tab || input === '') return undefined;
       return { type: 'text', text: input };
     case 'confirm':
-      if (key.return || input === 'y' || input === 'Y') return { type: 'confirm' };
-      if (key.escape || input === 'n' || input === 'N' || input === 'q') return { type: 'cancel' };
+      // Only y sends: an enter typed a moment too late (after the amount's) must never refund.
+      if (input === 'y' || input === 'Y') return { type: 'confirm' };
+      if (key.return || key.escape || input === 'n' || input === 'N' || input === 'q') return { type: 'cancel' };
       return undefined;
   }
 }
@@ -68,12 +83,20 @@ function listKey(input: string, key: KeyLike): KeyAction | undefined {
       return { type: 'refund' };
     case 's':
       return { type: 'ship' };
+    case 'o':
+      return { type: 'sort' };
+    case 'd':
+      return { type: 'range', step: 1 };
+    case 'D':
+      return { type: 'range', step: -1 };
+    case 'f':
+      return { type: 'facets' };
+    case '?':
+      return { type: 'help' };
     case 'm':
       return { type: 'merchants' };
     case 'q':
       return { type: 'quit' };
-    case 'g':
-      return { type: 'home' };
   }
   return moveKey(input, key);
 }
@@ -83,7 +106,8 @@ function moveKey(input: string, key: KeyLike): KeyAction | undefined {
   if (key.downArrow || input === 'j') return { type: 'move', by: 1 };
   if (key.pageUp) return { type: 'page', direction: -1 };
   if (key.pageDown || input === ' ') return { type: 'page', direction: 1 };
-  if (key.home) return { type: 'home' };
+  if (key.home || input === 'g') return { type: 'home' };
+  if (key.end || input === 'G') return { type: 'end' };
   return undefined;
 }
 
@@ -114,6 +138,7 @@ export function splitKeys(input: string, key: KeyLike): [string, KeyLike][] {
     key.pageUp ||
     key.pageDown ||
     key.home ||
+    key.end ||
     key.return ||
     key.escape ||
     key.ctrl ||
@@ -126,22 +151,9 @@ export function splitKeys(input: string, key: KeyLike): [string, KeyLike][] {
     if (ch === '\r' || ch === '\n') return ['', { ...NO_KEY, return: true }];
     if (ch === '\x7f' || ch === '\b') return ['', { ...NO_KEY, delete: true }];
     if (ch === '\t') return ['', { ...NO_KEY, tab: true }];
+    // Ctrl-U and Ctrl-W typed in the same read as other keys (a fast typist, tmux send-keys).
+    if (ch === '\x15') return ['u', { ...NO_KEY, ctrl: true }];
+    if (ch === '\x17') return ['w', { ...NO_KEY, ctrl: true }];
     return [ch, NO_KEY];
   });
-}
-
-/** The help line for each mode. */
-export function helpText(mode: Mode['name'], detailOpen: boolean): string {
-  switch (mode) {
-    case 'list':
-      return `↑↓/j/k move  PgUp/PgDn page  g top  / filter  enter ${detailOpen ? 'close detail' : 'detail'}  r refund  s ship  m merchant  q quit`;
-    case 'picker':
-      return '↑↓/j/k move  enter open  esc back  q quit';
-    case 'filter':
-      return 'type id, cid, amount (74.12) or status  enter apply (empty: clear)  esc cancel';
-    case 'amount':
-      return 'type the amount  enter continue  esc cancel';
-    case 'confirm':
-      return 'y/enter confirm  n/esc cancel';
-  }
 }

@@ -2,10 +2,25 @@ import { randomUUID } from 'node:crypto';
 import type { TransactionView } from '../../domain/types.js';
 import type { Engine } from '../../engine/engine.js';
 import { formatDecimal, formatMoney, parseDecimal } from '../../money/amount.js';
+import { refundable, shippable } from './columns.js';
 import type { Mode } from './state.js';
+import { shownStatus } from './status.js';
 
 type AmountMode = Extract<Mode, { name: 'amount' }>;
 type ConfirmMode = Extract<Mode, { name: 'confirm' }>;
+
+/** Why `r` (refund) or `s` (ship) cannot act on a transaction; undefined when it can. */
+export function refusal(action: 'refund' | 'ship', tx: TransactionView): string | undefined {
+  if (action === 'refund') {
+    if (tx.kind === 'initial')
+      return 'an initial authorisation debits nothing and is not refunded: refund its shipments (the rows under it)';
+    return refundable(tx) ? undefined : `nothing left to refund on ${tx.id} (${shownStatus(tx)})`;
+  }
+  if (shippable(tx)) return undefined;
+  return tx.kind === 'initial'
+    ? `nothing left to ship on ${tx.id} (${shownStatus(tx)})`
+    : 'shipments are made against an initial authorisation (kind initial)';
+}
 
 /**
  * The amount typed for a refund or a shipment, checked before anything is sent: a decimal of the

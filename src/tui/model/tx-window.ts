@@ -32,6 +32,11 @@ export interface TxWindowOptions {
   maxRows: number;
   /** Chunks kept at most, even when they are small (a filter that matches rarely). */
   maxChunks?: number;
+  /**
+   * Shipments under their initial authorisation (the default). False when the chunks already
+   * hold shipments as rows of their own (a filter reads every kind): nothing is nested then.
+   */
+  nested?: boolean;
 }
 
 /**
@@ -50,6 +55,7 @@ export class TxWindow {
   private children = new Map<string, TransactionView[]>();
   private cachedEntries: Entry[] | undefined;
   private readonly maxChunks: number;
+  private read = 0;
 
   constructor(private readonly opts: TxWindowOptions) {
     this.maxChunks = opts.maxChunks ?? 50;
@@ -68,6 +74,11 @@ export class TxWindow {
   /** Newer rows were dropped from memory (or the window does not start at the newest row). */
   get hasNewer(): boolean {
     return this.dropped.length > 0;
+  }
+
+  /** Top-level rows read since the window was made (a progress count: rows read again count again). */
+  get rowsRead(): number {
+    return this.read;
   }
 
   get rowCount(): number {
@@ -107,13 +118,38 @@ export class TxWindow {
     const chunk = await this.readChunk(last.next);
     this.chunks.push(this.withoutDuplicates(chunk));
     await this.loadChildren(chunk.items);
+    this.dropNewest();
+    this.changed();
+    return true;
+  }
+
+  /** Beyond the bounds, the newest chunks go; their cursors stay, to read them again. */
+  private dropNewest(): void {
     while (this.chunks.length > 1 && (this.rowCount > this.opts.maxRows || this.chunks.length > this.maxChunks)) {
       const first = this.chunks.shift()!;
       this.dropped.push(first.cursor);
       this.forgetChildren(first.items);
     }
+  }
+
+  /**
+   * Reads older chunks until the end of the history or until `keepGoing` says no, dropping the
+   * newest beyond the bounds as loadOlder does. The shipments are read once at the end, for the
+   * chunks kept only: on the way they would be dropped at once, and they cost more reads than
+   * the chunks themselves. `onChunk` hears after each chunk (the screen follows now and then).
+   */
+  async readToEnd(keepGoing: () => boolean, onChunk?: () => void): Promise<void> {
+    let last = this.chunks.at(-1);
+    while (last && last.next != null && keepGoing()) {
+      const chunk = this.withoutDuplicates(await this.readChunk(last.next));
+      this.chunks.push(chunk);
+      this.dropNewest();
+      this.changed();
+      onChunk?.();
+      last = this.chunks.at(-1);
+    }
+    await this.loadChildren(this.chunks.flatMap((c) => c.items.filter((t) => !this.children.has(t.id))));
     this.changed();
-    return true;
   }
 
   /**
@@ -169,7 +205,7 @@ export class TxWindow {
     for (const tx of updated) {
       const before = this.find(tx.id);
       if (this.replace(tx)) updatedCount++;
-      if (before && tx.kind === 'initial' && before.shipped !== tx.shipped) {
+      if (before && tx.kind === 'initial' && before.shipped !== tx.shipped && this.opts.nested !== false) {
         this.setChildren(tx.id, await this.opts.readChildren(tx));
       }
     }
@@ -206,7 +242,7 @@ export class TxWindow {
 
   /** Sets the shipments of a loaded initial transaction (after a new shipment). */
   setChildren(parentId: string, shipments: TransactionView[]): void {
-    if (!this.has(parentId)) return;
+    if (this.opts.nested === false || !this.has(parentId)) return;
     if (shipments.length === 0) this.children.delete(parentId);
     else this.children.set(parentId, shipments);
     this.changed();
@@ -218,6 +254,7 @@ export class TxWindow {
 
   private async readChunk(cursor: string | undefined): Promise<Chunk> {
     const page = await this.opts.readChunk(cursor);
+    this.read += page.items.length;
     return { cursor, items: page.items, next: page.next };
   }
 
@@ -228,6 +265,7 @@ export class TxWindow {
   }
 
   private async loadChildren(items: TransactionView[]): Promise<void> {
+    if (this.opts.nested === false) return;
     const parents = items.filter((t) => t.kind === 'initial' && (t.shipped ?? 0) > 0);
     const lists = await Promise.all(parents.map((p) => this.opts.readChildren(p)));
     parents.forEach((p, i) => {

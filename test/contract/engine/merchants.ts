@@ -189,5 +189,13 @@ export const merchants: UseCase = {
         assert.equal(header.split(',').filter((p) => p.startsWith('v1=')).length, 1, 'one signature: one active secret');
       },
     );
+
+    c.test('gives each merchant an 8-digit shop number of its own (the V4 shop id), kept across a secret rotation', async () => {
+      const [a, b] = [(await c.merchant()).m, (await c.merchant()).m];
+      assert.match(a.shopId ?? '', /^[1-9]\d{7}$/);
+      assert.notEqual(a.shopId, b.shopId);
+      assert.equal((await c.engine.getMerchant(a.uuid)).shopId, a.shopId);
+      assert.equal((await c.engine.rotateMerchantSecret(a.uuid)).shopId, a.shopId);
+    });
   },
 };

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import { type ContractContext, ContractRun, type ContractSubject } from './context.js';
+import { clock } from './clock.js';
 import { events } from './events.js';
 import { initials } from './initials.js';
 import { links } from './links.js';
@@ -16,7 +17,8 @@ export interface UseCase {
 }
 
 /** Every use case, in the order they run. */
-export const USE_CASES: readonly UseCase[] = [merchants, payments, refunds, transactions, initials, shipments, links, events];
+// The clock last: it moves the time of the run's whole database.
+export const USE_CASES: readonly UseCase[] = [merchants, payments, refunds, transactions, initials, shipments, links, events, clock];
 
 /**
  * Cases a setup cannot run, and why. A case is named "<use case> > <case>", e.g.

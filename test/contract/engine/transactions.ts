@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
-import type { TransactionView } from '../../../src/domain/types.js';
+import type { EsipayError } from '../../../src/domain/errors.js';
+import type { MerchantView, TransactionView } from '../../../src/domain/types.js';
+import type { ListTransactionsInput } from '../../../src/engine/engine.js';
+import { DECLINED } from './cards.js';
+import type { ContractContext } from './context.js';
 import { fails } from './fails.js';
 import type { UseCase } from './run-engine-contract.js';
+import { initialInput } from './seed-inputs.js';
+
+const pay = (c: ContractContext, m: Pick<MerchantView, 'uuid'>, amount: string) => c.engine.pay(c.payInput(m, { amount }));
 
 /** A merchant's transactions and totals, in pages. */
 export const transactions: UseCase = {
@@ -58,6 +65,103 @@ export const transactions: UseCase = {
       await fails(c.engine.listTransactions({ merchant: m.uuid, limit: 0 }), 'invalid', 'invalid_limit');
       await fails(c.engine.listTransactions({ merchant: m.uuid, limit: Number.NaN }), 'invalid', 'invalid_limit');
       await fails(c.engine.listMerchants({ limit: -1 }), 'invalid', 'invalid_limit');
+    });
+
+    c.test('filters by status as displayed (PAID split by what was refunded), in pages joined by cursors', async () => {
+      const { m } = await c.merchant();
+      const [paid, partly, whole] = [await pay(c, m, '1.00'), await pay(c, m, '2.00'), await pay(c, m, '3.00')];
+      await c.engine.refund({ transaction: partly.id, amount: '0.50' });
+      await c.engine.refund({ transaction: whole.id });
+      const declined = await c.engine
+        .pay(c.payInput(m, { card: { number: DECLINED } }))
+        .catch((e: EsipayError) => e.transaction as TransactionView);
+      const initial = await c.engine.createInitial(initialInput(c, m));
+
+      const ids = async (statuses: string[]) => (await c.engine.listTransactions({ merchant: m.uuid, statuses })).items.map((t) => t.id);
+      assert.deepEqual(await ids(['PAID']), [paid.id]);
+      assert.deepEqual(await ids(['REFUNDED', 'PARTIALLY_REFUNDED']), [whole.id, partly.id]);
+      assert.deepEqual(await ids(['DECLINED']), [declined.id]);
+      assert.deepEqual(await ids(['AUTHORISED']), [initial.id]);
+      assert.deepEqual(await ids(['EXPIRED', 'CANCELLED']), []);
+      assert.deepEqual(await ids(['paid']), [paid.id], 'a status in lower case is the same status');
+
+      const moneyMoved = ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED'];
+      const pages: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await c.engine.listTransactions({ merchant: m.uuid, statuses: moneyMoved, limit: 1, ...(cursor ? { cursor } : {}) });
+        assert.ok(page.items.length <= 1);
+        pages.push(...page.items.map((t) => t.id));
+        cursor = page.next ?? undefined;
+      } while (cursor);
+      assert.deepEqual(pages, [whole.id, partly.id, paid.id]);
+      for (const t of (await c.engine.listTransactions({ merchant: m.uuid, statuses: moneyMoved })).items)
+        assert.ok(moneyMoved.includes(t.status));
+    });
+
+    c.test('filters by creation time: since inclusive, until exclusive, a day or an ISO 8601 time with its offset', async () => {
+      const { m } = await c.merchant();
+      for (const amount of ['1.00', '2.00', '3.00', '4.00']) await pay(c, m, amount);
+      const all = await c.allTransactions(m.uuid);
+      const pivot = all[2]!.createdAt;
+      const ids = async (q: { since?: string; until?: string }) =>
+        (await c.engine.listTransactions({ merchant: m.uuid, ...q })).items.map((t) => t.id);
+      assert.deepEqual(
+        await ids({ since: pivot }),
+        all.filter((t) => t.createdAt >= pivot).map((t) => t.id),
+      );
+      assert.deepEqual(
+        await ids({ until: pivot }),
+        all.filter((t) => t.createdAt < pivot).map((t) => t.id),
+      );
+      // The same instant two hours ahead of UTC.
+      const ahead = new Date(Date.parse(pivot) + 2 * 3600_000).toISOString().replace('Z', '+02:00');
+      assert.deepEqual(await ids({ since: ahead }), await ids({ since: pivot }));
+      assert.deepEqual(
+        await ids({ since: '2000-01-01' }),
+        all.map((t) => t.id),
+      );
+      assert.deepEqual(await ids({ until: '2000-01-01' }), []);
+      const newest = all[0]!.createdAt;
+      assert.deepEqual(
+        await ids({ since: all.at(-1)!.createdAt, until: new Date(Date.parse(newest) + 1).toISOString() }),
+        all.map((t) => t.id),
+      );
+    });
+
+    c.test('filters by merchant reference, with the kind', async () => {
+      const { m } = await c.merchant();
+      const cid = c.unique('wanted');
+      const wanted = await c.engine.pay(c.payInput(m, { cid }));
+      await pay(c, m, '5.00');
+      assert.deepEqual((await c.engine.listTransactions({ merchant: m.uuid, cid })).items, [wanted]);
+      assert.deepEqual((await c.engine.listTransactions({ merchant: m.uuid, cid, kinds: ['card'], statuses: ['PAID'] })).items, [wanted]);
+      assert.deepEqual((await c.engine.listTransactions({ merchant: m.uuid, cid, kinds: ['initial'] })).items, []);
+      assert.deepEqual((await c.engine.listTransactions({ merchant: m.uuid, cid: 'no-such-order' })).items, []);
+    });
+
+    c.test('refuses an unknown kind or status, a time that does not parse, an empty range and an unusable cursor', async () => {
+      const { m } = await c.merchant();
+      const list = (q: Omit<ListTransactionsInput, 'merchant'>) => c.engine.listTransactions({ merchant: m.uuid, ...q });
+      const kind = await fails(list({ kinds: ['cards'] }), 'invalid', 'invalid_kind');
+      assert.equal(kind.message, 'unknown kind "cards": use card, initial, shipment or link');
+      const status = await fails(list({ statuses: ['PAID', 'PAYED'] }), 'invalid', 'invalid_status');
+      assert.match(status.message, /^unknown status "PAYED": use PENDING, PAID, .* or CANCELLED$/);
+      await fails(list({ kinds: [''] }), 'invalid', 'invalid_kind');
+      await fails(list({ since: 'yesterday' }), 'invalid', 'invalid_since');
+      await fails(list({ until: '2024-02-30' }), 'invalid', 'invalid_until');
+      await fails(list({ since: '2024-05-01T25:00:00Z' }), 'invalid', 'invalid_since');
+      await fails(list({ since: '2024-06-01', until: '2024-05-01' }), 'invalid', 'invalid_range');
+      await fails(list({ cid: '' }), 'invalid', 'invalid_cid');
+      await fails(list({ cursor: '' }), 'invalid', 'invalid_cursor');
+      // Decodes to a time and a word: not the cursor of a transaction listing, never read as the first page.
+      await fails(list({ cursor: Buffer.from('2024-01-01|x').toString('base64url') }), 'invalid', 'invalid_cursor');
+      // A filter is checked before the merchant, on every engine alike.
+      await fails(
+        c.engine.listTransactions({ merchant: '00000000-0000-4000-8000-000000000000', kinds: ['cards'] }),
+        'invalid',
+        'invalid_kind',
+      );
     });
 
     c.test('keeps totals exact past 2^53 minor units: sums are strings of digits, never rounded', async () => {

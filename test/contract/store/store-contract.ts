@@ -1081,5 +1081,48 @@ export function storeContract(h: StoreHarness): void {
         }),
       );
     });
+
+    describe('V4 lookups', () => {
+      test(
+        'finds a merchant by its shop number and a refund by its id; v4Details and shopId read back as written',
+        one(h, async (s) => {
+          const tick = ticker();
+          const m = merchant(tick(), { shopId: '12345678' });
+          const plain = merchant(tick());
+          await s.insertMerchant(m);
+          await s.insertMerchant(plain);
+          assert.deepEqual(await s.getMerchantByShopId('12345678'), m);
+          assert.deepEqual(await s.getMerchant(plain.id), plain, 'a merchant written without a shop number reads back without one');
+          assert.equal(await s.getMerchantByShopId('87654321'), undefined);
+          await assert.rejects(s.insertMerchant(merchant(tick(), { shopId: '12345678' })), 'two merchants cannot share a shop number');
+
+          const t = transaction(m, tick(), { v4Details: JSON.stringify({ metadata: { cart: '42' } }) });
+          await s.insertTransaction(t);
+          assert.deepEqual(await s.getTransaction(t.id), t);
+          const r = refund(t, 100, tick());
+          assert.equal((await s.addRefund(r)).ok, true);
+          assert.deepEqual(await s.getRefund(r.id), r);
+          assert.equal(await s.getRefund(t.id), undefined, 'a transaction id is no refund id');
+        }),
+      );
+
+      test(
+        "keeps a hosted-page order's details until they expire",
+        one(h, async (s) => {
+          const first = {
+            nonce: 'n1',
+            merchantId: 'm',
+            details: '{"a":1}',
+            expiresAt: '2030-01-01T00:15:00.000Z',
+            createdAt: '2030-01-01T00:00:00.000Z',
+          };
+          await s.putV4FormDetails(first);
+          assert.deepEqual(await s.getV4FormDetails('n1'), first);
+          await s.putV4FormDetails({ ...first, nonce: 'n2', createdAt: '2030-01-01T00:16:00.000Z', expiresAt: '2030-01-01T00:31:00.000Z' });
+          assert.equal(await s.getV4FormDetails('n1'), undefined, 'an expired one is dropped');
+          assert.equal((await s.getV4FormDetails('n2'))?.details, '{"a":1}');
+        }),
+      );
+    });
   });
 }

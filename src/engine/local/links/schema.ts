@@ -1,33 +1,11 @@
 import { z } from 'zod';
-import { type FieldFormat, type FieldSpec, LINK_FIELDS, UNSIZED_MAX } from '../../../domain/link-fields.js';
+import { type FieldSpec, LINK_FIELDS, UNSIZED_MAX } from '../../../domain/link-fields.js';
+import { FORMAT_CHECKS } from '../../../domain/link-formats.js';
 
 /**
  * The zod schema of a get_link_payment body, built from the field table (domain/link-fields.ts).
  * Kept apart from the table so zod (over 200 modules) loads with the link use cases, on first use.
  */
-
-const CONTROL = /[\x00-\x1f\x7f]/;
-
-/** Checks of a field's format beyond its type and size. */
-const FORMAT_CHECKS: Record<FieldFormat, (v: string) => boolean> = {
-  text: (v) => !CONTROL.test(v),
-  digits: (v) => /^\d+$/.test(v),
-  url: (v) => {
-    if (CONTROL.test(v) || /\s/.test(v)) return false;
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && u.username === '' && u.password === '';
-    } catch {
-      return false;
-    }
-  },
-  email: (v) => /^[^\s@"<>(),;:\\[\]]+@[^\s@"<>(),;:\\[\]]+\.[^\s@"<>(),;:\\[\]]+$/.test(v),
-  phone: (v) => /^\+?[0-9 .()-]+$/.test(v) && v.replace(/\D/g, '').length >= 6,
-  siren: (v) => /^\d{9}$/.test(v),
-  flag: (v) => v === '0' || v === '1',
-  consumer_type: (v) => v === '0' || v === '1',
-  lang: (v) => /^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$/.test(v),
-};
 
 /** "" and null mean "not sent" for every field; a required field then fails as missing. */
 const absentAsUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
