@@ -27,8 +27,11 @@ export interface EngineContext {
    * now rather than at its next poll. A latency hint only: the store stays the source of truth.
    */
   outboxWritten: () => void;
-  /** The email/SMS senders of payment links (email_option, sms_option). */
-  notifiers: Notifiers;
+  /**
+   * The email/SMS senders of payment links (email_option, sms_option), made on first use: a
+   * command that sends no link (`esipay pay`, `tx list`) does not load them.
+   */
+  notifiers: LazyNotifiers;
   /** How long the acquirer may take: the acquirer above is bounded by it (acquirer/time-limit.ts). */
   acquirerTimeoutMs: number;
   /** Past the timeouts, how long before a PENDING record counts as abandoned (clock skew, slow commits). */
@@ -111,4 +114,17 @@ export function checkReference(code: string, what: string, value: unknown, max =
     throw invalid(code, `${what} may only hold printable characters without spaces or "/"`);
   }
   return value;
+}
+
+/** Link senders made on first call; `made()` says which were made (to close them), without making them. */
+export interface LazyNotifiers {
+  (): Promise<Notifiers>;
+  made(): Promise<Notifiers | undefined>;
+}
+
+/** The link senders given, or those ESIPAY_SMTP_URL and ESIPAY_SMS_URL configure, made once on first use. */
+export function lazyNotifiers(given: Notifiers | undefined): LazyNotifiers {
+  let made: Promise<Notifiers> | undefined = given ? Promise.resolve(given) : undefined;
+  const get = () => (made ??= import('../../notify/from-env.js').then((m) => m.notifiersFromEnv()));
+  return Object.assign(get, { made: () => made ?? Promise.resolve(undefined) });
 }

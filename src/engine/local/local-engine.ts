@@ -2,7 +2,6 @@ import { SimulatedAcquirer } from '../../acquirer/simulator.js';
 import { timeLimited } from '../../acquirer/time-limit.js';
 import { HttpCallbackSender } from '../../callback/sender.js';
 import { readEnv } from '../../config/env.js';
-import { notifiersFromEnv } from '../../notify/from-env.js';
 import type { Store } from '../../store/store.js';
 import { systemClock } from '../../util/clock.js';
 import type {
@@ -21,7 +20,7 @@ import type { MaintenanceUseCases, ServiceEngine, ServiceLinks, V4UseCases } fro
 import { sweepAbandoned } from './approvals.js';
 import * as clock from './clock.js';
 import { DatabaseClock } from './database-clock.js';
-import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, resolveCardKey } from './context.js';
+import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, lazyNotifiers, resolveCardKey } from './context.js';
 import * as events from './events.js';
 import * as merchants from './merchants.js';
 import * as payments from './payments.js';
@@ -62,7 +61,7 @@ export class LocalEngine implements ServiceEngine {
       callbackTimeoutMs: opts.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
       publicUrl: (opts.publicUrl ?? 'http://127.0.0.1:6543').replace(/\/+$/, ''),
       outboxWritten: opts.onOutboxWrite ?? (() => undefined),
-      notifiers: opts.notifiers ?? notifiersFromEnv(),
+      notifiers: lazyNotifiers(opts.notifiers),
       acquirerTimeoutMs,
       abandonGraceMs: opts.abandonGraceMs ?? readEnv('ESIPAY_ABANDON_GRACE_MS'),
     };
@@ -126,8 +125,10 @@ export class LocalEngine implements ServiceEngine {
 
   async close(): Promise<void> {
     await this.ctx.callbacks.close?.();
-    await this.ctx.notifiers.email?.close?.();
-    await this.ctx.notifiers.sms?.close?.();
+    // Only senders that were made need closing: asking for them here would make them now.
+    const made = await this.ctx.notifiers.made();
+    await made?.email?.close?.();
+    await made?.sms?.close?.();
     await this.ctx.store.close();
   }
 }

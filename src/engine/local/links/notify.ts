@@ -35,7 +35,7 @@ export async function notifyLink(
     link: url,
     expiresText: displayDate(link.expiresAt, lang),
   };
-  const { notifiers } = ctx;
+  const notifiers = await ctx.notifiers();
   const outcomes: NotificationOutcome[] = [];
   if (wanted.email) {
     const email = linkEmail(req.consumer_email, message);
