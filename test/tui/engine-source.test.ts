@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Engine, ListTransactionsInput } from '../../src/engine/engine.js';
-import { engineSource, withinRange } from '../../src/tui/model/engine-source.js';
+import type { EventView } from '../../src/domain/events.js';
+import { engineSource, eventLine, withinRange } from '../../src/tui/model/engine-source.js';
 import { FakeHistory, tx } from './fake-history.js';
 
 /** An engine that only lists, over a FakeHistory, counting its calls and the rows it returned. */
@@ -68,5 +69,53 @@ describe('tui dashboard source over the engine', () => {
     );
     assert.equal(got.next, null);
     assert.equal(withinRange(page, {}), page);
+  });
+
+  it("gives the detail pane the transaction's events and their delivery; nothing when the engine cannot list them", async () => {
+    const event = (over: Partial<EventView>): EventView => ({
+      id: 'e1',
+      type: 'link.paid',
+      status: 'delivered',
+      merchant: 'm',
+      transaction: 't1',
+      url: 'https://shop.example/cb',
+      attempts: 1,
+      lastError: null,
+      nextAttemptAt: null,
+      deliveredAt: '2026-01-02T10:00:00.000Z',
+      resentAt: null,
+      createdAt: '2026-01-02T09:59:59.000Z',
+      ...over,
+    });
+    const asked: unknown[] = [];
+    const withEvents = {
+      listEvents: async (q: unknown) => {
+        asked.push(q);
+        return {
+          items: [
+            event({}),
+            event({ id: 'e2', type: 'ipn', status: 'dead', attempts: 12, deliveredAt: null, lastError: 'the URL answered HTTP 500' }),
+          ],
+          next: null,
+        };
+      },
+    } as unknown as Engine;
+    const lines = await engineSource(withEvents).events('m', tx(1, { id: 't1' }));
+    assert.deepEqual(asked, [{ merchant: 'm', transaction: 't1', limit: 20 }]);
+    assert.deepEqual(lines, [
+      { at: '2026-01-02T10:00:00.000Z', kind: 'callback', text: 'link.paid to https://shop.example/cb: delivered (1 attempt)', ok: true },
+      {
+        at: '2026-01-02T09:59:59.000Z',
+        kind: 'callback',
+        text: 'ipn to https://shop.example/cb: dead after 12 attempts: the URL answered HTTP 500',
+        ok: false,
+      },
+    ]);
+    assert.match(
+      eventLine(event({ status: 'pending', attempts: 2, deliveredAt: null, nextAttemptAt: '2026-01-02T11:00:00.000Z' })).text,
+      /pending, 2 attempts, next 2026-01-02T11:00:00\.000Z/,
+    );
+    const older = { listEvents: async () => Promise.reject(new Error('404')) } as unknown as Engine;
+    assert.equal(await engineSource(older).events('m', tx(1, { id: 't1' })), undefined);
   });
 });

@@ -1,6 +1,7 @@
+import type { EventView } from '../../domain/events.js';
 import type { TransactionView } from '../../domain/types.js';
 import type { Engine } from '../../engine/engine.js';
-import type { DashboardSource, DashboardSummary, DaySums, PageQuery } from './dashboard-source.js';
+import type { DashboardSource, DashboardSummary, DaySums, PageQuery, TxEvent } from './dashboard-source.js';
 import { dayOf, type DateRange } from './range.js';
 import { shownStatus } from './status.js';
 import type { TxPage } from './tx-window.js';
@@ -24,7 +25,7 @@ export const DEFAULT_SAMPLE_ROWS = 5000;
  *   newest 5,000 transactions of the range, so a million-row merchant costs five reads, not a
  *   scan; the screen then says "counts of the newest 5,000". Refunds count on the day of the
  *   payment they refund: the Engine's lists carry no refund dates.
- * - `events` is undefined: the Engine reports no events (nor a link's callback delivery) yet.
+ * - `events` are the Engine's events of the transaction (listEvents), as one line each.
  */
 export function engineSource(engine: Engine, opts: EngineSourceOptions = {}): DashboardSource {
   const sampleRows = opts.sampleRows ?? DEFAULT_SAMPLE_ROWS;
@@ -63,7 +64,16 @@ export function engineSource(engine: Engine, opts: EngineSourceOptions = {}): Da
         cursor = read.next;
       }
     },
-    events: async () => undefined,
+    // The transaction's events (IPNs, link callbacks) and their delivery, newest first; an engine
+    // that cannot list them (an older service) leaves the pane to what the transaction says.
+    events: async (merchant, tx) => {
+      try {
+        const page = await engine.listEvents({ merchant, transaction: tx.id, limit: 20 });
+        return page.items.map(eventLine);
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 
@@ -120,4 +130,21 @@ export class SummaryCounter {
       ...(sampled && this.oldest ? { oldest: this.oldest } : {}),
     };
   }
+}
+
+/** One event as the detail pane shows it: what, where, how its delivery stands. */
+export function eventLine(e: EventView): TxEvent {
+  const tries = e.attempts === 1 ? '1 attempt' : `${e.attempts} attempts`;
+  const state =
+    e.status === 'delivered'
+      ? `delivered (${tries})`
+      : e.status === 'pending'
+        ? `pending, ${tries}${e.nextAttemptAt ? `, next ${e.nextAttemptAt}` : ''}`
+        : `${e.status} after ${tries}`;
+  return {
+    at: e.deliveredAt ?? e.createdAt,
+    kind: 'callback',
+    text: `${e.type} to ${e.url}: ${state}${e.lastError && e.status !== 'delivered' ? `: ${e.lastError}` : ''}`,
+    ok: e.status === 'delivered' || e.status === 'pending',
+  };
 }
