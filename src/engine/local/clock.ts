@@ -26,13 +26,13 @@ export async function advanceClock(clock: DatabaseClock, duration: unknown): Pro
 export async function setClock(clock: DatabaseClock, time: unknown, opts: { force?: boolean } = {}): Promise<ClockView> {
   const target = parseTime(time);
   await movable(clock);
-  return moveTo(clock, target, opts.force === true);
+  return moveTo(clock, (wallMs) => target.getTime() - wallMs, opts.force === true);
 }
 
 /** Back to real time: offset 0. After an advance that is a move backwards, so it needs force too. */
 export async function resetClock(clock: DatabaseClock, opts: { force?: boolean } = {}): Promise<ClockView> {
   await movable(clock);
-  return moveTo(clock, clock.wall(), opts.force === true);
+  return moveTo(clock, () => 0, opts.force === true);
 }
 
 export async function databaseMode(clock: DatabaseClock): Promise<DatabaseModeView> {
@@ -81,8 +81,15 @@ async function movable(clock: DatabaseClock): Promise<void> {
   }
 }
 
-async function moveTo(clock: DatabaseClock, target: Date, force: boolean): Promise<ClockView> {
-  const previous = clock.now();
+/**
+ * Moves the clock to the offset `offsetAt` gives for one reading of the wall clock: read once, so
+ * a reset is an offset of exactly 0 and a set lands on its time, however long the call takes.
+ */
+async function moveTo(clock: DatabaseClock, offsetAt: (wallMs: number) => number, force: boolean): Promise<ClockView> {
+  const wallMs = clock.wall().getTime();
+  const offset = offsetAt(wallMs);
+  const previous = new Date(wallMs + clock.offsetMs());
+  const target = new Date(wallMs + offset);
   const back = previous.getTime() - target.getTime();
   if (back > 0 && !force) {
     throw conflict(
@@ -91,7 +98,7 @@ async function moveTo(clock: DatabaseClock, target: Date, force: boolean): Promi
       'pass --force to move it back anyway, or give a later time',
     );
   }
-  await clock.writeOffset(target.getTime() - clock.wall().getTime());
+  await clock.writeOffset(offset);
   if (back <= 0) return view(clock, previous);
   return {
     ...view(clock, previous),
