@@ -68,7 +68,7 @@ import type {
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
-import { ConnectionLoss } from './connection-loss.js';
+import { ConnectionLoss, isConnectionLoss } from './connection-loss.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { createPool, isUnavailable, translate } from './pool.js';
 import type { Queryable, StorePool } from './pool.js';
@@ -129,18 +129,31 @@ export class PostgresStore implements Store {
   /** Runs fn in BEGIN … COMMIT on one connection (ROLLBACK if it throws). */
   private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      translate(e, this.url);
-    }
     // A connection lost while this holds it (terminated between two queries, or under one) is
     // handed back with its error, so the pool drops it rather than lend it again.
     let broken: Error | undefined;
     const lost = (e: Error) => (broken ??= e);
-    client.on('error', lost);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        client = await this.pool.connect();
+      } catch (e) {
+        translate(e, this.url);
+      }
+      client.on('error', lost);
+      try {
+        await client.query('BEGIN');
+        break;
+      } catch (e) {
+        // An idle connection the server dropped (terminated, restarted) fails at BEGIN, before
+        // anything ran: one more try on a fresh connection is safe, and hides the stale one.
+        client.removeListener('error', lost);
+        client.release((broken ?? e) as Error);
+        broken = undefined;
+        this.loss.failed(e); // heard at once: a failover pool re-picks its host before the retry
+        if (attempt >= 2 || !isConnectionLoss(e)) translate(e, this.url);
+      }
+    }
     try {
-      await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
