@@ -1,4 +1,5 @@
 import { SIGNATURE_HEADER, verifyKrHash, verifySignature } from './signature.js';
+import { parseJsonObject } from '../util/json.js';
 
 /**
  * What a merchant's endpoint can receive from esipay, told apart by shape, with the signature each
@@ -29,7 +30,7 @@ export interface InboundRequest {
 
 export function readInbound(req: InboundRequest, secrets: readonly string[], opts: { nowS: number; toleranceS: number }): InboundMessage {
   const type = String(req.headers['content-type'] ?? '');
-  const json = type.includes('json') ? parseObject(req.body) : undefined;
+  const json = type.includes('json') ? parseJsonObject(req.body) : undefined;
   const fields = type.includes('application/x-www-form-urlencoded')
     ? Object.fromEntries(new URLSearchParams(req.body))
     : json
@@ -49,7 +50,7 @@ function describe(
   json: Record<string, unknown> | undefined,
 ): Pick<InboundMessage, 'kind' | 'transaction' | 'event'> {
   if (fields['kr-answer'] !== undefined) {
-    const answer = parseObject(fields['kr-answer']);
+    const answer = parseJsonObject(fields['kr-answer']);
     const tx = Array.isArray(answer?.transactions) ? (answer.transactions[0] as Record<string, unknown> | undefined) : undefined;
     return { kind: 'ipn', transaction: stringOrNull(tx?.uuid), event: stringOrNull(answer?.orderStatus) };
   }
@@ -61,15 +62,6 @@ function describe(
     return { kind: 'return_url', transaction: fields.transaction, event: null };
   }
   return { kind: 'unknown', transaction: null, event: null };
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const stringOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);

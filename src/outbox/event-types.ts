@@ -1,3 +1,5 @@
+import { parseJsonObject } from '../util/json.js';
+
 /**
  * What an outbox message is as an event: its type (what happened) and the transaction it is
  * about, read from the message itself when it is queued, so the code that builds a message (the
@@ -42,7 +44,7 @@ export function eventOfMessage(topic: string, body: string): MessageEvent | null
 }
 
 function ipnEvent(body: string): MessageEvent {
-  const answer = parseJson(new URLSearchParams(body).get('kr-answer') ?? '');
+  const answer = parseJsonObject(new URLSearchParams(body).get('kr-answer') ?? '');
   const tx = (answer?.transactions as Record<string, unknown>[] | undefined)?.[0];
   const detailed = typeof tx?.detailedStatus === 'string' ? tx.detailedStatus : '';
   const kind = tx?.operationType === 'DEBIT' ? 'payment' : 'initial';
@@ -51,7 +53,7 @@ function ipnEvent(body: string): MessageEvent {
 }
 
 function linkEvent(body: string): MessageEvent {
-  const b = parseJson(body);
+  const b = parseJsonObject(body);
   const event = typeof b?.event === 'string' ? b.event : 'link_callback';
   const debit = b?.debit as Record<string, unknown> | undefined;
   const tx = b?.transaction as Record<string, unknown> | undefined;
@@ -59,13 +61,4 @@ function linkEvent(body: string): MessageEvent {
     type: event === 'link.debit' && typeof debit?.status === 'string' ? `link.debit.${debit.status}` : event,
     transactionId: typeof tx?.id === 'string' ? tx.id : null,
   };
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

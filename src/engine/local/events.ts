@@ -9,6 +9,7 @@ import type { ListEventsInput } from '../engine.js';
 import { checkReference, type EngineContext, printableId, requireMerchant } from './context.js';
 import { clampLimit } from './merchants.js';
 import { decodeCursor, encodeCursor } from './views.js';
+import { parseJson } from '../../util/json.js';
 
 /**
  * Events: the outbox's messages to merchants as what happened, with their attempts (see
@@ -159,14 +160,6 @@ function maskDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(maskDeep);
   if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskDeep(x)]));
   return v;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The feed starts now: what happens from here on (a keyset before every id of this millisecond). */
