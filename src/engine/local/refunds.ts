@@ -67,15 +67,27 @@ export async function refundRecord(
     amount = requested;
   }
 
-  const record = {
-    id: newId(),
-    transactionId: tx.id,
-    merchantId: tx.merchantId,
-    amount,
-    currency: tx.currency,
-    createdAt: now.toISOString(),
+  const write = (minor: number): Promise<KeyedRefundResult> => {
+    const record = {
+      id: newId(),
+      transactionId: tx.id,
+      merchantId: tx.merchantId,
+      amount: minor,
+      currency: tx.currency,
+      createdAt: now.toISOString(),
+    };
+    return key ? ctx.store.addKeyedRefund(record, key) : ctx.store.addRefund(record).then((r) => written(r, record));
   };
-  const result: KeyedRefundResult = key ? await ctx.store.addKeyedRefund(record, key) : written(await ctx.store.addRefund(record), record);
+  let result = await write(amount);
+  // "All that remains" was read before the store's lock: a partial refund that committed in
+  // between leaves less. The store's refusal carries the row as read under its lock, so ask again
+  // for exactly that (the ceiling is still the store's to decide); a few tries, as each can race.
+  for (let tries = 1; requested === undefined && !result.ok && result.reason === 'exceeds_remaining' && tries <= 3; tries++) {
+    const left = result.transaction ? remainingOf(result.transaction, now.toISOString()) : 0;
+    if (left === 0) throw conflict('nothing_to_refund', `transaction ${tx.id} is already fully refunded`);
+    amount = left;
+    result = await write(amount);
+  }
   if (!result.ok) {
     if (result.reason === 'key_reused') throw keyReused(result.refund);
     const current = result.transaction ?? tx;

@@ -71,6 +71,28 @@ export const refunds: UseCase = {
       assert.equal(detail.refunds.length, 3);
     });
 
+    c.test('a full refund racing partial ones refunds what remains under the lock, never refused for it', async () => {
+      const { m } = await c.merchant();
+      const tx = await c.engine.pay(c.payInput(m, { amount: '100.00' }));
+      // Asked together: "all that remains" is read before the partial refunds commit.
+      const [partA, partB, all] = await Promise.allSettled([
+        c.engine.refund({ transaction: tx.id, amount: '30.00', merchant: m.uuid }),
+        c.engine.refund({ transaction: tx.id, amount: '20.00', merchant: m.uuid }),
+        c.engine.refund({ transaction: tx.id, merchant: m.uuid }),
+      ]);
+      assert.equal(all.status, 'fulfilled', all.status === 'rejected' ? String((all.reason as EsipayError).code) : '');
+      for (const p of [partA, partB]) {
+        if (p.status === 'rejected')
+          assert.equal((p.reason as EsipayError).code, 'amount_exceeds_remaining', 'a partial after the full one');
+      }
+      const after = await c.engine.getTransaction(tx.id, m.uuid);
+      assert.equal(after.refunded, 10000, 'exactly the payment, whatever the order');
+      assert.equal(
+        after.refunds.reduce((sum, r) => sum + r.amount, 0),
+        10000,
+      );
+    });
+
     c.test('refuses bad refund amounts', async () => {
       const { m } = await c.merchant();
       const tx = await c.engine.pay(c.payInput(m, { amount: '10.00' }));
