@@ -282,7 +282,7 @@ export class PostgresStore implements Store {
   ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
     const q = insertOf('transactions', transactionToRow(t));
     if (t.idemKey === null) {
-      await this.query(q.text, q.values, on);
+      await this.first(q.text, q.values, on);
       if (outbox) await this.insertOutbox(outbox, on);
       return { inserted: true };
     }
@@ -758,7 +758,7 @@ export class PostgresStore implements Store {
     const cols = Object.keys(ins);
     const values = cols.map((c) => p.add(ins[c])).join(', ');
     const set = outcomeSet(outcome, attempt, (v) => p.add(v));
-    await this.query(
+    await this.prepared(
       `WITH a AS (INSERT INTO outbox_attempts (${cols.join(', ')}) VALUES (${values}))
        UPDATE outbox SET ${set} WHERE id = ${p.add(id)}`,
       p.values,
