@@ -49,17 +49,33 @@ export async function benchInstances(opts: BenchOptions, log: (s: string) => voi
         const esipay = () =>
           cannon(
             serves.map((s) => s.url),
-            { ...load, path: payPath(merchant, `pg${n}-${prefix++}`), serverPids: serves.map((s) => s.pid) },
+            {
+              ...load,
+              path: payPath(merchant, `pg${n}-${prefix++}`),
+              serverPids: serves.map((s) => s.pid),
+              databasePids: pgdb.backendPids,
+            },
           );
         if (n === 1) {
           // The same serve with its statements unnamed: what preparing them (prepared.ts) gains.
           const unprepared = await startServe(pgdb.url, home, [], { ESIPAY_PG_PREPARE: 'off' });
           try {
             const best = await turns(opts.rounds, log, 'instances: 1 on PostgreSQL', {
-              bare: () => cannon([bare.url], { ...load, path: payPath(bare.match[2]!, `bare-${prefix++}`), serverPids: [bare.pid] }),
+              bare: () =>
+                cannon([bare.url], {
+                  ...load,
+                  path: payPath(bare.match[2]!, `bare-${prefix++}`),
+                  serverPids: [bare.pid],
+                  databasePids: bareDb.backendPids,
+                }),
               esipay,
               esipayUnprepared: () =>
-                cannon([unprepared.url], { ...load, path: payPath(merchant, `off-${prefix++}`), serverPids: [unprepared.pid] }),
+                cannon([unprepared.url], {
+                  ...load,
+                  path: payPath(merchant, `off-${prefix++}`),
+                  serverPids: [unprepared.pid],
+                  databasePids: pgdb.backendPids,
+                }),
             });
             [barePg, offPg] = [best.bare, best.esipayUnprepared];
             results.set(n, best.esipay);
@@ -86,7 +102,7 @@ export async function benchInstances(opts: BenchOptions, log: (s: string) => voi
         baseline: barePg!.perSecond,
         baselineName: 'node:http + pg + POST',
         target: { kind: 'min-ratio', value: 0.7 },
-        note: `the same statements per payment; ${opts.concurrency} connections; ${cpuNote(one, barePg!)}; p50/p99 ${one.p50Ms}/${one.p99Ms} ms (bare ${barePg!.p50Ms}/${barePg!.p99Ms})`,
+        note: `the same statements per payment; ${opts.concurrency} connections; ${cpuNote(one, barePg!)}; ${databaseNote(one, barePg!, 'bare')}; p50/p99 ${one.p50Ms}/${one.p99Ms} ms (bare ${barePg!.p50Ms}/${barePg!.p99Ms})`,
       }),
       row({
         section: 'instances',
@@ -96,7 +112,7 @@ export async function benchInstances(opts: BenchOptions, log: (s: string) => voi
         baseline: offPg!.perSecond,
         baselineName: 'the same, ESIPAY_PG_PREPARE=off',
         target: null,
-        note: `what naming (preparing) the statements gains; ${cpuNote(one, offPg!).replace('bare', 'unprepared')}`,
+        note: `what naming (preparing) the statements gains; ${cpuNote(one, offPg!).replace('bare', 'unprepared')}; ${databaseNote(one, offPg!, 'unprepared')}`,
       }),
       ...[...results]
         .filter(([n]) => n > 1)
@@ -119,4 +135,11 @@ export async function benchInstances(opts: BenchOptions, log: (s: string) => voi
     await bareDb.drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** PostgreSQL's own CPU per payment (the backends of the pool that served it), beside the other side's. */
+function databaseNote(esipay: CannonResult, other: CannonResult, name: string): string {
+  const [a, b] = [esipay.databaseCpuUsPerRequest, other.databaseCpuUsPerRequest];
+  if (a == null || b == null) return 'PostgreSQL CPU per payment unknown';
+  return `PostgreSQL backends ${Math.round(a)} µs/payment (${name} ${Math.round(b)})`;
 }

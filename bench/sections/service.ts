@@ -226,7 +226,9 @@ export async function turns(
     for (const side of order) {
       const res = await sides[side]!();
       if (res.failures > 0) throw new Error(`${what} (${side}): ${res.failures} failed requests: ${res.failureNote}`);
-      const cpu = res.cpuUsPerRequest === null ? '' : `, ${Math.round(res.cpuUsPerRequest)} µs CPU/request`;
+      const cpu =
+        (res.cpuUsPerRequest === null ? '' : `, ${Math.round(res.cpuUsPerRequest)} µs CPU/request`) +
+        (res.databaseCpuUsPerRequest == null ? '' : `, database ${Math.round(res.databaseCpuUsPerRequest)} µs`);
       log(`${what}, ${side}: ${Math.round(res.perSecond)}/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms${cpu}`);
       if (!best[side] || res.perSecond > best[side].perSecond) best[side] = res;
     }
