@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { LIMITS } from '../http.js';
 import { componentSchemas } from './components.js';
 import { type Answer, type OperationDoc, operations, type Security } from './operations.js';
 import { openApiPath, routeTable, type TableRoute } from './route-table.js';
@@ -139,7 +140,9 @@ function operation(route: TableRoute, doc: OperationDoc, schemaOf: SchemaOf, ans
   const parameters: Json[] = [];
   for (const m of route.path.matchAll(/:(\w+)/g)) {
     const name = m[1]!;
-    parameters.push({ name, in: 'path', required: true, description: PATH_PARAMETERS[name], schema: { type: 'string' } });
+    // The v2 routes refuse a longer segment, naming the parameter (v2/routes.ts).
+    const schema = route.group === 'v2' ? { type: 'string', maxLength: LIMITS.maxSegmentBytes } : { type: 'string' };
+    parameters.push({ name, in: 'path', required: true, description: PATH_PARAMETERS[name], schema });
   }
   for (const [name, field] of Object.entries(doc.query?.shape ?? {})) {
     const schema = field as z.ZodType;
