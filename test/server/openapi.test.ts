@@ -94,6 +94,29 @@ describe('OpenAPI document', () => {
       );
   });
 
+  it('the route table reads every route module app.ts answers with (a module added there must be added to it)', () => {
+    const app = readFileSync(new URL('../../../src/server/app.ts', import.meta.url), 'utf8');
+    const list = /const routes: Route\[\] = \[([\s\S]*?)\n  \];/.exec(app)?.[1];
+    assert.ok(list, "createApp's route list");
+    const modules = [...list.matchAll(/(\w+Routes?)\(/g)].map((m) => m[1]);
+    /** Which groups of the route table each module's routes are. */
+    const groups: Record<string, string[]> = {
+      healthRoutes: ['health'],
+      metricsRoute: ['metrics'],
+      openApiRoute: ['openapi'],
+      v2Routes: ['v2'],
+      adminRoutes: ['admin'],
+      v4Routes: ['v4', 'payform'],
+      linkRoutes: ['links'],
+    };
+    assert.deepEqual(
+      modules,
+      Object.keys(groups),
+      'a route module of app.ts is missing from the route table (src/server/openapi/route-table.ts)',
+    );
+    assert.deepEqual([...new Set(routeTable().map((r) => r.group))], Object.values(groups).flat());
+  });
+
   it('finds a route taken out of the document, and an operation that answers nothing', () => {
     const less = structuredClone(doc);
     delete less.paths['/admin/merchants/{merchant}/totals'].get;
