@@ -164,7 +164,7 @@ cmd_start() {
   # initdb and pg_ctl, run as postgres, need a working directory they can read: this one.
   cd "$dir"
   # A start that fails half-way leaves nothing running nor on disk.
-  trap 'cmd_stop "$dir" >/dev/null 2>&1 || true' EXIT
+  trap "cmd_stop '$dir' >/dev/null 2>&1 || true" EXIT
 
   as_pg "$PG_BIN/initdb" -D "$dir/primary" -U postgres --auth=trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log"
   cat >>"$dir/primary/postgresql.conf" <<EOF
