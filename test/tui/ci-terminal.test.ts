@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TmuxTerminal } from '../cli/tmux.js';
 import { registerMerchant, runCli, tempHome } from '../helpers/cli.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
+import { openTerminal } from '../helpers/terminal/index.js';
 
 /**
  * A terminal whose shell has CI set, as in many dev containers: Ink believes it runs in CI when
@@ -30,7 +30,7 @@ describe('esipay tui in a terminal whose environment has CI=true', () => {
   });
 
   it('draws the dashboard while it runs, and quits with q', async () => {
-    const terminal = new TmuxTerminal(['tui', '--merchant', merchant], {
+    const terminal = openTerminal(['tui', '--merchant', merchant], {
       home: home.home,
       name: 'tui-ci',
       env: { CI: 'true', CONTINUOUS_INTEGRATION: 'true' },
