@@ -11,6 +11,12 @@ const { path, synchronous, shared } = workerData as CheckpointerData;
 const slots = new Int32Array(shared);
 const post = (m: CheckpointerMessage) => parentPort!.postMessage(m);
 
+/**
+ * The pause after each checkpoint: every commit would otherwise start one, copying the hot index
+ * pages (and syncing the database) again for each group; at most ten a second copy each page once
+ * per 100 ms of writes, as much as a catch-up then has left to copy. A catch-up request ends it.
+ */
+const PAUSE_MS = 100;
 /** How often a catch-up is tried again when something (another process's reader) keeps it from finishing. */
 const CATCH_UP_TRIES = 20;
 const CATCH_UP_PAUSE_MS = 5;
@@ -51,6 +57,7 @@ for (;;) {
     }
     if (failing) post({ kind: 'recovered' });
     failing = false;
+    Atomics.wait(slots, Slot.Request, answered, PAUSE_MS);
   } catch (e) {
     if (request !== answered) {
       answered = request;

@@ -30,7 +30,8 @@ export interface CheckpointerHost {
  *
  * A checkpoint copies the WAL's pages into the database and syncs it: on the request connection
  * (wal_autocheckpoint) it held every request in flight for up to 20 ms. Here a worker thread does
- * it on its own connection, PASSIVE, again after every commit: it takes no lock a writer needs.
+ * it on its own connection, PASSIVE, at most every 100 ms while commits come: it takes no lock a
+ * writer needs.
  *
  * Alone that lets the WAL grow without bound (docs/performance.md): SQLite starts the WAL file
  * again from its beginning only when a write transaction begins after a checkpoint has copied every
@@ -80,6 +81,7 @@ export class Checkpointer {
     this.host.hold();
     this.holding = setTimeout(() => this.release(false), HOLD_MAX_MS);
     Atomics.store(this.slots, Slot.Request, ++this.request);
+    Atomics.notify(this.slots, Slot.Request);
     this.wake();
   }
 
@@ -89,6 +91,9 @@ export class Checkpointer {
     Atomics.store(this.slots, Slot.Stop, 1);
     this.wake();
     Atomics.notify(this.slots, Slot.Stop);
+    // Also out of its pause between checkpoints: it waits on the request slot.
+    Atomics.store(this.slots, Slot.Request, ++this.request);
+    Atomics.notify(this.slots, Slot.Request);
     await this.exited;
     this.release();
   }
