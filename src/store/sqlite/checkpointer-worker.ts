@@ -23,10 +23,14 @@ const CATCH_UP_PAUSE_MS = 5;
 /** After a failure (a full disk), the next try waits this long: the cause is logged once, not in a loop. */
 const FAILURE_PAUSE_MS = 1000;
 
-const db = new Database(path);
+const db = new Database(path, { timeout: 0 });
 // The checkpoint's syncs (the WAL before it is copied, the database after) follow the store's setting.
 db.pragma(`synchronous = ${synchronous}`);
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+// With nothing left to copy it only takes the write lock for a truncate; when a writer or a
+// reader is there it does nothing and says busy: no waiting (timeout 0), so it never holds the
+// write lock while it waits for readers, and the request connection never waits on it.
+const truncate = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)');
 
 /** Every frame of the WAL is in the database: the next write transaction starts the WAL again. */
 function caughtUp(): boolean {
@@ -58,6 +62,10 @@ for (;;) {
     if (failing) post({ kind: 'recovered' });
     failing = false;
     Atomics.wait(slots, Slot.Request, answered, PAUSE_MS);
+    // Quiet since a checkpoint that caught up: the WAL is emptied (a -wal of 0 bytes, as SQLite
+    // leaves it on close), so the next writes append to it, as with SQLite's own checkpoints:
+    // on a full disk they are refused rather than landing in what is left of an older WAL.
+    if (done && Atomics.load(slots, Slot.Wake) === seen) truncate.get();
   } catch (e) {
     if (request !== answered) {
       answered = request;

@@ -39,8 +39,8 @@ export interface CheckpointerHost {
  * checkpoint ran. So once the -wal file reaches WAL_LIMIT_BYTES, the request connection holds its
  * writes (they queue; the event loop goes on serving) and asks the thread to catch up; with no new
  * frames, one checkpoint of the last few commits does; the held writes then go, and the first one
- * starts the WAL again. journal_size_limit (half the limit) truncates the file at that restart, so
- * the next wait comes only once the WAL is full again.
+ * starts the WAL again. journal_size_limit (0) truncates the file at that restart, so the next
+ * wait comes only once the WAL is full again.
  */
 export class Checkpointer {
   private readonly slots = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
