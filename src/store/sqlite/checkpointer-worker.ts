@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { type CheckpointerData, type CheckpointerMessage, Slot } from './checkpointer-protocol.js';
@@ -22,6 +23,10 @@ const CATCH_UP_TRIES = 20;
 const CATCH_UP_PAUSE_MS = 5;
 /** After a failure (a full disk), the next try waits this long: the cause is logged once, not in a loop. */
 const FAILURE_PAUSE_MS = 1000;
+
+/** The largest -wal file emptied when writes pause: its truncate takes a few ms at most. */
+const TRUNCATE_MAX_BYTES = 4 * 1024 * 1024;
+const walFileSize = () => statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
 
 const db = new Database(path, { timeout: 0 });
 // The checkpoint's syncs (the WAL before it is copied, the database after) follow the store's setting.
@@ -62,10 +67,11 @@ for (;;) {
     if (failing) post({ kind: 'recovered' });
     failing = false;
     Atomics.wait(slots, Slot.Request, answered, PAUSE_MS);
-    // Quiet since a checkpoint that caught up: the WAL is emptied (a -wal of 0 bytes, as SQLite
-    // leaves it on close), so the next writes append to it, as with SQLite's own checkpoints:
-    // on a full disk they are refused rather than landing in what is left of an older WAL.
-    if (done && Atomics.load(slots, Slot.Wake) === seen) truncate.get();
+    // Quiet since a checkpoint that caught up: a small WAL file is emptied (0 bytes, as SQLite
+    // leaves it on close), so the next writes append to it, as with SQLite's own checkpoints: on
+    // a full disk they are refused, rather than taken or refused by their size in what is left of
+    // an older WAL. Not a large one: the truncate holds the write lock, 40 to 90 ms for 64 MiB.
+    if (done && Atomics.load(slots, Slot.Wake) === seen && walFileSize() <= TRUNCATE_MAX_BYTES) truncate.get();
   } catch (e) {
     if (request !== answered) {
       answered = request;

@@ -1,13 +1,13 @@
 import { Worker } from 'node:worker_threads';
-import { builtin } from '../../util/builtin.js';
 import { type CheckpointerData, type CheckpointerMessage, Slot, SLOTS } from './checkpointer-protocol.js';
-
-const { statSync } = builtin('node:fs');
+import { WalFrames } from './wal-frames.js';
 
 /**
  * The WAL size at which writes wait for the checkpointer to catch up (64 MiB: at the service's
  * payment rate, one short wait every several seconds). The -wal file never grows past it by more
- * than the frames of one group commit (and of other processes' writes meanwhile).
+ * than the frames of one group commit (and of other processes' writes meanwhile), unless another
+ * process keeps a read transaction open across it: then no checkpoint can finish, writes wait at
+ * most HOLD_MAX_MS, and the catch-up is tried again every RETRY_MS.
  */
 export const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 /** The longest writes wait for a catch-up; past it they go on and the WAL grows until the next try. */
@@ -39,13 +39,14 @@ export interface CheckpointerHost {
  * checkpoint ran. So once the -wal file reaches WAL_LIMIT_BYTES, the request connection holds its
  * writes (they queue; the event loop goes on serving) and asks the thread to catch up; with no new
  * frames, one checkpoint of the last few commits does; the held writes then go, and the first one
- * starts the WAL again. journal_size_limit (0) truncates the file at that restart, so the next
- * wait comes only once the WAL is full again.
+ * starts the WAL again, in place: the file keeps its size (at most the limit and one group's
+ * frames) and the next wait comes once the WAL is full again (wal-frames.ts reads how full).
+ * When writes pause, the thread empties a small WAL file (see checkpointer-worker.ts).
  */
 export class Checkpointer {
   private readonly slots = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
   private readonly worker: Worker;
-  private readonly walPath: string;
+  private readonly wal: WalFrames;
   private request = 0;
   private holding: ReturnType<typeof setTimeout> | undefined;
   private retryAt = 0;
@@ -54,10 +55,11 @@ export class Checkpointer {
   constructor(
     path: string,
     synchronous: string,
+    pageSize: number,
     private readonly host: CheckpointerHost,
     private readonly limitBytes = WAL_LIMIT_BYTES,
   ) {
-    this.walPath = `${path}-wal`;
+    this.wal = new WalFrames(`${path}-shm`, pageSize);
     const data: CheckpointerData = { path, synchronous, shared: this.slots.buffer as SharedArrayBuffer };
     this.worker = new Worker(new URL('./checkpointer-worker.js', import.meta.url), { workerData: data });
     // It never keeps a process alive on its own: close() stops it, and a process that exits
@@ -76,8 +78,7 @@ export class Checkpointer {
   committed(): void {
     this.wake();
     if (this.holding || Date.now() < this.retryAt) return;
-    const size = statSync(this.walPath, { throwIfNoEntry: false })?.size ?? 0;
-    if (size < this.limitBytes) return;
+    if (this.wal.bytesInUse() < this.limitBytes) return;
     this.host.hold();
     this.holding = setTimeout(() => this.release(false), HOLD_MAX_MS);
     Atomics.store(this.slots, Slot.Request, ++this.request);

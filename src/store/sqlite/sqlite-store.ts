@@ -134,15 +134,11 @@ export class SqliteStore implements Store {
     const log = opts.log ?? ((line: string) => void process.stderr.write(`esipay: ${line}\n`));
     const autocheckpoint = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
     this.db.pragma('wal_autocheckpoint = 0');
-    // Applied by the write that starts the WAL again: the file is cut back to that write's frames.
-    // So the -wal size says how much of the WAL is in use (the limit is read from it), and a
-    // write on a full disk is refused as it was with SQLite's own checkpoints, instead of landing
-    // in space an older WAL left behind: refused or taken at random, as the disk-full test shows.
-    this.db.pragma('journal_size_limit = 0');
     const group = this.group;
     const checkpointer = new Checkpointer(
       this.location,
       String(readEnv('ESIPAY_SQLITE_SYNC')),
+      this.db.pragma('page_size', { simple: true }) as number,
       {
         hold: () => group.hold(),
         release: () => group.release(),
