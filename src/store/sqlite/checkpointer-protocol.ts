@@ -8,8 +8,10 @@ export const Slot = {
   Stop: 1,
   /** Bumped when the request connection holds its writes and waits for the WAL to be caught up. */
   Request: 2,
+  /** Non-zero while the WAL nears its bound: the thread checkpoints without pausing between. */
+  Urgent: 3,
 } as const;
-export const SLOTS = 3;
+export const SLOTS = 4;
 
 export interface CheckpointerData {
   path: string;

@@ -15,7 +15,8 @@ const post = (m: CheckpointerMessage) => parentPort!.postMessage(m);
 /**
  * The pause after each checkpoint: every commit would otherwise start one, copying the hot index
  * pages (and syncing the database) again for each group; at most ten a second copy each page once
- * per 100 ms of writes, as much as a catch-up then has left to copy. A catch-up request ends it.
+ * per 100 ms of writes. A catch-up request ends it, and there is none while the WAL nears its
+ * bound (Slot.Urgent): the catch-up then has only the last checkpoint's worth of writes to copy.
  */
 const PAUSE_MS = 100;
 /** How often a catch-up is tried again when something (another process's reader) keeps it from finishing. */
@@ -66,7 +67,7 @@ for (;;) {
     }
     if (failing) post({ kind: 'recovered' });
     failing = false;
-    Atomics.wait(slots, Slot.Request, answered, PAUSE_MS);
+    if (Atomics.load(slots, Slot.Urgent) === 0) Atomics.wait(slots, Slot.Request, answered, PAUSE_MS);
     // Quiet since a checkpoint that caught up: a small WAL file is emptied (0 bytes, as SQLite
     // leaves it on close), so the next writes append to it, as with SQLite's own checkpoints: on
     // a full disk they are refused, rather than taken or refused by their size in what is left of

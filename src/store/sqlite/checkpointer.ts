@@ -12,6 +12,8 @@ import { WalFrames } from './wal-frames.js';
 export const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 /** The longest writes wait for a catch-up; past it they go on and the WAL grows until the next try. */
 const HOLD_MAX_MS = 1000;
+/** From this share of the limit on, the thread checkpoints without pausing: the hold then is short. */
+const URGENT_SHARE = 0.75;
 /** After a catch-up that could not finish, the next one is tried this much later. */
 const RETRY_MS = 1000;
 
@@ -78,7 +80,12 @@ export class Checkpointer {
   committed(): void {
     this.wake();
     if (this.holding || Date.now() < this.retryAt) return;
-    if (this.wal.bytesInUse() < this.limitBytes) return;
+    const used = this.wal.bytesInUse();
+    if (used >= this.limitBytes * URGENT_SHARE && Atomics.load(this.slots, Slot.Urgent) === 0) {
+      Atomics.store(this.slots, Slot.Urgent, 1);
+      Atomics.notify(this.slots, Slot.Request); // out of its pause
+    }
+    if (used < this.limitBytes) return;
     this.host.hold();
     this.holding = setTimeout(() => this.release(false), HOLD_MAX_MS);
     Atomics.store(this.slots, Slot.Request, ++this.request);
@@ -120,7 +127,9 @@ export class Checkpointer {
     if (!this.holding) return;
     clearTimeout(this.holding);
     this.holding = undefined;
-    if (!done) this.retryAt = Date.now() + RETRY_MS;
+    if (done)
+      Atomics.store(this.slots, Slot.Urgent, 0); // the next commit starts the WAL again
+    else this.retryAt = Date.now() + RETRY_MS;
     this.host.release();
   }
 }
