@@ -12,6 +12,8 @@ export interface BenchOptions {
   cliRuns: number;
   /** Transactions seeded for `esipay tx list`. */
   cliTransactions: number;
+  /** Transactions seeded for `esipay tx export` (and a tenth of them, for its memory). */
+  exportTransactions: number;
   /** Transactions seeded for the TUI. */
   tuiTransactions: number;
   /** Sections to run (all when empty). */
@@ -24,7 +26,7 @@ export interface BenchOptions {
   markdown: boolean;
 }
 
-export const SECTIONS = ['embedded', 'service', 'cli', 'tui', 'instances'] as const;
+export const SECTIONS = ['embedded', 'service', 'cli', 'export', 'tui', 'instances'] as const;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const o: BenchOptions = {
@@ -34,6 +36,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rounds: 2,
     cliRuns: 10,
     cliTransactions: 10_000,
+    exportTransactions: 1_000_000,
     tuiTransactions: 1_000_000,
     only: new Set(),
     postgresUrl: process.env.ESIPAY_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -52,6 +55,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (flag === '--rounds') o.rounds = positive(flag, value());
     else if (flag === '--connections') o.concurrency = positive(flag, value());
     else if (flag === '--cli-runs') o.cliRuns = positive(flag, value());
+    else if (flag === '--export-transactions') o.exportTransactions = positive(flag, value());
     else if (flag === '--tui-transactions') o.tuiTransactions = positive(flag, value());
     else if (flag === '--only') for (const s of value().split(',')) o.only.add(section(s.trim()));
     else if (flag === '--pg') o.postgresUrl = value();
@@ -63,6 +67,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       o.cliRuns = 5;
       o.rounds = 1;
       o.tuiTransactions = 100_000;
+      o.exportTransactions = 100_000;
     } else if (flag === '--help' || flag === '-h') {
       process.stdout.write(HELP);
       process.exit(0);
@@ -90,6 +95,7 @@ const HELP = `npm run bench -- [flags]
   --connections <n>        requests in flight / HTTP connections (default 32)
   --cli-runs <n>           runs per CLI command, median kept (default 10)
   --tui-transactions <n>   transactions seeded for the TUI (default 1000000)
+  --export-transactions <n> transactions seeded for tx export (default 1000000; a tenth more for its memory)
   --pg <url>               PostgreSQL server for the instances section (default ESIPAY_BENCH_PG or postgres://postgres@127.0.0.1:5432/postgres)
   --profile <dir>          write node --cpu-prof profiles of esipay processes there
   --markdown               also print the table as Markdown

@@ -1,6 +1,7 @@
 import { benchEmbedded } from './sections/embedded.js';
 import { benchService } from './sections/service.js';
 import { benchCli } from './sections/cli.js';
+import { benchExport } from './sections/export.js';
 import { benchTui } from './sections/tui.js';
 import { benchInstances } from './sections/instances.js';
 import { hasServe } from './lib/esipay.js';
@@ -23,6 +24,7 @@ const runners: Record<Section, () => Promise<Row[]>> = {
   embedded: () => benchEmbedded(opts, log),
   service: async () => (hasServe() ? benchService(opts, log) : [notRun('service', 'all', '`esipay serve` is not in this checkout yet')]),
   cli: () => benchCli(opts, log),
+  export: () => benchExport(opts, log),
   tui: () => benchTui(opts, log),
   instances: async () =>
     hasServe() ? benchInstances(opts, log) : [notRun('instances', 'all', '`esipay serve` is not in this checkout yet')],

@@ -64,7 +64,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * listens and the workers' first runs are done (abandoned payments already cancelled).
  */
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
-  const store = await openStoreOrExplain(opts.db);
+  // A long-lived writer: SQLite's checkpoints off the request path (src/store/sqlite/checkpointer.ts).
+  const store = await openStoreOrExplain(opts.db, { sqliteCheckpointer: true });
   let engine: LocalEngine | undefined;
   const workers: Worker[] = [];
   const state = { stopping: false };

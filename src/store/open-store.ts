@@ -16,7 +16,9 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** SQLite: the page cache of this connection, in KiB (default better-sqlite3's 16 MiB). */
   sqliteCacheKiB?: number;
-  /** PostgreSQL: where a lost connection is reported, one line (default stderr). */
+  /** SQLite: checkpoints in a worker thread, off the request path (a long-lived writer: `esipay serve`). */
+  sqliteCheckpointer?: boolean;
+  /** PostgreSQL: where a lost connection is reported; SQLite: the checkpointer's failures. One line each (default stderr). */
   log?: (line: string) => void;
 }
 
@@ -27,7 +29,11 @@ export async function openStore(location: string, opts: OpenStoreOptions = {}): 
     store = new PostgresStore(location, opts.log ? { log: opts.log } : {});
   } else {
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
-    store = new SqliteStore(location, opts.sqliteCacheKiB !== undefined ? { cacheKiB: opts.sqliteCacheKiB } : {});
+    store = new SqliteStore(location, {
+      ...(opts.sqliteCacheKiB !== undefined ? { cacheKiB: opts.sqliteCacheKiB } : {}),
+      ...(opts.sqliteCheckpointer ? { checkpointer: true } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
   }
   if (opts.migrate !== false) {
     try {

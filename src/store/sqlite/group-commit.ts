@@ -30,6 +30,9 @@ export class GroupCommit {
   private queue: Pending[] = [];
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
+  private held = false;
+  /** Called after each group (checkpointer.ts watches the WAL there). */
+  afterCommit: (() => void) | undefined;
 
   constructor(private readonly db: Database.Database) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
@@ -46,11 +49,33 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Writes queue up and wait, without blocking the event loop, until release(): while the
+   * checkpointer catches up with the WAL (checkpointer.ts).
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** Ends hold(): what queued meanwhile is committed now, in one group. */
+  release(): void {
+    this.held = false;
+    this.flush();
+  }
+
   /** Runs and commits what is queued now (also called before the database is closed). */
   flush(): void {
     const group = this.queue;
-    if (group.length === 0) return;
+    if (group.length === 0 || this.held) return;
     this.queue = [];
+    try {
+      this.commitGroup(group);
+    } finally {
+      this.afterCommit?.();
+    }
+  }
+
+  private commitGroup(group: Pending[]): void {
     let values: unknown[];
     let workThrew = false;
     try {

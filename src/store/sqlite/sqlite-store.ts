@@ -70,6 +70,7 @@ import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
 import { createPrivateFile } from './file.js';
 import { sqliteWriteError } from './errors.js';
+import { Checkpointer, WAL_LIMIT_BYTES } from './checkpointer.js';
 import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { insertSql } from './sql.js';
@@ -95,7 +96,19 @@ export class SqliteStore implements Store {
 
   constructor(
     readonly location: string,
-    opts: { cacheKiB?: number } = {},
+    opts: {
+      cacheKiB?: number;
+      /**
+       * Checkpoints in a worker thread, off the request path (checkpointer.ts): for a long-lived
+       * writer, `esipay serve`. A short command keeps SQLite's own (starting a thread costs more
+       * than its few checkpoints).
+       */
+      checkpointer?: boolean;
+      /** The -wal size at which writes wait for the checkpointer to catch up (WAL_LIMIT_BYTES). */
+      walLimitBytes?: number;
+      /** Where the checkpointer's failures are said, one line each (default stderr). */
+      log?: (line: string) => void;
+    } = {},
   ) {
     if (location !== ':memory:' && location !== '') {
       mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
@@ -111,8 +124,35 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     if (opts.cacheKiB !== undefined) this.db.pragma(`cache_size = -${Math.max(64, Math.floor(opts.cacheKiB))}`);
     this.group = new GroupCommit(this.db);
+    if (opts.checkpointer && location !== ':memory:' && location !== '') this.startCheckpointer(opts);
   }
   private readonly group: GroupCommit;
+  private checkpointer: Checkpointer | undefined;
+
+  private startCheckpointer(opts: { walLimitBytes?: number; log?: (line: string) => void }): void {
+    const limit = opts.walLimitBytes ?? WAL_LIMIT_BYTES;
+    const log = opts.log ?? ((line: string) => void process.stderr.write(`esipay: ${line}\n`));
+    const autocheckpoint = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    this.db.pragma('wal_autocheckpoint = 0');
+    const group = this.group;
+    const checkpointer = new Checkpointer(
+      this.location,
+      String(readEnv('ESIPAY_SQLITE_SYNC')),
+      this.db.pragma('page_size', { simple: true }) as number,
+      {
+        hold: () => group.hold(),
+        release: () => group.release(),
+        checkpointHere: () => {
+          if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+          group.afterCommit = undefined;
+        },
+        log,
+      },
+      limit,
+    );
+    group.afterCommit = () => checkpointer.committed();
+    this.checkpointer = checkpointer;
+  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.stmts.get(sql);
@@ -626,6 +666,12 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (!this.db.open) return;
+    // First the thread and its connection: it may be holding writes, and the last connection to
+    // close checkpoints the whole WAL and removes it.
+    const checkpointer = this.checkpointer;
+    this.checkpointer = undefined;
+    await checkpointer?.close();
     if (!this.db.open) return;
     this.group.flush(); // writes already asked for are committed (or rejected), not dropped
     this.db.close();
