@@ -64,7 +64,7 @@ import {
   resendSet,
 } from '../sql/events.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
-import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { merchantTotalsFromRow, merchantTotalsSql, totalsTimes } from '../sql/totals.js';
 import { listTransactionsSql } from '../sql/transaction-query.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
@@ -279,7 +279,8 @@ export class SqliteStore implements Store {
   }
 
   async merchantTotals(merchantId: string, now: string): Promise<MerchantTotals> {
-    return merchantTotalsFromRow(this.get(merchantTotalsSql({ merchantId: '@merchantId', now: '@now' }), { merchantId, now })!);
+    const sql = merchantTotalsSql({ merchantId: '@merchantId', now: '@now', today: '@today', tomorrow: '@tomorrow' });
+    return merchantTotalsFromRow(this.get(sql, { merchantId, ...totalsTimes(now) })!);
   }
 
   async addRefund(refund: RefundRecord): Promise<MovementResult> {
