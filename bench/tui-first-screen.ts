@@ -14,12 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuMs } from './lib/tmux.js';
 
 const BIN = fileURLToPath(new URL('../../bin/esipay.js', import.meta.url));
 const ROW = /\d\d:\d\d(:\d\d)? [0-9a-f]{8}/;
 
 export interface TuiMeasure {
   firstRowsMs: number;
+  /** CPU time of the process until the first rows were on screen. */
+  cpuFirstRowsMs: number;
   totalsMs: number;
   rssFirstScreenMb: number;
   rssAfterPagingMb: number[];
@@ -56,9 +59,10 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
     tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '40', cmd);
     await until('the first rows', () => ROW.test(screen()), 10_000);
     const firstRowsMs = performance.now() - t0;
+    const pid = Number(tmux('display', '-p', '-t', session, '#{pane_pid}').trim());
+    const cpuFirstRowsMs = cpuMs(pid);
     await until('the totals', () => screen().includes('paid '), 20_000);
     const totalsMs = performance.now() - t0;
-    const pid = Number(tmux('display', '-p', '-t', session, '#{pane_pid}').trim());
     const rssFirstScreenMb = memory(pid).rss;
     const topSeq = () =>
       Number(
@@ -93,6 +97,7 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
     tmux('send-keys', '-t', session, 'q');
     return {
       firstRowsMs: Math.round(firstRowsMs),
+      cpuFirstRowsMs,
       totalsMs: Math.round(totalsMs),
       rssFirstScreenMb: Math.round(rssFirstScreenMb),
       rssAfterPagingMb,
