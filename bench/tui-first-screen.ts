@@ -77,14 +77,18 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
     const batch = opts.batch ?? 10;
     const rssAfterPagingMb: number[] = [];
     for (let done = 0; done < opts.pages; done += batch) {
+      const before = screen();
       tmux('send-keys', '-t', session, ...Array.from({ length: batch }, () => 'PageDown'));
-      // Settled: no read in flight and the same screen twice in a row.
+      // Settled: the keys moved the list (on a loaded machine the same screen twice in a row can
+      // come before the keys are even read), no read in flight and the same screen twice in a row.
       let last = '';
+      let moved = false;
       await until(
         'the paging to settle',
         () => {
           const s = screen();
-          const settled = s === last && !s.includes('reading…');
+          moved ||= s !== before;
+          const settled = moved && s === last && !s.includes('reading…');
           last = s;
           return settled;
         },
