@@ -90,12 +90,28 @@ function totalsDeltas(op: 'insert' | 'update'): Record<string, string> {
   return Object.fromEntries(TOTALS_COLUMNS.filter((c) => c !== 'count').map((c) => [c, `(${now[c]}) - (${was[c]})`]));
 }
 
-/** SQLite: the trigger body's statements (each expiry upsert filters itself with its WHERE). */
-function sqliteBody(op: 'insert' | 'update'): string {
-  const steps = [totalsUpsert('0', totalsDeltas(op), 'NEW.', 'sqlite')];
-  if (op === 'update') steps.push(expiryUpsert('0', 'OLD.', '-', 'sqlite'));
-  steps.push(expiryUpsert('0', 'NEW.', '', 'sqlite'));
-  return steps.join(';\n  ') + ';';
+/**
+ * SQLite: the triggers. The expiry ones are apart, with a WHEN, so that a write that does not
+ * concern merchant_expiry_totals (most: card payments) runs one statement, not three (measured:
+ * the statements that find nothing to do still cost their execution).
+ */
+function sqliteTriggers(): string {
+  const changed = CHANGED.replaceAll('IS DISTINCT FROM', 'IS NOT');
+  const onUpdate = `AFTER UPDATE OF ${READ_COLUMNS.join(', ')} ON transactions`;
+  return `
+CREATE TRIGGER transactions_totals_insert AFTER INSERT ON transactions BEGIN
+  ${totalsUpsert('0', totalsDeltas('insert'), 'NEW.', 'sqlite')};
+END;
+CREATE TRIGGER transactions_expiry_insert AFTER INSERT ON transactions WHEN ${ENDING('NEW.')} BEGIN
+  ${expiryUpsert('0', 'NEW.', '', 'sqlite')};
+END;
+CREATE TRIGGER transactions_totals_update ${onUpdate} WHEN ${changed} BEGIN
+  ${totalsUpsert('0', totalsDeltas('update'), 'NEW.', 'sqlite')};
+END;
+CREATE TRIGGER transactions_expiry_update ${onUpdate} WHEN (${changed}) AND ((${ENDING('OLD.')}) OR (${ENDING('NEW.')})) BEGIN
+  ${expiryUpsert('0', 'OLD.', '-', 'sqlite')};
+  ${expiryUpsert('0', 'NEW.', '', 'sqlite')};
+END;`;
 }
 
 /**
@@ -164,13 +180,7 @@ export const SQLITE_TOTALS_MIGRATION: Migration = {
   version: 10,
   name: 'running totals per merchant',
   sql: `${tables('INTEGER', 'INTEGER', 'TEXT', (c) => ` CHECK (typeof(${c}) = 'integer')`)}
-CREATE TRIGGER transactions_totals_insert AFTER INSERT ON transactions BEGIN
-  ${sqliteBody('insert')}
-END;
-CREATE TRIGGER transactions_totals_update AFTER UPDATE OF ${READ_COLUMNS.join(', ')} ON transactions
-WHEN ${CHANGED.replaceAll('IS DISTINCT FROM', 'IS NOT')} BEGIN
-  ${sqliteBody('update')}
-END;
+${sqliteTriggers()}
 ${backfill()}`,
 };
 
