@@ -37,7 +37,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     cliRuns: 10,
     cliTransactions: 10_000,
     exportTransactions: 1_000_000,
-    tuiTransactions: 1_000_000,
+    tuiTransactions: 10_000_000,
     only: new Set(),
     postgresUrl: process.env.ESIPAY_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     profileDir: null,
@@ -94,7 +94,7 @@ const HELP = `npm run bench -- [flags]
   --rounds <n>             runs of each side, taking turns, best kept (default 2)
   --connections <n>        requests in flight / HTTP connections (default 32)
   --cli-runs <n>           runs per CLI command, median kept (default 10)
-  --tui-transactions <n>   transactions seeded for the TUI (default 1000000)
+  --tui-transactions <n>   transactions seeded for the TUI (default 10000000)
   --export-transactions <n> transactions seeded for tx export (default 1000000; a tenth more for its memory)
   --pg <url>               PostgreSQL server for the instances section (default ESIPAY_BENCH_PG or postgres://postgres@127.0.0.1:5432/postgres)
   --profile <dir>          write node --cpu-prof profiles of esipay processes there

@@ -14,13 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { UNSET_CI } from './lib/tmux.js';
+import { cpuMs, UNSET_CI } from './lib/tmux.js';
 
 const BIN = fileURLToPath(new URL('../../bin/esipay.js', import.meta.url));
 const ROW = /\d\d:\d\d(:\d\d)? [0-9a-f]{8}/;
 
 export interface TuiMeasure {
   firstRowsMs: number;
+  /** CPU time of the process until the first rows were on screen. */
+  cpuFirstRowsMs: number;
   totalsMs: number;
   rssFirstScreenMb: number;
   rssAfterPagingMb: number[];
@@ -58,9 +60,10 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
     tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '40', cmd);
     await until('the first rows', () => ROW.test(screen()), 10_000);
     const firstRowsMs = performance.now() - t0;
+    const pid = Number(tmux('display', '-p', '-t', session, '#{pane_pid}').trim());
+    const cpuFirstRowsMs = cpuMs(pid);
     await until('the totals', () => screen().includes('paid '), 20_000);
     const totalsMs = performance.now() - t0;
-    const pid = Number(tmux('display', '-p', '-t', session, '#{pane_pid}').trim());
     const rssFirstScreenMb = memory(pid).rss;
     const topSeq = () =>
       Number(
@@ -75,14 +78,18 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
     const batch = opts.batch ?? 10;
     const rssAfterPagingMb: number[] = [];
     for (let done = 0; done < opts.pages; done += batch) {
+      const before = screen();
       tmux('send-keys', '-t', session, ...Array.from({ length: batch }, () => 'PageDown'));
-      // Settled: no read in flight and the same screen twice in a row.
+      // Settled: the keys moved the list (on a loaded machine the same screen twice in a row can
+      // come before the keys are even read), no read in flight and the same screen twice in a row.
       let last = '';
+      let moved = false;
       await until(
         'the paging to settle',
         () => {
           const s = screen();
-          const settled = s === last && !s.includes('reading…');
+          moved ||= s !== before;
+          const settled = moved && s === last && !s.includes('reading…');
           last = s;
           return settled;
         },
@@ -95,6 +102,7 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
     tmux('send-keys', '-t', session, 'q');
     return {
       firstRowsMs: Math.round(firstRowsMs),
+      cpuFirstRowsMs,
       totalsMs: Math.round(totalsMs),
       rssFirstScreenMb: Math.round(rssFirstScreenMb),
       rssAfterPagingMb,

@@ -18,7 +18,11 @@ export function hasTmux(): boolean {
  * Runs `command` (without CI in its environment: UNSET_CI) in a detached tmux pane (160×40) and measures the time until `ready` matches
  * the screen and the process's resident memory then. The session is killed afterwards.
  */
-export async function firstScreen(command: string, ready: RegExp, timeoutMs = 20_000): Promise<{ ms: number; rssMb: number }> {
+export async function firstScreen(
+  command: string,
+  ready: RegExp,
+  timeoutMs = 20_000,
+): Promise<{ ms: number; rssMb: number; cpuMs: number }> {
   const session = `esipay-bench-base-${process.pid}-${Date.now()}`;
   const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
   try {
@@ -38,8 +42,20 @@ export async function firstScreen(command: string, ready: RegExp, timeoutMs = 20
     const pid = Number(tmux('display', '-p', '-t', session, '#{pane_pid}').trim());
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssMb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
-    return { ms, rssMb };
+    return { ms, rssMb, cpuMs: cpuMs(pid) };
   } finally {
     spawnSync('tmux', ['kill-session', '-t', session]);
   }
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat: on a shared,
+ * loaded machine a steadier figure than wall time (clock ticks of 10 ms).
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }

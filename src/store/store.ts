@@ -57,7 +57,9 @@ export interface Store {
   listTransactions(q: TransactionQuery): Promise<TransactionRecord[]>;
   /**
    * Sums over a merchant's transactions for dashboards; what remains to ship counts the initial
-   * authorisations not expired at `now` (the caller's clock, ISO-8601 UTC).
+   * authorisations not expired at `now` (the caller's clock, ISO-8601 UTC), as do the counts of
+   * AUTHORISED and EXPIRED. Read from running totals the database keeps in the same transaction as
+   * every write (migration 10): the cost does not grow with the history.
    */
   merchantTotals(merchantId: string, now: string): Promise<MerchantTotals>;
 
@@ -335,6 +337,8 @@ export interface MerchantTotals {
   toShip: MinorSum;
   count: number;
   currency: string | null;
+  /** How many transactions are in each status as shown (displayStatus at the caller's `now`). */
+  byStatus: Record<TxDisplayStatus, number>;
 }
 
 export interface MigrationStatus {

@@ -31,6 +31,11 @@ export const LEDGER_RULES = {
    * Its later instalments would never be taken. pay_now links have no schedule.
    */
   link_schedule_missing: 'paid multi_pay/pay_later link without its schedule',
+  /**
+   * A merchant's running totals (kept by the database with every write, migration 10) differ
+   * from the recount of its rows: the dashboards and the totals API show wrong sums or counts.
+   */
+  totals_mismatch: 'running totals differ from the recount of the rows',
 } as const;
 
 export type LedgerRule = keyof typeof LEDGER_RULES;

@@ -10,6 +10,9 @@ import { TransactionTable } from '../../src/tui/components/TransactionTable.js';
 import { layoutColumns } from '../../src/tui/model/columns.js';
 import type { Entry } from '../../src/tui/model/tx-window.js';
 import { tx } from './fake-history.js';
+import { statusCounts } from '../../src/verify/totals-recount.js';
+
+const TOTALS_BY_STATUS = statusCounts({ PAID: 2, PARTIALLY_REFUNDED: 1 });
 
 afterEach(() => cleanup());
 
@@ -70,7 +73,7 @@ describe('tui components', () => {
           currency: 'EUR',
           createdAt: '2025-01-01T00:00:00Z',
         }}
-        totals={{ paid: '123456', refunded: '1000', toShip: '7500', count: 3, currency: 'EUR' }}
+        totals={{ paid: '123456', refunded: '1000', toShip: '7500', count: 3, currency: 'EUR', byStatus: TOTALS_BY_STATUS }}
         loading={false}
         newAbove={0}
       />,

@@ -17,6 +17,19 @@ const minor = z.number().int().describe('integer of minor units of the currency'
 const currency = z.string().length(3).describe('ISO 4217 code');
 const uuid = z.string().describe('esipay id (uuid)');
 
+const DISPLAY_STATUSES = [
+  'PENDING',
+  'PAID',
+  'AUTHORISED',
+  'DECLINED',
+  'FAILED',
+  'CANCELLED',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+  'EXPIRED',
+] as const;
+const displayStatus = z.enum(DISPLAY_STATUSES);
+
 export const MaskedCardSchema = z.object({
   first6: z.string(),
   last4: z.string(),
@@ -29,7 +42,7 @@ export const TransactionViewSchema = z.object({
   merchant: uuid,
   cid: z.string().describe("the merchant's reference: v2 cid, V4 orderId, link payment_reference"),
   kind: z.enum(['card', 'initial', 'shipment', 'link']),
-  status: z.enum(['PENDING', 'PAID', 'AUTHORISED', 'DECLINED', 'FAILED', 'CANCELLED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'EXPIRED']),
+  status: displayStatus,
   amount: minor,
   currency,
   refunded: minor,
@@ -102,6 +115,11 @@ export const MerchantTotalsSchema = z.object({
   toShip: minorSum,
   count: z.number().int(),
   currency: currency.nullable(),
+  byStatus: z
+    .object(
+      Object.fromEntries(DISPLAY_STATUSES.map((s) => [s, z.number().int()])) as Record<(typeof DISPLAY_STATUSES)[number], z.ZodNumber>,
+    )
+    .describe('how many transactions are in each status as shown at the time of the request'),
 });
 export type MerchantTotalsProof = Proof<Same<z.output<typeof MerchantTotalsSchema>, MerchantTotals>>;
 

@@ -45,7 +45,7 @@ import {
   resendSet,
 } from '../sql/events.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
-import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { merchantTotalsFromRow, merchantTotalsSql, totalsTimes } from '../sql/totals.js';
 import { listTransactionsSql } from '../sql/transaction-query.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
@@ -330,7 +330,9 @@ export class PostgresStore implements Store {
   }
 
   async merchantTotals(merchantId: string, now: string): Promise<MerchantTotals> {
-    return merchantTotalsFromRow((await this.one(merchantTotalsSql({ merchantId: '$1', now: '$2' }), [merchantId, now]))!);
+    const t = totalsTimes(now);
+    const sql = merchantTotalsSql({ merchantId: '$1', now: '$2', today: '$3', tomorrow: '$4' });
+    return merchantTotalsFromRow((await this.one(sql, [merchantId, t.now, t.today, t.tomorrow]))!);
   }
 
   async addRefund(refund: RefundRecord): Promise<MovementResult> {

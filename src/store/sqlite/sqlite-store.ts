@@ -64,7 +64,7 @@ import {
   resendSet,
 } from '../sql/events.js';
 import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
-import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
+import { merchantTotalsFromRow, merchantTotalsSql, totalsTimes } from '../sql/totals.js';
 import { listTransactionsSql } from '../sql/transaction-query.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
@@ -122,6 +122,10 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${readEnv('ESIPAY_SQLITE_SYNC')}`);
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('foreign_keys = ON');
+    // A write to transactions fires the running totals' triggers (migration 10), so SQLite keeps a
+    // statement journal for it: in memory, not a temporary file per statement (measured: 26 → 8
+    // µs of CPU per insert for the triggers).
+    this.db.pragma('temp_store = MEMORY');
     if (opts.cacheKiB !== undefined) this.db.pragma(`cache_size = -${Math.max(64, Math.floor(opts.cacheKiB))}`);
     this.group = new GroupCommit(this.db);
     if (opts.checkpointer && location !== ':memory:' && location !== '') this.startCheckpointer(opts);
@@ -319,7 +323,8 @@ export class SqliteStore implements Store {
   }
 
   async merchantTotals(merchantId: string, now: string): Promise<MerchantTotals> {
-    return merchantTotalsFromRow(this.get(merchantTotalsSql({ merchantId: '@merchantId', now: '@now' }), { merchantId, now })!);
+    const sql = merchantTotalsSql({ merchantId: '@merchantId', now: '@now', today: '@today', tomorrow: '@tomorrow' });
+    return merchantTotalsFromRow(this.get(sql, { merchantId, ...totalsTimes(now) })!);
   }
 
   async addRefund(refund: RefundRecord): Promise<MovementResult> {

@@ -166,8 +166,9 @@ export class DashboardController {
         this.fail(e);
       }
     });
-    // The totals sum the whole history (long for a big merchant, and a local engine blocks while
-    // it sums): let the first rows reach the screen before.
+    // The totals are running totals (a few rows, whatever the history), but the summary read
+    // with them counts up to 5,000 rows (a local engine blocks meanwhile): let the first rows
+    // reach the screen before.
     setTimeout(() => {
       if (!this.stopped) void this.counts.refresh();
     }, FIRST_TOTALS_DELAY_MS);

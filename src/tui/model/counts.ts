@@ -13,11 +13,11 @@ export interface CountsHost {
 }
 
 /**
- * The header's sums: the totals of the whole history (the Engine's merchantTotals) and the counts
- * and days of the range (the DashboardSource's summary). Both sum a lot of rows, so they are read
- * when a poll saw a change, but never more often than ten times what the last read cost (a
- * million rows take a moment, during which a local engine is busy), and otherwise every 30 s for
- * changes out of view.
+ * The header's sums: the totals of the whole history (the Engine's merchantTotals, running totals
+ * the database keeps: a few rows whatever the history) and the counts and days of the range (the
+ * DashboardSource's summary, up to 5,000 rows read). They are read when a poll saw a change, but
+ * never more often than ten times what the last read cost (during which a local engine is busy),
+ * and otherwise every 30 s for changes out of view.
  */
 export class Counts {
   private readAt = 0;

@@ -2,6 +2,7 @@ import type { MerchantView, MerchantWithSecret, TransactionView } from '../../..
 import type { Engine, PayInput } from '../../../src/engine/engine.js';
 import { type Behaviour, type Receiver, startReceiver } from '../../helpers/receiver.js';
 import { card } from './cards.js';
+import { assertEngineTotalsRecounted } from './totals-check.js';
 
 /**
  * One setup of the engine contract: an engine (local over SQLite, remote to a real `esipay serve`,
@@ -50,6 +51,8 @@ export class ContractRun {
   private subject: ContractSubject | undefined;
   private readonly receivers: Receiver[] = [];
   private seq = 0;
+  /** The merchants the running case registered (ContractContext.merchant): their totals are checked after it. */
+  readonly caseMerchants: string[] = [];
 
   constructor(private readonly start: () => Promise<ContractSubject>) {}
 
@@ -60,6 +63,15 @@ export class ContractRun {
   async end(): Promise<void> {
     await Promise.all(this.receivers.map((r) => r.close()));
     await this.subject?.cleanup();
+  }
+
+  /**
+   * After a case: every merchant it registered has its running totals equal to the recount of
+   * its transactions (whatever the case wrote: payments, refunds, shipments, links, clock moves).
+   */
+  async checkTotals(ctx: ContractContext): Promise<void> {
+    const merchants = this.caseMerchants.splice(0);
+    for (const m of merchants) await assertEngineTotalsRecounted(ctx.engine, m, (id) => ctx.allTransactions(id));
   }
 
   /** The context of one use case's cases, declared through `test`. */
@@ -89,6 +101,7 @@ export class ContractRun {
           returnUrl: `${r.url}/paid`,
           ...extra,
         });
+        run.caseMerchants.push(m.uuid);
         return { m, r };
       },
       payInput: (m, over = {}) => ({

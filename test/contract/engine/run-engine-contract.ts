@@ -49,14 +49,18 @@ export function runEngineContract({ name, subject, skip = [] }: EngineContractOp
     after(() => run.end());
     for (const useCase of USE_CASES) {
       describe(useCase.name, () => {
-        useCase.cases(
-          run.context((test, fn) => {
-            const reason = skip.find((s) => s.tests.includes(caseName(useCase, test)))?.reason;
-            // The reason string, never a bare `true`: the report says why the case did not run here.
-            if (reason !== undefined) it(test, { skip: reason }, fn);
-            else it(test, fn);
-          }),
-        );
+        const ctx = run.context((test, fn) => {
+          const reason = skip.find((s) => s.tests.includes(caseName(useCase, test)))?.reason;
+          // The reason string, never a bare `true`: the report says why the case did not run here.
+          if (reason !== undefined) it(test, { skip: reason }, fn);
+          else
+            it(test, async () => {
+              run.caseMerchants.length = 0;
+              await fn();
+              await run.checkTotals(ctx);
+            });
+        });
+        useCase.cases(ctx);
       });
     }
   });

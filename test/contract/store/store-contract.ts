@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TransactionRecord } from '../../../src/domain/types.js';
 import type { Store } from '../../../src/store/store.js';
+import { statusCounts } from '../../../src/verify/totals-recount.js';
+import { assertAllTotalsRecounted, assertTotalsRecounted, TOTALS_TIMES } from './totals-check.js';
 import { debit, initial, link, merchant, message, refund, shipment, ticker, transaction } from '../../store/fixtures.js';
 
 /**
@@ -29,6 +31,13 @@ async function withStores(h: StoreHarness, count: number, fn: (stores: Store[], 
   try {
     for (let i = 0; i < count; i++) stores.push(await db.open());
     await fn(stores, db);
+    // Whatever the case wrote, every merchant's running totals (migration 10) equal the recount of its rows.
+    const check = await db.open();
+    try {
+      await assertAllTotalsRecounted(check);
+    } finally {
+      await check.close();
+    }
   } finally {
     for (const s of stores) await s.close();
     await db.cleanup();
@@ -365,7 +374,14 @@ export function storeContract(h: StoreHarness): void {
           const tick = ticker();
           const m = merchant(tick());
           await s.insertMerchant(m);
-          assert.deepEqual(await s.merchantTotals(m.id, tick()), { paid: '0', refunded: '0', toShip: '0', count: 0, currency: null });
+          assert.deepEqual(await s.merchantTotals(m.id, tick()), {
+            paid: '0',
+            refunded: '0',
+            toShip: '0',
+            count: 0,
+            currency: null,
+            byStatus: statusCounts({}),
+          });
           const paid = transaction(m, tick(), { amount: 1000 });
           await s.insertTransaction(paid);
           await s.insertTransaction(transaction(m, tick(), { amount: 500, status: 'DECLINED' }));
@@ -378,6 +394,7 @@ export function storeContract(h: StoreHarness): void {
             toShip: '3000',
             count: 4,
             currency: 'EUR',
+            byStatus: statusCounts({ PARTIALLY_REFUNDED: 1, DECLINED: 1, AUTHORISED: 1, EXPIRED: 1 }),
           });
           // The caller's now, not the machine's: the same rows once the 2999 authorisation has expired too.
           assert.deepEqual(await s.merchantTotals(m.id, '2999-06-01T00:00:00.000Z'), {
@@ -386,8 +403,119 @@ export function storeContract(h: StoreHarness): void {
             toShip: '0',
             count: 4,
             currency: 'EUR',
+            byStatus: statusCounts({ PARTIALLY_REFUNDED: 1, DECLINED: 1, EXPIRED: 2 }),
           });
           assert.equal((await s.merchantTotals(m.id, '1999-01-01T00:00:00.000Z')).toShip, '10000');
+        }),
+      );
+
+      test(
+        'merchantTotals equals the recount of the rows after every kind of write, at every time around the expiries',
+        one(h, async (s) => {
+          const tick = ticker();
+          const m = merchant(tick());
+          const other = merchant(tick());
+          await s.insertMerchant(m);
+          await s.insertMerchant(other);
+          // One authorisation ends at noon on 2030-01-02: read that day before and after, and the day before.
+          const noon = '2030-01-02T12:00:00.000Z';
+          const times = [...TOTALS_TIMES, '2030-01-02T11:59:59.999Z', noon, '2030-01-02T12:00:00.001Z', '2030-01-01T23:00:00.000Z'];
+          const check = async (what: string) => {
+            await assertTotalsRecounted(s, m.id, times).catch((e: Error) => assert.fail(`after ${what}: ${e.message}`));
+          };
+          await check('nothing');
+          const card = transaction(m, tick(), { amount: 1000 });
+          await s.insertTransaction(card);
+          await s.insertTransaction(transaction(other, tick(), { amount: 99 }));
+          await check('a payment');
+          const pending = transaction(m, tick(), { amount: 700, status: 'PENDING', deadlineAt: tick() });
+          await s.insertTransaction(pending);
+          await check('a pending payment');
+          await s.transitionTransaction(pending.id, ['PENDING'], { status: 'PAID', updatedAt: tick() });
+          await check('PENDING → PAID');
+          const cancelled = transaction(m, tick(), { amount: 300, status: 'PENDING', deadlineAt: '2030-01-01T00:00:00.100Z' });
+          await s.insertTransaction(cancelled);
+          assert.deepEqual(await s.cancelAbandonedPayments('2030-01-01T00:00:01.000Z'), [cancelled.id]);
+          await check('a payment cancelled by the sweep');
+          assert.equal((await s.addRefund(refund(card, 400, tick()))).ok, true);
+          await check('a partial refund');
+          assert.equal((await s.addKeyedRefund(refund(card, 600, tick()), { idemKey: 'k1', requestHash: 'h1' })).ok, true);
+          await check('the refund of the rest (keyed)');
+          const init = initial(m, tick(), { amount: 5000, expiresAt: noon });
+          await s.insertTransaction(init);
+          await check('an initial authorisation');
+          const ship = await s.addShipment(shipment(init, 1200, tick()), tick());
+          assert.equal(ship.ok, true);
+          await check('a shipment');
+          const refused = await s.addShipment(shipment(init, 800, tick(), { status: 'PENDING', deadlineAt: tick() }), tick());
+          assert.equal(refused.ok, true);
+          await check('a shipment under way');
+          await s.releaseShipment(refused.ok ? refused.shipment.id : '', {
+            status: 'DECLINED',
+            reason: 'card_declined',
+            updatedAt: tick(),
+          });
+          await check('a refused shipment released');
+          const verifying = initial(m, tick(), { amount: 2500, status: 'PENDING', expiresAt: null, deadlineAt: tick() });
+          await s.insertTransaction(verifying);
+          await s.settlePending(verifying.id, { status: 'AUTHORISED', expiresAt: '2030-01-02T06:00:00.000Z', updatedAt: tick() });
+          await check('an initial verification settled with its end');
+          const l = link(m, tick(), { mode: 'multi_pay', amount: 3000 });
+          await s.insertLink(l);
+          const attempt = transaction(m, tick(), { kind: 'link', amount: 1000, status: 'PENDING', deadlineAt: tick() });
+          await s.insertTransaction(attempt);
+          const settled = await s.settleLinkPayment({
+            linkId: l.id,
+            transactionId: attempt.id,
+            patch: { status: 'PAID', updatedAt: tick() },
+            debits: [debit(l, 2, '2030-02-01T00:00:00.000Z', tick()), debit(l, 3, '2030-03-01T00:00:00.000Z', tick())],
+            callback: message(m.id, tick(), tick(), { topic: 'link.paid' }),
+          });
+          assert.equal(settled?.status, 'PAID');
+          await check('a link paid');
+          const later = transaction(m, tick(), { kind: 'link', amount: 1000, status: 'AUTHORISED', expiresAt: noon });
+          await s.insertTransaction(later);
+          await check('a pay_later authorisation');
+          await assertTotalsRecounted(s, other.id, times);
+        }),
+      );
+    });
+
+    describe('running totals', () => {
+      test(
+        'concurrent writes of one merchant over several stores (instances) keep its running totals exact, without deadlock',
+        many(h, 4, async (stores) => {
+          const tick = ticker();
+          const m = merchant(tick());
+          await stores[0]!.insertMerchant(m);
+          const all = (n: number, fn: (s: Store, i: number) => Promise<unknown>) =>
+            Promise.all(Array.from({ length: n }, (_, i) => fn(pick(stores, i), i)));
+          const payments = Array.from({ length: 48 }, (_, i) =>
+            transaction(m, tick(), {
+              amount: 1000 + i,
+              status: 'PENDING',
+              deadlineAt: i % 4 === 3 ? '2030-01-01T00:00:00.000Z' : '2999-01-01T00:00:00.000Z',
+            }),
+          );
+          const inits = Array.from({ length: 8 }, (_, i) =>
+            initial(m, tick(), { amount: 10_000, expiresAt: i % 2 ? '2031-01-01T00:00:00.000Z' : '2030-01-01T08:00:00.000Z' }),
+          );
+          await all(payments.length + inits.length, (s, i) => s.insertTransaction(payments[i] ?? inits[i - payments.length]!));
+          // Settle, refund, ship and sweep at once: each write's totals land on its connection's slot.
+          await Promise.all([
+            all(payments.length, (s, i) =>
+              i % 4 === 3
+                ? s.cancelAbandonedPayments('2030-01-01T00:00:01.000Z')
+                : s.transitionTransaction(payments[i]!.id, ['PENDING'], { status: i % 4 === 2 ? 'DECLINED' : 'PAID', updatedAt: tick() }),
+            ),
+            all(32, (s, i) => s.addShipment(shipment(inits[i % inits.length]!, 1000 + i, tick()), '2030-01-01T00:00:00.000Z')),
+          ]);
+          await all(48, (s, i) => s.addRefund(refund(payments[i % 24 < 12 ? (i % 12) * 4 : (i % 12) * 4 + 1]!, 300, tick())));
+          await assertTotalsRecounted(stores[0]!, m.id);
+          const totals = await stores[1]!.merchantTotals(m.id, '2030-01-01T00:00:00.000Z');
+          assert.equal(totals.count, payments.length + inits.length + 32);
+          assert.equal(totals.byStatus.CANCELLED, 12);
+          assert.equal(totals.byStatus.DECLINED, 12);
         }),
       );
     });
