@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from '../helpers/cli.js';
+import { secretKeyEnv } from '../helpers/secret-key.js';
 
 /** A word for sh -c, quoted. */
 const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
@@ -20,7 +21,7 @@ export class TmuxTerminal {
     this.socket = `esipay-${opts.name}-${process.pid}`;
     this.statusFile = join(opts.home, `${opts.name}.exit`);
     rmSync(this.statusFile, { force: true });
-    const env = Object.entries({ ESIPAY_HOME: opts.home, ...opts.env }).map(([k, v]) => `${k}=${v}`);
+    const env = Object.entries({ ESIPAY_HOME: opts.home, ...secretKeyEnv(), ...opts.env }).map(([k, v]) => `${k}=${v}`);
     const command = ['env', '-u', 'CI', '-u', 'CONTINUOUS_INTEGRATION', ...env, process.execPath, BIN, ...args].map(quote).join(' ');
     // The shell writes the exit status to a file, then the pane stays to be read (remain-on-exit).
     const script = `${command}; echo $? > ${quote(`${this.statusFile}.tmp`)} && mv ${quote(`${this.statusFile}.tmp`)} ${quote(this.statusFile)}`;

@@ -68,6 +68,9 @@ import { merchantTotalsFromRow, merchantTotalsSql } from '../sql/totals.js';
 import { listTransactionsSql } from '../sql/transaction-query.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
+import { SECRET_KEY_ID_SETTING, SecretSealer } from '../secret-sealer.js';
+import { secretKeyFromEnv } from '../secret-key.js';
+import { SEAL_SECRETS_MIGRATION, sealClearSecrets } from '../sql/sealed-secrets.js';
 import { createPrivateFile } from './file.js';
 import { sqliteWriteError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
@@ -93,10 +96,14 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
 
+  /** Seals the merchant secrets this store writes and opens those it reads. */
+  private readonly sealer: SecretSealer;
+
   constructor(
     readonly location: string,
-    opts: { cacheKiB?: number } = {},
+    opts: { cacheKiB?: number; sealer?: SecretSealer } = {},
   ) {
+    this.sealer = opts.sealer ?? new SecretSealer(secretKeyFromEnv());
     if (location !== ':memory:' && location !== '') {
       mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
       // Before SQLite opens it: the -wal and -shm files it makes take the database file's mode.
@@ -167,6 +174,7 @@ export class SqliteStore implements Store {
         const done = this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
         if (done) return;
         this.db.exec(m.sql);
+        if (m.version === SEAL_SECRETS_MIGRATION.version) this.sealClearSecrets();
         // The wall clock, not the engine's: when the schema really changed, for the operator.
         this.db
           .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
@@ -174,6 +182,18 @@ export class SqliteStore implements Store {
       });
     }
     return this.migrationStatus();
+  }
+
+  /** Migration 9, in its transaction: the secrets still in clear are sealed, the key id recorded first. */
+  private sealClearSecrets(): void {
+    const sealed = sealClearSecrets(this.db.prepare('SELECT id, secrets FROM merchants').all() as Row[], this.sealer);
+    if (sealed.length === 0) return;
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING')
+      .run(SECRET_KEY_ID_SETTING, this.sealer.keyId());
+    this.sealer.checkStored(String((this.db.prepare('SELECT value FROM settings WHERE key = ?').get(SECRET_KEY_ID_SETTING) as Row).value));
+    const update = this.db.prepare('UPDATE merchants SET secrets = ? WHERE id = ?');
+    for (const r of sealed) update.run(r.secrets, r.id);
   }
 
   async migrationStatus(): Promise<MigrationStatus> {
@@ -203,13 +223,14 @@ export class SqliteStore implements Store {
   }
 
   async insertMerchant(m: MerchantRecord): Promise<void> {
-    const row = merchantToRow(m);
+    await this.sealer.recordKeyIn(this);
+    const row = merchantToRow(m, this.sealer);
     await this.write(() => this.run(insertSql('merchants', row), row));
   }
 
   async getMerchant(id: string): Promise<MerchantRecord | undefined> {
     const r = this.get('SELECT * FROM merchants WHERE id = ?', [id]);
-    return r ? merchantFromRow(r) : undefined;
+    return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
   async listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]> {
@@ -219,11 +240,13 @@ export class SqliteStore implements Store {
           limit: q.limit,
         })
       : this.all('SELECT * FROM merchants ORDER BY created_at, id LIMIT @limit', { limit: q.limit });
-    return rows.map(merchantFromRow);
+    return rows.map((r) => merchantFromRow(r, this.sealer));
   }
 
   async setMerchantSecrets(id: string, secrets: string[]): Promise<void> {
-    await this.write(() => this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [JSON.stringify(secrets), id]));
+    await this.sealer.recordKeyIn(this);
+    const sealed = this.sealer.seal(id, secrets);
+    await this.write(() => this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [sealed, id]));
   }
 
   async insertTransaction(
@@ -604,7 +627,7 @@ export class SqliteStore implements Store {
 
   async getMerchantByShopId(shopId: string): Promise<MerchantRecord | undefined> {
     const r = this.get('SELECT * FROM merchants WHERE shop_id = ?', [shopId]);
-    return r ? merchantFromRow(r) : undefined;
+    return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
   async getRefund(id: string): Promise<RefundRecord | undefined> {
@@ -637,7 +660,7 @@ export class SqliteStore implements Store {
     const params: Row = { id, ...Object.fromEntries(columns) };
     const sets = columns.map(([col]) => `${col} = @${col}`);
     const row = await this.write(() => this.get(`UPDATE merchants SET ${sets.join(', ')} WHERE id = @id RETURNING *`, params));
-    return row ? merchantFromRow(row) : undefined;
+    return row ? merchantFromRow(row, this.sealer) : undefined;
   }
 
   // Events (migration 8): see src/store/sql/events.ts for what both adapters share.
