@@ -181,6 +181,7 @@ export class SqliteStore implements Store {
           .run(m.version, m.name, new Date().toISOString());
       });
     }
+    if (this.checkpointAfterMigrate) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return this.migrationStatus();
   }
 
@@ -193,8 +194,18 @@ export class SqliteStore implements Store {
       .run(SECRET_KEY_ID_SETTING, this.sealer.keyId());
     this.sealer.checkStored(String((this.db.prepare('SELECT value FROM settings WHERE key = ?').get(SECRET_KEY_ID_SETTING) as Row).value));
     const update = this.db.prepare('UPDATE merchants SET secrets = ? WHERE id = ?');
-    for (const r of sealed) update.run(r.secrets, r.id);
+    // SQLite leaves a replaced cell's bytes in the page's free space: secure_delete zeroes them,
+    // and the checkpoint after the migration takes the pages written in clear out of the WAL.
+    const secureDelete = Number(this.db.pragma('secure_delete', { simple: true }));
+    this.db.pragma('secure_delete = ON');
+    try {
+      for (const r of sealed) update.run(r.secrets, r.id);
+    } finally {
+      this.db.pragma(`secure_delete = ${secureDelete}`);
+    }
+    this.checkpointAfterMigrate = true;
   }
+  private checkpointAfterMigrate = false;
 
   async migrationStatus(): Promise<MigrationStatus> {
     const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();

@@ -24,6 +24,8 @@ export interface RawTestDatabase {
   location: string;
   /** Raw SQL on the database, not through esipay: the rows as the driver gives them. */
   query(sql: string): Promise<Record<string, unknown>[]>;
+  /** SQLite: the bytes of the database file and its WAL, free space included (PostgreSQL keeps its own files). */
+  fileBytes?(): Buffer;
   cleanup(): Promise<void>;
 }
 
@@ -90,18 +92,25 @@ export function sealedSecretsContract(h: RawHarness): void {
     test('a database written in clear by an older esipay is sealed when it is opened, and keeps working', () =>
       withDatabase(h, async (db) => {
         const m = merchant(at, { secrets: ['whsec_old_plain'] });
-        await withStore(db.location, keyed(KEY), (s) => s.insertMerchant(m));
+        await withStore(db.location, keyed(KEY), async (s) => {
+          await s.insertMerchant(m);
+          for (let i = 0; i < 30; i++) await s.insertMerchant(merchant(at));
+        });
         // Back to what version 8 wrote: the secrets in clear, migration 9 not applied, no key id.
-        await db.query(`UPDATE merchants SET secrets = '["whsec_old_plain"]'`);
+        await db.query(`UPDATE merchants SET secrets = '["whsec_old_plain_' || id || '"]'`);
+        await db.query(`UPDATE merchants SET secrets = '["whsec_old_plain"]' WHERE id = '${m.id}'`);
         await db.query('DELETE FROM schema_migrations WHERE version = 9');
         await db.query(`DELETE FROM settings WHERE key = 'secret_key_id'`);
         assert.match(await rawText(db), /whsec_old_plain/);
+        if (db.fileBytes) assert.ok(db.fileBytes().includes('whsec_old_plain_'), 'the test reads the file as SQLite wrote it');
 
         await withStore(db.location, keyed(KEY), async (s) => {
           assert.deepEqual((await s.getMerchant(m.id))!.secrets, ['whsec_old_plain']);
           assert.ok((await s.migrationStatus()).applied.some((a) => a.version === 9));
         });
         assert.doesNotMatch(await rawText(db), /whsec_/);
+        // Nor in the file's free space: the old cells are overwritten, not just unlinked.
+        if (db.fileBytes) assert.ok(!db.fileBytes().includes('whsec_old_plain'), 'an old secret is still in the database file');
       }));
 
     test('a wrong key or no key fails at open with its own code, and changes nothing', () =>

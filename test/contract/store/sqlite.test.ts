@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/store/open-store.js';
@@ -38,6 +38,7 @@ sealedSecretsContract({
           db.close();
         }
       },
+      fileBytes: () => Buffer.concat([location, `${location}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f))),
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },
