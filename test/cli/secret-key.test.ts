@@ -52,6 +52,35 @@ describe('the merchant-secret key: a database sealed under another key is refuse
     assert.ok(JSON.stringify(right.json()).includes(m.uuid));
   });
 
+  test('a lost key: db reset-secrets --yes gives every merchant a new secret under the new key', async () => {
+    const other = join(home.home, 'lost.db');
+    const m = await registerMerchant(home.home, 'http://127.0.0.1:9/paid', ['--db', other], { ESIPAY_SECRET_KEY: KEY });
+    const asked = await runCli(['db', 'reset-secrets', '--db', other], { home: home.home, env: { ESIPAY_SECRET_KEY: OTHER } });
+    assert.equal(asked.code, 2, asked.stderr);
+    assert.match(asked.stderr, /--yes/);
+
+    const reset = await runCli(['db', 'reset-secrets', '--yes', '--db', other, '--json'], {
+      home: home.home,
+      env: { ESIPAY_SECRET_KEY: OTHER },
+    });
+    assert.equal(reset.code, 0, reset.stderr);
+    const [given] = reset.json<{ merchants: { uuid: string; secret: string }[] }>().merchants;
+    assert.equal(given?.uuid, m.uuid);
+    assert.match(given.secret, /^whsec_/);
+    assert.notEqual(given.secret, m.secret);
+
+    // The new key is the database's now; the new secret rotates like any other.
+    const listed = await runCli(['merchant', 'list', '--db', other], { home: home.home, env: { ESIPAY_SECRET_KEY: OTHER } });
+    assert.equal(listed.code, 0, listed.stderr);
+    const rotated = await runCli(['merchant', 'rotate-secret', m.uuid, '--db', other, '--json'], {
+      home: home.home,
+      env: { ESIPAY_SECRET_KEY: OTHER },
+    });
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const old = await runCli(['merchant', 'list', '--db', other], { home: home.home, env: { ESIPAY_SECRET_KEY: KEY } });
+    assert.equal(old.code, 5, old.stderr);
+  });
+
   for (const kind of ['sqlite', 'postgres'] as const) {
     test(`esipay serve on ${kind}: exits 5 before it listens, with one line, under another key`, async () => {
       const location = kind === 'sqlite' ? db : pgDb.url;

@@ -266,6 +266,27 @@ export class PostgresStore implements Store {
     await this.query('UPDATE merchants SET secrets = $1 WHERE id = $2', [this.sealer.seal(id, secrets), id]);
   }
 
+  async resetMerchantSecrets(newSecret: () => string): Promise<{ id: string; secret: string }[]> {
+    const keyId = this.sealer.keyId();
+    const reset = await this.transaction(async (c) => {
+      await this.query(
+        'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        [SECRET_KEY_ID_SETTING, keyId],
+        c,
+      );
+      const done: { id: string; secret: string }[] = [];
+      for (const r of await this.query('SELECT id FROM merchants ORDER BY created_at, id FOR UPDATE', [], c)) {
+        const id = String(r.id);
+        const secret = newSecret();
+        await this.query('UPDATE merchants SET secrets = $1 WHERE id = $2', [this.sealer.seal(id, [secret]), id], c);
+        done.push({ id, secret });
+      }
+      return done;
+    });
+    this.sealer.checkStored(keyId);
+    return reset;
+  }
+
   async insertTransaction(
     t: TransactionRecord,
     opts: WithOutbox = {},

@@ -260,6 +260,24 @@ export class SqliteStore implements Store {
     await this.write(() => this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [sealed, id]));
   }
 
+  async resetMerchantSecrets(newSecret: () => string): Promise<{ id: string; secret: string }[]> {
+    const keyId = this.sealer.keyId();
+    const reset = await this.write(() => {
+      this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+        SECRET_KEY_ID_SETTING,
+        keyId,
+      ]);
+      return this.all('SELECT id FROM merchants ORDER BY created_at, id').map((r) => {
+        const id = String(r.id);
+        const secret = newSecret();
+        this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [this.sealer.seal(id, [secret]), id]);
+        return { id, secret };
+      });
+    });
+    this.sealer.checkStored(keyId);
+    return reset;
+  }
+
   async insertTransaction(
     t: TransactionRecord,
     opts: WithOutbox = {},
