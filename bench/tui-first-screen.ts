@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BENCH_SECRET_KEY } from './lib/esipay.js';
 
 const BIN = fileURLToPath(new URL('../../bin/esipay.js', import.meta.url));
 const ROW = /\d\d:\d\d(:\d\d)? [0-9a-f]{8}/;
@@ -49,7 +50,7 @@ async function until(what: string, test: () => boolean, timeoutMs: number): Prom
 export async function measureTui(opts: { db: string; merchant: string; pages: number; batch?: number }): Promise<TuiMeasure> {
   const home = mkdtempSync(join(tmpdir(), 'esipay-tui-bench-'));
   const session = `esipay-bench-${process.pid}`;
-  const cmd = `exec env ESIPAY_HOME=${home} '${process.execPath}' '${BIN}' tui --db '${opts.db}' --merchant ${opts.merchant}`;
+  const cmd = `exec env ESIPAY_HOME=${home} ESIPAY_SECRET_KEY=${BENCH_SECRET_KEY} '${process.execPath}' '${BIN}' tui --db '${opts.db}' --merchant ${opts.merchant}`;
   const screen = () => tmux('capture-pane', '-p', '-t', session);
   try {
     const t0 = performance.now();

@@ -17,7 +17,7 @@ const OTHER = 'd5'.repeat(32);
 
 describe('the merchant-secret key: a database sealed under another key is refused at start-up', () => {
   const home = tempHome();
-  // A home without the key file tempHome writes.
+  // A home with no key file in it.
   const empty = mkdtempSync(join(tmpdir(), 'esipay-nokey-'));
   const db = join(home.home, 'sealed.db');
   let pgDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { secretKeyEnv, writeTestKeyFile } from './secret-key.js';
+import { secretKeyEnv } from './secret-key.js';
 
 /** The real binary, as a user runs it. */
 export const BIN = fileURLToPath(new URL('../../../bin/esipay.js', import.meta.url));
@@ -16,14 +16,9 @@ export interface CliResult {
   json<T = any>(): T;
 }
 
-/**
- * A fresh ESIPAY_HOME for one test (config and SQLite database together), holding the test key
- * file (secret-key.ts): a child given this home opens what this process sealed, even one started
- * without the ESIPAY_* variables of the test.
- */
+/** A fresh ESIPAY_HOME for one test (config and SQLite database together). */
 export function tempHome(): { home: string; cleanup: () => void } {
   const home = mkdtempSync(join(tmpdir(), 'esipay-test-'));
-  writeTestKeyFile(home);
   return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 

@@ -1,6 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 /**
  * One key sealing merchant secrets for a test process and every esipay child it starts: the
  * fallback key file lives in ESIPAY_HOME, and the helpers give each child a home of its own, so
@@ -13,8 +10,3 @@ export const TEST_SECRET_KEY = (process.env.ESIPAY_SECRET_KEY ||= '5e'.repeat(32
 
 /** What a child's environment needs beside its ESIPAY_HOME to open the databases of this test process. */
 export const secretKeyEnv = (): { ESIPAY_SECRET_KEY: string } => ({ ESIPAY_SECRET_KEY: TEST_SECRET_KEY });
-
-/** The test key as the key file of this ESIPAY_HOME, for children that run without ESIPAY_SECRET_KEY. */
-export function writeTestKeyFile(home: string): void {
-  writeFileSync(join(home, 'secret.key'), `${TEST_SECRET_KEY}\n`, { mode: 0o600 });
-}

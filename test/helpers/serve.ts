@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './cli.js';
-import { secretKeyEnv, writeTestKeyFile } from './secret-key.js';
+import { secretKeyEnv } from './secret-key.js';
 
 /**
  * A real `esipay serve` child process on loopback, as an operator starts it:
@@ -44,7 +44,6 @@ const START_LIMIT_MS = 30_000;
 
 export async function startServe(opts: StartServeOptions): Promise<ServeProcess> {
   const ownHome = opts.home ? undefined : mkdtempSync(join(tmpdir(), 'esipay-serve-home-'));
-  if (ownHome) writeTestKeyFile(ownHome);
   const token = opts.adminToken === undefined ? `test-admin-${randomBytes(16).toString('hex')}` : opts.adminToken;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_')) env[k] = v;
