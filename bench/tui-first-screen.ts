@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BENCH_SECRET_KEY } from './lib/esipay.js';
+import { UNSET_CI } from './lib/tmux.js';
 
 const BIN = fileURLToPath(new URL('../../bin/esipay.js', import.meta.url));
 const ROW = /\d\d:\d\d(:\d\d)? [0-9a-f]{8}/;
@@ -50,7 +51,8 @@ async function until(what: string, test: () => boolean, timeoutMs: number): Prom
 export async function measureTui(opts: { db: string; merchant: string; pages: number; batch?: number }): Promise<TuiMeasure> {
   const home = mkdtempSync(join(tmpdir(), 'esipay-tui-bench-'));
   const session = `esipay-bench-${process.pid}`;
-  const cmd = `exec env ESIPAY_HOME=${home} ESIPAY_SECRET_KEY=${BENCH_SECRET_KEY} '${process.execPath}' '${BIN}' tui --db '${opts.db}' --merchant ${opts.merchant}`;
+  // Without CI, as the baseline (UNSET_CI): esipay tui draws live with it too, but measures as a person runs it.
+  const cmd = `exec env ${UNSET_CI} ESIPAY_HOME=${home} ESIPAY_SECRET_KEY=${BENCH_SECRET_KEY} '${process.execPath}' '${BIN}' tui --db '${opts.db}' --merchant ${opts.merchant}`;
   const screen = () => tmux('capture-pane', '-p', '-t', session);
   try {
     const t0 = performance.now();

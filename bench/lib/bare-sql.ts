@@ -152,7 +152,7 @@ export class BareSql {
  * Ids shaped as esipay's (src/util/ids.ts): time and a counter first, so new rows land at the end
  * of the primary-key index as esipay's do, not on random pages; the rest random.
  */
-function orderedId(): string {
+export function orderedId(): string {
   const now = Date.now();
   if (now > idMs) [idMs, idCounter] = [now, 0];
   else idCounter++;
@@ -161,7 +161,7 @@ function orderedId(): string {
 let idMs = 0;
 let idCounter = 0;
 
-const TX_COLUMNS = [
+export const TX_COLUMNS = [
   'id',
   'merchant_id',
   'kind',

@@ -12,6 +12,8 @@ export interface CannonResult {
   failureNote?: string;
   /** CPU time the server processes used per answered request (µs), when known. */
   cpuUsPerRequest: number | null;
+  /** The same for the database's processes (PostgreSQL backends), when asked for. */
+  databaseCpuUsPerRequest?: number | null;
 }
 
 /**
@@ -20,7 +22,15 @@ export interface CannonResult {
  */
 export async function cannon(
   urls: string[],
-  opts: { connections: number; durationMs: number; warmupMs: number; path: (n: number) => string; serverPids?: number[] },
+  opts: {
+    connections: number;
+    durationMs: number;
+    warmupMs: number;
+    path: (n: number) => string;
+    serverPids?: number[];
+    /** The database's processes serving it, asked after the warm-up (its pool is open by then). */
+    databasePids?: () => Promise<number[]>;
+  },
 ): Promise<CannonResult> {
   let n = 0;
   const once = (durationMs: number) =>
@@ -36,18 +46,21 @@ export async function cannon(
       ),
     );
   if (opts.warmupMs > 0) await once(opts.warmupMs);
-  const cpu = (): number | null => {
+  const cpu = (pids = opts.serverPids ?? []): number | null => {
     let sum = 0;
-    for (const pid of opts.serverPids ?? []) {
+    for (const pid of pids) {
       const ms = processCpuMs(pid);
       if (ms === null) return null;
       sum += ms;
     }
     return sum;
   };
+  const dbPids = opts.databasePids ? await opts.databasePids() : [];
+  const dbBefore = cpu(dbPids);
   const cpuBefore = cpu();
   const results = await once(opts.durationMs);
   const cpuAfter = cpu();
+  const dbAfter = cpu(dbPids);
   const ok = results.reduce((s, r) => s + r['2xx'], 0);
   const seconds = Math.max(...results.map((r) => r.duration));
   const failures = results.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0);
@@ -57,7 +70,10 @@ export async function cannon(
       .map(([c, v]) => `${v.count}×${c}`),
   );
   const answered = results.reduce((s, r) => s + r.requests.total, 0);
+  const perRequest = (before: number | null, after: number | null, pids: number) =>
+    before !== null && after !== null && answered > 0 && pids > 0 ? ((after - before) * 1000) / answered : null;
   return {
+    ...(opts.databasePids ? { databaseCpuUsPerRequest: perRequest(dbBefore, dbAfter, dbPids.length) } : {}),
     perSecond: ok / seconds,
     cpuUsPerRequest:
       cpuBefore !== null && cpuAfter !== null && answered > 0 && opts.serverPids?.length

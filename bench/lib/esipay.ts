@@ -32,10 +32,10 @@ export function registerMerchant(db: string, returnUrl: string, env: Record<stri
 }
 
 /** `esipay serve --port 0 --quiet` on loopback, ready once it printed its address. */
-export function startServe(db: string, home: string, nodeArgs: string[] = []): Promise<RunningChild> {
+export function startServe(db: string, home: string, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningChild> {
   return startChild(BIN, {
     args: ['serve', '--port', '0', '--host', '127.0.0.1', '--db', db, '--quiet'],
-    env: esipayEnv(home, { ESIPAY_ADMIN_TOKEN: `bench-${randomBytes(16).toString('hex')}` }),
+    env: esipayEnv(home, { ESIPAY_ADMIN_TOKEN: `bench-${randomBytes(16).toString('hex')}`, ...env }),
     ready: /esipay serve listening on (http:\/\/\S+)/,
     timeoutMs: 30_000,
     nodeArgs,

@@ -163,7 +163,7 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
   }
 }
 
-function cpuNote(esipay: CannonResult, bare: CannonResult): string {
+export function cpuNote(esipay: CannonResult, bare: CannonResult): string {
   if (esipay.cpuUsPerRequest === null || bare.cpuUsPerRequest === null) return 'CPU per request unknown';
   return `server CPU ${Math.round(esipay.cpuUsPerRequest)} µs/request (bare ${Math.round(bare.cpuUsPerRequest)})`;
 }
@@ -210,15 +210,15 @@ function seedBareRefunds(db: string, merchant: string): string[] {
   }
 }
 
-type Side = 'bare' | 'bareSql' | 'esipay';
+type Side = 'bare' | 'bareSql' | 'esipay' | 'esipayUnprepared';
 
 /** Each side in turn (the order rotates each round); the best run of each counts. Failures refuse the figure. */
-async function turns(
+export async function turns(
   rounds: number,
   log: (s: string) => void,
   what: string,
   sides: Partial<Record<Side, () => Promise<CannonResult>>> & { bare: () => Promise<CannonResult>; esipay: () => Promise<CannonResult> },
-): Promise<Record<'bare' | 'esipay', CannonResult> & { bareSql?: CannonResult }> {
+): Promise<Record<'bare' | 'esipay', CannonResult> & Partial<Record<Side, CannonResult>>> {
   const names = Object.keys(sides) as Side[];
   const best: Partial<Record<Side, CannonResult>> = {};
   for (let r = 0; r < rounds; r++) {
@@ -226,10 +226,12 @@ async function turns(
     for (const side of order) {
       const res = await sides[side]!();
       if (res.failures > 0) throw new Error(`${what} (${side}): ${res.failures} failed requests: ${res.failureNote}`);
-      const cpu = res.cpuUsPerRequest === null ? '' : `, ${Math.round(res.cpuUsPerRequest)} µs CPU/request`;
+      const cpu =
+        (res.cpuUsPerRequest === null ? '' : `, ${Math.round(res.cpuUsPerRequest)} µs CPU/request`) +
+        (res.databaseCpuUsPerRequest == null ? '' : `, database ${Math.round(res.databaseCpuUsPerRequest)} µs`);
       log(`${what}, ${side}: ${Math.round(res.perSecond)}/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms${cpu}`);
       if (!best[side] || res.perSecond > best[side].perSecond) best[side] = res;
     }
   }
-  return best as Record<'bare' | 'esipay', CannonResult> & { bareSql?: CannonResult };
+  return best as Record<'bare' | 'esipay', CannonResult> & Partial<Record<Side, CannonResult>>;
 }

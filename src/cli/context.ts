@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { invalid } from '../domain/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { Output } from './output.js';
-import { refuseMissingDatabase } from './safe-db.js';
 import { parseCallbackTimeout, resolveSetting } from './settings.js';
 
 /** Global options, shared by every subcommand (read with optsWithGlobals). */
@@ -47,7 +46,7 @@ export class CommandContext {
       this.engine = new RemoteEngine({ url, ...(token ? { token } : {}) });
     } else if (kind === 'local') {
       const db = (await resolveSetting('db', this.opts.db))!;
-      if (opts.readOnly) refuseMissingDatabase(db);
+      if (opts.readOnly) (await import('./safe-db.js')).refuseMissingDatabase(db);
       const timeout = await resolveSetting('callbackTimeout', undefined);
       const publicUrl = await resolveSetting('publicUrl', undefined);
       const [{ openStoreOrExplain }, { LocalEngine }, { NodeHttpCallbackSender }] = await Promise.all([

@@ -227,6 +227,12 @@ export const ENV_VARS = {
     help: 'how long connecting to PostgreSQL may take (ms)',
     commands: STORE,
   }),
+  ESIPAY_PG_PREPARE: envVar({
+    ...oneOf('on', 'off'),
+    fallback: 'on',
+    help: 'prepared statements on PostgreSQL; off for a pooler that cannot keep them (PgBouncer in transaction mode before 1.21)',
+    commands: STORE,
+  }),
   ESIPAY_SQLITE_SYNC: envVar({
     ...oneOf('NORMAL', 'FULL'),
     fallback: 'NORMAL',

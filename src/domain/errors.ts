@@ -18,6 +18,19 @@ export type ErrorKind =
   | 'aborted' // the user said no (or pressed Esc or Ctrl-C) at a terminal prompt: nothing was done
   | 'internal'; // a bug
 
+/** The kinds an HTTP answer can carry: all but aborted, which only the CLI's prompts raise. */
+export const WIRE_ERROR_KINDS = [
+  'invalid',
+  'not_found',
+  'conflict',
+  'forbidden',
+  'unauthorized',
+  'refused',
+  'cancelled',
+  'unavailable',
+  'internal',
+] as const satisfies readonly Exclude<ErrorKind, 'aborted'>[];
+
 export class EsipayError extends Error {
   override readonly name = 'EsipayError';
   constructor(

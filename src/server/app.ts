@@ -13,6 +13,8 @@ import { type HttpAnswer, HttpError, type HttpRequest, jsonAnswer, LIMITS, type 
 import { linkRoutes } from './links/routes.js';
 import { type ServiceMetrics } from './metrics.js';
 import { bearerMatches } from './admin/token.js';
+import { openApiRoute } from './openapi-route.js';
+import { METRICS_ROUTES } from './meta-routes.js';
 import { routeLabel } from './route-label.js';
 import { isV2Path, v2LogPath, v2Routes } from './v2/routes.js';
 import { v4Routes } from './v4/routes.js';
@@ -42,12 +44,15 @@ const BODY_TIMEOUT_MS = 15_000;
 
 /**
  * The request handler of `esipay serve`: limits, caller address, the route modules in order
- * (health, v2, operator API, V4, payment links), 404 when none answers, one access-log line.
+ * (health, metrics, the OpenAPI document, v2, operator API, V4, payment links), 404 when none
+ * answers, one access-log line. A route module added here goes into the route table too
+ * (src/server/openapi/route-table.ts), which the OpenAPI document is checked against.
  */
 export function createApp(deps: ServiceDeps, opts: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const routes: Route[] = [
     ...healthRoutes(deps.store, opts.state, deps.engine.clock),
     ...(opts.metrics ? [metricsRoute(deps, opts.metrics, opts.adminTokenHash)] : []),
+    openApiRoute(deps.publicUrl),
     ...v2Routes(deps),
     ...adminRoutes(deps, { tokenHash: opts.adminTokenHash }),
     ...v4Routes(deps),
@@ -212,7 +217,7 @@ function readBody(raw: IncomingMessage, maxBytes: number): Promise<Buffer> {
 /** GET /metrics in the Prometheus text format, behind the operator token (a scraper sends it as a bearer token). */
 function metricsRoute(deps: ServiceDeps, metrics: ServiceMetrics, tokenHash: string): Route {
   return async (req) => {
-    if (req.rawPath !== '/metrics') return undefined;
+    if (req.rawPath !== METRICS_ROUTES[0]!.path) return undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return jsonAnswer(
         405,

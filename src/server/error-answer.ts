@@ -1,5 +1,6 @@
 import { type ErrorKind, EsipayError } from '../domain/errors.js';
 import { HttpError, type HttpAnswer, jsonAnswer } from './http.js';
+import type { ErrorAnswer } from './wire/errors.js';
 
 /**
  * Anything that is not an EsipayError (or an HttpError) is a bug: it is rethrown, so the app's
@@ -16,22 +17,21 @@ export function errorAnswer(e: unknown, statusOf: (kind: ErrorKind) => number): 
   if (e instanceof HttpError) {
     return jsonAnswer(
       e.status,
-      { error: { code: e.code, message: e.message, kind: 'invalid' } },
+      { error: { code: e.code, message: e.message, kind: 'invalid' } } satisfies ErrorAnswer,
       e.status === 413 ? { headers: { connection: 'close' } } : {},
     );
   }
   if (e instanceof EsipayError) {
-    const error: Record<string, unknown> = { code: e.code, message: e.message, kind: e.kind };
-    if (e.hint) error.hint = e.hint;
-    const doc: Record<string, unknown> = { error };
-    if (e.transaction) doc.transaction = e.transaction;
+    const doc: ErrorAnswer = { error: { code: e.code, message: e.message, kind: e.kind } };
+    if (e.hint) doc.error.hint = e.hint;
+    if (e.transaction) doc.transaction = e.transaction as ErrorAnswer['transaction'];
     return jsonAnswer(statusOf(e.kind), doc, e.kind === 'unavailable' ? { failure: e } : {});
   }
   throw e;
 }
 
 export function internalErrorAnswer(): HttpAnswer {
-  return jsonAnswer(500, { error: { code: 'internal', message: 'internal error', kind: 'internal' } });
+  return jsonAnswer(500, { error: { code: 'internal', message: 'internal error', kind: 'internal' } } satisfies ErrorAnswer);
 }
 
 export function isBug(e: unknown): boolean {

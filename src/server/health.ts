@@ -1,7 +1,16 @@
 import type { Store } from '../store/store.js';
 import { jsonAnswer, rawSegments, type Route } from './http.js';
+import type { RouteSpec } from './router.js';
+import type { HealthAnswer } from './wire/health.js';
 
 const STORE_CHECK_MS = 2_000;
+
+/** The probes, each answered on GET (and HEAD). */
+export const HEALTH_PROBES = ['healthz', 'readyz', 'livez'] as const;
+export const HEALTH_ROUTES: readonly RouteSpec[] = HEALTH_PROBES.map((p) => ({ method: 'GET', path: `/${p}` }));
+const isProbe = (s: string | undefined): s is (typeof HEALTH_PROBES)[number] =>
+  (HEALTH_PROBES as readonly (string | undefined)[]).includes(s);
+const health = (status: number, answer: HealthAnswer) => jsonAnswer(status, answer);
 
 /**
  * Probes for load balancers and orchestrators:
@@ -16,7 +25,7 @@ export function healthRoutes(store: Store, state: { stopping: boolean }, clock: 
     async (req) => {
       const segments = rawSegments(req.rawPath);
       const probe = segments.length === 1 ? segments[0] : undefined;
-      if (probe !== 'healthz' && probe !== 'readyz' && probe !== 'livez') return undefined;
+      if (!isProbe(probe)) return undefined;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         return jsonAnswer(
           405,
@@ -24,10 +33,10 @@ export function healthRoutes(store: Store, state: { stopping: boolean }, clock: 
           { headers: { allow: 'GET, HEAD' } },
         );
       }
-      if (probe === 'livez') return jsonAnswer(200, { status: state.stopping ? 'stopping' : 'ok' });
-      if (state.stopping) return jsonAnswer(503, { status: 'stopping' });
+      if (probe === 'livez') return health(200, { status: state.stopping ? 'stopping' : 'ok' });
+      if (state.stopping) return health(503, { status: 'stopping' });
       const problem = await storeWritable(store, clock);
-      return problem === undefined ? jsonAnswer(200, { status: 'ok' }) : jsonAnswer(503, { status: 'unavailable', reason: problem });
+      return problem === undefined ? health(200, { status: 'ok' }) : health(503, { status: 'unavailable', reason: problem });
     },
   ];
 }

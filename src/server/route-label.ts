@@ -15,6 +15,7 @@ export function routeLabel(method: string, rawPath: string): string {
     case 'metrics':
     case 'get_link_payment':
     case 'paypage':
+    case 'openapi.json':
       return segments.length === 1 ? first : 'other';
     case 'payform':
       return 'payform';

@@ -13,6 +13,11 @@ export interface Endpoint {
   handler: (req: HttpRequest, params: Record<string, string>) => Promise<HttpAnswer>;
 }
 
+/** A method and path a route module answers, ":name" for a parameter: the route table the OpenAPI document is checked against. */
+export type RouteSpec = Pick<Endpoint, 'method' | 'path'>;
+
+export const routeSpecsOf = (endpoints: readonly Endpoint[]): RouteSpec[] => endpoints.map(({ method, path }) => ({ method, path }));
+
 export type Match = { kind: 'found'; run: () => Promise<HttpAnswer> } | { kind: 'method'; allow: string[] } | { kind: 'none' };
 
 export function matchEndpoint(endpoints: readonly Endpoint[], req: HttpRequest): Match {

@@ -38,6 +38,11 @@ const RULES: Rule[] = [
     allowed: [
       { from: 'src/server/service.ts', to: 'src/engine/local/local-engine.ts', why: 'the factory that builds the ServiceEngine' },
       { from: 'src/server/service.ts', to: 'src/engine/local/context.ts', why: "the engine's options and default timeout" },
+      {
+        from: 'src/server/openapi/',
+        to: 'src/engine/local/links/schema.ts',
+        why: 'the OpenAPI document describes the get_link_payment body with the schema the link use cases validate it with',
+      },
     ],
   },
   // The service sits on top: the CLI may start it (esipay serve); nothing it is built from reaches back up.

@@ -19,6 +19,8 @@ describe('esipay CLI: what a scripted command loads', () => {
   let home: ReturnType<typeof tempHome>;
   let merchant: string;
   const preload = fileURLToPath(new URL('../../../test/fixtures/trace-imports.mjs', import.meta.url));
+  /** The compiled src/ the CLI runs: the modules below it are named by their path from there. */
+  const SRC = new URL('../../src/', import.meta.url).href;
 
   before(async () => {
     receiver = await startReceiver(200);
@@ -42,7 +44,10 @@ describe('esipay CLI: what a scripted command loads', () => {
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 0, stderr);
-    return { stdout, imports: JSON.parse(/IMPORTS (.*)/.exec(stderr)![1]!) as string[] };
+    const modules = (JSON.parse(/MODULES (.*)/.exec(stderr)![1]!) as string[])
+      .filter((url) => url.startsWith(SRC))
+      .map((url) => url.slice(SRC.length));
+    return { stdout, imports: JSON.parse(/IMPORTS (.*)/.exec(stderr)![1]!) as string[], modules };
   };
 
   // The prompts (src/cli/prompts/, ink and react) load only to show one: a command given all it
@@ -100,6 +105,36 @@ describe('esipay CLI: what a scripted command loads', () => {
     assert.equal(JSON.parse(r.stdout).status, 'PAID');
     assert.ok(r.imports.includes('./commands/pay.js'));
     for (const other of others) assert.ok(!r.imports.includes(`./commands/${other}.js`), `esipay pay loaded ./commands/${other}.js`);
+  });
+
+  // The engine's use cases load on first call (src/engine/local/local-engine.ts): a payment does not
+  // load the service's V4 block, shipments, refunds, events, links or the test clock, and a listing
+  // not even the payment use case or the acquirer. About 20 files, a few ms of every run.
+  const SERVICE_ONLY = ['engine/local/v4.js', 'engine/local/v4-payments.js', 'engine/local/links/index.js'];
+  const OTHER_USE_CASES = [
+    'engine/local/shipments.js',
+    'engine/local/refunds.js',
+    'engine/local/events.js',
+    'engine/local/clock.js',
+    'util/duration.js',
+    'engine/local/settle.js',
+    'engine/local/pending-payment.js',
+  ];
+  const loadedOf = (modules: string[], names: string[]) => names.filter((n) => modules.includes(n));
+
+  it('esipay pay loads the payment use case only: not the V4 block, links, shipments, refunds, events or the clock', async () => {
+    const r = await run(['pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--cid', 'lazy-engine', '--json']);
+    assert.equal(JSON.parse(r.stdout).status, 'PAID');
+    assert.ok(r.modules.includes('engine/local/payments.js'), 'the trace sees the modules of the checkout');
+    assert.deepEqual(loadedOf(r.modules, [...SERVICE_ONLY, ...OTHER_USE_CASES, 'engine/local/transactions.js']), []);
+  });
+
+  it('esipay tx list loads the listing use case only: not the payment one, the acquirer or the V4 block', async () => {
+    const r = await run(['tx', 'list', '--json']);
+    assert.ok(Array.isArray(JSON.parse(r.stdout).items));
+    assert.ok(r.modules.includes('engine/local/transactions.js'), 'the trace sees the modules of the checkout');
+    const payment = ['engine/local/payments.js', 'acquirer/simulator.js', 'acquirer/time-limit.js', 'cli/render-events.js'];
+    assert.deepEqual(loadedOf(r.modules, [...SERVICE_ONLY, ...OTHER_USE_CASES, ...payment]), []);
   });
 
   it('esipay tx list --json lists without loading undici, zod, conf or chalk', async () => {

@@ -26,4 +26,32 @@ describe('the test clock moves exactly', () => {
       t.cleanup();
     }
   });
+
+  it('a watch refresh that read the settings while this process moved the clock does not undo the move', async () => {
+    const t = tempSqlite();
+    const store = await openStore(t.db);
+    try {
+      const clock = await DatabaseClock.open(store, () => new Date('2030-01-01T00:00:00.000Z'));
+      // Hold the refresh's read of the offset until the move has been written and applied.
+      const getSetting = store.getSetting.bind(store);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      store.getSetting = async (key: string) => {
+        const value = await getSetting(key);
+        if (key === 'clock_offset_ms') await held;
+        return value;
+      };
+      const refreshing = clock.refresh();
+      store.getSetting = getSetting;
+      await setClock(clock, '2030-01-11T00:00:00.000Z');
+      release();
+      await refreshing;
+      assert.equal(clock.now().toISOString(), '2030-01-11T00:00:00.000Z', 'the move stays applied');
+      await clock.refresh();
+      assert.equal(clock.offsetMs(), 10 * 86_400_000, 'and the next refresh reads it back');
+    } finally {
+      await store.close();
+      t.cleanup();
+    }
+  });
 });

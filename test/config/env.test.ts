@@ -99,6 +99,13 @@ const CASES: Record<EnvName, { valid: [string, unknown][]; invalid: string[] }> 
     ],
     invalid: ['abc', '0', '600001'],
   },
+  ESIPAY_PG_PREPARE: {
+    valid: [
+      ['on', 'on'],
+      ['off', 'off'],
+    ],
+    invalid: ['yes', 'ON'],
+  },
   ESIPAY_SQLITE_SYNC: {
     valid: [
       ['NORMAL', 'NORMAL'],
@@ -233,6 +240,7 @@ describe('ESIPAY_* variables (src/config/env.ts)', () => {
     });
     assert.equal(readEnv('ESIPAY_PG_POOL_MAX', {}), 10);
     assert.equal(readEnv('ESIPAY_PG_CONNECT_TIMEOUT_MS', {}), 10_000);
+    assert.equal(readEnv('ESIPAY_PG_PREPARE', {}), 'on');
     assert.equal(readEnv('ESIPAY_SQLITE_SYNC', {}), 'NORMAL');
     assert.equal(readEnv('ESIPAY_SMTP_FROM', {}), 'esipay <no-reply@localhost>');
   });

@@ -37,6 +37,8 @@ export interface StartServeOptions {
   host?: string;
   /** ESIPAY_HOME (config); a fresh empty directory by default. */
   home?: string;
+  /** Node options before the script (e.g. ['--import', preload]). */
+  nodeArgs?: string[];
 }
 
 export const READY = /esipay serve listening on (http:\/\/[^\s"]+)/;
@@ -56,7 +58,7 @@ export async function startServe(opts: StartServeOptions): Promise<ServeProcess>
   );
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--port', '0', '--host', opts.host ?? '127.0.0.1', '--db', opts.db, ...(opts.args ?? [])],
+    [...(opts.nodeArgs ?? []), BIN, 'serve', '--port', '0', '--host', opts.host ?? '127.0.0.1', '--db', opts.db, ...(opts.args ?? [])],
     {
       env,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -4,7 +4,6 @@ import type { TransactionView } from '../../domain/types.js';
 import type { Engine, ListTransactionsInput } from '../../engine/engine.js';
 import { checkTransactionFilters, FLAG_NAMES, invalidCursor, type TransactionFilters } from '../../engine/transaction-filters.js';
 import { nestShipments, renderTable, renderTransaction, transactionColumns } from '../render.js';
-import { renderTransactionEvents } from '../render-events.js';
 import { action } from '../run-action.js';
 
 /** The filter flags of tx list and tx export, as commander hands them over. */
@@ -75,6 +74,8 @@ export function registerTx(program: Command): void {
         const t = await engine.getTransaction(id, ctx.opts.merchant);
         // The messages sent about it (IPNs, link callbacks): type, status, tries, last error.
         const { items: events } = await engine.listEvents({ transaction: t.id, limit: 100 });
+        // Here, not at the top: `esipay tx list`, run far more often, has no use for it.
+        const { renderTransactionEvents } = await import('../render-events.js');
         ctx.out.result({ ...t, events }, () =>
           [renderTransaction(ctx.out.color, t), ...renderTransactionEvents(ctx.out.color, events)].join('\n'),
         );

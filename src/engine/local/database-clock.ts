@@ -16,6 +16,12 @@ export const DATABASE_MODE_SETTING = 'database_mode';
 export class DatabaseClock implements ClockWatch {
   private offset = 0;
   private current: DatabaseMode = 'test';
+  /**
+   * Counts this process's own writes. A refresh that was reading while a write landed may hold
+   * the value from before it; it then leaves the write's value alone (the next refresh reads the
+   * new one), instead of undoing a move for up to one watch period.
+   */
+  private writes = 0;
   private readonly listeners = new Set<() => void>();
 
   private constructor(
@@ -45,19 +51,22 @@ export class DatabaseClock implements ClockWatch {
   }
 
   async refresh(): Promise<void> {
+    const writesBefore = this.writes;
     const offset = await this.store.getSetting(CLOCK_OFFSET_SETTING);
     const mode = await this.store.getSetting(DATABASE_MODE_SETTING);
-    this.apply(parseOffset(offset), modeOf(mode));
+    if (this.writes === writesBefore) this.apply(parseOffset(offset), modeOf(mode));
   }
 
   /** Stores a new offset (the use case checked it) and applies it in this process at once. */
   async writeOffset(ms: number): Promise<void> {
     await this.store.setSetting(CLOCK_OFFSET_SETTING, String(ms));
+    this.writes++;
     this.apply(ms, this.current);
   }
 
   async writeMode(mode: DatabaseMode): Promise<void> {
     await this.store.setSetting(DATABASE_MODE_SETTING, mode);
+    this.writes++;
     this.apply(this.offset, mode);
   }
 

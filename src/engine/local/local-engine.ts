@@ -1,5 +1,4 @@
-import { SimulatedAcquirer } from '../../acquirer/simulator.js';
-import { timeLimited } from '../../acquirer/time-limit.js';
+import type { Acquirer } from '../../acquirer/acquirer.js';
 import { HttpCallbackSender } from '../../callback/sender.js';
 import { readEnv } from '../../config/env.js';
 import type { Store } from '../../store/store.js';
@@ -17,26 +16,57 @@ import type {
 } from '../engine.js';
 import type { DatabaseMode } from '../clock-types.js';
 import type { MaintenanceUseCases, ServiceEngine, ServiceLinks, V4UseCases } from '../service-engine.js';
-import { sweepAbandoned } from './approvals.js';
-import * as clock from './clock.js';
 import { DatabaseClock } from './database-clock.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, lazyNotifiers, resolveCardKey } from './context.js';
-import * as events from './events.js';
-import * as merchants from './merchants.js';
-import * as payments from './payments.js';
-import * as refunds from './refunds.js';
-import * as shipments from './shipments.js';
-import * as transactions from './transactions.js';
-import { v4UseCases } from './v4.js';
+import { checkCurrency, checkOrder } from './v4-checks.js';
 
-const loadLinks = () => import('./links/index.js');
+/** A module imported on its first call and kept: later calls get the same promise. */
+const onFirstUse = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+};
+
+/**
+ * Each use-case module loads on the first call of one of its use cases: a command runs one or
+ * two, and `esipay pay` or `esipay tx list` would otherwise load every other module (the V4 block,
+ * shipments, refunds, events, the test clock: about 15 files, several ms of each run) for nothing.
+ * After the first call the cost is one await on a settled promise.
+ */
+const load = {
+  approvals: onFirstUse(() => import('./approvals.js')),
+  clock: onFirstUse(() => import('./clock.js')),
+  events: onFirstUse(() => import('./events.js')),
+  links: onFirstUse(() => import('./links/index.js')),
+  merchants: onFirstUse(() => import('./merchants.js')),
+  payments: onFirstUse(() => import('./payments.js')),
+  refunds: onFirstUse(() => import('./refunds.js')),
+  shipments: onFirstUse(() => import('./shipments.js')),
+  transactions: onFirstUse(() => import('./transactions.js')),
+  v4: onFirstUse(() => import('./v4.js')),
+};
+
+/**
+ * The acquirer (the given one, or the simulator) bounded in time (time-limit.ts), made on its first
+ * call: a command that only reads (`esipay tx list`) never loads it. The simulator's setting is
+ * read by the caller, so a bad value is refused when the engine opens, as before.
+ */
+function acquirerOnFirstUse(given: Acquirer | { simulatorDelayMs: number }, timeoutMs: number): Acquirer {
+  const made = onFirstUse(async () => {
+    const { timeLimited } = await import('../../acquirer/time-limit.js');
+    if ('authorise' in given) return timeLimited(given, timeoutMs);
+    const { SimulatedAcquirer } = await import('../../acquirer/simulator.js');
+    return timeLimited(new SimulatedAcquirer({ delayMs: given.simulatorDelayMs }), timeoutMs);
+  });
+  return {
+    authorise: async (req) => (await made()).authorise(req),
+    debit: async (req) => (await made()).debit(req),
+    release: async (reference) => (await made()).release(reference),
+  };
+}
 
 /** The use cases in-process, over a Store. Each method is one use-case function of its own file. */
 export class LocalEngine implements ServiceEngine {
   readonly description: string;
-
-  readonly v4: V4UseCases;
-  readonly maintenance: MaintenanceUseCases;
 
   private constructor(
     readonly ctx: EngineContext,
@@ -44,8 +74,6 @@ export class LocalEngine implements ServiceEngine {
     readonly clockWatch: DatabaseClock,
   ) {
     this.description = `local ${ctx.store.kind} ${ctx.store.location}`;
-    this.v4 = v4UseCases(ctx);
-    this.maintenance = { sweepAbandoned: () => sweepAbandoned(ctx) };
   }
 
   static async create(store: Store, opts: EngineOptions = {}): Promise<LocalEngine> {
@@ -54,7 +82,7 @@ export class LocalEngine implements ServiceEngine {
     const databaseClock = await DatabaseClock.open(store, opts.clock ?? systemClock);
     const ctx: EngineContext = {
       store,
-      acquirer: timeLimited(opts.acquirer ?? new SimulatedAcquirer({ delayMs: readEnv('ESIPAY_SIMULATOR_DELAY_MS') }), acquirerTimeoutMs),
+      acquirer: acquirerOnFirstUse(opts.acquirer ?? { simulatorDelayMs: readEnv('ESIPAY_SIMULATOR_DELAY_MS') }, acquirerTimeoutMs),
       callbacks: opts.callbacks ?? new HttpCallbackSender(),
       clock: databaseClock.now,
       cardKey: await resolveCardKey(store, opts.cardKey),
@@ -76,52 +104,76 @@ export class LocalEngine implements ServiceEngine {
     return this.ctx.clock;
   }
 
-  registerMerchant = (input: RegisterMerchantInput) => merchants.registerMerchant(this.ctx, input);
-  listMerchants = (q?: { limit?: number; cursor?: string }) => merchants.listMerchants(this.ctx, q);
-  getMerchant = (uuid: string) => merchants.getMerchant(this.ctx, uuid);
-  rotateMerchantSecret = (uuid: string, opts?: { expirePrevious?: boolean }) => merchants.rotateMerchantSecret(this.ctx, uuid, opts);
+  registerMerchant = async (input: RegisterMerchantInput) => (await load.merchants()).registerMerchant(this.ctx, input);
+  listMerchants = async (q?: { limit?: number; cursor?: string }) => (await load.merchants()).listMerchants(this.ctx, q);
+  getMerchant = async (uuid: string) => (await load.merchants()).getMerchant(this.ctx, uuid);
+  rotateMerchantSecret = async (uuid: string, opts?: { expirePrevious?: boolean }) =>
+    (await load.merchants()).rotateMerchantSecret(this.ctx, uuid, opts);
 
-  pay = (input: PayInput) => payments.pay(this.ctx, input);
-  refund = (input: RefundInput) => refunds.refund(this.ctx, input);
+  pay = async (input: PayInput) => (await load.payments()).pay(this.ctx, input);
+  refund = async (input: RefundInput) => (await load.refunds()).refund(this.ctx, input);
 
-  listTransactions = (q: ListTransactionsInput) => transactions.listTransactions(this.ctx, q);
-  getTransaction = (id: string, merchant?: string) => transactions.getTransaction(this.ctx, id, merchant);
-  merchantTotals = (merchant: string) => transactions.merchantTotals(this.ctx, merchant);
+  listTransactions = async (q: ListTransactionsInput) => (await load.transactions()).listTransactions(this.ctx, q);
+  getTransaction = async (id: string, merchant?: string) => (await load.transactions()).getTransaction(this.ctx, id, merchant);
+  merchantTotals = async (merchant: string) => (await load.transactions()).merchantTotals(this.ctx, merchant);
 
-  createInitial = (input: CreateInitialInput) => shipments.createInitial(this.ctx, input);
-  createShipment = (input: CreateShipmentInput) => shipments.createShipment(this.ctx, input);
+  createInitial = async (input: CreateInitialInput) => (await load.shipments()).createInitial(this.ctx, input);
+  createShipment = async (input: CreateShipmentInput) => (await load.shipments()).createShipment(this.ctx, input);
 
-  // Payment links load on first use: their field schemas bring zod (over 200 modules), which
-  // `esipay pay` or `esipay tx list` would otherwise load for nothing on every run.
-  createLink = async (input: CreateLinkInput) => (await loadLinks()).createLink(this.ctx, input);
-  listLinks = async (q: { merchant: string; limit?: number; cursor?: string }) => (await loadLinks()).listLinks(this.ctx, q);
-  getLink = async (id: string, merchant?: string) => (await loadLinks()).getLink(this.ctx, id, merchant);
+  // Payment links, like every use case, load on first use: their field schemas bring zod (over 200
+  // modules), which `esipay pay` or `esipay tx list` would otherwise load for nothing on every run.
+  createLink = async (input: CreateLinkInput) => (await load.links()).createLink(this.ctx, input);
+  listLinks = async (q: { merchant: string; limit?: number; cursor?: string }) => (await load.links()).listLinks(this.ctx, q);
+  getLink = async (id: string, merchant?: string) => (await load.links()).getLink(this.ctx, id, merchant);
 
   /** The service's side of payment links (ServiceEngine), loaded on first use like the three above. */
   readonly links: ServiceLinks = {
-    createLinkFromWire: async (merchant, body) => (await loadLinks()).createLinkFor(this.ctx, merchant, body),
-    openLink: async (token) => (await loadLinks()).openLink(this.ctx, token),
-    plannedDebits: async (opened) => (await loadLinks()).plannedDebits(opened, this.ctx.clock()),
-    payLink: async (opened, card) => (await loadLinks()).payLink(this.ctx, opened, card),
-    runDueDebits: async (limit) => (await loadLinks()).runDueDebits(this.ctx, limit),
-    payFormKey: async () => (await loadLinks()).payFormKey(this.ctx),
+    createLinkFromWire: async (merchant, body) => (await load.links()).createLinkFor(this.ctx, merchant, body),
+    openLink: async (token) => (await load.links()).openLink(this.ctx, token),
+    plannedDebits: async (opened) => (await load.links()).plannedDebits(opened, this.ctx.clock()),
+    payLink: async (opened, card) => (await load.links()).payLink(this.ctx, opened, card),
+    runDueDebits: async (limit) => (await load.links()).runDueDebits(this.ctx, limit),
+    payFormKey: async () => (await load.links()).payFormKey(this.ctx),
   };
 
-  updateMerchant = (uuid: string, input: UpdateMerchantInput) => merchants.updateMerchant(this.ctx, uuid, input);
-  disableMerchant = (uuid: string) => merchants.disableMerchant(this.ctx, uuid);
-  enableMerchant = (uuid: string) => merchants.enableMerchant(this.ctx, uuid);
-  listEvents = (q?: ListEventsInput) => events.listEvents(this.ctx, q);
-  getEvent = (id: string, merchant?: string) => events.getEvent(this.ctx, id, merchant);
-  resendEvent = (id: string, merchant?: string) => events.resendEvent(this.ctx, id, merchant);
-  followEvents = (q?: { after?: string; limit?: number }) => events.followEvents(this.ctx, q);
+  updateMerchant = async (uuid: string, input: UpdateMerchantInput) => (await load.merchants()).updateMerchant(this.ctx, uuid, input);
+  disableMerchant = async (uuid: string) => (await load.merchants()).disableMerchant(this.ctx, uuid);
+  enableMerchant = async (uuid: string) => (await load.merchants()).enableMerchant(this.ctx, uuid);
+  listEvents = async (q?: ListEventsInput) => (await load.events()).listEvents(this.ctx, q);
+  getEvent = async (id: string, merchant?: string) => (await load.events()).getEvent(this.ctx, id, merchant);
+  resendEvent = async (id: string, merchant?: string) => (await load.events()).resendEvent(this.ctx, id, merchant);
+  followEvents = async (q?: { after?: string; limit?: number }) => (await load.events()).followEvents(this.ctx, q);
 
   // The test clock and the database's mode.
-  clockShow = () => clock.showClock(this.clockWatch);
-  clockAdvance = (duration: string) => clock.advanceClock(this.clockWatch, duration);
-  clockSet = (time: string, opts?: { force?: boolean }) => clock.setClock(this.clockWatch, time, opts);
-  clockReset = (opts?: { force?: boolean }) => clock.resetClock(this.clockWatch, opts);
-  databaseMode = () => clock.databaseMode(this.clockWatch);
-  setDatabaseMode = (mode: DatabaseMode, opts?: { force?: boolean }) => clock.setDatabaseMode(this.clockWatch, mode, opts);
+  clockShow = async () => (await load.clock()).showClock(this.clockWatch);
+  clockAdvance = async (duration: string) => (await load.clock()).advanceClock(this.clockWatch, duration);
+  clockSet = async (time: string, opts?: { force?: boolean }) => (await load.clock()).setClock(this.clockWatch, time, opts);
+  clockReset = async (opts?: { force?: boolean }) => (await load.clock()).resetClock(this.clockWatch, opts);
+  databaseMode = async () => (await load.clock()).databaseMode(this.clockWatch);
+  setDatabaseMode = async (mode: DatabaseMode, opts?: { force?: boolean }) =>
+    (await load.clock()).setDatabaseMode(this.clockWatch, mode, opts);
+
+  /** The service's workers. */
+  readonly maintenance: MaintenanceUseCases = {
+    sweepAbandoned: async () => (await load.approvals()).sweepAbandoned(this.ctx),
+  };
+
+  // The service-only V4 block: its two checks are synchronous (the service calls them before it
+  // reads anything) and small; the rest (v4.ts and the shipment and refund modules it brings) loads
+  // on the first V4 call.
+  private readonly v4Operations = onFirstUse(async () => (await load.v4()).v4UseCases(this.ctx));
+  readonly v4: V4UseCases = {
+    checkOrder: (merchant, order) => checkOrder(merchant, order),
+    checkCurrency: (merchant, currency) => checkCurrency(currency, merchant),
+    authorise: async (merchant, input) => (await this.v4Operations()).authorise(merchant, input),
+    pay: async (merchant, input) => (await this.v4Operations()).pay(merchant, input),
+    ship: async (merchant, input) => (await this.v4Operations()).ship(merchant, input),
+    transaction: async (merchant, id) => (await this.v4Operations()).transaction(merchant, id),
+    order: async (merchant, orderId) => (await this.v4Operations()).order(merchant, orderId),
+    refund: async (merchant, input) => (await this.v4Operations()).refund(merchant, input),
+    initialByKey: async (merchant, key) => (await this.v4Operations()).initialByKey(merchant, key),
+    paymentByKey: async (merchant, key) => (await this.v4Operations()).paymentByKey(merchant, key),
+  };
 
   async close(): Promise<void> {
     await this.ctx.callbacks.close?.();

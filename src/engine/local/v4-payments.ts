@@ -3,7 +3,8 @@ import type { MerchantRecord } from '../../domain/types.js';
 import type { V4InitialInput } from '../service-engine.js';
 import type { EngineContext } from './context.js';
 import { checkMerchantEnabled } from './merchant-enabled.js';
-import { checkOrder, type CreateInitialOptions, type InitialOutcome, replayPayment } from './shipments.js';
+import { type CreateInitialOptions, type InitialOutcome, replayPayment } from './shipments.js';
+import { checkOrder } from './v4-checks.js';
 import { pendingPayment } from './pending-payment.js';
 import { settleWithNotification } from './settle.js';
 

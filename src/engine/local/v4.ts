@@ -2,11 +2,18 @@ import type { MerchantRecord, RefundRecord, TransactionRecord } from '../../doma
 import type { V4UseCases } from '../service-engine.js';
 import { type EngineContext, requireTransaction } from './context.js';
 import { initialNotRefundable, refundRecord } from './refunds.js';
-import { authoriseInitial, checkAmount, checkCurrency, checkOrder, initialIdemKey, ship } from './shipments.js';
+import { authoriseInitial, initialIdemKey, ship } from './shipments.js';
+import { checkAmount, checkCurrency } from './v4-checks.js';
 import { paymentIdemKey, payNow } from './v4-payments.js';
 
-/** The V4 block of the ServiceEngine over this engine's context (see service-engine.ts). */
-export function v4UseCases(ctx: EngineContext): V4UseCases {
+/** The V4 block's use cases that read or write; its two checks (v4-checks.ts) are synchronous and load up front. */
+export type V4Operations = Omit<V4UseCases, 'checkOrder' | 'checkCurrency'>;
+
+/**
+ * The V4 block of the ServiceEngine over this engine's context (see service-engine.ts), without
+ * the checks. Only `esipay serve` uses it: LocalEngine imports this module on the first V4 call.
+ */
+export function v4UseCases(ctx: EngineContext): V4Operations {
   /** One read; a transaction of another merchant is as unknown as one that does not exist. */
   const ownTransaction = async (merchant: MerchantRecord, id: string): Promise<TransactionRecord | undefined> => {
     const t = typeof id === 'string' && id.length <= 64 ? await ctx.store.getTransaction(id) : undefined;
@@ -14,8 +21,6 @@ export function v4UseCases(ctx: EngineContext): V4UseCases {
   };
   const parentOf = async (t: TransactionRecord) => (t.parentId ? await ctx.store.getTransaction(t.parentId) : undefined);
   return {
-    checkOrder: (merchant, order) => checkOrder(merchant, order),
-    checkCurrency: (merchant, currency) => checkCurrency(currency, merchant),
     authorise: (merchant, { notification, ...input }) => authoriseInitial(ctx, merchant, input, notification ? { notification } : {}),
     pay: (merchant, { notification, ...input }) => payNow(ctx, merchant, input, notification ? { notification } : {}),
     ship: (merchant, input) => ship(ctx, merchant, input),

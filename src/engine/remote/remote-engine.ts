@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { type ErrorKind, EsipayError, invalid, kindFromHttp, notFound, unavailable } from '../../domain/errors.js';
+import { type ErrorKind, EsipayError, invalid, kindFromHttp, notFound, unavailable, WIRE_ERROR_KINDS } from '../../domain/errors.js';
 import type { MerchantView, MerchantWithSecret, Page, TransactionDetail, TransactionView } from '../../domain/types.js';
 import type { MerchantTotals } from '../../store/store.js';
 import type { EventDetail, EventFeed, EventView } from '../../domain/events.js';
@@ -30,17 +30,7 @@ export interface RemoteEngineOptions {
   timeoutMs?: number;
 }
 
-const ERROR_KINDS: readonly ErrorKind[] = [
-  'invalid',
-  'not_found',
-  'conflict',
-  'forbidden',
-  'unauthorized',
-  'refused',
-  'cancelled',
-  'unavailable',
-  'internal',
-];
+const ERROR_KINDS: readonly ErrorKind[] = WIRE_ERROR_KINDS;
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 /**

@@ -54,7 +54,8 @@ export function adminRoutes(deps: ServiceDeps, auth: { tokenHash: string }): Rou
   ];
 }
 
-function adminEndpoints({ engine }: ServiceDeps): Endpoint[] {
+/** The operator endpoints; each handler reaches the engine only when called (the route table lists them without one). */
+export function adminEndpoints({ engine }: Pick<ServiceDeps, 'engine'>): Endpoint[] {
   const ok = (value: unknown) => jsonAnswer(200, value);
   const created = (value: unknown) => jsonAnswer(201, value);
   return [

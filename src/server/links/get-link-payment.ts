@@ -5,6 +5,7 @@ import { sameIp } from '../../util/ip.js';
 import { authenticateBasic } from '../basic-auth.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, jsonAnswer } from '../http.js';
+import type { LinkPaymentAnswer } from '../wire/links.js';
 
 /**
  * POST /get_link_payment, as the seed (002) defines it: always HTTP 200, with
@@ -26,7 +27,9 @@ export async function getLinkPayment(deps: ServiceDeps, req: HttpRequest): Promi
     const body = parseJson(await req.body());
     const view = await deps.engine.links.createLinkFromWire(auth.merchant, body);
     const wantsId = [true, 1, '1', 'true'].includes((body as Record<string, unknown>).get_pay_id as never);
-    return jsonAnswer(200, {
+    // Creating a link always gives its URL (only list and show cannot): none would be a bug, logged below.
+    if (view.link === null) throw new Error('the new link came without its URL');
+    return answer(200, {
       result: true,
       link: view.link,
       ...(wantsId ? { pay_id: view.id } : {}),
@@ -50,5 +53,7 @@ function parseJson(raw: Buffer): unknown {
 }
 
 function refusal(code: string, message?: string, status = 200): HttpAnswer {
-  return jsonAnswer(status, { result: false, code, message: message ?? linkCodeMeaning(code) ?? code });
+  return answer(status, { result: false, code, message: message ?? linkCodeMeaning(code) ?? code });
 }
+
+const answer = (status: number, value: LinkPaymentAnswer): HttpAnswer => jsonAnswer(status, value);

@@ -1,5 +1,6 @@
 import type { ServiceDeps } from '../deps.js';
-import { type HttpRequest, jsonAnswer, type Route } from '../http.js';
+import { jsonAnswer, type Route } from '../http.js';
+import { type Endpoint, matchEndpoint } from '../router.js';
 import { getLinkPayment } from './get-link-payment.js';
 import { PayPage } from './paypage.js';
 
@@ -8,25 +9,31 @@ import { PayPage } from './paypage.js';
  * hosted page (GET/POST /paypage?SDESSID=…). docs/links.md describes both.
  */
 export function linkRoutes(deps: ServiceDeps): Route[] {
-  const payPage = new PayPage(deps);
-  const pathOf = (req: HttpRequest) => req.rawPath;
+  const endpoints = linkEndpoints(deps);
   return [
     (req) => {
-      const path = pathOf(req);
-      if (path === '/get_link_payment') {
-        if (req.method !== 'POST') return methodNotAllowed('POST');
-        return getLinkPayment(deps, req);
-      }
-      if (path === '/paypage') {
-        if (req.method === 'GET' || req.method === 'HEAD') return payPage.show(req);
-        if (req.method === 'POST') return payPage.pay(req);
-        return methodNotAllowed('GET, POST');
-      }
+      const match = matchEndpoint(endpoints, req);
+      if (match.kind === 'found') return match.run();
+      if (match.kind === 'method') return methodNotAllowed(match.allow);
       return undefined;
     },
   ];
 }
 
-function methodNotAllowed(allow: string) {
-  return jsonAnswer(405, { error: { code: 'method_not_allowed', message: `use ${allow}`, kind: 'invalid' } }, { headers: { allow } });
+/** The link endpoints; nothing reaches deps until a request comes (the route table lists them without one). */
+export function linkEndpoints(deps: ServiceDeps): Endpoint[] {
+  const payPage = new PayPage(deps);
+  return [
+    { method: 'POST', path: '/get_link_payment', handler: (req) => getLinkPayment(deps, req) },
+    { method: 'GET', path: '/paypage', handler: (req) => payPage.show(req) },
+    { method: 'POST', path: '/paypage', handler: (req) => payPage.pay(req) },
+  ];
+}
+
+function methodNotAllowed(allow: string[]) {
+  return jsonAnswer(
+    405,
+    { error: { code: 'method_not_allowed', message: `use ${allow.join(' or ')}`, kind: 'invalid' } },
+    { headers: { allow: allow.join(', ') } },
+  );
 }

@@ -4,6 +4,7 @@ import type { ServiceDeps } from '../deps.js';
 import { errorAnswer } from '../error-answer.js';
 import { idempotencyKeyOf } from '../idempotency-key.js';
 import { decodeSegment, type HttpAnswer, type HttpRequest, jsonAnswer, LIMITS, rawSegments, type Route } from '../http.js';
+import type { RouteSpec } from '../router.js';
 
 /**
  * The esipay v2 API, as the seed (000) defines it, on GET and POST alike:
@@ -46,12 +47,20 @@ interface Param {
   code: string;
 }
 
+/** The seed's methods: a merchant's server may send either. */
+const METHODS = ['GET', 'POST'] as const;
+
+/** The three v2 paths on both methods, made from the parameter tables the handler decodes with. */
+export const V2_ROUTES: readonly RouteSpec[] = [PAY_PARAMS, REFUND_PARAMS.slice(0, 2), REFUND_PARAMS].flatMap((params) =>
+  METHODS.map((method) => ({ method, path: `/${PREFIX}/${params.map((p) => `:${p.name}`).join('/')}` })),
+);
+
 async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> {
   const segments = rawSegments(req.rawPath).slice(1);
   const isPay = segments.length === PAY_PARAMS.length;
   // No logPath on these answers: app.ts logs a v2 path through v2LogPath (the card number
   // masked by its position), and only when there is an access log.
-  if (req.method !== 'GET' && req.method !== 'POST') {
+  if (!(METHODS as readonly string[]).includes(req.method)) {
     return jsonAnswer(
       405,
       { error: { code: 'method_not_allowed', message: 'use GET or POST', kind: 'invalid' } },
@@ -71,7 +80,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
       const tx = await deps.engine.pay({ merchant, cid, card: { number, month, year }, amount, callerIp: req.callerIp });
       return jsonAnswer(200, tx);
     }
-    if (segments.length === 2 || segments.length === 3) {
+    if (segments.length === REFUND_PARAMS.length - 1 || segments.length === REFUND_PARAMS.length) {
       const [merchant, transaction, amount] = decodeParams(segments, REFUND_PARAMS) as [string, string, string?];
       const key = idempotencyKeyOf(req);
       const outcome = await deps.engine.refund({

@@ -39,7 +39,7 @@ const fail = (code: V4Code, detail: string): V4Failure => new V4Failure(v4ErrorO
 
 export type WebService = (call: V4Call) => Promise<Record<string, unknown>>;
 
-export const WEB_SERVICES: Record<string, WebService> = {
+export const WEB_SERVICES = {
   'Charge/SDKTest': sdkTest,
   'Charge/CreatePayment': createPayment,
   'Charge/CreateShipmentTransaction': createShipmentTransaction,
@@ -48,7 +48,9 @@ export const WEB_SERVICES: Record<string, WebService> = {
   'Order/Get': getOrder,
   'Transaction/Refund': refundTransaction,
   'Transaction/CancelOrRefund': refundTransaction,
-};
+} as const satisfies Record<string, WebService>;
+
+export type V4WebServiceName = keyof typeof WEB_SERVICES;
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const r = schema.safeParse(body);

@@ -3,6 +3,7 @@ import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
 import { formatMoney } from '../../money/amount.js';
 import type { ServiceDeps } from '../deps.js';
 import { type HttpAnswer, HttpError, type HttpRequest, htmlAnswer, rawSegments, type Route } from '../http.js';
+import type { RouteSpec } from '../router.js';
 import { type FormOrder, readFormToken } from './payment-form-token.js';
 import { paymentAnswer } from './handlers.js';
 import { PaymentIpn } from './ipn.js';
@@ -19,6 +20,13 @@ import { PaymentIpn } from './ipn.js';
  */
 export const MAX_FORM_ATTEMPTS = 5;
 
+/** The page of one formToken: GET (and HEAD) shows it, POST pays. */
+export const PAYFORM_ROUTES: readonly RouteSpec[] = [
+  { method: 'GET', path: '/payform/:token' },
+  { method: 'POST', path: '/payform/:token' },
+];
+const PAYFORM_METHODS = new Set(['HEAD', ...PAYFORM_ROUTES.map((r) => r.method)]);
+
 export function payformRoutes(deps: ServiceDeps): Route[] {
   return [(req) => (rawSegments(req.rawPath)[0] === 'payform' ? handle(deps, req) : undefined)];
 }
@@ -31,7 +39,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
   const logPath = '/payform/…';
   if (segments.length !== 2 || !segments[1])
     return page(404, 'Payment page not found', '<p>This payment page does not exist.</p>', logPath);
-  if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') {
+  if (!PAYFORM_METHODS.has(req.method)) {
     return { ...page(405, 'Method not allowed', '<p>Use the form.</p>', logPath), headers: { ...pageHeaders, allow: 'GET, POST' } };
   }
   const now = deps.engine.clock();

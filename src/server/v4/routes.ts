@@ -8,7 +8,7 @@ import { type HttpAnswer, HttpError, type HttpRequest, type Route } from '../htt
 import { authenticate } from './auth.js';
 import { v4ErrorFromException, v4ErrorOf } from './codes.js';
 import { type EnvelopeContext, v4Error, v4Success } from './envelope.js';
-import { V4Failure, WEB_SERVICES } from './handlers.js';
+import { V4Failure, type WebService, WEB_SERVICES } from './handlers.js';
 import { shopIdOf } from './objects.js';
 import { payformRoutes } from './payform.js';
 
@@ -25,11 +25,13 @@ export function v4Routes(deps: ServiceDeps): Route[] {
   ];
 }
 
-const PREFIX = '/api-payment/V4/';
+/** Where the web services are: V4_PREFIX + "<Namespace>/<Service>", POST only. */
+export const V4_PREFIX = '/api-payment/V4/';
+const SERVICES: Readonly<Record<string, WebService>> = WEB_SERVICES;
 
 async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> {
-  const name = req.rawPath.startsWith(PREFIX) ? req.rawPath.slice(PREFIX.length) : '';
-  const service = Object.hasOwn(WEB_SERVICES, name) ? WEB_SERVICES[name] : undefined;
+  const name = req.rawPath.startsWith(V4_PREFIX) ? req.rawPath.slice(V4_PREFIX.length) : '';
+  const service = Object.hasOwn(SERVICES, name) ? SERVICES[name] : undefined;
   const webService = service ? name : printable(name || req.rawPath, { max: 80 });
   // Each envelope is dated when it is made: a call's answer comes after what the call did.
   const ctx = (): EnvelopeContext => ({ webService, now: deps.engine.clock(), serverUrl: deps.publicUrl });

@@ -58,10 +58,10 @@ export class FailoverPool {
     this.clock = opts.clock ?? (() => performance.now());
   }
 
-  async query(text: string, values?: unknown[]): Promise<pg.QueryResult> {
+  async query(query: string | pg.QueryConfig<unknown[]>, values?: unknown[]): Promise<pg.QueryResult> {
     const pool = await this.live();
     try {
-      return await pool.query(text, values);
+      return await (typeof query === 'string' ? pool.query(query, values) : pool.query(query));
     } catch (e) {
       this.failed(e);
       throw e;

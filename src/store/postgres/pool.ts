@@ -36,7 +36,7 @@ export function poolMax(): number {
 
 /** What the store queries through: a pool, or one of its connections inside a transaction. */
 export interface Queryable {
-  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  query(query: pg.QueryConfig<unknown[]>): Promise<pg.QueryResult>;
 }
 
 /** The store's pool: node-postgres' for one host, a FailoverPool over several. */

@@ -75,6 +75,7 @@ import { ConnectionLoss, isConnectionLoss } from './connection-loss.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { createPool, isUnavailable, translate } from './pool.js';
 import type { Queryable, StorePool } from './pool.js';
+import { isStaleStatement, StatementNames } from './prepared.js';
 import { insertOf, Params } from './sql.js';
 import { ABANDONED_REASON_SQL } from '../sql/abandoned.js';
 import { settlePatchColumns } from '../sql/rows.js';
@@ -105,6 +106,7 @@ export class PostgresStore implements Store {
   readonly location: string;
   private readonly pool: StorePool;
   private readonly loss: ConnectionLoss;
+  private readonly names = new StatementNames();
   private closed = false;
 
   /** Seals the merchant secrets this store writes and opens those it reads. */
@@ -122,8 +124,24 @@ export class PostgresStore implements Store {
 
   private async query(sql: string, values: unknown[] = [], on: Queryable = this.pool): Promise<Row[]> {
     try {
-      return (await on.query(sql, values)).rows as Row[];
+      return (await on.query({ text: sql, values })).rows as Row[];
     } catch (e) {
+      this.loss.failed(e);
+      translate(e, this.url);
+    }
+  }
+
+  /**
+   * One statement on the pool (so its own transaction), prepared: see prepared.ts. A name the
+   * server refused is retried once unnamed (nothing ran), on the connection the pool lends next.
+   */
+  private async prepared(sql: string, values: unknown[] = []): Promise<Row[]> {
+    const name = this.names.of(sql);
+    if (name === undefined) return this.query(sql, values);
+    try {
+      return (await this.pool.query({ name, text: sql, values })).rows as Row[];
+    } catch (e) {
+      if (isStaleStatement(e)) return this.query(sql, values);
       this.loss.failed(e);
       translate(e, this.url);
     }
@@ -131,6 +149,11 @@ export class PostgresStore implements Store {
 
   private async one(sql: string, values: unknown[] = [], on: Queryable = this.pool): Promise<Row | undefined> {
     return (await this.query(sql, values, on))[0];
+  }
+
+  /** The first row of a prepared statement on the pool, or of a plain one inside a transaction. */
+  private async first(sql: string, values: unknown[], on: Queryable = this.pool): Promise<Row | undefined> {
+    return (await (on === this.pool ? this.prepared(sql, values) : this.query(sql, values, on)))[0];
   }
 
   /** Runs fn in BEGIN … COMMIT on one connection (ROLLBACK if it throws). */
@@ -222,7 +245,7 @@ export class PostgresStore implements Store {
   }
 
   async getSetting(key: string): Promise<string | undefined> {
-    const r = await this.one('SELECT value FROM settings WHERE key = $1', [key]);
+    const r = await this.first('SELECT value FROM settings WHERE key = $1', [key]);
     return r ? String(r.value) : undefined;
   }
 
@@ -246,7 +269,7 @@ export class PostgresStore implements Store {
   }
 
   async getMerchant(id: string): Promise<MerchantRecord | undefined> {
-    const r = await this.one('SELECT * FROM merchants WHERE id = $1', [id]);
+    const r = await this.first('SELECT * FROM merchants WHERE id = $1', [id]);
     return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
@@ -303,19 +326,19 @@ export class PostgresStore implements Store {
   ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
     const q = insertOf('transactions', transactionToRow(t));
     if (t.idemKey === null) {
-      await this.query(q.text, q.values, on);
+      await this.first(q.text, q.values, on);
       if (outbox) await this.insertOutbox(outbox, on);
       return { inserted: true };
     }
     // The unique index decides between instances: the loser's insert does nothing (after waiting
     // for the winner to commit) and reads the winner's row (each statement of READ COMMITTED
     // sees what committed before it began, so this holds inside a transaction too).
-    const rows = await this.query(
+    const inserted = await this.first(
       `${q.text} ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`,
       q.values,
       on,
     );
-    if (rows.length === 1) {
+    if (inserted) {
       if (outbox) await this.insertOutbox(outbox, on);
       return { inserted: true };
     }
@@ -325,19 +348,19 @@ export class PostgresStore implements Store {
   }
 
   async getTransaction(id: string): Promise<TransactionRecord | undefined> {
-    const r = await this.one('SELECT * FROM transactions WHERE id = $1', [id]);
+    const r = await this.first('SELECT * FROM transactions WHERE id = $1', [id]);
     return r ? transactionFromRow(r) : undefined;
   }
 
   async findTransactionByIdemKey(merchantId: string, idemKey: string, on: Queryable = this.pool): Promise<TransactionRecord | undefined> {
-    const r = await this.one('SELECT * FROM transactions WHERE merchant_id = $1 AND idem_key = $2', [merchantId, idemKey], on);
+    const r = await this.first('SELECT * FROM transactions WHERE merchant_id = $1 AND idem_key = $2', [merchantId, idemKey], on);
     return r ? transactionFromRow(r) : undefined;
   }
 
   async transitionTransaction(id: string, from: TxStatus[], patch: TransactionPatch): Promise<TransactionRecord | undefined> {
     const p = new Params();
     const sets = Object.entries(transactionPatchColumns(patch)).map(([col, value]) => `${col} = ${p.add(value)}`);
-    const r = await this.one(
+    const r = await this.first(
       `UPDATE transactions SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND status = ANY(${p.add(from)}::text[]) RETURNING *`,
       p.values,
     );
@@ -511,7 +534,7 @@ export class PostgresStore implements Store {
     // re-checks status = 'PENDING' on the committed row and skips it, so each payment is cancelled
     // (and reported) by one instance only, and only the one that cancelled a shipment gives its
     // amount back to the initial, in the same transaction.
-    const rows = await this.query(
+    const rows = await this.prepared(
       `WITH swept AS (
          UPDATE transactions SET status = 'CANCELLED', reason = ${ABANDONED_REASON_SQL}, updated_at = $1
          WHERE status = 'PENDING' AND deadline_at <= $1 RETURNING id, kind, parent_id, amount
@@ -616,7 +639,7 @@ export class PostgresStore implements Store {
   async claimDueDebits(now: string, leaseUntil: string, limit: number): Promise<ScheduledDebitRecord[]> {
     // SKIP LOCKED: rows another instance is claiming right now are passed over, not waited for;
     // once it commits, their claimed_until is in the future and they no longer qualify.
-    const rows = await this.query(
+    const rows = await this.prepared(
       `WITH due AS (
          SELECT id FROM scheduled_debits
          WHERE status = 'scheduled' AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
@@ -640,14 +663,10 @@ export class PostgresStore implements Store {
     if (patch.cardToken !== undefined) sets.push(`card_token = ${p.add(patch.cardToken)}`);
     // Compare-and-set on 'scheduled': a concurrent settlement waits on the row lock, then finds
     // the committed row final and changes nothing.
-    const sql = `UPDATE scheduled_debits SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND status = 'scheduled' RETURNING id`;
-    const { outbox } = opts;
-    if (!outbox) return (await this.query(sql, p.values)).length === 1;
-    return this.transaction(async (c) => {
-      if ((await this.query(sql, p.values, c)).length === 0) return false;
-      await this.insertOutbox(outbox, c);
-      return true;
-    });
+    const settle = `UPDATE scheduled_debits SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND status = 'scheduled' RETURNING id`;
+    // With its message, one statement as in settlePending.
+    const sql = opts.outbox ? `WITH settled AS (${settle}), ${this.outboxAfter(opts.outbox, 'settled', p)} SELECT id FROM settled` : settle;
+    return (await this.first(sql, p.values)) !== undefined;
   }
 
   async enqueueOutbox(m: OutboxRecord): Promise<void> {
@@ -666,7 +685,7 @@ export class PostgresStore implements Store {
 
   private async claimRows(now: string, leaseUntil: string, limit: number): Promise<Row[]> {
     // As claimDueDebits; the records come back as they were before the lease (like SQLite's).
-    const rows = await this.query(
+    const rows = await this.prepared(
       `WITH due AS (
          SELECT * FROM outbox
          WHERE delivered_at IS NULL AND next_attempt_at <= $1
@@ -716,20 +735,23 @@ export class PostgresStore implements Store {
   async settlePending(id: string, patch: SettlePatch, opts: WithOutbox = {}): Promise<TransactionRecord | undefined> {
     const p = new Params();
     const sets = Object.entries(settlePatchColumns(patch)).map(([col, value]) => `${col} = ${p.add(value)}`);
-    return this.transaction(async (c) => {
-      const row = await this.one(
-        `UPDATE transactions SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND status = 'PENDING' RETURNING *`,
-        p.values,
-        c,
-      );
-      if (!row) return undefined;
-      if (opts.outbox) await this.insertOutbox(opts.outbox, c);
-      return transactionFromRow(row);
-    });
+    const settle = `UPDATE transactions SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND status = 'PENDING' RETURNING *`;
+    // One statement, so atomic by itself: the row moved and its message queued, or neither,
+    // without the round trips of BEGIN and COMMIT.
+    const sql = opts.outbox ? `WITH settled AS (${settle}), ${this.outboxAfter(opts.outbox, 'settled', p)} SELECT * FROM settled` : settle;
+    const row = await this.first(sql, p.values);
+    return row ? transactionFromRow(row) : undefined;
+  }
+
+  /** A CTE that queues m only when the CTE `after` returned a row (the change it goes with happened). */
+  private outboxAfter(m: OutboxRecord, after: string, p: Params): string {
+    const row = { ...outboxToRow(m), ...eventColumns(m) };
+    const cols = Object.keys(row);
+    return `queued AS (INSERT INTO outbox (${cols.join(', ')}) SELECT ${cols.map((c) => p.add(row[c])).join(', ')} WHERE EXISTS (SELECT 1 FROM ${after}))`;
   }
 
   async getMerchantByShopId(shopId: string): Promise<MerchantRecord | undefined> {
-    const r = await this.one('SELECT * FROM merchants WHERE shop_id = $1', [shopId]);
+    const r = await this.first('SELECT * FROM merchants WHERE shop_id = $1', [shopId]);
     return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
@@ -740,10 +762,11 @@ export class PostgresStore implements Store {
 
   async putV4FormDetails(r: V4FormDetailsRecord): Promise<void> {
     const q = insertOf('v4_form_details', v4FormDetailsToRow(r));
-    await this.transaction(async (c) => {
-      await this.query('DELETE FROM v4_form_details WHERE expires_at < $1', [r.createdAt], c);
-      await this.query(q.text, q.values, c);
-    });
+    // One statement: the expired ones go as this one is written, without BEGIN and COMMIT.
+    await this.query(`WITH expired AS (DELETE FROM v4_form_details WHERE expires_at < $${q.values.length + 1}) ${q.text}`, [
+      ...q.values,
+      r.createdAt,
+    ]);
   }
 
   async getV4FormDetails(nonce: string): Promise<V4FormDetailsRecord | undefined> {
@@ -779,7 +802,7 @@ export class PostgresStore implements Store {
     const cols = Object.keys(ins);
     const values = cols.map((c) => p.add(ins[c])).join(', ');
     const set = outcomeSet(outcome, attempt, (v) => p.add(v));
-    await this.query(
+    await this.prepared(
       `WITH a AS (INSERT INTO outbox_attempts (${cols.join(', ')}) VALUES (${values}))
        UPDATE outbox SET ${set} WHERE id = ${p.add(id)}`,
       p.values,
