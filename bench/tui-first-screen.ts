@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BENCH_SECRET_KEY } from './lib/esipay.js';
 import { cpuMs, UNSET_CI } from './lib/tmux.js';
 
 const BIN = fileURLToPath(new URL('../../bin/esipay.js', import.meta.url));
@@ -53,7 +54,7 @@ export async function measureTui(opts: { db: string; merchant: string; pages: nu
   const home = mkdtempSync(join(tmpdir(), 'esipay-tui-bench-'));
   const session = `esipay-bench-${process.pid}`;
   // Without CI, as the baseline (UNSET_CI): esipay tui draws live with it too, but measures as a person runs it.
-  const cmd = `exec env ${UNSET_CI} ESIPAY_HOME=${home} '${process.execPath}' '${BIN}' tui --db '${opts.db}' --merchant ${opts.merchant}`;
+  const cmd = `exec env ${UNSET_CI} ESIPAY_HOME=${home} ESIPAY_SECRET_KEY=${BENCH_SECRET_KEY} '${process.execPath}' '${BIN}' tui --db '${opts.db}' --merchant ${opts.merchant}`;
   const screen = () => tmux('capture-pane', '-p', '-t', session);
   try {
     const t0 = performance.now();

@@ -20,7 +20,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PG_CLUSTER = join(ROOT, 'scripts/pg-cluster.sh');
 const DEBIAN_PG_BIN = '/usr/lib/postgresql/15/bin';
 const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
-const NODE_TEST = ['--test', '--test-concurrency=2', '--test-timeout=120000'];
+// secret-key.js gives every test process (and, through the helpers, its children) one
+// ESIPAY_SECRET_KEY, so databases written in process open in the children too.
+const NODE_TEST = ['--test', '--test-concurrency=2', '--test-timeout=120000', '--import', './dist/test/helpers/secret-key.js'];
 
 const say = (line) => console.error(`npm test: ${line}`);
 /** What to undo at the end, last first. */

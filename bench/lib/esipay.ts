@@ -10,8 +10,14 @@ import { BIN } from './paths.js';
 export function esipayEnv(home: string, extra: Record<string, string> = {}): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ESIPAY_')) env[k] = v;
-  return { ...env, ESIPAY_HOME: home, NO_COLOR: '1', ...extra };
+  return { ...env, ESIPAY_HOME: home, NO_COLOR: '1', ESIPAY_SECRET_KEY: BENCH_SECRET_KEY, ...extra };
 }
+
+/**
+ * One key sealing merchant secrets for the bench process (which seeds databases in process) and
+ * every esipay it starts with a home of its own: otherwise each would make its own key file.
+ */
+export const BENCH_SECRET_KEY = (process.env.ESIPAY_SECRET_KEY ||= 'be'.repeat(32));
 
 /** Runs the CLI to completion; throws with its stderr when it fails. */
 export function cli(args: string[], env: Record<string, string | undefined>): string {

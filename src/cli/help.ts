@@ -99,6 +99,10 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   db: ['esipay db status', 'esipay --db postgres://esipay@db/esipay db migrate'],
   'db status': ['esipay db status', 'esipay --db ./shop.db db status --json'],
   'db migrate': ['esipay db migrate', 'esipay --db postgres://esipay@db/esipay db migrate --json'],
+  'db reset-secrets': [
+    'esipay db reset-secrets --yes   # the sealing key is lost: new secrets, printed once',
+    'esipay db reset-secrets --yes --json',
+  ],
   config: ['esipay config set merchant <uuid>', 'esipay config list'],
   'config get': ['esipay config get merchant'],
   'config set': ['esipay config set engine remote', 'esipay config set url http://127.0.0.1:6543'],

@@ -171,6 +171,15 @@ export const ENV_VARS = {
     help: 'key of the card hash; several instances on one database share the stored one',
     commands: [...ENGINE, 'serve'],
   }),
+  ESIPAY_SECRET_KEY: envVar({
+    accepts: '64 hex characters (32 bytes)',
+    parse: (text) => (/^[0-9a-fA-F]{64}$/.test(text) ? text : undefined),
+    fallback: undefined,
+    defaultText: 'the key file secret.key in the config directory, created on first use',
+    secret: 'value',
+    help: 'key that seals merchant secrets in the database; required when several instances share a PostgreSQL database',
+    commands: STORE,
+  }),
   ESIPAY_ADMIN_TOKEN: envVar({
     accepts: 'at least 16 characters',
     parse: (text) => (text.length >= 16 ? text : undefined),

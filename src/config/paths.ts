@@ -18,3 +18,11 @@ export function esipayHome(env: Env = process.env): { config: string; data: stri
 export function defaultDbPath(env: Env = process.env): string {
   return join(esipayHome(env).data, 'esipay.db');
 }
+
+/**
+ * The key that seals merchant secrets when ESIPAY_SECRET_KEY is not set: in the config directory,
+ * away from the default database (data directory), so a copy of the database does not carry it.
+ */
+export function defaultSecretKeyPath(env: Env = process.env): string {
+  return join(esipayHome(env).config, 'secret.key');
+}

@@ -1,6 +1,8 @@
 import { EsipayError, unavailable } from '../domain/errors.js';
 import { oneLine } from '../util/printable.js';
 import { isPostgresUrl, printableLocation } from './location.js';
+import { secretKeyFromEnv, type SecretKeySource } from './secret-key.js';
+import { SECRET_KEY_ID_SETTING, SecretSealer } from './secret-sealer.js';
 import type { Store } from './store.js';
 
 // Where callers have always found them; they live in location.ts so the adapters need not import this file.
@@ -20,16 +22,20 @@ export interface OpenStoreOptions {
   sqliteCheckpointer?: boolean;
   /** PostgreSQL: where a lost connection is reported; SQLite: the checkpointer's failures. One line each (default stderr). */
   log?: (line: string) => void;
+  /** Where the key sealing merchant secrets comes from (default ESIPAY_SECRET_KEY, else the key file). */
+  secretKey?: SecretKeySource;
 }
 
 export async function openStore(location: string, opts: OpenStoreOptions = {}): Promise<Store> {
   let store: Store;
+  const sealer = new SecretSealer(opts.secretKey ?? secretKeyFromEnv());
   if (isPostgresUrl(location)) {
     const { PostgresStore } = await import('./postgres/postgres-store.js');
-    store = new PostgresStore(location, opts.log ? { log: opts.log } : {});
+    store = new PostgresStore(location, { sealer, ...(opts.log ? { log: opts.log } : {}) });
   } else {
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     store = new SqliteStore(location, {
+      sealer,
       ...(opts.sqliteCacheKiB !== undefined ? { cacheKiB: opts.sqliteCacheKiB } : {}),
       ...(opts.sqliteCheckpointer ? { checkpointer: true } : {}),
       ...(opts.log ? { log: opts.log } : {}),
@@ -38,6 +44,8 @@ export async function openStore(location: string, opts: OpenStoreOptions = {}): 
   if (opts.migrate !== false) {
     try {
       await store.migrate();
+      // A key that cannot open what the database holds fails the start, not every merchant after it.
+      sealer.checkStored(await store.getSetting(SECRET_KEY_ID_SETTING));
     } catch (e) {
       await store.close().catch(() => undefined);
       throw e;
@@ -49,7 +57,8 @@ export async function openStore(location: string, opts: OpenStoreOptions = {}): 
 /**
  * openStore for a command or the service: a database that cannot be opened or reached is
  * "unavailable" (exit 5, 503), its cause on one line and the location without its password; a bad
- * setting (an ESIPAY_PG_* or ESIPAY_SQLITE_SYNC value) stays the user's to fix (invalid, exit 2).
+ * setting (an ESIPAY_PG_* or ESIPAY_SQLITE_SYNC value) stays the user's to fix (invalid, exit 2), and
+ * a sealing key that does not fit the database keeps its own code (secret_key_*, exit 5).
  */
 export async function openStoreOrExplain(location: string, opts: OpenStoreOptions = {}): Promise<Store> {
   try {
@@ -61,7 +70,7 @@ export async function openStoreOrExplain(location: string, opts: OpenStoreOption
 
 /** The error of a database that could not be opened (or read as one): see openStoreOrExplain. */
 export function cannotOpen(location: string, e: unknown): EsipayError {
-  if (e instanceof EsipayError && e.kind === 'invalid') return e;
+  if (e instanceof EsipayError && (e.kind === 'invalid' || e.code.startsWith('secret_key_'))) return e;
   return unavailable(
     'store_unavailable',
     `cannot open the database ${printableLocation(location)}: ${oneLine(e instanceof Error ? e.message : String(e))}`,

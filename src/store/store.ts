@@ -35,6 +35,11 @@ export interface Store {
   /** Oldest first, keyset-paged on (createdAt, id). */
   listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]>;
   setMerchantSecrets(id: string, secrets: string[]): Promise<void>;
+  /**
+   * The sealing key was lost (`esipay db reset-secrets`): every merchant gets one new secret,
+   * sealed under this store's key, which becomes the database's; what was sealed before is not read.
+   */
+  resetMerchantSecrets(newSecret: () => string): Promise<{ id: string; secret: string }[]>;
 
   /**
    * Inserts, or when (merchantId, idemKey) already exists returns the existing transaction untouched.

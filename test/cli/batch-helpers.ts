@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BIN } from '../helpers/cli.js';
+import { secretKeyEnv } from '../helpers/secret-key.js';
 
 /**
  * A merchant's return URL that answers the first `openFor` payments at once and holds the next
@@ -77,7 +78,7 @@ export interface RunningCli {
 export function startCli(args: string[], opts: { home: string; env?: Record<string, string> }): RunningCli {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_') && k !== 'FORCE_COLOR') env[k] = v;
-  Object.assign(env, { ESIPAY_HOME: opts.home, NO_COLOR: '1', CI: '1' }, opts.env);
+  Object.assign(env, { ESIPAY_HOME: opts.home, NO_COLOR: '1', CI: '1', ...secretKeyEnv() }, opts.env);
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.end();
   let stdout = '';

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { BIN, registerMerchant, tempHome } from '../helpers/cli.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
+import { secretKeyEnv } from '../helpers/secret-key.js';
 
 /**
  * The commands an operator's scripts run thousands of times load only what they use
@@ -35,7 +36,7 @@ describe('esipay CLI: what a scripted command loads', () => {
   const run = async (args: string[]) => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_')) env[k] = v;
-    Object.assign(env, { ESIPAY_HOME: home.home, ESIPAY_MERCHANT: merchant });
+    Object.assign(env, { ESIPAY_HOME: home.home, ESIPAY_MERCHANT: merchant, ...secretKeyEnv() });
     const child = spawn(process.execPath, ['--import', preload, BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

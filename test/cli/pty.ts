@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { BIN } from '../helpers/cli.js';
+import { secretKeyEnv } from '../helpers/secret-key.js';
 
 /** A word for sh -c, quoted. */
 const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
@@ -13,7 +14,7 @@ export function runInPty(args: string[], opts: { home: string; env?: Record<stri
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_')) env[k] = v;
   for (const k of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'CI']) delete env[k];
-  Object.assign(env, { ESIPAY_HOME: opts.home }, opts.env);
+  Object.assign(env, { ESIPAY_HOME: opts.home, ...secretKeyEnv() }, opts.env);
   const command = [process.execPath, BIN, ...args].map(quote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -13,6 +13,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { BIN, runCli, tempHome } from '../helpers/cli.js';
 import { startServe } from '../helpers/serve.js';
 import { runInPty } from './pty.js';
+import { secretKeyEnv } from '../helpers/secret-key.js';
 
 const COUNT = 100_000;
 const PEAK_RSS = fileURLToPath(new URL('../../../test/fixtures/peak-rss.mjs', import.meta.url));
@@ -38,7 +39,7 @@ describe(`esipay tx export of ${COUNT.toLocaleString('en')} transactions`, () =>
     new Promise<{ code: number | null; stderr: string; peakMiB: number }>((resolve, reject) => {
       const childEnv: Record<string, string> = {};
       for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_')) childEnv[k] = v;
-      Object.assign(childEnv, { ESIPAY_HOME: home.home, NO_COLOR: '1', CI: '1' }, env());
+      Object.assign(childEnv, { ESIPAY_HOME: home.home, NO_COLOR: '1', CI: '1', ...secretKeyEnv() }, env());
       const child = spawn(process.execPath, [...v8, '--import', PEAK_RSS, BIN, ...args], {
         env: childEnv,
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -224,7 +225,7 @@ describe(`esipay tx export of ${COUNT.toLocaleString('en')} transactions`, () =>
   it('stops without an error when the reader goes away (| head)', async () => {
     const childEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ESIPAY_')) childEnv[k] = v;
-    Object.assign(childEnv, { ESIPAY_HOME: home.home, NO_COLOR: '1', CI: '1' }, env());
+    Object.assign(childEnv, { ESIPAY_HOME: home.home, NO_COLOR: '1', CI: '1', ...secretKeyEnv() }, env());
     const child = spawn(process.execPath, [BIN, 'tx', 'export', '--format', 'csv'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -55,6 +55,13 @@ const CASES: Record<EnvName, { valid: [string, unknown][]; invalid: string[] }> 
     ],
     invalid: ['abc', KEY.slice(1), `${KEY.slice(1)}g`],
   },
+  ESIPAY_SECRET_KEY: {
+    valid: [
+      [KEY, KEY],
+      [KEY.toUpperCase(), KEY.toUpperCase()],
+    ],
+    invalid: ['abc', KEY.slice(1), `${KEY.slice(1)}g`],
+  },
   ESIPAY_ADMIN_TOKEN: { valid: [['a-long-enough-token', 'a-long-enough-token']], invalid: ['short', '15-characters..'] },
   ESIPAY_LISTEN_SECRET: {
     valid: [

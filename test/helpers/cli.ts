@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { secretKeyEnv } from './secret-key.js';
 
 /** The real binary, as a user runs it. */
 export const BIN = fileURLToPath(new URL('../../../bin/esipay.js', import.meta.url));
@@ -27,7 +28,7 @@ export function runCli(args: string[], opts: { home: string; env?: Record<string
     // The colour and width the test asks for, not those of the terminal the suite runs in.
     for (const [k, v] of Object.entries(process.env))
       if (v !== undefined && !k.startsWith('ESIPAY_') && k !== 'FORCE_COLOR' && k !== 'COLUMNS') env[k] = v;
-    Object.assign(env, { ESIPAY_HOME: opts.home, NO_COLOR: '1', CI: '1' }, opts.env);
+    Object.assign(env, { ESIPAY_HOME: opts.home, NO_COLOR: '1', CI: '1', ...secretKeyEnv() }, opts.env);
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './cli.js';
+import { secretKeyEnv } from './secret-key.js';
 
 /**
  * A real `esipay serve` child process on loopback, as an operator starts it:
@@ -51,7 +52,7 @@ export async function startServe(opts: StartServeOptions): Promise<ServeProcess>
   // No drain on SIGTERM unless a test asks for one: a test stops its service and goes on.
   Object.assign(
     env,
-    { ESIPAY_HOME: opts.home ?? ownHome!, NO_COLOR: '1', ESIPAY_DRAIN_MS: '0' },
+    { ESIPAY_HOME: opts.home ?? ownHome!, NO_COLOR: '1', ESIPAY_DRAIN_MS: '0', ...secretKeyEnv() },
     token ? { ESIPAY_ADMIN_TOKEN: token } : {},
     opts.env,
   );

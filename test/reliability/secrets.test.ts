@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli.js';
 import { startServe } from '../helpers/serve.js';
 import { registerMerchant, tempDir, withStore } from './live.js';
 import { startMerchantServer } from './merchant-server.js';
-import { rawRequest } from './raw-http.js';
+import { jsonCall, rawRequest } from './raw-http.js';
 
 /** Test PANs of every outcome, and numbers that are one typo away from a real card. */
 const PANS = [
@@ -125,6 +125,15 @@ describe('secrets: card numbers and tokens stay out of files, logs and answers',
           const s = Buffer.isBuffer(text) ? text.toString('latin1') : text;
           for (const pan of PANS) assert.ok(!s.includes(pan), `card number ${pan} found in ${where}`);
         };
+        // The merchant's secrets (its V4 and link password, the key of its signatures) are sealed
+        // in the database: neither the one it was registered with nor the one a rotation gave it.
+        const rotated = await jsonCall(`${serve.url}/admin/merchants/${merchant.uuid}/rotate-secret`, {
+          method: 'POST',
+          token: serve.token,
+          body: {},
+        });
+        assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
+        const merchantSecrets: string[] = [merchant.secret, rotated.body.secret];
         const grepData = (walExpected: boolean) => {
           const files = filesUnder(home);
           if (walExpected)
@@ -132,7 +141,11 @@ describe('secrets: card numbers and tokens stay out of files, logs and answers',
               files.some((f) => f.endsWith('-wal')),
               `the WAL is there to be searched: ${files.join(', ')}`,
             );
-          for (const f of files) grep(f, readFileSync(f));
+          for (const f of files) {
+            const content = readFileSync(f);
+            grep(f, content);
+            for (const secret of merchantSecrets) assert.ok(!content.includes(secret), `a merchant secret in clear in ${f}`);
+          }
           return files;
         };
         // While the service runs (WAL not yet checkpointed) and after it stopped.
@@ -156,7 +169,7 @@ describe('secrets: card numbers and tokens stay out of files, logs and answers',
         assert.equal(mode(join(home, 'config.json')), 0o600, 'config file 0600');
         assert.equal(mode(join(home, 'data')) & 0o077, 0, 'data directory closed to others');
         console.log(
-          `[reliability] secrets: ${PANS.length} PANs sent ${seen.length} ways; ${files.length} files, the access log and every answer searched: 0 found; operator token stored as SHA-256 only`,
+          `[reliability] secrets: ${PANS.length} PANs sent ${seen.length} ways; ${files.length} files, the access log and every answer searched: 0 found; operator token stored as SHA-256 only; merchant secrets (registered, rotated) sealed`,
         );
       } finally {
         await serve.stop();

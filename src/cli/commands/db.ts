@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EsipayError } from '../../domain/errors.js';
+import { EsipayError, invalid } from '../../domain/errors.js';
 import type { DatabaseMode } from '../../engine/clock-types.js';
 import { storedMode } from '../../engine/local/database-clock.js';
 import type { MigrationStatus, Store } from '../../store/store.js';
@@ -51,6 +51,31 @@ export function registerDb(program: Command): void {
               : `migrated from version ${view.previous} to ${view.current}`;
           return `${head}\n${renderStatus(view)}`;
         });
+      }),
+    );
+
+  db.command('reset-secrets')
+    .description('the key sealing merchant secrets is lost: give every merchant a new secret under the current key (prints them once)')
+    .option('--yes', 'do it: every merchant must then be given its new secret')
+    .action(
+      action(async (ctx, opts: { yes?: boolean }) => {
+        if (opts.yes !== true) {
+          throw invalid(
+            'confirmation_required',
+            'reset-secrets replaces the secret of every merchant, and their V4 and link passwords with it',
+            'restore the lost key if you can (ESIPAY_SECRET_KEY or the key file); otherwise run again with --yes',
+          );
+        }
+        const { newSecret } = await import('../../util/ids.js');
+        const merchants = await withStore(ctx, async (store) => {
+          await store.migrate();
+          return (await store.resetMerchantSecrets(() => newSecret('whsec'))).map(({ id, secret }) => ({ uuid: id, secret }));
+        });
+        ctx.out.result({ merchants }, () =>
+          [`${merchants.length} merchant(s) have a new secret (shown only now):`, ...merchants.map((m) => `${m.uuid}  ${m.secret}`)].join(
+            '\n',
+          ),
+        );
       }),
     );
 

@@ -2,6 +2,7 @@ import type { Migration } from '../sql/migration.js';
 import { REFUND_KEYS_MIGRATION } from '../sql/refund-keys.js';
 import { CID_PAGE_MIGRATION } from '../sql/transaction-query.js';
 import { eventsMigration } from '../sql/events.js';
+import { SEAL_SECRETS_MIGRATION } from '../sql/sealed-secrets.js';
 import { POSTGRES_TOTALS_MIGRATION } from '../sql/totals-migration.js';
 
 /**
@@ -188,5 +189,6 @@ CREATE INDEX v4_form_details_expiry ON v4_form_details (expires_at);
   },
   CID_PAGE_MIGRATION,
   eventsMigration(C, (path) => `(body::jsonb #>> '{${path.join(',')}}')`),
+  SEAL_SECRETS_MIGRATION,
   POSTGRES_TOTALS_MIGRATION,
 ];

@@ -68,6 +68,9 @@ import type {
   TransactionQuery,
   WithOutbox,
 } from '../store.js';
+import { SECRET_KEY_ID_SETTING, SecretSealer } from '../secret-sealer.js';
+import { secretKeyFromEnv } from '../secret-key.js';
+import { SEAL_SECRETS_MIGRATION, sealClearSecrets } from '../sql/sealed-secrets.js';
 import { ConnectionLoss, isConnectionLoss } from './connection-loss.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { createPool, isUnavailable, translate } from './pool.js';
@@ -106,10 +109,14 @@ export class PostgresStore implements Store {
   private readonly names = new StatementNames();
   private closed = false;
 
+  /** Seals the merchant secrets this store writes and opens those it reads. */
+  private readonly sealer: SecretSealer;
+
   constructor(
     private readonly url: string,
-    opts: { log?: (line: string) => void } = {},
+    opts: { log?: (line: string) => void; sealer?: SecretSealer } = {},
   ) {
+    this.sealer = opts.sealer ?? new SecretSealer(secretKeyFromEnv());
     this.location = printableLocation(url);
     this.loss = new ConnectionLoss(url, opts.log ?? ((line) => process.stderr.write(`${line}\n`)));
     this.pool = createPool(url, this.loss);
@@ -206,6 +213,7 @@ export class PostgresStore implements Store {
         const done = await c.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
         if (done.rowCount) return;
         await c.query(m.sql);
+        if (m.version === SEAL_SECRETS_MIGRATION.version) await this.sealClearSecrets(c);
         // The wall clock, not the engine's: when the schema really changed, for the operator.
         await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
           m.version,
@@ -215,6 +223,19 @@ export class PostgresStore implements Store {
       });
     }
     return this.migrationStatus();
+  }
+
+  /** Migration 9, in its transaction: the secrets still in clear are sealed, the key id recorded first. */
+  private async sealClearSecrets(c: pg.PoolClient): Promise<void> {
+    const sealed = sealClearSecrets(await this.query('SELECT id, secrets FROM merchants FOR UPDATE', [], c), this.sealer);
+    if (sealed.length === 0) return;
+    await this.query(
+      'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+      [SECRET_KEY_ID_SETTING, this.sealer.keyId()],
+      c,
+    );
+    this.sealer.checkStored(String((await this.one('SELECT value FROM settings WHERE key = $1', [SECRET_KEY_ID_SETTING], c))!.value));
+    for (const r of sealed) await this.query('UPDATE merchants SET secrets = $1 WHERE id = $2', [r.secrets, r.id], c);
   }
 
   async migrationStatus(): Promise<MigrationStatus> {
@@ -242,13 +263,14 @@ export class PostgresStore implements Store {
   }
 
   async insertMerchant(m: MerchantRecord): Promise<void> {
-    const q = insertOf('merchants', merchantToRow(m));
+    await this.sealer.recordKeyIn(this);
+    const q = insertOf('merchants', merchantToRow(m, this.sealer));
     await this.query(q.text, q.values);
   }
 
   async getMerchant(id: string): Promise<MerchantRecord | undefined> {
     const r = await this.first('SELECT * FROM merchants WHERE id = $1', [id]);
-    return r ? merchantFromRow(r) : undefined;
+    return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
   async listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]> {
@@ -259,11 +281,33 @@ export class PostgresStore implements Store {
           q.limit,
         ])
       : await this.query('SELECT * FROM merchants ORDER BY created_at, id LIMIT $1', [q.limit]);
-    return rows.map(merchantFromRow);
+    return rows.map((r) => merchantFromRow(r, this.sealer));
   }
 
   async setMerchantSecrets(id: string, secrets: string[]): Promise<void> {
-    await this.query('UPDATE merchants SET secrets = $1 WHERE id = $2', [JSON.stringify(secrets), id]);
+    await this.sealer.recordKeyIn(this);
+    await this.query('UPDATE merchants SET secrets = $1 WHERE id = $2', [this.sealer.seal(id, secrets), id]);
+  }
+
+  async resetMerchantSecrets(newSecret: () => string): Promise<{ id: string; secret: string }[]> {
+    const keyId = this.sealer.keyId();
+    const reset = await this.transaction(async (c) => {
+      await this.query(
+        'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        [SECRET_KEY_ID_SETTING, keyId],
+        c,
+      );
+      const done: { id: string; secret: string }[] = [];
+      for (const r of await this.query('SELECT id FROM merchants ORDER BY created_at, id FOR UPDATE', [], c)) {
+        const id = String(r.id);
+        const secret = newSecret();
+        await this.query('UPDATE merchants SET secrets = $1 WHERE id = $2', [this.sealer.seal(id, [secret]), id], c);
+        done.push({ id, secret });
+      }
+      return done;
+    });
+    this.sealer.checkStored(keyId);
+    return reset;
   }
 
   async insertTransaction(
@@ -710,7 +754,7 @@ export class PostgresStore implements Store {
 
   async getMerchantByShopId(shopId: string): Promise<MerchantRecord | undefined> {
     const r = await this.first('SELECT * FROM merchants WHERE shop_id = $1', [shopId]);
-    return r ? merchantFromRow(r) : undefined;
+    return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
   async getRefund(id: string): Promise<RefundRecord | undefined> {
@@ -744,7 +788,7 @@ export class PostgresStore implements Store {
     const p = new Params();
     const sets = columns.map(([col, value]) => `${col} = ${p.add(value)}`);
     const r = await this.one(`UPDATE merchants SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
-    return r ? merchantFromRow(r) : undefined;
+    return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
   // Events (migration 8): see src/store/sql/events.ts for what both adapters share.

@@ -1,4 +1,5 @@
 import type { CardBrand } from '../../card/card.js';
+import type { SecretSealer } from '../secret-sealer.js';
 import type { SettlePatch, TransactionPatch, V4FormDetailsRecord } from '../store.js';
 import type {
   LinkRecord,
@@ -16,6 +17,9 @@ import type {
  */
 export type Row = Record<string, unknown>;
 
+/** How the secrets column is read and written: sealed at rest (../secret-sealer.ts). */
+export type SecretsCodec = Pick<SecretSealer, 'seal' | 'open'>;
+
 const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const int = (v: unknown): number => {
@@ -25,7 +29,7 @@ const int = (v: unknown): number => {
 };
 const intOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : int(v));
 
-export function merchantFromRow(r: Row): MerchantRecord {
+export function merchantFromRow(r: Row, secrets: SecretsCodec): MerchantRecord {
   return {
     id: str(r.id),
     name: str(r.name),
@@ -33,7 +37,7 @@ export function merchantFromRow(r: Row): MerchantRecord {
     returnUrl: str(r.return_url),
     notificationUrl: strOrNull(r.notification_url),
     currency: str(r.currency),
-    secrets: JSON.parse(str(r.secrets)) as string[],
+    secrets: secrets.open(str(r.id), str(r.secrets)),
     createdAt: str(r.created_at),
     // Only a disabled merchant has the field: an active one reads back exactly as it was registered.
     ...(r.disabled_at !== null && r.disabled_at !== undefined ? { disabledAt: str(r.disabled_at) } : {}),
@@ -42,7 +46,7 @@ export function merchantFromRow(r: Row): MerchantRecord {
   };
 }
 
-export function merchantToRow(m: MerchantRecord): Row {
+export function merchantToRow(m: MerchantRecord, secrets: SecretsCodec): Row {
   return {
     id: m.id,
     name: m.name,
@@ -50,7 +54,7 @@ export function merchantToRow(m: MerchantRecord): Row {
     return_url: m.returnUrl,
     notification_url: m.notificationUrl,
     currency: m.currency,
-    secrets: JSON.stringify(m.secrets),
+    secrets: secrets.seal(m.id, m.secrets),
     created_at: m.createdAt,
     disabled_at: m.disabledAt ?? null,
     shop_id: m.shopId ?? null,

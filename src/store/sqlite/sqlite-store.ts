@@ -68,6 +68,9 @@ import { merchantTotalsFromRow, merchantTotalsSql, totalsTimes } from '../sql/to
 import { listTransactionsSql } from '../sql/transaction-query.js';
 import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
+import { SECRET_KEY_ID_SETTING, SecretSealer } from '../secret-sealer.js';
+import { secretKeyFromEnv } from '../secret-key.js';
+import { SEAL_SECRETS_MIGRATION, sealClearSecrets } from '../sql/sealed-secrets.js';
 import { createPrivateFile } from './file.js';
 import { sqliteWriteError } from './errors.js';
 import { Checkpointer, WAL_LIMIT_BYTES } from './checkpointer.js';
@@ -94,10 +97,14 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
 
+  /** Seals the merchant secrets this store writes and opens those it reads. */
+  private readonly sealer: SecretSealer;
+
   constructor(
     readonly location: string,
     opts: {
       cacheKiB?: number;
+      sealer?: SecretSealer;
       /**
        * Checkpoints in a worker thread, off the request path (checkpointer.ts): for a long-lived
        * writer, `esipay serve`. A short command keeps SQLite's own (starting a thread costs more
@@ -110,6 +117,7 @@ export class SqliteStore implements Store {
       log?: (line: string) => void;
     } = {},
   ) {
+    this.sealer = opts.sealer ?? new SecretSealer(secretKeyFromEnv());
     if (location !== ':memory:' && location !== '') {
       mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
       // Before SQLite opens it: the -wal and -shm files it makes take the database file's mode.
@@ -211,14 +219,38 @@ export class SqliteStore implements Store {
         const done = this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
         if (done) return;
         this.db.exec(m.sql);
+        if (m.version === SEAL_SECRETS_MIGRATION.version) this.sealClearSecrets();
         // The wall clock, not the engine's: when the schema really changed, for the operator.
         this.db
           .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
           .run(m.version, m.name, new Date().toISOString());
       });
     }
+    if (this.checkpointAfterMigrate) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return this.migrationStatus();
   }
+
+  /** Migration 9, in its transaction: the secrets still in clear are sealed, the key id recorded first. */
+  private sealClearSecrets(): void {
+    const sealed = sealClearSecrets(this.db.prepare('SELECT id, secrets FROM merchants').all() as Row[], this.sealer);
+    if (sealed.length === 0) return;
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING')
+      .run(SECRET_KEY_ID_SETTING, this.sealer.keyId());
+    this.sealer.checkStored(String((this.db.prepare('SELECT value FROM settings WHERE key = ?').get(SECRET_KEY_ID_SETTING) as Row).value));
+    const update = this.db.prepare('UPDATE merchants SET secrets = ? WHERE id = ?');
+    // SQLite leaves a replaced cell's bytes in the page's free space: secure_delete zeroes them,
+    // and the checkpoint after the migration takes the pages written in clear out of the WAL.
+    const secureDelete = Number(this.db.pragma('secure_delete', { simple: true }));
+    this.db.pragma('secure_delete = ON');
+    try {
+      for (const r of sealed) update.run(r.secrets, r.id);
+    } finally {
+      this.db.pragma(`secure_delete = ${secureDelete}`);
+    }
+    this.checkpointAfterMigrate = true;
+  }
+  private checkpointAfterMigrate = false;
 
   async migrationStatus(): Promise<MigrationStatus> {
     const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
@@ -247,13 +279,14 @@ export class SqliteStore implements Store {
   }
 
   async insertMerchant(m: MerchantRecord): Promise<void> {
-    const row = merchantToRow(m);
+    await this.sealer.recordKeyIn(this);
+    const row = merchantToRow(m, this.sealer);
     await this.write(() => this.run(insertSql('merchants', row), row));
   }
 
   async getMerchant(id: string): Promise<MerchantRecord | undefined> {
     const r = this.get('SELECT * FROM merchants WHERE id = ?', [id]);
-    return r ? merchantFromRow(r) : undefined;
+    return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
   async listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]> {
@@ -263,11 +296,31 @@ export class SqliteStore implements Store {
           limit: q.limit,
         })
       : this.all('SELECT * FROM merchants ORDER BY created_at, id LIMIT @limit', { limit: q.limit });
-    return rows.map(merchantFromRow);
+    return rows.map((r) => merchantFromRow(r, this.sealer));
   }
 
   async setMerchantSecrets(id: string, secrets: string[]): Promise<void> {
-    await this.write(() => this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [JSON.stringify(secrets), id]));
+    await this.sealer.recordKeyIn(this);
+    const sealed = this.sealer.seal(id, secrets);
+    await this.write(() => this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [sealed, id]));
+  }
+
+  async resetMerchantSecrets(newSecret: () => string): Promise<{ id: string; secret: string }[]> {
+    const keyId = this.sealer.keyId();
+    const reset = await this.write(() => {
+      this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+        SECRET_KEY_ID_SETTING,
+        keyId,
+      ]);
+      return this.all('SELECT id FROM merchants ORDER BY created_at, id').map((r) => {
+        const id = String(r.id);
+        const secret = newSecret();
+        this.run('UPDATE merchants SET secrets = ? WHERE id = ?', [this.sealer.seal(id, [secret]), id]);
+        return { id, secret };
+      });
+    });
+    this.sealer.checkStored(keyId);
+    return reset;
   }
 
   async insertTransaction(
@@ -649,7 +702,7 @@ export class SqliteStore implements Store {
 
   async getMerchantByShopId(shopId: string): Promise<MerchantRecord | undefined> {
     const r = this.get('SELECT * FROM merchants WHERE shop_id = ?', [shopId]);
-    return r ? merchantFromRow(r) : undefined;
+    return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
   async getRefund(id: string): Promise<RefundRecord | undefined> {
@@ -688,7 +741,7 @@ export class SqliteStore implements Store {
     const params: Row = { id, ...Object.fromEntries(columns) };
     const sets = columns.map(([col]) => `${col} = @${col}`);
     const row = await this.write(() => this.get(`UPDATE merchants SET ${sets.join(', ')} WHERE id = @id RETURNING *`, params));
-    return row ? merchantFromRow(row) : undefined;
+    return row ? merchantFromRow(row, this.sealer) : undefined;
   }
 
   // Events (migration 8): see src/store/sql/events.ts for what both adapters share.

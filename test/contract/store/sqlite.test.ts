@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/store/open-store.js';
+import Database from 'better-sqlite3';
 import { refundKeyContract } from './refund-keys.js';
+import { sealedSecretsContract } from './sealed-secrets.js';
 import { type StoreHarness, storeContract } from './store-contract.js';
 
 // The Store contract on SQLite: a file per test; several stores on it are several connections.
@@ -19,3 +21,25 @@ const sqlite: StoreHarness = {
 };
 storeContract(sqlite);
 refundKeyContract(sqlite);
+
+sealedSecretsContract({
+  name: 'sqlite',
+  async fresh() {
+    const dir = mkdtempSync(join(tmpdir(), 'esipay-sealed-'));
+    const location = join(dir, 'esipay.db');
+    return {
+      location,
+      async query(sql) {
+        const db = new Database(location);
+        try {
+          const stmt = db.prepare(sql);
+          return stmt.reader ? (stmt.all() as Record<string, unknown>[]) : (stmt.run(), []);
+        } finally {
+          db.close();
+        }
+      },
+      fileBytes: () => Buffer.concat([location, `${location}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f))),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+});

@@ -1,3 +1,4 @@
+import { secretKeyEnv } from '../secret-key.js';
 /**
  * The real binary in a real terminal, whichever runs it (tmux, or a pseudo-terminal of its own:
  * see ./index.ts). What a test does with it: read the screen, type, press keys, wait.
@@ -60,7 +61,7 @@ export abstract class Terminal {
 
 /** The command line a terminal runs: env (less CI unless kept) ESIPAY_HOME=… node bin/esipay.js ARGS. */
 export function commandWords(bin: string, args: string[], opts: TerminalOptions): string[] {
-  const env = Object.entries({ ESIPAY_HOME: opts.home, ...opts.env }).map(([k, v]) => `${k}=${v}`);
+  const env = Object.entries({ ESIPAY_HOME: opts.home, ...secretKeyEnv(), ...opts.env }).map(([k, v]) => `${k}=${v}`);
   const unset = opts.keepCi ? [] : ['-u', 'CI', '-u', 'CONTINUOUS_INTEGRATION'];
   return ['env', ...unset, ...env, process.execPath, bin, ...args];
 }
