@@ -37,7 +37,7 @@ export async function openStore(location: string, opts: OpenStoreOptions = {}): 
     store = new SqliteStore(location, {
       sealer,
       ...(opts.sqliteCacheKiB !== undefined ? { cacheKiB: opts.sqliteCacheKiB } : {}),
-      ...(opts.sqliteCheckpointer ? { checkpointer: true } : {}),
+      ...(opts.sqliteCheckpointer ? { checkpointer: await import('./sqlite/checkpointer.js') } : {}),
       ...(opts.log ? { log: opts.log } : {}),
     });
   }

@@ -20,7 +20,10 @@ describe('the SQLite checkpointer on a full disk', () => {
     const disk = smallDisk();
     const file = join(disk.dir, 'esipay.db');
     const lines: string[] = [];
-    const store = new SqliteStore(file, { checkpointer: true, log: (l) => lines.push(l) });
+    const store = new SqliteStore(file, {
+      checkpointer: await import('../../src/store/sqlite/checkpointer.js'),
+      log: (l) => lines.push(l),
+    });
     try {
       await store.migrate();
       const at = ticker();

@@ -26,7 +26,11 @@ const walSize = (file: string): number => statSync(`${file}-wal`, { throwIfNoEnt
 test('under continuous writes the WAL stays under its bound, and every write is there after a reopen', async () => {
   const file = join(dir, 'continuous.db');
   const lines: string[] = [];
-  const store = new SqliteStore(file, { checkpointer: true, walLimitBytes: LIMIT, log: (l) => lines.push(l) });
+  const store = new SqliteStore(file, {
+    checkpointer: await import('../../src/store/sqlite/checkpointer.js'),
+    walLimitBytes: LIMIT,
+    log: (l) => lines.push(l),
+  });
   await store.migrate();
   const at = ticker();
   const m = merchant(at());

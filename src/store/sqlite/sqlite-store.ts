@@ -73,7 +73,9 @@ import { secretKeyFromEnv } from '../secret-key.js';
 import { SEAL_SECRETS_MIGRATION, sealClearSecrets } from '../sql/sealed-secrets.js';
 import { createPrivateFile } from './file.js';
 import { sqliteWriteError } from './errors.js';
-import { Checkpointer, WAL_LIMIT_BYTES } from './checkpointer.js';
+import type { Checkpointer } from './checkpointer.js';
+
+type CheckpointerModule = typeof import('./checkpointer.js');
 import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { insertSql } from './sql.js';
@@ -108,9 +110,10 @@ export class SqliteStore implements Store {
       /**
        * Checkpoints in a worker thread, off the request path (checkpointer.ts): for a long-lived
        * writer, `esipay serve`. A short command keeps SQLite's own (starting a thread costs more
-       * than its few checkpoints).
+       * than its few checkpoints). The module itself, which openStore imports only then: a command
+       * does not pay for loading it.
        */
-      checkpointer?: boolean;
+      checkpointer?: CheckpointerModule;
       /** The -wal size at which writes wait for the checkpointer to catch up (WAL_LIMIT_BYTES). */
       walLimitBytes?: number;
       /** Where the checkpointer's failures are said, one line each (default stderr). */
@@ -136,12 +139,15 @@ export class SqliteStore implements Store {
     this.db.pragma('temp_store = MEMORY');
     if (opts.cacheKiB !== undefined) this.db.pragma(`cache_size = -${Math.max(64, Math.floor(opts.cacheKiB))}`);
     this.group = new GroupCommit(this.db);
-    if (opts.checkpointer && location !== ':memory:' && location !== '') this.startCheckpointer(opts);
+    if (opts.checkpointer && location !== ':memory:' && location !== '') this.startCheckpointer(opts.checkpointer, opts);
   }
   private readonly group: GroupCommit;
   private checkpointer: Checkpointer | undefined;
 
-  private startCheckpointer(opts: { walLimitBytes?: number; log?: (line: string) => void }): void {
+  private startCheckpointer(
+    { Checkpointer, WAL_LIMIT_BYTES }: CheckpointerModule,
+    opts: { walLimitBytes?: number; log?: (line: string) => void },
+  ): void {
     const limit = opts.walLimitBytes ?? WAL_LIMIT_BYTES;
     const log = opts.log ?? ((line: string) => void process.stderr.write(`esipay: ${line}\n`));
     const autocheckpoint = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
