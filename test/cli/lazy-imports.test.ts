@@ -120,13 +120,24 @@ describe('esipay CLI: what a scripted command loads', () => {
     'engine/local/settle.js',
     'engine/local/pending-payment.js',
   ];
+  // A database already current needs no migration SQL (store/sqlite/migration-versions.ts), and a
+  // command no checkpointer thread (that is esipay serve's).
+  const STORE_UPGRADE_AND_SERVE = [
+    'store/sqlite/migrations.js',
+    'store/sql/totals-migration.js',
+    'store/sql/sealed-secrets.js',
+    'store/sqlite/checkpointer.js',
+  ];
   const loadedOf = (modules: string[], names: string[]) => names.filter((n) => modules.includes(n));
 
   it('esipay pay loads the payment use case only: not the V4 block, links, shipments, refunds, events or the clock', async () => {
     const r = await run(['pay', '10.00', '--card', '4111111111111111', '--expiry', '12/2030', '--cid', 'lazy-engine', '--json']);
     assert.equal(JSON.parse(r.stdout).status, 'PAID');
     assert.ok(r.modules.includes('engine/local/payments.js'), 'the trace sees the modules of the checkout');
-    assert.deepEqual(loadedOf(r.modules, [...SERVICE_ONLY, ...OTHER_USE_CASES, 'engine/local/transactions.js']), []);
+    assert.deepEqual(
+      loadedOf(r.modules, [...SERVICE_ONLY, ...OTHER_USE_CASES, 'engine/local/transactions.js', ...STORE_UPGRADE_AND_SERVE]),
+      [],
+    );
   });
 
   it('esipay tx list loads the listing use case only: not the payment one, the acquirer or the V4 block', async () => {
@@ -134,7 +145,7 @@ describe('esipay CLI: what a scripted command loads', () => {
     assert.ok(Array.isArray(JSON.parse(r.stdout).items));
     assert.ok(r.modules.includes('engine/local/transactions.js'), 'the trace sees the modules of the checkout');
     const payment = ['engine/local/payments.js', 'acquirer/simulator.js', 'acquirer/time-limit.js', 'cli/render-events.js'];
-    assert.deepEqual(loadedOf(r.modules, [...SERVICE_ONLY, ...OTHER_USE_CASES, ...payment]), []);
+    assert.deepEqual(loadedOf(r.modules, [...SERVICE_ONLY, ...OTHER_USE_CASES, ...payment, ...STORE_UPGRADE_AND_SERVE]), []);
   });
 
   it('esipay tx list --json lists without loading undici, zod, conf or chalk', async () => {

@@ -70,14 +70,13 @@ import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
 import { SECRET_KEY_ID_SETTING, SecretSealer } from '../secret-sealer.js';
 import { secretKeyFromEnv } from '../secret-key.js';
-import { SEAL_SECRETS_MIGRATION, sealClearSecrets } from '../sql/sealed-secrets.js';
 import { createPrivateFile } from './file.js';
 import { sqliteWriteError } from './errors.js';
 import type { Checkpointer } from './checkpointer.js';
 
 type CheckpointerModule = typeof import('./checkpointer.js');
 import { GroupCommit } from './group-commit.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SQLITE_MIGRATION_VERSIONS } from './migration-versions.js';
 import { insertSql } from './sql.js';
 import { ABANDONED_REASON_SQL } from '../sql/abandoned.js';
 import { settlePatchColumns } from '../sql/rows.js';
@@ -219,13 +218,15 @@ export class SqliteStore implements Store {
     // and no write lock is taken.
     const before = await this.migrationStatus();
     if (before.pending.length === 0) return before;
+    const { SQLITE_MIGRATIONS } = await import('./migrations.js');
+    const { SEAL_SECRETS_MIGRATION, sealClearSecrets } = await import('../sql/sealed-secrets.js');
     this.db.exec(CREATE_SCHEMA_MIGRATIONS);
     for (const m of SQLITE_MIGRATIONS) {
       this.writeNow(() => {
         const done = this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
         if (done) return;
         this.db.exec(m.sql);
-        if (m.version === SEAL_SECRETS_MIGRATION.version) this.sealClearSecrets();
+        if (m.version === SEAL_SECRETS_MIGRATION.version) this.sealClearSecrets(sealClearSecrets);
         // The wall clock, not the engine's: when the schema really changed, for the operator.
         this.db
           .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
@@ -237,7 +238,7 @@ export class SqliteStore implements Store {
   }
 
   /** Migration 9, in its transaction: the secrets still in clear are sealed, the key id recorded first. */
-  private sealClearSecrets(): void {
+  private sealClearSecrets(sealClearSecrets: typeof import('../sql/sealed-secrets.js').sealClearSecrets): void {
     const sealed = sealClearSecrets(this.db.prepare('SELECT id, secrets FROM merchants').all() as Row[], this.sealer);
     if (sealed.length === 0) return;
     this.db
@@ -263,7 +264,10 @@ export class SqliteStore implements Store {
     const applied = exists
       ? (this.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as Row[])
       : [];
-    return migrationStatusOf(applied, SQLITE_MIGRATIONS);
+    const done = new Set(applied.map((r) => Number(r.version)));
+    // The usual case: nothing pending, and the migrations' SQL need not load to say so.
+    if (SQLITE_MIGRATION_VERSIONS.every((v) => done.has(v))) return migrationStatusOf(applied, [], SQLITE_MIGRATION_VERSIONS.at(-1));
+    return migrationStatusOf(applied, (await import('./migrations.js')).SQLITE_MIGRATIONS);
   }
 
   async getSetting(key: string): Promise<string | undefined> {
