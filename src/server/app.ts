@@ -9,7 +9,7 @@ import { callerIpOf } from './caller-ip.js';
 import type { ServiceDeps } from './deps.js';
 import { errorAnswer, internalErrorAnswer, isBug } from './error-answer.js';
 import { healthRoutes } from './health.js';
-import { type HttpAnswer, HttpError, type HttpRequest, jsonAnswer, LIMITS, type Route } from './http.js';
+import { type HttpAnswer, HttpError, type HttpRequest, jsonAnswer, LIMITS, onlyGet, type Route } from './http.js';
 import { linkRoutes } from './links/routes.js';
 import { type ServiceMetrics } from './metrics.js';
 import { bearerMatches } from './admin/token.js';
@@ -218,13 +218,8 @@ function readBody(raw: IncomingMessage, maxBytes: number): Promise<Buffer> {
 function metricsRoute(deps: ServiceDeps, metrics: ServiceMetrics, tokenHash: string): Route {
   return async (req) => {
     if (req.rawPath !== METRICS_ROUTES[0]!.path) return undefined;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return jsonAnswer(
-        405,
-        { error: { code: 'method_not_allowed', message: 'use GET', kind: 'invalid' } },
-        { headers: { allow: 'GET, HEAD' } },
-      );
-    }
+    const refused = onlyGet(req);
+    if (refused) return refused;
     if (!bearerMatches(req.headers.authorization, tokenHash)) {
       return jsonAnswer(
         401,

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { jsonAnswer, rawSegments, type Route } from './http.js';
+import { jsonAnswer, onlyGet, rawSegments, type Route } from './http.js';
 import type { RouteSpec } from './router.js';
 import type { HealthAnswer } from './wire/health.js';
 
@@ -26,13 +26,8 @@ export function healthRoutes(store: Store, state: { stopping: boolean }, clock: 
       const segments = rawSegments(req.rawPath);
       const probe = segments.length === 1 ? segments[0] : undefined;
       if (!isProbe(probe)) return undefined;
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        return jsonAnswer(
-          405,
-          { error: { code: 'method_not_allowed', message: 'use GET', kind: 'invalid' } },
-          { headers: { allow: 'GET, HEAD' } },
-        );
-      }
+      const refused = onlyGet(req);
+      if (refused) return refused;
       if (probe === 'livez') return health(200, { status: state.stopping ? 'stopping' : 'ok' });
       if (state.stopping) return health(503, { status: 'stopping' });
       const problem = await storeWritable(store, clock);

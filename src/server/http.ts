@@ -42,6 +42,19 @@ export function jsonAnswer(status: number, value: unknown, extra: Partial<HttpAn
   };
 }
 
+/** 405 with the methods a path takes in `Allow`; the message names those a client should use. */
+export function methodNotAllowed(allow: readonly string[], use: readonly string[] = allow): HttpAnswer {
+  return jsonAnswer(
+    405,
+    { error: { code: 'method_not_allowed', message: `use ${use.join(' or ')}`, kind: 'invalid' } },
+    { headers: { allow: allow.join(', ') } },
+  );
+}
+
+/** The 405 of a read-only path (GET, and HEAD with it) for any other method; undefined for those. */
+export const onlyGet = (req: HttpRequest): HttpAnswer | undefined =>
+  req.method === 'GET' || req.method === 'HEAD' ? undefined : methodNotAllowed(['GET', 'HEAD'], ['GET']);
+
 export function htmlAnswer(status: number, html: string, extra: Partial<HttpAnswer> = {}): HttpAnswer {
   return {
     status,

@@ -1,4 +1,4 @@
-import { jsonAnswer, type Route } from './http.js';
+import { onlyGet, type Route } from './http.js';
 import { OPENAPI_ROUTES } from './meta-routes.js';
 
 /**
@@ -11,13 +11,8 @@ export function openApiRoute(publicUrl: string): Route {
   let text: Promise<string> | undefined;
   return async (req) => {
     if (req.rawPath !== OPENAPI_ROUTES[0]!.path) return undefined;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return jsonAnswer(
-        405,
-        { error: { code: 'method_not_allowed', message: 'use GET', kind: 'invalid' } },
-        { headers: { allow: 'GET, HEAD' } },
-      );
-    }
+    const refused = onlyGet(req);
+    if (refused) return refused;
     text ??= import('./openapi/document.js').then((m) => `${JSON.stringify(m.openApiDocument({ serverUrl: publicUrl }), null, 2)}\n`);
     let body: string;
     try {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { CREATE_SCHEMA_MIGRATIONS, type Migration } from '../../src/store/sql/migration.js';
 import { freshPostgresDatabase } from './postgres.js';
 
 /**
@@ -48,4 +49,16 @@ export async function rawPostgres(name: string): Promise<RawDatabase> {
     },
     cleanup: () => fresh.drop(),
   };
+}
+
+/**
+ * The schema as an older esipay left it: every migration below `version` applied and recorded,
+ * so a test can plant rows of that age and then see what migration `version` makes of them.
+ */
+export async function migrateBelow(db: RawDatabase, migrations: readonly Migration[], version: number): Promise<void> {
+  await db.exec(CREATE_SCHEMA_MIGRATIONS);
+  for (const m of migrations.filter((m) => m.version < version)) {
+    await db.exec(m.sql);
+    await db.exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, 'before', '2030-01-01T00:00:00.000Z')`);
+  }
 }

@@ -5,9 +5,9 @@ import { eventOfMessage } from '../../src/outbox/event-types.js';
 import { ipnBody } from '../../src/server/v4/ipn.js';
 import { openStore } from '../../src/store/open-store.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
-import { CREATE_SCHEMA_MIGRATIONS, type Migration } from '../../src/store/sql/migration.js';
+import type { Migration } from '../../src/store/sql/migration.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
-import { type RawDatabase, rawPostgres, rawSqlite } from '../helpers/raw-databases.js';
+import { migrateBelow, type RawDatabase, rawPostgres, rawSqlite } from '../helpers/raw-databases.js';
 
 const IPN = ipnBody({ transactions: [{ uuid: 'tx-ipn', detailedStatus: 'REFUSED' }] }, 'secret');
 const PAID = JSON.stringify({ event: 'link.paid', transaction: { id: 'tx-paid' } });
@@ -47,13 +47,7 @@ for (const [name, raw, migrations] of [
 
     it('turns the messages already queued into events', async () => {
       db = await raw();
-      await db.exec(CREATE_SCHEMA_MIGRATIONS);
-      for (const m of migrations.filter((m) => m.version < 8)) {
-        await db.exec(m.sql);
-        await db.exec(
-          `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, 'before', '2030-01-01T00:00:00.000Z')`,
-        );
-      }
+      await migrateBelow(db, migrations, 8);
       const row = (id: string, topic: string, body: string, attempts: number, delivered: string | null) =>
         `INSERT INTO outbox (id, merchant_id, topic, url, content_type, body, headers, attempts, next_attempt_at, delivered_at, last_error, created_at)
          VALUES ('${id}', 'm-1', '${topic}', 'http://127.0.0.1:9/x', 'application/json', '${body.replaceAll("'", "''")}', '{}', ${attempts},

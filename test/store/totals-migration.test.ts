@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { openStore } from '../../src/store/open-store.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
-import { CREATE_SCHEMA_MIGRATIONS, type Migration } from '../../src/store/sql/migration.js';
+import type { Migration } from '../../src/store/sql/migration.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { assertTotalsRecounted } from '../contract/store/totals-check.js';
-import { type RawDatabase, rawPostgres, rawSqlite } from '../helpers/raw-databases.js';
+import { migrateBelow, type RawDatabase, rawPostgres, rawSqlite } from '../helpers/raw-databases.js';
 import { initial, merchant, refund, shipment, ticker, transaction } from './fixtures.js';
 
 /**
@@ -22,13 +22,7 @@ for (const [name, raw, migrations] of [
 
     it('starts the running totals from the rows already there, and the writes after it carry them on', async () => {
       db = await raw();
-      await db.exec(CREATE_SCHEMA_MIGRATIONS);
-      for (const m of migrations.filter((m) => m.version < 10)) {
-        await db.exec(m.sql);
-        await db.exec(
-          `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, 'before', '2030-01-01T00:00:00.000Z')`,
-        );
-      }
+      await migrateBelow(db, migrations, 10);
       const tick = ticker();
       const a = merchant(tick());
       const b = merchant(tick(), { currency: 'JPY' });

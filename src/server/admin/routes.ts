@@ -3,7 +3,7 @@ import type { CreateInitialInput, CreateLinkInput, CreateShipmentInput, ListTran
 import type { ServiceDeps } from '../deps.js';
 import { errorAnswer } from '../error-answer.js';
 import { idempotencyKeyOf } from '../idempotency-key.js';
-import { type HttpAnswer, type HttpRequest, jsonAnswer, rawSegments, type Route } from '../http.js';
+import { type HttpAnswer, type HttpRequest, jsonAnswer, methodNotAllowed, rawSegments, type Route } from '../http.js';
 import { type Endpoint, matchEndpoint } from '../router.js';
 import { bearerMatches } from './token.js';
 import { merchantLifecycleEndpoints } from './merchant-lifecycle.js';
@@ -39,13 +39,7 @@ export function adminRoutes(deps: ServiceDeps, auth: { tokenHash: string }): Rou
         const match = matchEndpoint(endpoints, req);
         if (match.kind === 'none')
           return jsonAnswer(404, { error: { code: 'not_found', message: 'no such operator endpoint', kind: 'not_found' } });
-        if (match.kind === 'method') {
-          return jsonAnswer(
-            405,
-            { error: { code: 'method_not_allowed', message: `use ${match.allow.join(' or ')}`, kind: 'invalid' } },
-            { headers: { allow: match.allow.join(', ') } },
-          );
-        }
+        if (match.kind === 'method') return methodNotAllowed(match.allow);
         return await match.run();
       } catch (e) {
         return errorAnswer(e, adminHttpStatusOf);

@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '../deps.js';
-import { jsonAnswer, type Route } from '../http.js';
+import { methodNotAllowed, type Route } from '../http.js';
 import { type Endpoint, matchEndpoint } from '../router.js';
 import { getLinkPayment } from './get-link-payment.js';
 import { PayPage } from './paypage.js';
@@ -28,12 +28,4 @@ export function linkEndpoints(deps: ServiceDeps): Endpoint[] {
     { method: 'GET', path: '/paypage', handler: (req) => payPage.show(req) },
     { method: 'POST', path: '/paypage', handler: (req) => payPage.pay(req) },
   ];
-}
-
-function methodNotAllowed(allow: string[]) {
-  return jsonAnswer(
-    405,
-    { error: { code: 'method_not_allowed', message: `use ${allow.join(' or ')}`, kind: 'invalid' } },
-    { headers: { allow: allow.join(', ') } },
-  );
 }

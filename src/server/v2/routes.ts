@@ -3,7 +3,16 @@ import { maskSegment, redactPath } from '../access-log.js';
 import type { ServiceDeps } from '../deps.js';
 import { errorAnswer } from '../error-answer.js';
 import { idempotencyKeyOf } from '../idempotency-key.js';
-import { decodeSegment, type HttpAnswer, type HttpRequest, jsonAnswer, LIMITS, rawSegments, type Route } from '../http.js';
+import {
+  decodeSegment,
+  type HttpAnswer,
+  type HttpRequest,
+  jsonAnswer,
+  LIMITS,
+  methodNotAllowed,
+  rawSegments,
+  type Route,
+} from '../http.js';
 import type { RouteSpec } from '../router.js';
 
 /**
@@ -61,11 +70,7 @@ async function handle(deps: ServiceDeps, req: HttpRequest): Promise<HttpAnswer> 
   // No logPath on these answers: app.ts logs a v2 path through v2LogPath (the card number
   // masked by its position), and only when there is an access log.
   if (!(METHODS as readonly string[]).includes(req.method)) {
-    return jsonAnswer(
-      405,
-      { error: { code: 'method_not_allowed', message: 'use GET or POST', kind: 'invalid' } },
-      { headers: { allow: 'GET, POST' } },
-    );
+    return methodNotAllowed(METHODS);
   }
   try {
     if (isPay) {
