@@ -10,7 +10,7 @@ import { orderedId, TX_COLUMNS as SQLITE_TX_COLUMNS } from './bare-sql.js';
  * schema made by the store's own migrations (so whatever they add, indexes or triggers, costs
  * the baseline too) — and nothing of esipay around them (no validation, no card hash, no
  * views, no row mapping). Keep it in step with src/store/postgres/postgres-store.ts when the
- * statements of insertTransaction, getMerchant or transitionTransaction change.
+ * statements of insertPayment, getMerchantVersioned or transitionTransaction change.
  */
 export class BarePg {
   private readonly pool: pg.Pool;
@@ -35,19 +35,29 @@ export class BarePg {
     return id;
   }
 
-  /** A payment's first half: the merchant read, then the idempotent PENDING insert. */
+  /**
+   * A payment's first half: the merchant as read once (esipay's engine keeps the merchants it
+   * read, engine/local/merchant-cache.ts), then the idempotent PENDING insert that checks the
+   * merchant's version itself, as PostgresStore.insertPayment sends it: one round trip.
+   */
   async beginPayment(merchantId: string, cid: string, amount: number): Promise<{ id: string; returnUrl: string }> {
-    const merchant = (await this.pool.query({ name: 'merchant', text: 'SELECT * FROM merchants WHERE id = $1', values: [merchantId] }))
-      .rows[0] as { return_url: string } | undefined;
-    if (!merchant) throw new Error('no merchant');
+    let merchant = this.merchants.get(merchantId);
+    if (!merchant) {
+      merchant = (await this.pool.query({ name: 'merchant', text: 'SELECT * FROM merchants WHERE id = $1', values: [merchantId] }))
+        .rows[0] as { return_url: string; version: string } | undefined;
+      if (!merchant) throw new Error('no merchant');
+      this.merchants.set(merchantId, merchant);
+    }
     const id = orderedId();
     const at = new Date().toISOString();
     const row: unknown[] = [id, merchantId, 'card', cid, `card:${cid}`, 'f'.repeat(64), 'PENDING', amount, 'EUR', 0, 0, null];
     row.push('411111', '1111', 'visa', 'e'.repeat(64), null, null, null, null, null, null, at, null, at, at, null);
+    row.push(merchantId, merchant.version);
     const inserted = await this.pool.query({ name: 'pending', text: INSERT_PENDING, values: row });
-    if (inserted.rowCount !== 1) throw new Error('duplicate cid');
+    if (inserted.rowCount !== 1) throw new Error('duplicate cid or merchant changed');
     return { id, returnUrl: merchant.return_url };
   }
+  private readonly merchants = new Map<string, { return_url: string; version: string }>();
 
   /** A payment's second half, after the callback answered 200: PENDING → PAID, the row read back by the same statement. */
   async settlePayment(id: string): Promise<void> {
@@ -63,10 +73,11 @@ export class BarePg {
 /** transactionToRow's columns, in its order: the SQLite baseline's and the V4 details. */
 const TX_COLUMNS = [...SQLITE_TX_COLUMNS, 'v4_details'];
 
-/** insertOf('transactions', transactionToRow(t)) and the store's ON CONFLICT, as PostgresStore sends them. */
-const INSERT_PENDING = `INSERT INTO transactions (${TX_COLUMNS.join(', ')}) VALUES (${TX_COLUMNS.map((_, i) => `$${i + 1}`).join(
-  ', ',
-)}) ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`;
+/** insertPayment's statement (transactionToRow's columns, the merchant's version check, the ON CONFLICT), as PostgresStore sends it. */
+const INSERT_PENDING =
+  `INSERT INTO transactions (${TX_COLUMNS.join(', ')}) SELECT ${TX_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}` +
+  ` WHERE EXISTS (SELECT 1 FROM merchants WHERE id = $${TX_COLUMNS.length + 1} AND version = $${TX_COLUMNS.length + 2})` +
+  ' ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id';
 
 /** transitionTransaction's statement for PAID, as PostgresStore sends it. */
 const SETTLE_PAID =

@@ -29,6 +29,7 @@ export class BareSql {
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
       merchant: this.db.prepare('SELECT * FROM merchants WHERE id = ?'),
+      merchantVersion: this.db.prepare('SELECT version FROM merchants WHERE id = ?'),
       byIdem: this.db.prepare('SELECT * FROM transactions WHERE merchant_id = ? AND idem_key = ?'),
       insertTx: this.db.prepare(`INSERT INTO transactions (${txCols}) VALUES (${txParams})`),
       settle: this.db.prepare(
@@ -79,13 +80,24 @@ export class BareSql {
     group.forEach((w, i) => w.resolve(values[i]));
   }
 
-  /** A payment's first half: the merchant read, then the idempotent PENDING insert in one write. */
+  /**
+   * A payment's first half: the merchant as read once (esipay's engine keeps the merchants it
+   * read, engine/local/merchant-cache.ts), then in one write its version checked and the
+   * idempotent PENDING insert, as SqliteStore.insertPayment does.
+   */
   async beginPayment(merchantId: string, cid: string, amount: number): Promise<{ id: string; returnUrl: string }> {
-    const merchant = this.s.merchant.get(merchantId) as { return_url: string } | undefined;
-    if (!merchant) throw new Error('no merchant');
+    let merchant = this.merchants.get(merchantId);
+    if (!merchant) {
+      merchant = this.s.merchant.get(merchantId) as { return_url: string; version: number } | undefined;
+      if (!merchant) throw new Error('no merchant');
+      this.merchants.set(merchantId, merchant);
+    }
+    const { version, return_url } = merchant;
     const id = orderedId();
     const at = new Date().toISOString();
     await this.write(() => {
+      if ((this.s.merchantVersion.get(merchantId) as { version: number } | undefined)?.version !== version)
+        throw new Error('merchant changed');
       if (this.s.byIdem.get(merchantId, `card:${cid}`)) throw new Error('duplicate cid');
       this.s.insertTx.run({
         ...EMPTY_TX,
@@ -99,8 +111,9 @@ export class BareSql {
         deadline_at: at,
       });
     });
-    return { id, returnUrl: merchant.return_url };
+    return { id, returnUrl: return_url };
   }
+  private readonly merchants = new Map<string, { return_url: string; version: number }>();
 
   /** A payment's second half, after the callback answered 200: PENDING → PAID, the row read back by the same statement. */
   async settlePayment(id: string): Promise<void> {

@@ -32,6 +32,11 @@ export interface Store {
 
   insertMerchant(m: MerchantRecord): Promise<void>;
   getMerchant(id: string): Promise<MerchantRecord | undefined>;
+  /**
+   * The merchant with its row version (migration 11): the database raises it at every change of
+   * the row, whoever makes it. A payment decided on this read passes it to insertPayment.
+   */
+  getMerchantVersioned(id: string): Promise<VersionedMerchant | undefined>;
   /** Oldest first, keyset-paged on (createdAt, id). */
   listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]>;
   setMerchantSecrets(id: string, secrets: string[]): Promise<void>;
@@ -51,6 +56,17 @@ export interface Store {
     t: TransactionRecord,
     opts?: WithOutbox,
   ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }>;
+  /**
+   * insertTransaction for a payment decided on a merchant read earlier, maybe long ago (the
+   * engine keeps the merchants it read): inserts only while the merchant's row is still at
+   * `merchantVersion`, which the insert checks itself, in the same statement or transaction, so
+   * the payment needs no read of the merchant before it. Otherwise nothing is written and the
+   * answer says the merchant changed: the caller reads it again and decides anew.
+   */
+  insertPayment(
+    t: TransactionRecord,
+    merchantVersion: number,
+  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord } | { inserted: false; merchantChanged: true }>;
   getTransaction(id: string): Promise<TransactionRecord | undefined>;
   findTransactionByIdemKey(merchantId: string, idemKey: string): Promise<TransactionRecord | undefined>;
   /**
@@ -246,6 +262,12 @@ export interface EventQuery {
 export type SettlePatch = TransactionPatch & Partial<Pick<TransactionRecord, 'cardToken' | 'expiresAt'>>;
 
 /** What an operator may change of a merchant after registration (its uuid, currency and history stay). */
+/** A merchant as read, with its row version (see Store.getMerchantVersioned). */
+export interface VersionedMerchant {
+  merchant: MerchantRecord;
+  version: number;
+}
+
 export type MerchantPatch = Partial<Pick<MerchantRecord, 'name' | 'ip' | 'returnUrl' | 'notificationUrl' | 'disabledAt'>>;
 
 /** A message to queue in the same database transaction as the state change that causes it. */

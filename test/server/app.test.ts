@@ -76,11 +76,15 @@ describe('service request handler', () => {
   });
 
   it('never answers a bare internal unseen: a bug in a route module is reported; an outage is answered and reported', async () => {
-    const original = store.getMerchant;
-    try {
-      store.getMerchant = async () => {
-        throw new RangeError('a bug deep in a store');
+    // A payment reads its merchant with getMerchantVersioned, the admin routes with getMerchant.
+    const original = { getMerchant: store.getMerchant, getMerchantVersioned: store.getMerchantVersioned };
+    const failWith = (e: Error) => {
+      store.getMerchant = store.getMerchantVersioned = async () => {
+        throw e;
       };
+    };
+    try {
+      failWith(new RangeError('a bug deep in a store'));
       bugs.length = 0;
       const bug = await http(base, 'GET', `/cardpay/00000000-0000-4000-8000-000000000000/c/4111111111111111/12/${nextYear}/1.00`);
       assert.equal(bug.status, 500);
@@ -88,9 +92,7 @@ describe('service request handler', () => {
       assert.equal(bugs.length, 1, 'the operator is told, once');
       assert.match(bugs[0]!, /RangeError: a bug deep in a store/);
 
-      store.getMerchant = async () => {
-        throw new EsipayError('unavailable', 'store_unavailable', 'the database cannot be written: database or disk is full');
-      };
+      failWith(new EsipayError('unavailable', 'store_unavailable', 'the database cannot be written: database or disk is full'));
       failures.length = 0;
       const v2 = await http(base, 'GET', `/cardpay/00000000-0000-4000-8000-000000000000/c/4111111111111111/12/${nextYear}/1.00`);
       assert.equal(v2.status, 500, 'a service-side error on the v2 routes, as the seed says');
@@ -105,7 +107,7 @@ describe('service request handler', () => {
         'the database cannot be written: database or disk is full',
       ]);
     } finally {
-      store.getMerchant = original;
+      Object.assign(store, original);
     }
   });
 

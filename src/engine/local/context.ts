@@ -5,7 +5,8 @@ import { readEnv } from '../../config/env.js';
 import type { Notifiers } from '../../notify/notifier.js';
 import { EsipayError, invalid, notFound } from '../../domain/errors.js';
 import type { MerchantRecord, TransactionRecord } from '../../domain/types.js';
-import type { Store } from '../../store/store.js';
+import type { Store, VersionedMerchant } from '../../store/store.js';
+import type { MerchantCache } from './merchant-cache.js';
 import { addMs, type Clock } from '../../util/clock.js';
 import { sameIp } from '../../util/ip.js';
 import { printable } from '../../util/printable.js';
@@ -36,6 +37,8 @@ export interface EngineContext {
   acquirerTimeoutMs: number;
   /** Past the timeouts, how long before a PENDING record counts as abandoned (clock skew, slow commits). */
   abandonGraceMs: number;
+  /** The merchants read for payments, checked by each payment's insert (merchant-cache.ts). */
+  merchants: MerchantCache;
 }
 
 export interface EngineOptions {
@@ -77,9 +80,19 @@ export async function resolveCardKey(store: Store, given?: string): Promise<Buff
 
 export async function requireMerchant(ctx: EngineContext, id: string): Promise<MerchantRecord> {
   const m = typeof id === 'string' && id.length <= 64 ? await ctx.store.getMerchant(id) : undefined;
-  if (!m) throw notFound('unknown_merchant', `no merchant ${printableId(id)}`, 'check the uuid with `esipay merchant list`');
+  if (!m) throw unknownMerchant(id);
   return m;
 }
+
+/** requireMerchant with the row version it was read at (see merchant-cache.ts). */
+export async function requireMerchantVersioned(ctx: EngineContext, id: string): Promise<VersionedMerchant> {
+  const read = typeof id === 'string' && id.length <= 64 ? await ctx.store.getMerchantVersioned(id) : undefined;
+  if (!read) throw unknownMerchant(id);
+  return read;
+}
+
+const unknownMerchant = (id: string) =>
+  notFound('unknown_merchant', `no merchant ${printableId(id)}`, 'check the uuid with `esipay merchant list`');
 
 export function checkCallerIp(merchant: MerchantRecord, callerIp: string | undefined): void {
   if (callerIp !== undefined && !sameIp(callerIp, merchant.ip)) {

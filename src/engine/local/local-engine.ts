@@ -17,6 +17,7 @@ import type {
 import type { DatabaseMode } from '../clock-types.js';
 import type { MaintenanceUseCases, ServiceEngine, ServiceLinks, V4UseCases } from '../service-engine.js';
 import { DatabaseClock } from './database-clock.js';
+import { MerchantCache } from './merchant-cache.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, lazyNotifiers, resolveCardKey } from './context.js';
 import { checkCurrency, checkOrder } from './v4-checks.js';
 
@@ -92,6 +93,7 @@ export class LocalEngine implements ServiceEngine {
       notifiers: lazyNotifiers(opts.notifiers),
       acquirerTimeoutMs,
       abandonGraceMs: opts.abandonGraceMs ?? readEnv('ESIPAY_ABANDON_GRACE_MS'),
+      merchants: new MerchantCache(),
     };
     return new LocalEngine(ctx, databaseClock);
   }

@@ -1,11 +1,11 @@
 import { type ParsedCard, parseCard } from '../../card/card.js';
 import { signPayload } from '../../callback/signature.js';
-import { EsipayError, invalid } from '../../domain/errors.js';
+import { EsipayError, invalid, unavailable } from '../../domain/errors.js';
 import type { MerchantRecord, TransactionRecord, TransactionView } from '../../domain/types.js';
 import { formatDecimal, parseDecimal } from '../../money/amount.js';
 import { addMs } from '../../util/clock.js';
 import type { PayInput } from '../engine.js';
-import { checkCallerIp, checkReference, type EngineContext, fingerprint, requireMerchant } from './context.js';
+import { checkCallerIp, checkReference, type EngineContext, fingerprint, requireMerchantVersioned } from './context.js';
 import { toTransactionView } from './views.js';
 import { cardFields, newTransactionRecord } from './records.js';
 import { releaseApproval } from './approvals.js';
@@ -19,7 +19,41 @@ import { checkMerchantEnabled } from './merchant-enabled.js';
  * acquirer call or the callback: each step is its own short write.
  */
 export async function pay(ctx: EngineContext, input: PayInput): Promise<TransactionView> {
-  const merchant = await requireMerchant(ctx, input.merchant);
+  // A merchant read for an earlier payment is used as it is, and the insert confirms it is still
+  // current (merchant-cache.ts); a refusal, or a merchant that changed, is decided on a fresh read.
+  // Three tries: a merchant changed during each of them is being changed faster than paid.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const cached = attempt === 0 ? ctx.merchants.get(input.merchant) : undefined;
+    const known = cached ?? (await requireMerchantVersioned(ctx, input.merchant));
+    let decided: PaymentRecord;
+    try {
+      decided = paymentRecord(ctx, known.merchant, input);
+    } catch (e) {
+      if (!cached) throw e;
+      ctx.merchants.forget(input.merchant);
+      continue;
+    }
+    const { tx, card } = decided;
+    const inserted = await ctx.store.insertPayment(tx, known.version);
+    if ('merchantChanged' in inserted) {
+      ctx.merchants.forget(input.merchant);
+      continue;
+    }
+    ctx.merchants.remember(known);
+    if (!inserted.inserted) return replay(ctx, inserted.existing, decided.requestHash);
+    return authoriseAndSettle(ctx, known.merchant, tx, card);
+  }
+  throw unavailable('merchant_changing', `merchant ${input.merchant} changed during each try of this payment`, 'try the payment again');
+}
+
+interface PaymentRecord {
+  tx: TransactionRecord;
+  requestHash: string;
+  card: ParsedCard;
+}
+
+/** The checks of a v2 payment against its merchant, and the PENDING record it writes. */
+function paymentRecord(ctx: EngineContext, merchant: MerchantRecord, input: PayInput): PaymentRecord {
   checkCallerIp(merchant, input.callerIp);
   checkMerchantEnabled(merchant);
   const cid = checkReference('invalid_cid', 'the cid', input.cid);
@@ -47,10 +81,17 @@ export async function pay(ctx: EngineContext, input: PayInput): Promise<Transact
     },
     now,
   );
-  const inserted = await ctx.store.insertTransaction(tx);
-  if (!inserted.inserted) return replay(ctx, inserted.existing, requestHash);
+  return { tx, requestHash, card: card.card };
+}
 
-  const auth = await authorise(ctx, tx, card.card);
+/** The PENDING payment is recorded: the acquirer, then the return URL, decide what it becomes. */
+async function authoriseAndSettle(
+  ctx: EngineContext,
+  merchant: MerchantRecord,
+  tx: TransactionRecord,
+  card: ParsedCard,
+): Promise<TransactionView> {
+  const auth = await authorise(ctx, tx, card);
   if (!auth.approved) {
     const declined = await ctx.store.transitionTransaction(tx.id, ['PENDING'], {
       status: 'DECLINED',

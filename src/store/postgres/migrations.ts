@@ -4,6 +4,7 @@ import { CID_PAGE_MIGRATION } from '../sql/transaction-query.js';
 import { eventsMigration } from '../sql/events.js';
 import { SEAL_SECRETS_MIGRATION } from '../sql/sealed-secrets.js';
 import { POSTGRES_TOTALS_MIGRATION } from '../sql/totals-migration.js';
+import { POSTGRES_MERCHANT_VERSION_MIGRATION } from '../sql/merchant-version-migration.js';
 
 /**
  * Versioned PostgreSQL migrations, the same tables, columns and constraints as
@@ -191,4 +192,5 @@ CREATE INDEX v4_form_details_expiry ON v4_form_details (expires_at);
   eventsMigration(C, (path) => `(body::jsonb #>> '{${path.join(',')}}')`),
   SEAL_SECRETS_MIGRATION,
   POSTGRES_TOTALS_MIGRATION,
+  POSTGRES_MERCHANT_VERSION_MIGRATION,
 ];

@@ -66,6 +66,7 @@ import type {
   EventsSince,
   EventsSinceQuery,
   TransactionQuery,
+  VersionedMerchant,
   WithOutbox,
 } from '../store.js';
 import { SECRET_KEY_ID_SETTING, SecretSealer } from '../secret-sealer.js';
@@ -273,6 +274,11 @@ export class PostgresStore implements Store {
     return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
+  async getMerchantVersioned(id: string): Promise<VersionedMerchant | undefined> {
+    const r = await this.first('SELECT * FROM merchants WHERE id = $1', [id]);
+    return r ? { merchant: merchantFromRow(r, this.sealer), version: Number(r.version) } : undefined;
+  }
+
   async listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]> {
     const rows = q.after
       ? await this.query('SELECT * FROM merchants WHERE (created_at, id) > ($1, $2) ORDER BY created_at, id LIMIT $3', [
@@ -343,6 +349,33 @@ export class PostgresStore implements Store {
       return { inserted: true };
     }
     const existing = await this.findTransactionByIdemKey(t.merchantId, t.idemKey, on);
+    if (!existing) throw new Error(`transaction with idempotency key ${t.idemKey} conflicted but cannot be read back`);
+    return { inserted: false, existing };
+  }
+
+  async insertPayment(
+    t: TransactionRecord,
+    merchantVersion: number,
+  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord } | { inserted: false; merchantChanged: true }> {
+    const row = transactionToRow(t);
+    const cols = Object.keys(row);
+    const values = Object.values(row);
+    const m = values.length + 1;
+    const onConflict = t.idemKey === null ? '' : ' ON CONFLICT (merchant_id, idem_key) WHERE idem_key IS NOT NULL DO NOTHING';
+    // One statement, one round trip: the merchant's version is checked by the insert itself (the
+    // SELECT's parameters take the types of the columns they fill).
+    const inserted = await this.first(
+      `INSERT INTO transactions (${cols.join(', ')}) SELECT ${cols.map((_, i) => `$${i + 1}`).join(', ')}` +
+        ` WHERE EXISTS (SELECT 1 FROM merchants WHERE id = $${m} AND version = $${m + 1})${onConflict} RETURNING id`,
+      [...values, t.merchantId, merchantVersion],
+    );
+    if (inserted) return { inserted: true };
+    // Nothing written: the merchant moved on, or (at the same version, as versions only grow) the
+    // idempotency key is taken. A version read after a conflict may be newer still: the caller
+    // then reads the merchant again and meets the existing row on its next try.
+    const current = await this.first('SELECT version FROM merchants WHERE id = $1', [t.merchantId]);
+    if (!current || Number(current.version) !== merchantVersion || t.idemKey === null) return { inserted: false, merchantChanged: true };
+    const existing = await this.findTransactionByIdemKey(t.merchantId, t.idemKey);
     if (!existing) throw new Error(`transaction with idempotency key ${t.idemKey} conflicted but cannot be read back`);
     return { inserted: false, existing };
   }

@@ -4,6 +4,7 @@ import { CID_PAGE_MIGRATION } from '../sql/transaction-query.js';
 import { eventsMigration } from '../sql/events.js';
 import { SEAL_SECRETS_MIGRATION } from '../sql/sealed-secrets.js';
 import { SQLITE_TOTALS_MIGRATION } from '../sql/totals-migration.js';
+import { SQLITE_MERCHANT_VERSION_MIGRATION } from '../sql/merchant-version-migration.js';
 
 /**
  * Versioned SQLite migrations, applied in order inside one transaction each; the applied versions
@@ -178,4 +179,5 @@ CREATE INDEX v4_form_details_expiry ON v4_form_details (expires_at);
   eventsMigration('TEXT', (path) => `json_extract(body, '$.${path.join('.')}')`),
   SEAL_SECRETS_MIGRATION,
   SQLITE_TOTALS_MIGRATION,
+  SQLITE_MERCHANT_VERSION_MIGRATION,
 ];

@@ -26,6 +26,7 @@ import type {
   EventsSince,
   EventsSinceQuery,
   TransactionQuery,
+  VersionedMerchant,
   WithOutbox,
 } from '../store.js';
 import { decideRefund, decideShipment } from '../../domain/decisions.js';
@@ -299,6 +300,11 @@ export class SqliteStore implements Store {
     return r ? merchantFromRow(r, this.sealer) : undefined;
   }
 
+  async getMerchantVersioned(id: string): Promise<VersionedMerchant | undefined> {
+    const r = this.get('SELECT * FROM merchants WHERE id = ?', [id]);
+    return r ? { merchant: merchantFromRow(r, this.sealer), version: Number(r.version) } : undefined;
+  }
+
   async listMerchants(q: { limit: number; after?: Keyset }): Promise<MerchantRecord[]> {
     const rows = q.after
       ? this.all('SELECT * FROM merchants WHERE (created_at, id) > (@createdAt, @id) ORDER BY created_at, id LIMIT @limit', {
@@ -333,20 +339,40 @@ export class SqliteStore implements Store {
     return reset;
   }
 
+  async insertPayment(
+    t: TransactionRecord,
+    merchantVersion: number,
+  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord } | { inserted: false; merchantChanged: true }> {
+    const row = transactionToRow(t);
+    return this.write(() => {
+      // Inside the write transaction: no other writer changes the merchant before the insert.
+      const m = this.get('SELECT version FROM merchants WHERE id = ?', [t.merchantId]);
+      if (!m || Number(m.version) !== merchantVersion) return { inserted: false as const, merchantChanged: true as const };
+      return this.insertRow(t, row);
+    });
+  }
+
   async insertTransaction(
     t: TransactionRecord,
     opts: WithOutbox = {},
   ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
     const row = transactionToRow(t);
-    return this.write(() => {
-      if (t.idemKey !== null) {
-        const existing = this.get('SELECT * FROM transactions WHERE merchant_id = ? AND idem_key = ?', [t.merchantId, t.idemKey]);
-        if (existing) return { inserted: false as const, existing: transactionFromRow(existing) };
-      }
-      this.run(insertSql('transactions', row), row);
-      if (opts.outbox) this.insertOutbox(opts.outbox);
-      return { inserted: true as const };
-    });
+    return this.write(() => this.insertRow(t, row, opts));
+  }
+
+  /** insertTransaction's work, inside the caller's write transaction. */
+  private insertRow(
+    t: TransactionRecord,
+    row: Row,
+    opts: WithOutbox = {},
+  ): { inserted: true } | { inserted: false; existing: TransactionRecord } {
+    if (t.idemKey !== null) {
+      const existing = this.get('SELECT * FROM transactions WHERE merchant_id = ? AND idem_key = ?', [t.merchantId, t.idemKey]);
+      if (existing) return { inserted: false, existing: transactionFromRow(existing) };
+    }
+    this.run(insertSql('transactions', row), row);
+    if (opts.outbox) this.insertOutbox(opts.outbox);
+    return { inserted: true };
   }
 
   async getTransaction(id: string): Promise<TransactionRecord | undefined> {

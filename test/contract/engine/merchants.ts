@@ -89,6 +89,19 @@ export const merchants: UseCase = {
       assert.ok(verifySignature(cb.body, header, [m.secret]).ok, 'still verifies with the previous secret');
     });
 
+    c.test('a payment after a change to its merchant follows the change: the new secret, the new return URL', async () => {
+      const { m, r } = await c.merchant();
+      await c.engine.pay(c.payInput(m));
+      const rotated = await c.engine.rotateMerchantSecret(m.uuid, { expirePrevious: true });
+      await c.engine.pay(c.payInput(m));
+      assert.ok(verifySignature(r.received[1]!.body, String(r.received[1]!.headers['esipay-signature']), [rotated.secret]).ok);
+      const elsewhere = await c.receiver();
+      await c.engine.updateMerchant(m.uuid, { returnUrl: `${elsewhere.url}/paid` });
+      assert.equal((await c.engine.pay(c.payInput(m))).status, 'PAID');
+      assert.equal(r.received.length, 2, 'the old return URL is not called');
+      assert.equal(elsewhere.received.length, 1);
+    });
+
     c.test('updates the name, the IP (made canonical), the return and notification URLs; what is not given stays', async () => {
       const { m } = await c.merchant();
       const r2 = await c.receiver();

@@ -196,6 +196,51 @@ export function storeContract(h: StoreHarness): void {
       );
 
       test(
+        'insertPayment writes only at the merchant version it was decided on; any change to the merchant, from any store, moves it on',
+        many(h, 2, async ([s, other]) => {
+          const tick = ticker();
+          const m = merchant(tick());
+          await s!.insertMerchant(m);
+          const read = (await s!.getMerchantVersioned(m.id))!;
+          assert.deepEqual(read.merchant, m);
+          assert.equal(await s!.getMerchantVersioned('00000000-0000-0000-0000-000000000000'), undefined);
+
+          const first = transaction(m, tick(), { idemKey: 'card:V1' });
+          assert.deepEqual(await s!.insertPayment(first, read.version), { inserted: true });
+          // The same key at the same version: the first payment, untouched.
+          assert.deepEqual(await s!.insertPayment(transaction(m, tick(), { idemKey: 'card:V1', amount: 7 }), read.version), {
+            inserted: false,
+            existing: first,
+          });
+
+          // Each kind of change, made through another store (another instance), raises the version.
+          const changes: [string, () => Promise<unknown>][] = [
+            ['secrets rotated', () => other!.setMerchantSecrets(m.id, ['whsec_new', ...m.secrets])],
+            ['disabled', () => other!.updateMerchant(m.id, { disabledAt: tick() })],
+            ['return URL patched', () => other!.updateMerchant(m.id, { returnUrl: 'http://127.0.0.1:9/elsewhere' })],
+          ];
+          let version = read.version;
+          for (const [what, change] of changes) {
+            await change();
+            const now = (await s!.getMerchantVersioned(m.id))!;
+            assert.ok(now.version > version, `${what}: the version moved on`);
+            const stale = transaction(m, tick(), { idemKey: `card:${what}` });
+            assert.deepEqual(await s!.insertPayment(stale, version), { inserted: false, merchantChanged: true }, what);
+            assert.equal(await s!.getTransaction(stale.id), undefined, `${what}: nothing written`);
+            // Even a key already taken answers "changed" first: the caller decides again on a fresh read.
+            assert.deepEqual(await s!.insertPayment(transaction(m, tick(), { idemKey: 'card:V1' }), version), {
+              inserted: false,
+              merchantChanged: true,
+            });
+            assert.deepEqual(await s!.insertPayment(stale, now.version), { inserted: true }, `${what}: at the new version`);
+            version = now.version;
+          }
+          const unknown = transaction({ ...m, id: '00000000-0000-0000-0000-000000000000' }, tick());
+          assert.deepEqual(await s!.insertPayment(unknown, version), { inserted: false, merchantChanged: true }, 'no such merchant');
+        }),
+      );
+
+      test(
         'concurrent inserts with one idempotency key from several stores: exactly one is inserted, all see it',
         many(h, 3, async (stores) => {
           const tick = ticker();
