@@ -8,6 +8,8 @@ import type { ChalkInstance } from 'chalk';
  * --color=never, or (unless forced) NO_COLOR or TERM=dumb.
  */
 export class Output {
+  /** Whether what goes to stdout is coloured (--color, FORCE_COLOR, NO_COLOR, a terminal). */
+  readonly colors: boolean;
   readonly color: ChalkInstance;
   readonly errColor: ChalkInstance;
 
@@ -18,7 +20,8 @@ export class Output {
     colorWanted = true,
   ) {
     const mode = colorMode(colorWanted);
-    this.color = painter(mode === 'forced' || (mode === 'auto' && Boolean(this.stdout.isTTY)));
+    this.colors = mode === 'forced' || (mode === 'auto' && Boolean(this.stdout.isTTY));
+    this.color = painter(this.colors);
     this.errColor = painter(mode === 'forced' || (mode === 'auto' && Boolean(this.stderr.isTTY)));
   }
 

@@ -5,14 +5,15 @@ import { FacetPicker } from './components/FacetPicker.js';
 import { Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { MerchantPicker } from './components/MerchantPicker.js';
-import { PromptLine, promptHeight } from './components/PromptLine.js';
+import { PromptLine } from './components/PromptLine.js';
 import { HelpLine, MessageLine } from './components/StatusLines.js';
-import { SUMMARY_LINES, SummaryLines } from './components/SummaryLines.js';
+import { SummaryLines } from './components/SummaryLines.js';
 import { TransactionTable } from './components/TransactionTable.js';
 import { layoutColumns } from './model/columns.js';
 import type { DashboardController } from './model/controller.js';
 import { type KeyAction, keyAction, splitKeys } from './model/keymap.js';
 import { helpLines, helpText } from './model/keys-help.js';
+import { emptyTableText, screenLayout } from './model/screen-layout.js';
 import type { Mode } from './model/controller.js';
 
 export interface AppProps {
@@ -34,11 +35,6 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
-const HEADER_LINES = 2;
-const FOOTER_LINES = 2; // message + help
-/** Below this many lines the chart and the counts give their lines to the table. */
-const SUMMARY_MIN_TOTAL = 14;
-
 /**
  * The dashboard: binds keys to the controller and lays the pure components out to the terminal's
  * size. One line is left free at the bottom so Ink never has to clear the whole screen.
@@ -47,15 +43,8 @@ export function App({ controller }: AppProps) {
   const state = useSyncExternalStore(controller.subscribe, controller.getState);
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
-  const width = Math.max(20, columns);
-  const total = Math.max(8, rows - 1);
-
+  const { width, total, summaryLines, detailHeight, tableHeight } = screenLayout(columns, rows, state);
   const mode = state.mode;
-  const summaryLines = total >= SUMMARY_MIN_TOTAL ? SUMMARY_LINES : 0;
-  const prompt = promptHeight(mode, state.filter !== undefined, state.seeking !== undefined);
-  const overlay = mode.name === 'picker' || mode.name === 'help' || mode.name === 'facets';
-  const detailHeight = state.detail && !overlay ? Math.min(14, Math.floor(total / 2)) : 0;
-  const tableHeight = Math.max(1, total - HEADER_LINES - summaryLines - 1 - detailHeight - prompt - FOOTER_LINES);
 
   useEffect(() => {
     controller.setViewHeight(tableHeight);
@@ -155,18 +144,7 @@ export function App({ controller }: AppProps) {
     }
   }
 
-  // "no transactions yet" only once the merchant's rows were read: before (the first frame, a slow
-  // service) or after a refusal it would say something false about the merchant.
-  const empty =
-    state.readFailed && !state.loading
-      ? `could not read ${state.merchant ? 'the transactions' : 'the merchant'} (the error is below)`
-      : state.loading || !state.merchant
-        ? 'reading…'
-        : state.filter !== undefined
-          ? `no transaction matches "${state.filter}"`
-          : state.range !== 'all'
-            ? 'no transactions in this range (d: another range)'
-            : 'no transactions yet';
+  const empty = emptyTableText(state);
   const currency = state.totals?.currency ?? state.merchant?.currency ?? 'EUR';
   return (
     <Box flexDirection="column" width={width} height={total}>

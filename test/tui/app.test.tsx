@@ -3,7 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/tui/App.js';
 import { DashboardController } from '../../src/tui/model/controller.js';
-import { KEY, type SeededEngine, seededEngine, waitFor } from './helpers.js';
+import { KEY, type SeededEngine, seededEngine, stopAll, waitFor } from './helpers.js';
 
 /**
  * The dashboard as a user drives it, against a real LocalEngine over a temporary SQLite file
@@ -21,13 +21,7 @@ describe('esipay tui app', () => {
   after(async () => {
     await s.cleanup();
   });
-  afterEach(async () => {
-    for (const c of controllers.splice(0)) {
-      c.stop();
-      await c.idle();
-    }
-    cleanup();
-  });
+  afterEach(() => stopAll(controllers, cleanup));
 
   async function open(opts: { pageSize?: number; pollMs?: number } = {}) {
     const controller = new DashboardController({ engine: s.engine, pageSize: opts.pageSize ?? 5, pollMs: opts.pollMs ?? 0 });

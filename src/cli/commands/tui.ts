@@ -45,12 +45,13 @@ export function registerTui(program: Command): void {
         // sooner and stays ~140 MB, with no visible cost to the frame rate. Read at run time.
         const v8 = await import('node:v8');
         v8.setFlagsFromString('--optimize-for-size');
-        const { runDashboard } = await import('../../tui/run.js');
+        const { runDashboard } = await import('../../tui/dashboard.js');
         await runDashboard({
           engine,
           stdout: process.stdout,
           stdin: process.stdin,
           pollMs: Math.round(seconds * 1000),
+          colors: ctx.out.colors,
           ...(merchant ? { merchant } : {}),
         });
       }),

@@ -12,13 +12,6 @@ export interface PromptLineProps {
   seeking?: { rows: number };
 }
 
-/** How many lines the prompt of a mode takes (the layout reserves them). */
-export function promptHeight(mode: Mode, filtered: boolean, seeking = false): number {
-  if (mode.name === 'amount') return mode.error ? 2 : 1;
-  if (mode.name === 'filter' || mode.name === 'confirm') return 1;
-  return mode.name === 'list' && (filtered || seeking) ? 1 : 0;
-}
-
 /**
  * The line where the user types: the filter, a refund or shipment amount, and the confirmation
  * that shows what remains after the operation, before anything is sent.

@@ -14,11 +14,8 @@ export interface SummaryLinesProps {
   now: Date;
 }
 
-/** How many lines SummaryLines takes. */
-export const SUMMARY_LINES = 2;
-
 /**
- * Under the totals: the chart of the recent days' paid and refunded amounts (bars, readable
+ * Under the totals, SUMMARY_LINES lines (model/screen-layout.ts): the chart of the recent days' paid and refunded amounts (bars, readable
  * without colour), then what the list covers (range, order) and the counts by status and kind.
  */
 export function SummaryLines(props: SummaryLinesProps) {
