@@ -64,24 +64,34 @@ import {
   outcomeSet,
   resendSet,
 } from '../sql/events.js';
-import { keyedRefundFromRow, refundKeyColumns, replayOfKey } from '../sql/refund-keys.js';
-import { merchantTotalsFromRow, merchantTotalsSql, totalsTimes } from '../sql/totals.js';
-import { listTransactionsSql } from '../sql/transaction-query.js';
-import { merchantPatchColumns } from '../sql/merchant-patch.js';
 import type { MerchantPatch } from '../store.js';
 import { SECRET_KEY_ID_SETTING, SecretSealer } from '../secret-sealer.js';
 import { secretKeyFromEnv } from '../secret-key.js';
 import { createPrivateFile } from './file.js';
-import { sqliteWriteError } from './errors.js';
 import type { Checkpointer } from './checkpointer.js';
 
 type CheckpointerModule = typeof import('./checkpointer.js');
 import { GroupCommit } from './group-commit.js';
 import { SQLITE_MIGRATION_VERSIONS } from './migration-versions.js';
 import { insertSql } from './sql.js';
-import { ABANDONED_REASON_SQL } from '../sql/abandoned.js';
 import { settlePatchColumns } from '../sql/rows.js';
 import type { SettlePatch } from '../store.js';
+
+/**
+ * What only some calls need, imported at the first of them: every local command opens this store,
+ * and each module loaded costs its start-up about 0.4 ms (docs/performance.md). A payment needs
+ * none of these.
+ */
+const onFirstUse = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+};
+const refundKeys = onFirstUse(() => import('../sql/refund-keys.js'));
+const totalsSql = onFirstUse(() => import('../sql/totals.js'));
+const transactionQuery = onFirstUse(() => import('../sql/transaction-query.js'));
+const merchantPatch = onFirstUse(() => import('../sql/merchant-patch.js'));
+const abandoned = onFirstUse(() => import('../sql/abandoned.js'));
+const writeErrors = onFirstUse(() => import('./errors.js'));
 
 // Built-ins without their ESM facades: every local command opens the store (src/util/builtin.ts).
 const { mkdirSync } = builtin('node:fs');
@@ -209,8 +219,8 @@ export class SqliteStore implements Store {
    * and the promise settles once it is committed.
    */
   private write<T>(fn: () => T): Promise<T> {
-    return this.group.run(fn).catch((e: unknown) => {
-      throw sqliteWriteError(e);
+    return this.group.run(fn).catch(async (e: unknown) => {
+      throw (await writeErrors()).sqliteWriteError(e);
     });
   }
 
@@ -403,7 +413,7 @@ export class SqliteStore implements Store {
 
   async listTransactions(q: TransactionQuery): Promise<TransactionRecord[]> {
     const params: Row = {};
-    const sql = listTransactionsSql(q, (value) => {
+    const sql = (await transactionQuery()).listTransactionsSql(q, (value) => {
       const name = `p${Object.keys(params).length}`;
       params[name] = value;
       return `@${name}`;
@@ -412,6 +422,7 @@ export class SqliteStore implements Store {
   }
 
   async merchantTotals(merchantId: string, now: string): Promise<MerchantTotals> {
+    const { merchantTotalsFromRow, merchantTotalsSql, totalsTimes } = await totalsSql();
     const sql = merchantTotalsSql({ merchantId: '@merchantId', now: '@now', today: '@today', tomorrow: '@tomorrow' });
     return merchantTotalsFromRow(this.get(sql, { merchantId, ...totalsTimes(now) })!);
   }
@@ -420,14 +431,14 @@ export class SqliteStore implements Store {
     return this.write(() => this.recordRefund(refund));
   }
 
-  /** The refund's check and write, inside the caller's write transaction; `key` goes on its row. */
-  private recordRefund(refund: RefundRecord, key?: RefundKey): MovementResult {
+  /** The refund's check and write, inside the caller's write transaction; `keyColumns` (its idempotency key's) go on its row. */
+  private recordRefund(refund: RefundRecord, keyColumns: Row = {}): MovementResult {
     // Inside the write transaction (BEGIN IMMEDIATE): no other writer changes the row meanwhile.
     const row = this.get('SELECT * FROM transactions WHERE id = ?', [refund.transactionId]);
     const decision = decideRefund(row ? transactionFromRow(row) : undefined, refund);
     if (!decision.ok) return decision;
     const tx = decision.transaction;
-    const refundRow = { ...refundToRow(refund), ...(key ? refundKeyColumns(key) : {}) };
+    const refundRow = { ...refundToRow(refund), ...keyColumns };
     this.run(insertSql('refunds', refundRow), refundRow);
     this.run('UPDATE transactions SET refunded = refunded + @amount, updated_at = @at WHERE id = @id', {
       amount: refund.amount,
@@ -442,25 +453,26 @@ export class SqliteStore implements Store {
   }
 
   async addKeyedRefund(refund: RefundRecord, key: RefundKey): Promise<KeyedRefundResult> {
+    const keys = await refundKeys();
     return this.write((): KeyedRefundResult => {
       // Under the same write lock as the check: a request with this key committed before is seen here.
-      const seen = this.keyedRefund(refund.merchantId, key.idemKey);
+      const seen = this.keyedRefund(refund.merchantId, key.idemKey, keys);
       if (seen) {
         const tx = this.get('SELECT * FROM transactions WHERE id = ?', [seen.refund.transactionId])!;
-        return replayOfKey(seen, key, transactionFromRow(tx));
+        return keys.replayOfKey(seen, key, transactionFromRow(tx));
       }
-      const result = this.recordRefund(refund, key);
+      const result = this.recordRefund(refund, keys.refundKeyColumns(key));
       return result.ok ? { ...result, refund, replayed: false } : result;
     });
   }
 
   async findRefundByKey(merchantId: string, idemKey: string): Promise<KeyedRefund | undefined> {
-    return this.keyedRefund(merchantId, idemKey);
+    return this.keyedRefund(merchantId, idemKey, await refundKeys());
   }
 
-  private keyedRefund(merchantId: string, idemKey: string): KeyedRefund | undefined {
+  private keyedRefund(merchantId: string, idemKey: string, keys: typeof import('../sql/refund-keys.js')): KeyedRefund | undefined {
     const r = this.get('SELECT * FROM refunds WHERE merchant_id = ? AND idem_key = ?', [merchantId, idemKey]);
-    return r ? keyedRefundFromRow(r) : undefined;
+    return r ? keys.keyedRefundFromRow(r) : undefined;
   }
 
   async addShipment(shipment: TransactionRecord, now: string): Promise<ShipmentResult> {
@@ -519,6 +531,7 @@ export class SqliteStore implements Store {
   }
 
   async cancelAbandonedPayments(now: string): Promise<string[]> {
+    const { ABANDONED_REASON_SQL } = await abandoned();
     return this.write(() => {
       const rows = this.all(`SELECT id FROM transactions WHERE status = 'PENDING' AND deadline_at <= ?`, [now]);
       const ids: string[] = [];
@@ -772,7 +785,7 @@ export class SqliteStore implements Store {
   }
 
   async updateMerchant(id: string, patch: MerchantPatch): Promise<MerchantRecord | undefined> {
-    const columns = Object.entries(merchantPatchColumns(patch));
+    const columns = Object.entries((await merchantPatch()).merchantPatchColumns(patch));
     if (columns.length === 0) return this.getMerchant(id);
     const params: Row = { id, ...Object.fromEntries(columns) };
     const sets = columns.map(([col]) => `${col} = @${col}`);
