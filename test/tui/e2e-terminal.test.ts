@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { registerMerchant, runCli, tempHome } from '../helpers/cli.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { openTerminal, type Terminal } from '../helpers/terminal/index.js';
+
+const HOLD_INK = fileURLToPath(new URL('../../../test/fixtures/hold-ink.mjs', import.meta.url));
 
 /**
  * The real binary on a real pseudo-terminal: `esipay tui` runs in tmux (or, without tmux, on a
@@ -41,6 +46,31 @@ describe('esipay tui in a terminal', () => {
   after(async () => {
     await receiver.close();
     home.cleanup();
+  });
+
+  it('shows the rows, totals and counts before Ink has loaded, and keys typed meanwhile act once it has', async () => {
+    // Ink's first import is held (test/fixtures/hold-ink.mjs) until this test has read the screen.
+    const release = join(home.home, 'release-ink');
+    const t = (terminal = openTerminal(['tui', '--merchant', merchant], {
+      home: home.home,
+      name: 'tui-first-frame',
+      columns: 120,
+      rows: 24,
+      keepCi: true,
+      env: { NODE_OPTIONS: `--import=${HOLD_INK}`, ESIPAY_TEST_INK_RELEASE: release },
+    }));
+    const first = await t.waitFor(
+      'the first screen, Ink held',
+      (s) => s.includes('order-1') && s.includes('paid 99.11 EUR') && /PAID 3/.test(s),
+    );
+    assert.match(first, /esipay · \S+ [0-9a-f-]{36} · local sqlite/);
+    assert.match(first, /q quit/);
+    // Typed before Ink runs: down twice to order-1 (the oldest of three), then its detail.
+    t.press('j', 'j', 'Enter');
+    writeFileSync(release, '');
+    await t.waitFor('the detail of order-1', (s) => s.includes(ids.get('order-1')!));
+    t.press('q');
+    assert.equal(await t.exited(), 0);
   });
 
   it('selects a payment, refunds part of it after confirming, and shows the new remaining balance', async () => {
