@@ -220,7 +220,11 @@ export class SqliteStore implements Store {
    */
   private write<T>(fn: () => T): Promise<T> {
     return this.group.run(fn).catch(async (e: unknown) => {
-      throw (await writeErrors()).sqliteWriteError(e);
+      // Should the module itself not load (no file descriptor left), the write's own error stands.
+      throw await writeErrors().then(
+        (m) => m.sqliteWriteError(e),
+        () => e,
+      );
     });
   }
 
