@@ -52,10 +52,7 @@ export interface Store {
    * is inserted: a payment written with its final status (a V4 initial payment) and its IPN are
    * both stored or both absent, and a replay queues nothing.
    */
-  insertTransaction(
-    t: TransactionRecord,
-    opts?: WithOutbox,
-  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }>;
+  insertTransaction(t: TransactionRecord, opts?: WithOutbox): Promise<Inserted<TransactionRecord>>;
   /**
    * insertTransaction for a payment decided on a merchant read earlier, maybe long ago (the
    * engine keeps the merchants it read): inserts only while the merchant's row is still at
@@ -63,10 +60,7 @@ export interface Store {
    * the payment needs no read of the merchant before it. Otherwise nothing is written and the
    * answer says the merchant changed: the caller reads it again and decides anew.
    */
-  insertPayment(
-    t: TransactionRecord,
-    merchantVersion: number,
-  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord } | { inserted: false; merchantChanged: true }>;
+  insertPayment(t: TransactionRecord, merchantVersion: number): Promise<InsertedPayment>;
   getTransaction(id: string): Promise<TransactionRecord | undefined>;
   findTransactionByIdemKey(merchantId: string, idemKey: string): Promise<TransactionRecord | undefined>;
   /**
@@ -130,7 +124,7 @@ export interface Store {
    */
   cancelAbandonedPayments(now: string): Promise<string[]>;
 
-  insertLink(l: LinkRecord): Promise<{ inserted: true } | { inserted: false; existing: LinkRecord }>;
+  insertLink(l: LinkRecord): Promise<Inserted<LinkRecord>>;
   getLink(id: string): Promise<LinkRecord | undefined>;
   getLinkByTokenHash(tokenHash: string): Promise<LinkRecord | undefined>;
   listLinks(q: { merchantId: string; limit: number; before?: Keyset }): Promise<LinkRecord[]>;
@@ -262,6 +256,12 @@ export interface EventQuery {
 export type SettlePatch = TransactionPatch & Partial<Pick<TransactionRecord, 'cardToken' | 'expiresAt'>>;
 
 /** What an operator may change of a merchant after registration (its uuid, currency and history stay). */
+/** An idempotent insert: written, or the record that already held its key, untouched. */
+export type Inserted<T> = { inserted: true } | { inserted: false; existing: T };
+
+/** Store.insertPayment: as an insert, or nothing written because the merchant changed since it was read. */
+export type InsertedPayment = Inserted<TransactionRecord> | { inserted: false; merchantChanged: true };
+
 /** A merchant as read, with its row version (see Store.getMerchantVersioned). */
 export interface VersionedMerchant {
   merchant: MerchantRecord;

@@ -3,6 +3,7 @@ import { HttpCallbackSender } from '../../callback/sender.js';
 import { readEnv } from '../../config/env.js';
 import type { Store } from '../../store/store.js';
 import { systemClock } from '../../util/clock.js';
+import { onFirstUse } from '../../util/on-first-use.js';
 import type {
   CreateInitialInput,
   CreateLinkInput,
@@ -20,12 +21,6 @@ import { DatabaseClock } from './database-clock.js';
 import { MerchantCache } from './merchant-cache.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, type EngineContext, type EngineOptions, lazyNotifiers, resolveCardKey } from './context.js';
 import { checkCurrency, checkOrder } from './v4-checks.js';
-
-/** A module imported on its first call and kept: later calls get the same promise. */
-const onFirstUse = <T>(load: () => Promise<T>): (() => Promise<T>) => {
-  let loaded: Promise<T> | undefined;
-  return () => (loaded ??= load());
-};
 
 /**
  * Each use-case module loads on the first call of one of its use cases: a command runs one or

@@ -66,6 +66,8 @@ import type {
   EventsSince,
   EventsSinceQuery,
   TransactionQuery,
+  Inserted,
+  InsertedPayment,
   VersionedMerchant,
   WithOutbox,
 } from '../store.js';
@@ -270,8 +272,7 @@ export class PostgresStore implements Store {
   }
 
   async getMerchant(id: string): Promise<MerchantRecord | undefined> {
-    const r = await this.first('SELECT * FROM merchants WHERE id = $1', [id]);
-    return r ? merchantFromRow(r, this.sealer) : undefined;
+    return (await this.getMerchantVersioned(id))?.merchant;
   }
 
   async getMerchantVersioned(id: string): Promise<VersionedMerchant | undefined> {
@@ -316,20 +317,13 @@ export class PostgresStore implements Store {
     return reset;
   }
 
-  async insertTransaction(
-    t: TransactionRecord,
-    opts: WithOutbox = {},
-  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
+  async insertTransaction(t: TransactionRecord, opts: WithOutbox = {}): Promise<Inserted<TransactionRecord>> {
     const { outbox } = opts;
     // A message to queue with it needs a database transaction; a bare insert is one statement.
     return outbox ? this.transaction((c) => this.insertTransactionOn(c, t, outbox)) : this.insertTransactionOn(this.pool, t);
   }
 
-  private async insertTransactionOn(
-    on: Queryable,
-    t: TransactionRecord,
-    outbox?: OutboxRecord,
-  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
+  private async insertTransactionOn(on: Queryable, t: TransactionRecord, outbox?: OutboxRecord): Promise<Inserted<TransactionRecord>> {
     const q = insertOf('transactions', transactionToRow(t));
     if (t.idemKey === null) {
       await this.first(q.text, q.values, on);
@@ -353,10 +347,7 @@ export class PostgresStore implements Store {
     return { inserted: false, existing };
   }
 
-  async insertPayment(
-    t: TransactionRecord,
-    merchantVersion: number,
-  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord } | { inserted: false; merchantChanged: true }> {
+  async insertPayment(t: TransactionRecord, merchantVersion: number): Promise<InsertedPayment> {
     const row = transactionToRow(t);
     const cols = Object.keys(row);
     const values = Object.values(row);
@@ -584,7 +575,7 @@ export class PostgresStore implements Store {
     return rows.map((r) => String(r.id));
   }
 
-  async insertLink(l: LinkRecord): Promise<{ inserted: true } | { inserted: false; existing: LinkRecord }> {
+  async insertLink(l: LinkRecord): Promise<Inserted<LinkRecord>> {
     const q = insertOf('links', linkToRow(l));
     const rows = await this.query(`${q.text} ON CONFLICT (merchant_id, payment_reference) DO NOTHING RETURNING id`, q.values);
     if (rows.length === 1) return { inserted: true };

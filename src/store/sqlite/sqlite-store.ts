@@ -26,11 +26,14 @@ import type {
   EventsSince,
   EventsSinceQuery,
   TransactionQuery,
+  Inserted,
+  InsertedPayment,
   VersionedMerchant,
   WithOutbox,
 } from '../store.js';
 import { decideRefund, decideShipment } from '../../domain/decisions.js';
 import { builtin } from '../../util/builtin.js';
+import { onFirstUse } from '../../util/on-first-use.js';
 import { CREATE_SCHEMA_MIGRATIONS, migrationStatusOf } from '../sql/migration.js';
 import {
   type Row,
@@ -77,15 +80,8 @@ import { insertSql } from './sql.js';
 import { settlePatchColumns } from '../sql/rows.js';
 import type { SettlePatch } from '../store.js';
 
-/**
- * What only some calls need, imported at the first of them: every local command opens this store,
- * and each module loaded costs its start-up about 0.4 ms (docs/performance.md). A payment needs
- * none of these.
- */
-const onFirstUse = <T>(load: () => Promise<T>): (() => Promise<T>) => {
-  let loaded: Promise<T> | undefined;
-  return () => (loaded ??= load());
-};
+// What only some calls need, imported at the first of them: every local command opens this
+// store, and a payment needs none of these.
 const refundKeys = onFirstUse(() => import('../sql/refund-keys.js'));
 const totalsSql = onFirstUse(() => import('../sql/totals.js'));
 const transactionQuery = onFirstUse(() => import('../sql/transaction-query.js'));
@@ -310,8 +306,7 @@ export class SqliteStore implements Store {
   }
 
   async getMerchant(id: string): Promise<MerchantRecord | undefined> {
-    const r = this.get('SELECT * FROM merchants WHERE id = ?', [id]);
-    return r ? merchantFromRow(r, this.sealer) : undefined;
+    return (await this.getMerchantVersioned(id))?.merchant;
   }
 
   async getMerchantVersioned(id: string): Promise<VersionedMerchant | undefined> {
@@ -353,10 +348,7 @@ export class SqliteStore implements Store {
     return reset;
   }
 
-  async insertPayment(
-    t: TransactionRecord,
-    merchantVersion: number,
-  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord } | { inserted: false; merchantChanged: true }> {
+  async insertPayment(t: TransactionRecord, merchantVersion: number): Promise<InsertedPayment> {
     const row = transactionToRow(t);
     return this.write(() => {
       // Inside the write transaction: no other writer changes the merchant before the insert.
@@ -366,20 +358,13 @@ export class SqliteStore implements Store {
     });
   }
 
-  async insertTransaction(
-    t: TransactionRecord,
-    opts: WithOutbox = {},
-  ): Promise<{ inserted: true } | { inserted: false; existing: TransactionRecord }> {
+  async insertTransaction(t: TransactionRecord, opts: WithOutbox = {}): Promise<Inserted<TransactionRecord>> {
     const row = transactionToRow(t);
     return this.write(() => this.insertRow(t, row, opts));
   }
 
   /** insertTransaction's work, inside the caller's write transaction. */
-  private insertRow(
-    t: TransactionRecord,
-    row: Row,
-    opts: WithOutbox = {},
-  ): { inserted: true } | { inserted: false; existing: TransactionRecord } {
+  private insertRow(t: TransactionRecord, row: Row, opts: WithOutbox = {}): Inserted<TransactionRecord> {
     if (t.idemKey !== null) {
       const existing = this.get('SELECT * FROM transactions WHERE merchant_id = ? AND idem_key = ?', [t.merchantId, t.idemKey]);
       if (existing) return { inserted: false, existing: transactionFromRow(existing) };
@@ -556,7 +541,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  async insertLink(l: LinkRecord): Promise<{ inserted: true } | { inserted: false; existing: LinkRecord }> {
+  async insertLink(l: LinkRecord): Promise<Inserted<LinkRecord>> {
     const row = linkToRow(l);
     return this.write(() => {
       const existing = this.get('SELECT * FROM links WHERE merchant_id = ? AND payment_reference = ?', [l.merchantId, l.paymentReference]);
