@@ -90,7 +90,9 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
         esipay: p.perSecond,
         baseline: payments.bare.perSecond,
         baselineName: 'node:http + undici POST',
-        target: { kind: 'min-ratio', value: 0.6 },
+        // Information, not a target (issue 19): no server that records a payment before telling
+        // the merchant can reach a server that stores nothing. The row below holds the target.
+        target: null,
         // What storing costs, with nothing of esipay in it: the bare server that runs the same
         // (grouped) SQL around the same POST, against this baseline, is the ceiling of any
         // server that records a payment before telling the merchant.
@@ -124,7 +126,8 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
         esipay: p.p99Ms,
         baseline: payments.bareSql!.p99Ms,
         baselineName: 'node:http + SQL + POST',
-        target: { kind: 'max', value: 25 },
+        // Issue 19: p99 ≤ 10 ms at 32 connections on SQLite in a quiet run.
+        target: { kind: 'at-most', value: 10 },
       }),
       row({
         section: 'service',

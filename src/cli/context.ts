@@ -1,7 +1,7 @@
-import type { Command } from 'commander';
 import { invalid } from '../domain/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { Output } from './output.js';
+import type { ParsedCommand } from './run-action.js';
 import { parseCallbackTimeout, resolveSetting } from './settings.js';
 
 /** Global options, shared by every subcommand (read with optsWithGlobals). */
@@ -27,7 +27,7 @@ export class CommandContext {
     this.out = new Output(Boolean(opts.json), process.stdout, process.stderr, opts.color !== false);
   }
 
-  static of(cmd: Command): CommandContext {
+  static of(cmd: ParsedCommand): CommandContext {
     return new CommandContext(cmd.optsWithGlobals() as GlobalOptions);
   }
 

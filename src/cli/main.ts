@@ -1,107 +1,24 @@
-import { Command, CommanderError, Option } from 'commander';
-import { EsipayError, EXIT_CODES } from '../domain/errors.js';
-import { addHelpSections, commandPath } from './help.js';
-import { applyColorFlag, Output, terminalWidth } from './output.js';
-import { errorDocument, reportError } from './run-action.js';
+import { type CommandSpec, commandWord, parsePlain } from './command-line.js';
+import { GLOBAL_OPTIONS } from './global-options.js';
+import { applyColorFlag } from './output.js';
+import type { ActionHandler } from './run-action.js';
 
-type Register = (program: Command) => void;
-
-/**
- * Every command, in the order `esipay --help` lists them, and the module that declares it. A
- * command line that names one loads only that module: `esipay pay` does not load the modules of
- * twelve other commands (about 10 ms of a command that takes 80). Help, completion (which walks
- * the whole tree) and anything unrecognised load them all.
- */
-const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
-  { name: 'merchant', load: async () => (await import('./commands/merchant.js')).registerMerchant },
-  { name: 'pay', load: async () => (await import('./commands/pay.js')).registerPay },
-  { name: 'link', load: async () => (await import('./commands/link.js')).registerLink },
-  { name: 'refund', load: async () => (await import('./commands/refund.js')).registerRefund },
-  { name: 'shipment', load: async () => (await import('./commands/shipment.js')).registerShipment },
-  { name: 'tx', load: async () => (await import('./commands/tx.js')).registerTx },
-  { name: 'batch', load: async () => (await import('./commands/batch.js')).registerBatch },
-  { name: 'events', load: async () => (await import('./commands/events.js')).registerEvents },
-  { name: 'tui', load: async () => (await import('./commands/tui.js')).registerTui },
-  { name: 'verify', load: async () => (await import('./commands/verify.js')).registerVerify },
-  { name: 'listen', load: async () => (await import('./commands/listen.js')).registerListen },
-  { name: 'trigger', load: async () => (await import('./commands/trigger.js')).registerTrigger },
-  { name: 'serve', load: async () => (await import('./commands/serve.js')).registerServe },
-  { name: 'clock', load: async () => (await import('./commands/clock.js')).registerClock },
-  { name: 'db', load: async () => (await import('./commands/db.js')).registerDb },
-  { name: 'config', load: async () => (await import('./commands/config.js')).registerConfig },
-  { name: 'completion', load: async () => (await import('./commands/completion.js')).registerCompletion },
-];
-
-/** The program's options that take a value: the word after one is not the command. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--engine', '--db', '--url', '--token', '--merchant', '--color']);
-
-/** The command a command line names (its first word that is not an option or an option's value). */
-export function commandWord(args: readonly string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') return undefined;
-    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
-    else if (!arg.startsWith('-')) return arg;
-  }
-  return undefined;
+/** A command declared as data with its action: runnable from a plain command line. */
+export interface PlainCommand {
+  readonly spec: CommandSpec;
+  readonly run: ActionHandler;
 }
 
 /**
- * The esipay command tree: the command `args` names, or every command. Each register* only
- * declares a command; engines, databases, undici, ink and react are imported inside the actions
- * that use them, so `esipay --help` stays light.
+ * The commands scripts run thousands of times, declared as data (src/cli/command-line.ts): a
+ * plain command line naming one runs it without loading commander, about a tenth of `esipay pay`
+ * (docs/performance.md). Every other command line goes to commander (src/cli/program.ts).
  */
-export async function buildProgram(version: string, args: readonly string[] = []): Promise<Command> {
-  const program: Command = new Command('esipay')
-    .description('esipay: card payments, refunds, shipment debits and payment links, from the terminal or as a service')
-    .version(version, '-V, --version')
-    .addOption(
-      new Option('--engine <engine>', 'where commands run: local (embedded SQLite, default) or remote (an esipay service)').choices([
-        'local',
-        'remote',
-      ]),
-    )
-    .option('--db <path|url>', 'local engine database: SQLite file or postgres:// URL (env ESIPAY_DB)')
-    .option('--url <url>', 'remote engine: the service URL, e.g. http://127.0.0.1:6543 (env ESIPAY_URL)')
-    .option('--token <token>', 'remote engine: operator token (env ESIPAY_TOKEN)')
-    .option('--merchant <uuid>', 'merchant to act for (env ESIPAY_MERCHANT, or config)')
-    .option('--json', 'print exactly one JSON document on stdout, errors included')
-    .addOption(
-      new Option('--color <when>', 'colours: always, never, or auto (on a terminal; FORCE_COLOR and NO_COLOR are honoured)').choices([
-        'always',
-        'never',
-        'auto',
-      ]),
-    )
-    .option('--no-color', 'no colours, as --color=never')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      outputError: (str, write) => write(str),
-      getOutHelpWidth: () => terminalWidth(process.stdout),
-      getErrHelpWidth: () => terminalWidth(process.stderr),
-    })
-    .hook('preAction', () => applyColorFlag(program.opts(), (on) => program.setOptionValue('color', on)))
-    .exitOverride();
-
-  const word = commandWord(args);
-  const named = word === 'completion' ? undefined : COMMANDS.find((c) => c.name === word);
-  const registers = await Promise.all((named ? [named] : COMMANDS).map((c) => c.load()));
-  for (const register of registers) register(program);
-  addHelpSections(program);
-
-  program.addHelpText(
-    'after',
-    `
-Exit codes: 0 ok, 2 invalid input or usage, 3 forbidden, 4 refused or cancelled, 5 unavailable, 6 cancelled at a prompt, 1 a bug.
-With --json every result and every error (usage errors included) is one JSON document on stdout.
-Tables fit the terminal's width (else COLUMNS, else 80); piped output keeps whole lines.
-Examples (the quick start):
-  esipay merchant register --name Boutique --ip 127.0.0.1 --return-url http://127.0.0.1:4242/paid
-  esipay listen --port 4242 &
-  esipay pay 74.12 --card 4111111111111111 --expiry 12/2030 --cid order-1 --merchant <uuid>`,
-  );
-  return program;
-}
+const PLAIN_COMMANDS: Readonly<Record<string, () => Promise<readonly PlainCommand[]>>> = {
+  pay: async () => [(await import('./commands/pay.js')).pay],
+  refund: async () => [(await import('./commands/refund.js')).refund],
+  tx: async () => (await import('./commands/tx.js')).tx,
+};
 
 export async function main(argv: string[], version: string): Promise<void> {
   // A reader that stops early (`esipay --help | head`, `esipay tx list | head`) is not an error:
@@ -111,74 +28,20 @@ export async function main(argv: string[], version: string): Promise<void> {
     if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
   });
   const args = argv.slice(2);
-  const program = await buildProgram(version, args);
-  if (args[0] === '__complete') {
-    // The completion scripts' entry point: candidates for the last word, one per line.
-    const { complete } = await import('./complete.js');
-    const lines = complete(program, args.slice(1)).map((c) => (c.description ? `${c.value}\t${oneLine(c.description)}` : c.value));
-    process.stdout.write(lines.length > 0 ? lines.join('\n') + '\n' : '');
-    return;
-  }
-  try {
-    await program.parseAsync(argv);
-  } catch (e) {
-    const json = wantsJson(args);
-    if (!(e instanceof CommanderError)) {
-      // Thrown while parsing, outside any action (a parser's own error): reported the same way.
-      process.exitCode = reportError(new Output(json), e);
-    } else if (
-      e.code === 'commander.helpDisplayed' ||
-      e.code === 'commander.version' ||
-      (e.code === 'commander.help' && e.exitCode === 0)
-    ) {
-      process.exitCode = 0;
-    } else {
-      // A usage error: commander already said it on stderr; with --json, its document on stdout.
-      const { walk } = await import('./complete.js');
-      const error = usageError(e, walk(program, args).cmd);
-      if (json) process.stdout.write(JSON.stringify(errorDocument(error), null, 2) + '\n');
-      process.exitCode = EXIT_CODES.invalid;
-    }
-  }
+  const word = commandWord(args, GLOBAL_OPTIONS);
+  const load = word !== undefined && Object.hasOwn(PLAIN_COMMANDS, word) ? PLAIN_COMMANDS[word] : undefined;
+  if (load) for (const command of await load()) if (await runPlain(command, args)) return;
+  const { runProgram } = await import('./program.js');
+  await runProgram(argv, version);
 }
 
-/** Whether the command line asks for JSON (before a `--` that ends the options). */
-function wantsJson(args: readonly string[]): boolean {
-  const end = args.indexOf('--');
-  return (end === -1 ? args : args.slice(0, end)).includes('--json');
-}
-
-/** Commander's codes, as esipay's error codes. */
-const USAGE_CODES: Readonly<Record<string, string>> = {
-  'commander.unknownCommand': 'unknown_command',
-  'commander.unknownOption': 'unknown_option',
-  'commander.missingArgument': 'missing_argument',
-  'commander.optionMissingArgument': 'missing_option_value',
-  'commander.missingMandatoryOptionValue': 'missing_option',
-  'commander.invalidArgument': 'invalid_value',
-  'commander.excessArguments': 'too_many_arguments',
-  'commander.conflictingOption': 'conflicting_options',
-  'commander.help': 'missing_command',
-};
-
-/** A commander usage error as an EsipayError: one-line message, what commander suggested, where the help is. */
-function usageError(e: CommanderError, cmd: Command): EsipayError {
-  const path = `esipay ${commandPath(cmd)}`.trim();
-  const help = `see \`${path} --help\``;
-  if (e.code === 'commander.help') {
-    const names = cmd.commands.map((c) => c.name()).join(', ');
-    return new EsipayError('invalid', 'missing_command', `${path} needs a command`, `one of: ${names}; ${help}`);
-  }
-  const [first = '', ...rest] = e.message.split('\n');
-  // "(Did you mean pay?)" on the line after the message: the start of the hint.
-  const suggestion = rest
-    .map((l) => l.trim().replace(/^\((.*)\)$/, '$1'))
-    .filter(Boolean)
-    .map((l) => l.charAt(0).toLowerCase() + l.slice(1));
-  const message = first.replace(/^error: /, '');
-  return new EsipayError('invalid', USAGE_CODES[e.code] ?? 'usage', message, [...suggestion, help].join(' '));
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+/** Runs `command` when `args` is a plain command line for it; false when commander must parse it. */
+async function runPlain(command: PlainCommand, args: readonly string[]): Promise<boolean> {
+  const line = parsePlain(args, command.spec, GLOBAL_OPTIONS);
+  if (!line) return false;
+  const globals = { ...line.globals };
+  // What the program's preAction hook does with --color (src/cli/program.ts).
+  applyColorFlag(globals, (on) => (globals.color = on));
+  await command.run(...line.args, line.opts, { optsWithGlobals: () => ({ ...globals, ...line.opts }) });
+  return true;
 }

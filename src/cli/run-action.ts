@@ -1,17 +1,27 @@
-import type { Command } from 'commander';
 import { EsipayError, exitCodeOf, EXIT_CODES } from '../domain/errors.js';
 import { redactPans } from '../card/card.js';
 import { CommandContext } from './context.js';
 import { loadColors, type Output } from './output.js';
 
 /**
+ * What an action reads of the command it runs for: commander's Command, or the plain command
+ * line src/cli/main.ts parsed without commander.
+ */
+export interface ParsedCommand {
+  optsWithGlobals(): Record<string, unknown>;
+}
+
+/** An action as commander calls it: its arguments, its options, then the command. */
+export type ActionHandler = (...args: unknown[]) => Promise<void>;
+
+/**
  * The one top-level error handler. A command's action only parses, calls the engine and renders;
  * this turns what it throws into one line on stderr (and, with --json, one error document on
  * stdout) and the exit code: user errors by their kind, anything else as a bug (exit 1).
  */
-export function action<A extends unknown[]>(fn: (ctx: CommandContext, ...args: A) => Promise<void>) {
+export function action<A extends unknown[]>(fn: (ctx: CommandContext, ...args: A) => Promise<void>): ActionHandler {
   return async (...args: unknown[]): Promise<void> => {
-    const cmd = args.at(-1) as Command;
+    const cmd = args.at(-1) as ParsedCommand;
     await loadColors(cmd.optsWithGlobals().color !== false);
     const ctx = CommandContext.of(cmd);
     try {
@@ -26,7 +36,7 @@ export function action<A extends unknown[]>(fn: (ctx: CommandContext, ...args: A
 
 /**
  * One error on stderr (and, with --json, its document on stdout); returns the exit code. Also
- * what main.ts reports with when parsing the command line fails outside any action.
+ * what program.ts reports with when parsing the command line fails outside any action.
  */
 export function reportError(out: Output, e: unknown): number {
   if (e instanceof EsipayError) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildProgram } from '../../src/cli/main.js';
+import { buildProgram } from '../../src/cli/program.js';
 import { commandPath, subcommands } from '../../src/cli/help.js';
 import { registerMerchant, runCli, tempHome } from '../helpers/cli.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';

@@ -84,6 +84,22 @@ describe('esipay CLI: what a scripted command loads', () => {
       assert.ok(!r.imports.includes(heavy), `esipay pay loaded ${heavy}`);
   });
 
+  // A plain command line (src/cli/command-line.ts) is parsed without commander: about a tenth of
+  // `esipay pay`. Help and usage errors are commander's.
+  it('a plain esipay pay, refund or tx list runs without loading commander; its help still comes from commander', async () => {
+    const pay = await run(['--json', 'pay', '10.00', '--card', '4111111111111111', '--expiry=12/2030', '--cid', 'lazy-plain']);
+    const paid = JSON.parse(pay.stdout) as { id: string; status: string };
+    assert.equal(paid.status, 'PAID');
+    const refund = await run(['refund', paid.id, '1.00', '--idempotency-key', 'lazy-plain-1', '--yes', '--json']);
+    assert.equal(JSON.parse(refund.stdout).refund.amount, 100);
+    const list = await run(['tx', 'list', '--limit', '5', '--json']);
+    assert.ok(JSON.parse(list.stdout).items.some((t: { cid: string }) => t.cid === 'lazy-plain'));
+    for (const r of [pay, refund, list]) assert.ok(!r.imports.includes('commander'), `loaded commander: ${r.imports.join(' ')}`);
+    const help = await run(['pay', '--help']);
+    assert.match(help.stdout, /^Usage: esipay pay \[options\] \[amount\]/);
+    assert.ok(help.imports.includes('commander'));
+  });
+
   it('a command line loads the module of the command it names, not the twelve others', async () => {
     const others = [
       'merchant',
