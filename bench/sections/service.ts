@@ -57,11 +57,22 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
     let prefix = 0;
     const pay = (server: RunningChild, m: string) => () =>
       cannon([server.url], { ...load, path: payPath(m, `c${prefix++}`), serverPids: [server.pid] });
-    const payments = await turns(opts.rounds, log, 'service payments', {
-      bare: pay(barePost, 'bare'),
-      bareSql: pay(bareSqlPost, bareSqlPost.match[2]!),
-      esipay: pay(serve, merchant),
-    });
+    const paymentRuns: Runs = {};
+    const payments = await turns(
+      opts.rounds,
+      log,
+      'service payments',
+      {
+        bare: pay(barePost, 'bare'),
+        bareSql: pay(bareSqlPost, bareSqlPost.match[2]!),
+        esipay: pay(serve, merchant),
+      },
+      paymentRuns,
+    );
+    // The tail of each side's quietest round, as each side's best throughput counts: background
+    // load only ever lengthens it. Every round's p99 is in the note.
+    const p99Of = (side: Side) => Math.min(...(paymentRuns[side] ?? []).map((r) => r.p99Ms));
+    const p99sOf = (side: Side) => (paymentRuns[side] ?? []).map((r) => r.p99Ms).join(', ');
     const slow = await turns(1, log, `service payments, return URL ${SLOW_CALLBACK_MS} ms`, {
       bare: pay(bareSlowPost, 'bare'),
       esipay: pay(serve, slowMerchant),
@@ -123,11 +134,12 @@ export async function benchService(opts: BenchOptions, log: (s: string) => void)
         section: 'service',
         measure: 'payment p99 latency',
         unit: 'ms',
-        esipay: p.p99Ms,
-        baseline: payments.bareSql!.p99Ms,
+        esipay: p99Of('esipay'),
+        baseline: p99Of('bareSql'),
         baselineName: 'node:http + SQL + POST',
         // Issue 19: p99 ≤ 10 ms at 32 connections on SQLite in a quiet run.
         target: { kind: 'at-most', value: 10 },
+        note: `the lowest p99 of ${opts.rounds} rounds of each side: esipay ${p99sOf('esipay')} ms, the same work ${p99sOf('bareSql')} ms`,
       }),
       row({
         section: 'service',
@@ -214,6 +226,8 @@ function seedBareRefunds(db: string, merchant: string): string[] {
 }
 
 type Side = 'bare' | 'bareSql' | 'esipay' | 'esipayUnprepared';
+/** Every round of each side, in the order they ran. */
+type Runs = Partial<Record<Side, CannonResult[]>>;
 
 /** Each side in turn (the order rotates each round); the best run of each counts. Failures refuse the figure. */
 export async function turns(
@@ -221,6 +235,7 @@ export async function turns(
   log: (s: string) => void,
   what: string,
   sides: Partial<Record<Side, () => Promise<CannonResult>>> & { bare: () => Promise<CannonResult>; esipay: () => Promise<CannonResult> },
+  runs: Runs = {},
 ): Promise<Record<'bare' | 'esipay', CannonResult> & Partial<Record<Side, CannonResult>>> {
   const names = Object.keys(sides) as Side[];
   const best: Partial<Record<Side, CannonResult>> = {};
@@ -233,6 +248,7 @@ export async function turns(
         (res.cpuUsPerRequest === null ? '' : `, ${Math.round(res.cpuUsPerRequest)} µs CPU/request`) +
         (res.databaseCpuUsPerRequest == null ? '' : `, database ${Math.round(res.databaseCpuUsPerRequest)} µs`);
       log(`${what}, ${side}: ${Math.round(res.perSecond)}/s, p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms${cpu}`);
+      (runs[side] ??= []).push(res);
       if (!best[side] || res.perSecond > best[side].perSecond) best[side] = res;
     }
   }
