@@ -1,15 +1,17 @@
+import type { ActionHandler } from './run-action.js';
+
 /**
  * A command's command line as data, and the parser of its plain forms.
  *
  * Commander builds esipay's command tree, its help, its usage errors and its completion, and its
  * loading is about a tenth of `esipay pay` (docs/performance.md). A command declared here (pay,
- * refund: what scripts run thousands of times) is also run without commander when its command
- * line is plain: long options of this command or of the program, each once, with a value that
- * does not start with "-", and as many positionals as it takes. Anything else (help, --version,
- * short options, `--`, an unknown or repeated option, a missing or dashed value, a bad choice, a
- * missing or extra argument) is left to commander, so every error and every help page is
- * commander's. test/cli/command-line.test.ts holds that what this parser takes, commander parses
- * to the same values.
+ * refund, tx list/show/export: what scripts run thousands of times) also runs without commander
+ * when its command line is plain: long options of this command or of the program, each once, with
+ * a value that does not start with "-", and as many positionals as it takes. Anything else (help,
+ * --version, short options, `--`, an unknown or repeated option, a missing or dashed value, a bad
+ * choice, a missing or extra argument) is left to commander, so every error and every help page
+ * is commander's. test/cli/command-line.test.ts holds that what this parser takes, commander
+ * parses to the same values.
  */
 
 /** One option: commander's flags ("--card <number>", "-y, --yes", "--no-color") and its help. */
@@ -39,6 +41,12 @@ export interface CommandSpec {
   readonly options: readonly OptionSpec[];
   /** Shown after the command's help. */
   readonly helpAfter?: string;
+}
+
+/** A command declared as data with its action: src/cli/main.ts runs it from a plain command line. */
+export interface PlainCommand {
+  readonly spec: CommandSpec;
+  readonly run: ActionHandler;
 }
 
 /** A plain command line, parsed: what commander would hand the command's action. */

@@ -1,13 +1,6 @@
-import { type CommandSpec, commandWord, parsePlain } from './command-line.js';
+import { commandWord, parsePlain, type PlainCommand } from './command-line.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { applyColorFlag } from './output.js';
-import type { ActionHandler } from './run-action.js';
-
-/** A command declared as data with its action: runnable from a plain command line. */
-export interface PlainCommand {
-  readonly spec: CommandSpec;
-  readonly run: ActionHandler;
-}
 
 /**
  * The commands scripts run thousands of times, declared as data (src/cli/command-line.ts): a

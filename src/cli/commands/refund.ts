@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { formatMoney } from '../../money/amount.js';
-import type { CommandSpec } from '../command-line.js';
+import type { CommandSpec, PlainCommand } from '../command-line.js';
 import { declareCommand } from '../declare.js';
-import type { PlainCommand } from '../main.js';
 import { confirmRefund } from '../prompt.js';
 import { renderTransaction } from '../render.js';
 import { action } from '../run-action.js';

@@ -3,9 +3,8 @@ import { EsipayError } from '../../domain/errors.js';
 import type { TransactionView } from '../../domain/types.js';
 import type { Engine, ListTransactionsInput } from '../../engine/engine.js';
 import { checkTransactionFilters, FLAG_NAMES, invalidCursor, type TransactionFilters } from '../../engine/transaction-filters.js';
-import type { OptionSpec } from '../command-line.js';
+import type { OptionSpec, PlainCommand } from '../command-line.js';
 import { declareCommand } from '../declare.js';
-import type { PlainCommand } from '../main.js';
 import { nestShipments, renderTable, renderTransaction, transactionColumns } from '../render.js';
 import { action } from '../run-action.js';
 
