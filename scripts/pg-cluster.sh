@@ -133,6 +133,16 @@ kill_node() {
   local dir=$1 node=$2 pid f
   [ -f "$dir/$node/postmaster.pid" ] || die "the $node is not running"
   pid=$(head -n 1 "$dir/$node/postmaster.pid")
+  # Stopped first, so that it forks no backend while its children are listed: one forked in that
+  # instant (a client connecting in a burst) outlived the kill, an orphan holding its connection,
+  # and a lock a killed process held, for ever (seen once in test/reliability/pg-failover.test.ts:
+  # an INSERT waiting in XLogFlush, the test timing out). A stopped process still dies of SIGKILL.
+  kill -STOP "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    proc_stat "$pid"
+    case "$PROC_STATE" in '' | Z | T | t) break ;; esac
+    sleep 0.01
+  done
   local victims=("$pid")
   for f in /proc/[0-9]*; do
     proc_stat "${f#/proc/}"
