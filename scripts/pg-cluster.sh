@@ -127,28 +127,44 @@ proc_stat() {
   read -r PROC_STATE PROC_PPID _ <<<"${stat##*) }"
 }
 
-# SIGKILL of the postmaster and of every process it started, at once: what a crash of the
-# machine does to the server (its connections drop, nothing is flushed or handed over).
-kill_node() {
+# The postmaster of a node and every process it started, in NODE_PIDS (the postmaster first).
+node_processes() {
   local dir=$1 node=$2 pid f
   [ -f "$dir/$node/postmaster.pid" ] || die "the $node is not running"
   pid=$(head -n 1 "$dir/$node/postmaster.pid")
-  # Stopped first, so that it forks no backend while its children are listed: one forked in that
-  # instant (a client connecting in a burst) outlived the kill, an orphan holding its connection,
-  # and a lock a killed process held, for ever (seen once in test/reliability/pg-failover.test.ts:
-  # an INSERT waiting in XLogFlush, the test timing out). A stopped process still dies of SIGKILL.
+  NODE_PIDS=("$pid")
+  for f in /proc/[0-9]*; do
+    proc_stat "${f#/proc/}"
+    [ "$PROC_PPID" = "$pid" ] && NODE_PIDS+=("${f#/proc/}")
+  done
+  return 0 # the last test above may have failed: under set -e that would end the script
+}
+
+# The same, the postmaster stopped (SIGSTOP) before its children are listed, so that it forks
+# none meanwhile: one forked in that instant (a client connecting in a burst) outlived a kill, an
+# orphan holding its connection, and a lock a killed process held, for ever (seen once in
+# test/reliability/pg-failover.test.ts: an INSERT waiting in XLogFlush, the test timing out).
+stopped_node_processes() {
+  local dir=$1 node=$2 pid
+  [ -f "$dir/$node/postmaster.pid" ] || die "the $node is not running"
+  pid=$(head -n 1 "$dir/$node/postmaster.pid")
   kill -STOP "$pid" 2>/dev/null || true
   for _ in $(seq 1 100); do
     proc_stat "$pid"
     case "$PROC_STATE" in '' | Z | T | t) break ;; esac
     sleep 0.01
   done
-  local victims=("$pid")
-  for f in /proc/[0-9]*; do
-    proc_stat "${f#/proc/}"
-    [ "$PROC_PPID" = "$pid" ] && victims+=("${f#/proc/}")
-  done
-  kill -KILL "${victims[@]}" 2>/dev/null || true
+  node_processes "$dir" "$node"
+}
+
+# SIGKILL of the postmaster and of every process it started, at once: what a crash of the
+# machine does to the server (its connections drop, nothing is flushed or handed over). A stopped
+# process still dies of SIGKILL.
+kill_node() {
+  local dir=$1 node=$2 pid
+  stopped_node_processes "$dir" "$node"
+  pid=${NODE_PIDS[0]}
+  kill -KILL "${NODE_PIDS[@]}" 2>/dev/null || true
   # Gone once the postmaster is (its children were killed with it); a zombie is gone too, however
   # long whoever adopted it takes to reap it.
   for _ in $(seq 1 100); do
@@ -157,6 +173,18 @@ kill_node() {
     sleep 0.1
   done
   die "the $node (pid $pid) did not die"
+}
+
+# SIGSTOP of the postmaster and every process it started: a server that keeps its connections
+# open and answers nothing, as a hung host or a partition does. thaw_node lets it go on.
+freeze_node() {
+  stopped_node_processes "$1" "$2"
+  kill -STOP "${NODE_PIDS[@]}" 2>/dev/null || true
+}
+
+thaw_node() {
+  node_processes "$1" "$2"
+  kill -CONT "${NODE_PIDS[@]}" 2>/dev/null || true
 }
 
 cmd_start() {
@@ -251,6 +279,8 @@ sub=${1:-}
 case "$sub" in
   start) cmd_start "$@" ;;
   promote) cmd_promote "$@" ;;
+  freeze-node) freeze_node "$(cluster_dir "${1:-}")" "${2:?node}" ;;
+  thaw-node) thaw_node "$(cluster_dir "${1:-}")" "${2:?node}" ;;
   stop) cmd_stop "$@" ;;
   stop-node)
     d=$(cluster_dir "${1:-}")
@@ -267,7 +297,7 @@ case "$sub" in
     kill_node "$d" "$(node_of "${2:-}")"
     ;;
   *)
-    echo "usage: scripts/pg-cluster.sh start [--no-standby] | promote DIR | stop DIR | stop-node DIR NODE [MODE] | start-node DIR NODE | kill-node DIR NODE" >&2
+    echo "usage: scripts/pg-cluster.sh start [--no-standby] | promote DIR | stop DIR | stop-node DIR NODE [MODE] | start-node DIR NODE | kill-node DIR NODE | freeze-node DIR NODE | thaw-node DIR NODE" >&2
     exit 2
     ;;
 esac

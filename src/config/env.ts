@@ -227,6 +227,12 @@ export const ENV_VARS = {
     help: 'how long connecting to PostgreSQL may take (ms)',
     commands: STORE,
   }),
+  ESIPAY_PG_QUERY_TIMEOUT_MS: envVar({
+    ...wholeNumber(1, 3_600_000),
+    fallback: 60_000,
+    help: 'how long one PostgreSQL query may wait for its answer (ms) before it fails as unavailable and its connection is dropped (a server that froze, a network that drops packets)',
+    commands: STORE,
+  }),
   ESIPAY_PG_PREPARE: envVar({
     ...oneOf('on', 'off'),
     fallback: 'on',

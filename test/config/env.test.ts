@@ -99,6 +99,14 @@ const CASES: Record<EnvName, { valid: [string, unknown][]; invalid: string[] }> 
     ],
     invalid: ['abc', '0', '600001'],
   },
+  ESIPAY_PG_QUERY_TIMEOUT_MS: {
+    valid: [
+      ['1', 1],
+      ['60000', 60000],
+      ['3600000', 3600000],
+    ],
+    invalid: ['abc', '0', '-5', '3600001', '1.5'],
+  },
   ESIPAY_PG_PREPARE: {
     valid: [
       ['on', 'on'],

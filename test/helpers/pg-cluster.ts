@@ -25,6 +25,10 @@ export interface PgCluster {
   stopNode(node: PgNode, mode?: 'fast' | 'immediate' | 'smart'): Promise<void>;
   /** pg_ctl start, on the node's port; resolves once it accepts connections. */
   startNode(node: PgNode): Promise<void>;
+  /** SIGSTOP of the node's server and its processes: connections stay open, nothing answers. */
+  freeze(node: PgNode): Promise<void>;
+  /** SIGCONT: the frozen node goes on where it stopped. */
+  thaw(node: PgNode): Promise<void>;
   /** The standby becomes a primary; resolves once it takes writes. */
   promote(): Promise<void>;
   /** Stops everything and deletes the directory. */
@@ -62,6 +66,8 @@ export async function startPgCluster(opts: { standby?: boolean } = {}): Promise<
     kill: async (node) => void (await script(['kill-node', dir, node])),
     stopNode: async (node, mode = 'fast') => void (await script(['stop-node', dir, node, mode])),
     startNode: async (node) => void (await script(['start-node', dir, node])),
+    freeze: async (node) => void (await script(['freeze-node', dir, node])),
+    thaw: async (node) => void (await script(['thaw-node', dir, node])),
     promote: async () => void (await script(['promote', dir])),
     stop: async () => void (await script(['stop', dir])),
   };

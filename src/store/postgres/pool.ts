@@ -82,6 +82,13 @@ function hostPool(url: string, onLost: (e: Error) => void): pg.Pool {
     connectionString: url,
     max: poolMax(),
     connectionTimeoutMillis: readEnv('ESIPAY_PG_CONNECT_TIMEOUT_MS'),
+    // A server that stops answering without closing the connection (frozen, partitioned, or a
+    // backend left behind by a crash) would hold a request for ever: each query has a deadline,
+    // and the connection under one that missed it is dropped (postgres-store.ts). TCP keepalive
+    // finds an idle connection to a vanished host.
+    query_timeout: readEnv('ESIPAY_PG_QUERY_TIMEOUT_MS'),
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     idleTimeoutMillis: 30_000,
     application_name: 'esipay',
     types,
@@ -110,9 +117,15 @@ const UNAVAILABLE_SOCKET = new Set([
   'EPIPE',
 ]);
 
+/** pg's error for a query that got no answer within query_timeout (ESIPAY_PG_QUERY_TIMEOUT_MS). */
+export function isQueryTimeout(e: unknown): boolean {
+  return e instanceof Error && e.message === 'Query read timeout' && !('code' in e);
+}
+
 export function isUnavailable(e: unknown): boolean {
   const err = e as { code?: unknown; message?: unknown } | null;
   if (!err || typeof err !== 'object') return false;
+  if (isQueryTimeout(e)) return true;
   const code = typeof err.code === 'string' ? err.code : '';
   if (UNAVAILABLE_SOCKET.has(code)) return true;
   // 08: connection exception; 28: invalid authorisation; 3D000: no such database;
@@ -127,6 +140,7 @@ export function isUnavailable(e: unknown): boolean {
 
 /** The error in one line, the URL's password hidden. */
 export function errorLine(e: unknown, url: string): string {
+  if (isQueryTimeout(e)) return `no answer within ${readEnv('ESIPAY_PG_QUERY_TIMEOUT_MS')} ms (ESIPAY_PG_QUERY_TIMEOUT_MS)`;
   const err = e as { code?: string; message?: string } | null;
   return oneLine(err?.message || err?.code || 'unknown error').replaceAll(url, printableLocation(url));
 }

@@ -76,7 +76,7 @@ import { secretKeyFromEnv } from '../secret-key.js';
 import { SEAL_SECRETS_MIGRATION, sealClearSecrets } from '../sql/sealed-secrets.js';
 import { ConnectionLoss, isConnectionLoss } from './connection-loss.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { createPool, isUnavailable, translate } from './pool.js';
+import { createPool, isQueryTimeout, isUnavailable, translate } from './pool.js';
 import type { Queryable, StorePool } from './pool.js';
 import { isStaleStatement, StatementNames } from './prepared.js';
 import { insertOf, Params } from './sql.js';
@@ -192,6 +192,10 @@ export class PostgresStore implements Store {
       return result;
     } catch (e) {
       this.loss.failed(e); // the query's own error comes first and names the cause best
+      // A query that missed its deadline still holds the connection: a ROLLBACK would queue
+      // behind it and wait as long again. Dropping the connection rolls the transaction back
+      // (unless its COMMIT got there: then the outcome is the server's, as after any lost answer).
+      if (isQueryTimeout(e)) broken ??= e as Error;
       if (!broken) {
         try {
           await client.query('ROLLBACK');
