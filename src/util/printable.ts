@@ -22,12 +22,18 @@ export function printable(value: unknown, opts: { max?: number; spaces?: boolean
  * grouped ("1,234,567.00 EUR"), so they are left as they are.
  */
 export function maskDigitRuns(text: string): string {
+  // A uuid (a merchant's) whose last group is twelve digits (one in 280) stays whole: a group
+  // holds at most twelve, fewer than any card number.
+  const uuids = [...text.matchAll(UUID)].map((m) => [m.index, m.index + m[0].length] as const);
   return text.replace(/\d{12,}/g, (d, at: number) => {
+    if (uuids.some(([from, to]) => at >= from && at + d.length <= to)) return d;
     const inWord = /[A-Za-z]/.test(text[at - 1] ?? '') || /[A-Za-z]/.test(text[at + d.length] ?? '');
     const cardNumber = d.length >= 13 && d.length <= 19 && luhnValid(d);
     return inWord && !cardNumber ? d : `${d.slice(0, 6)}${'*'.repeat(d.length - 10)}${d.slice(-4)}`;
   });
 }
+
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
 /** A message (a driver's, a stack's first lines) on one line: for one-line errors and logs. */
 export function oneLine(s: string): string {

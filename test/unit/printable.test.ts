@@ -18,6 +18,17 @@ describe('printable(): one echo of input, card numbers masked', () => {
     assert.equal(maskDigitRuns('x4111111111111111y'), 'x411111******1111y');
   });
 
+  it('leaves a uuid whole when its last group is twelve digits (a merchant in 280), and masks a card beside it', () => {
+    const merchant = '1e4bc11f-a3a4-45f4-ab54-723445695440';
+    assert.equal(
+      maskDigitRuns(`the return URL of merchant ${merchant} must answer 200`),
+      `the return URL of merchant ${merchant} must answer 200`,
+    );
+    assert.equal(maskDigitRuns(`${merchant} 4111111111111111`), `${merchant} 411111******1111`);
+    // Not a uuid: one digit too many in its last group, so a run of 13 that stands on its own.
+    assert.equal(maskDigitRuns('1e4bc11f-a3a4-45f4-ab54-7234456954401'), '1e4bc11f-a3a4-45f4-ab54-723445***4401');
+  });
+
   it('keeps grouped amounts and short numbers, cuts and cleans what it echoes', () => {
     assert.equal(maskDigitRuns('cannot refund 1,234,567,890.00 EUR'), 'cannot refund 1,234,567,890.00 EUR');
     assert.equal(maskDigitRuns('order 12345678901'), 'order 12345678901');
