@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { containsPan, luhnValid } from '../util/luhn.js';
+import { replaceDigitRuns } from '../util/printable.js';
 
 /**
  * Card numbers (PANs) enter here and leave only as first 6 + last 4 and a keyed hash.
@@ -132,7 +133,7 @@ function secretKeyOf(key: Buffer): KeyObject {
 
 /** Replaces anything in a text that looks like a PAN (12–19 digits) by its masked form: for logs. */
 export function redactPans(text: string): string {
-  return text.replace(/\d{12,}/g, (digits) => {
+  return replaceDigitRuns(text, (digits) => {
     if (digits.length <= 19 && luhnValid(digits)) return `${digits.slice(0, 6)}******${digits.slice(-4)}`;
     // A card number may hide inside a longer run of digits: mask the run if any window could be one.
     return containsPan(digits) ? `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}` : digits;

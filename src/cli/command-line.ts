@@ -103,8 +103,10 @@ export function commandWord(words: readonly string[], globals: readonly OptionSp
  * undefined when it is not plain (commander then parses it, with its help and its errors).
  */
 export function parsePlain(words: readonly string[], spec: CommandSpec, globals: readonly OptionSpec[]): PlainCommandLine | undefined {
-  const globalFlags = new Map(globals.map((o) => [flagsOf(o).long, { spec: o, flags: flagsOf(o) }]));
-  const commandFlags = new Map(spec.options.map((o) => [flagsOf(o).long, { spec: o, flags: flagsOf(o) }]));
+  const byFlag = (options: readonly OptionSpec[]) =>
+    new Map(options.map((o) => ({ spec: o, flags: flagsOf(o) })).map((option) => [option.flags.long, option]));
+  const globalFlags = byFlag(globals);
+  const commandFlags = byFlag(spec.options);
   const opts: Record<string, unknown> = {};
   const given: Record<string, string | boolean> = {};
   const positionals: string[] = [];
@@ -143,12 +145,11 @@ export function parsePlain(words: readonly string[], spec: CommandSpec, globals:
       i++;
     }
     if (option.spec.choices && !option.spec.choices.includes(String(value))) return undefined;
-    if (globalFlags.get(flag)) given[attribute] = value;
+    if (globalFlags.has(flag)) given[attribute] = value;
     else opts[attribute] = option.spec.parse && typeof value === 'string' ? option.spec.parse(value) : value;
   }
-  for (const o of spec.options) {
-    const { attribute } = flagsOf(o);
-    if (o.default !== undefined && !(attribute in opts)) opts[attribute] = o.default;
+  for (const { spec: o, flags } of commandFlags.values()) {
+    if (o.default !== undefined && !(flags.attribute in opts)) opts[flags.attribute] = o.default;
   }
   const required = spec.args.filter((a) => a.name.startsWith('<')).length;
   if (!commandSeen || positionals.length < required || positionals.length > spec.args.length) return undefined;

@@ -75,7 +75,8 @@ function colorMode(colorWanted: boolean): 'off' | 'forced' | 'auto' {
 /**
  * --color=always|never|auto, turned into what the rest of esipay reads: `never` is --no-color;
  * `always` is FORCE_COLOR=1, so Output and the libraries that colour for themselves (Ink's chalk)
- * agree; `auto` is the default. Called before each command's action (program.ts's preAction hook, main.ts for a plain command line).
+ * agree; `auto` is the default. Called before each command's action (program.ts's preAction
+ * hook; main.ts for a plain command line).
  */
 export function applyColorFlag(opts: { color?: unknown }, set: (value: boolean) => void): void {
   if (opts.color === 'always') process.env.FORCE_COLOR = '1';

@@ -255,7 +255,6 @@ export interface EventQuery {
 /** What settling a PENDING transaction may set besides a TransactionPatch's fields. */
 export type SettlePatch = TransactionPatch & Partial<Pick<TransactionRecord, 'cardToken' | 'expiresAt'>>;
 
-/** What an operator may change of a merchant after registration (its uuid, currency and history stay). */
 /** An idempotent insert: written, or the record that already held its key, untouched. */
 export type Inserted<T> = { inserted: true } | { inserted: false; existing: T };
 
@@ -268,6 +267,7 @@ export interface VersionedMerchant {
   version: number;
 }
 
+/** What an operator may change of a merchant after registration (its uuid, currency and history stay). */
 export type MerchantPatch = Partial<Pick<MerchantRecord, 'name' | 'ip' | 'returnUrl' | 'notificationUrl' | 'disabledAt'>>;
 
 /** A message to queue in the same database transaction as the state change that causes it. */

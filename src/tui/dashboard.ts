@@ -21,8 +21,8 @@ const LEAVE_ALT_SCREEN = '\x1b[?1049l';
  * Runs the dashboard full screen until the user quits. The merchant's first rows, totals and
  * counts are read before Ink and React load (for FIRST_SCREEN_WAIT_MS at most), each painted at
  * once as plain terminal text (first-frame.ts): on a small machine Ink alone takes most of a
- * second to draw anything, the rows a few tens of milliseconds. Ink then takes the screen over with the same controller, so its first frame
- * shows the same rows, selection and totals. The alternate screen keeps the user's scrollback
+ * second to draw anything, the rows a few tens of milliseconds. Ink then takes the screen over
+ * with the same controller, so its first frame shows the same rows, selection and totals. The alternate screen keeps the user's scrollback
  * as it was; it is left even when rendering throws.
  */
 export async function runDashboard(opts: DashboardOptions): Promise<void> {

@@ -22,14 +22,24 @@ export function printable(value: unknown, opts: { max?: number; spaces?: boolean
  * grouped ("1,234,567.00 EUR"), so they are left as they are.
  */
 export function maskDigitRuns(text: string): string {
-  // A uuid (a merchant's) whose last group is twelve digits (one in 280) stays whole: a group
-  // holds at most twelve, fewer than any card number.
-  const uuids = [...text.matchAll(UUID)].map((m) => [m.index, m.index + m[0].length] as const);
-  return text.replace(/\d{12,}/g, (d, at: number) => {
-    if (uuids.some(([from, to]) => at >= from && at + d.length <= to)) return d;
+  return replaceDigitRuns(text, (d, at) => {
     const inWord = /[A-Za-z]/.test(text[at - 1] ?? '') || /[A-Za-z]/.test(text[at + d.length] ?? '');
     const cardNumber = d.length >= 13 && d.length <= 19 && luhnValid(d);
     return inWord && !cardNumber ? d : `${d.slice(0, 6)}${'*'.repeat(d.length - 10)}${d.slice(-4)}`;
+  });
+}
+
+/**
+ * Each run of 12 or more digits of `text`, replaced by what `mask` makes of it: the one walk of
+ * maskDigitRuns (messages) and redactPans (logs). A run inside a uuid is left whole: a merchant's
+ * whose last group is twelve digits (one in 282) would otherwise be named wrongly in every
+ * message, and a uuid's group holds at most twelve digits, fewer than any card number.
+ */
+export function replaceDigitRuns(text: string, mask: (run: string, at: number) => string): string {
+  let uuids: (readonly [number, number])[] | undefined;
+  return text.replace(/\d{12,}/g, (d, at: number) => {
+    uuids ??= [...text.matchAll(UUID)].map((m) => [m.index, m.index + m[0].length] as const);
+    return uuids.some(([from, to]) => at >= from && at + d.length <= to) ? d : mask(d, at);
   });
 }
 

@@ -81,5 +81,8 @@ describe('card helpers', () => {
     assert.equal(redactPans('GET /cardpay/u/c/4111111111111111/12/2030/5'), 'GET /cardpay/u/c/411111******1111/12/2030/5');
     assert.equal(redactPans('order 123456789013 3'), 'order 123456789013 3'); // no Luhn-valid window: left alone
     assert.ok(!redactPans('x41111111111111111').includes('4111111111111111'), 'a card inside a longer run of digits');
+    // A merchant uuid whose last group is twelve digits passing Luhn is still named whole.
+    const merchant = '1e4bc11f-a3a4-45f4-ab54-723445695445';
+    assert.equal(redactPans(`merchant ${merchant} 4111111111111111`), `merchant ${merchant} 411111******1111`);
   });
 });
